@@ -1,0 +1,43 @@
+"""The FastAPI application: builds the service, wires routers and error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from rag.config import Settings
+from rag.service import RagService
+
+from .errors import install_error_handlers
+from .routes import ask, health, search
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, service: RagService | None = None) -> FastAPI:
+    """An app over `service` (or one built from `settings`); the model loads at start-up, not per request."""
+    settings = settings or Settings.from_env()
+    service = service or RagService(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.warm_up()
+        log.info("index %s: %d documents, %d passages", settings.index_dir,
+                 service.index.manifest.documents, service.index.manifest.passages)
+        yield
+
+    app = FastAPI(
+        title="rag-cited",
+        version="0.1.0",
+        description="Answers questions from your documents with exact, verifiable citations.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.state.settings = settings
+    install_error_handlers(app)
+    for router in (health.router, ask.router, search.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,114 @@
+"""Extractive answers: pick the sentences that answer the question and cite their exact spans."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .records import Answer, Citation, Hit, ScoredSentence
+from .store import keyword_terms
+
+NO_ANSWER = "The documents do not contain an answer to this question."
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen"
+_DURATION = re.compile(r"\b(\d+([.,]\d+)?|" + _NUMBER_WORDS + r")\s*(-\s*)?(second|minute|hour|day|week|month|year|decade)s?\b", re.I)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(" + _NUMBER_WORDS + r")\b", re.I)
+_DATE = re.compile(r"\b(\d{1,2}:\d{2}|1\d{3}|20\d{2}|" + _MONTHS + r"|mid-\w+|(early|late) \w+)\b", re.I)
+_PROPER_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
+
+# What kind of phrase a question asks for, and how to recognise one in a sentence.
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"\bhow (long|much time)\b|\bfor how\b|\bduration\b", re.I), _DURATION),
+    (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I), _NUMBER),
+    (re.compile(r"\bwhen\b|\bwhat (date|time|year|day|month)\b|\bwhich (date|year|day|month)\b", re.I), _DATE),
+    (re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I), _PROPER_NAME),
+]
+_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(t) for t in re.findall(r"\w+", text.lower())}
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    threshold: float
+    max_sentences: int = 3
+    # Sentences within this score of the best one join the answer (up to max_sentences).
+    join_margin: float = 0.04
+    similarity_weight: float = 0.6
+    overlap_weight: float = 0.25
+    passage_weight: float = 0.15
+    answer_type_bonus: float = 0.05
+    heading_penalty: float = 0.1
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    sentence: ScoredSentence
+    score: float
+
+
+def _looks_like_heading(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.endswith(":") or (len(stripped) < 90 and not re.search(r"""[.!?)"'”]$""", stripped))
+
+
+class ExtractiveAnswerer:
+    """No model beyond the embedder: the answer is the best-supported sentences, quoted exactly."""
+
+    def __init__(self, config: AnswerConfig) -> None:
+        self.config = config
+
+    def score_sentences(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
+        cfg = self.config
+        terms = {_stem(t) for t in keyword_terms(question)}
+        wanted = [pattern for q, pattern in _ANSWER_TYPES if q.search(question)]
+        top_passage = max((h.score for h in hits), default=0.0) or 1.0
+        seen: set[tuple[str, int, int]] = set()
+        out: list[_Candidate] = []
+        for hit in hits:
+            context_stems = _stems(hit.passage.context)
+            for sentence in hit.sentences:
+                key = (hit.passage.doc_id, sentence.start, sentence.end)
+                if key in seen:
+                    continue
+                seen.add(key)
+                stems = _stems(sentence.text)
+                overlap = 0.0
+                if terms:
+                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
+                score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
+                         + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
+                if wanted and any(p.search(sentence.text) for p in wanted):
+                    score += cfg.answer_type_bonus
+                if _looks_like_heading(sentence.text):
+                    score -= cfg.heading_penalty
+                out.append(_Candidate(hit, sentence, score))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+        candidates = self.score_sentences(question, hits)
+        confidence = candidates[0].score if candidates else 0.0
+        if not candidates or confidence < self.config.threshold:
+            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
+        chosen = [c for c in candidates if c.score >= confidence - self.config.join_margin]
+        chosen = chosen[: self.config.max_sentences]
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for number, cand in enumerate(chosen, start=1):
+            s, hit = cand.sentence, cand.hit
+            citations.append(Citation(number, hit.passage.doc_id, hit.source, hit.title, s.start, s.end, s.text, cand.score))
+            parts.append(f"{' '.join(s.text.split())} [{number}]")
+        return Answer(question, " ".join(parts), abstained=False, citations=citations, confidence=confidence)

@@ -1,0 +1,141 @@
+"""The `rag` command line. Heavy modules are imported inside commands so `rag --help` stays instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .config import Settings
+from .errors import RagError
+
+
+def _service(args: argparse.Namespace, create: bool = True):  # noqa: ANN202 - RagService, imported lazily
+    from .service import RagService
+
+    service = RagService(_settings(args))
+    service.warm_up(create=create)
+    return service
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(index_dir=args.index)
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    report = _service(args).ingest_paths([Path(p) for p in args.paths])
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+              f"skipped {len(report.skipped)}; {report.passages} new passages")
+        for path, reason in report.skipped:
+            print(f"skipped {path}: {reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    _service(args, create=False).remove(args.doc_id)
+    print(f"removed {args.doc_id}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = _service(args, create=False).search(args.query, args.k)
+    if args.json:
+        _print_json([h.as_dict() for h in hits])
+        return 0
+    for rank, hit in enumerate(hits, start=1):
+        p = hit.passage
+        print(f"{rank}. [{hit.score:.3f}] {hit.title} ({hit.source} {p.start}-{p.end})")
+        print("   " + " ".join(p.text.split())[:300])
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    answer = _service(args, create=False).ask(args.question, args.k)
+    if args.json:
+        _print_json(answer.as_dict())
+        return 0
+    print(answer.text)
+    for c in answer.citations:
+        print(f"[{c.number}] {c.title} — {c.source} chars {c.start}-{c.end}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    service = _service(args, create=False)
+    problems = service.index.check()
+    manifest = service.index.manifest
+    if problems:
+        for problem in problems:
+            print(f"problem: {problem}", file=sys.stderr)
+        return 1
+    print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = Settings.from_env(index_dir=args.index, host=args.host, port=args.port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Question answering over your documents, with exact citations.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p = add("remove", cmd_remove, "remove a document by id")
+    p.add_argument("doc_id")
+    p = add("search", cmd_search, "show the passages that best match a query")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p = add("ask", cmd_ask, "answer a question with cited excerpts")
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    add("check", cmd_check, "check the index for consistency")
+    p = add("serve", cmd_serve, "serve the HTTP API")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except RagError as exc:
+        print(f"rag: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""One configuration object, read from `RAG_*` environment variables and overridden by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidInputError
+
+# Chosen on the calibration halves of evals/questions/*.jsonl and checked on the held-out halves;
+# see evals/README.md ("Abstention threshold") for the procedure and the figures.
+DEFAULT_ABSTAIN_THRESHOLD = 0.45
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = Path("index")
+    embedder_backend: str = "sentence-transformers"
+    embedder_model: str = "all-MiniLM-L6-v2"
+    embed_batch_size: int = 64
+    passage_tokens: int = 128
+    overlap_tokens: int = 32
+    top_k: int = 5
+    candidates: int = 40
+    rerank_passages: int = 8
+    abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    max_answer_sentences: int = 3
+    max_question_chars: int = 2000
+    host: str = "127.0.0.1"
+    port: int = 8000
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_s: float = 30.0
+    api_keys: tuple[str, ...] = field(default=())
+    read_only_api_keys: tuple[str, ...] = field(default=())
+    max_upload_bytes: int = 20 * 1024 * 1024
+    cors_origins: tuple[str, ...] = field(default=())
+    lock_timeout_s: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Each field `name` reads `RAG_NAME`; explicit overrides (CLI flags) win when not None."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"RAG_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _parse(name: str, type_name: Any, raw: str) -> Any:
+    kind = str(type_name)
+    try:
+        if kind == "Path":
+            return Path(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind.startswith("tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise InvalidInputError(f"RAG_{name.upper()}={raw!r} is not a valid {kind}") from exc
+    return raw

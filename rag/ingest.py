@@ -1,0 +1,75 @@
+"""From files to a queryable index: load, split, embed, and publish as one generation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .embed import Embedder
+from .errors import InvalidInputError, RagError
+from .index import DocumentUpdate, Index
+from .load import find_files, load_path
+from .records import Document
+from .split import SplitConfig, split_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    passages: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "passages": self.passages,
+        }
+
+
+def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
+                    report: IngestReport | None = None) -> IngestReport:
+    """Split and embed new or changed documents, then publish them together; unchanged ones are skipped."""
+    report = report or IngestReport()
+    updates: list[DocumentUpdate] = []
+    seen: set[str] = set()
+    for doc in documents:
+        if doc.id in seen:
+            raise InvalidInputError(f"{doc.source} appears twice in one batch")
+        seen.add(doc.id)
+        previous = index.store.document_hash(doc.id)
+        if previous == doc.content_hash:
+            report.unchanged.append(doc.source)
+            continue
+        passages = split_document(doc, split, embedder.count_tokens)
+        if not passages:
+            report.skipped.append((doc.source, "no text to index"))
+            continue
+        vectors = embedder.encode([p.embedding_text() for p in passages])
+        updates.append(DocumentUpdate(doc, passages, vectors))
+        (report.updated if previous else report.added).append(doc.source)
+        report.passages += len(passages)
+    index.apply(updates)
+    return report
+
+
+def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split: SplitConfig) -> IngestReport:
+    """Ingest files and folders; unreadable files are reported by name and skipped, the rest goes on."""
+    files, missing = find_files(paths)
+    report = IngestReport(skipped=[(str(p), reason) for p, reason in missing])
+    documents: list[Document] = []
+    for path in files:
+        try:
+            documents.append(load_path(path))
+        except RagError as exc:
+            report.skipped.append((str(path), str(exc)))
+            log.warning("skipped %s: %s", path, exc)
+    return index_documents(index, embedder, documents, split, report)

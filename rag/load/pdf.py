@@ -1,0 +1,72 @@
+"""PDF reader: the pages' extracted text, joined by blank lines, is the canonical text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from rag.errors import DocumentLoadError, MissingDependencyError
+from rag.load.text import MAX_TITLE_CHARS, first_line
+from rag.records import Section
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# A small file can inflate to gigabytes of text; these bound what one upload may cost.
+MAX_PAGES = 10_000
+MAX_CHARS = 50_000_000
+
+
+def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
+    """Canonical text and title of a PDF; pages without text are left out. PDFs carry no usable headings."""
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import DependencyError
+    except ImportError as exc:
+        raise MissingDependencyError("reading PDF files needs pypdf: pip install pypdf") from exc
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise DocumentLoadError(f"{name}: PDF is encrypted")
+        if len(reader.pages) > MAX_PAGES:
+            raise DocumentLoadError(f"{name}: PDF has {len(reader.pages)} pages, more than {MAX_PAGES}")
+        pages: list[str] = []
+        size = 0
+        for page in reader.pages:
+            page_text = (page.extract_text() or "").rstrip()
+            size += len(page_text) + 2
+            if size > MAX_CHARS:
+                raise DocumentLoadError(f"{name}: PDF text is longer than {MAX_CHARS} characters")
+            if page_text:
+                pages.append(page_text)
+        metadata_title = _metadata_title(reader)
+    except (DocumentLoadError, MissingDependencyError):
+        raise
+    except DependencyError as exc:  # AES encryption needs the `cryptography` package
+        raise MissingDependencyError(f"{name}: {exc}; install it with: pip install cryptography") from exc
+    except Exception as exc:  # pypdf signals malformed input with many exception types
+        raise DocumentLoadError(f"{name}: not a readable PDF: {exc}") from exc
+    text = "\n\n".join(pages)
+    title = metadata_title or (first_line(text, name) if text.strip() else PurePosixPath(name).stem)
+    return text, title[:MAX_TITLE_CHARS], ()
+
+
+def _opens_without_password(reader: PdfReader) -> bool:
+    """Many PDFs are encrypted only to set permissions, with an empty user password: those open."""
+    from pypdf.errors import DependencyError
+
+    try:
+        return bool(reader.decrypt(""))
+    except DependencyError:
+        raise
+    except Exception:
+        return False
+
+
+def _metadata_title(reader: PdfReader) -> str:
+    try:
+        title = reader.metadata.title if reader.metadata else None
+    except Exception:  # a broken info dictionary must not make a readable PDF unreadable
+        return ""
+    return " ".join(str(title).split()) if title else ""

@@ -1,0 +1,161 @@
+"""Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) candidates, fused, then re-scored by sentence."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embed import Embedder
+from .errors import InvalidInputError
+from .fusion import reciprocal_rank_fusion
+from .index import Index
+from .records import Hit, ScoredSentence
+from .sentences import sentence_spans
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    candidates: int = 40
+    rerank_passages: int = 8
+    # Weights of the final passage score: its best sentence, the whole passage, its keyword rank.
+    sentence_weight: float = 0.5
+    passage_weight: float = 0.4
+    keyword_weight: float = 0.1
+
+
+class _LruCache:
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[object, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> np.ndarray | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: object, value: np.ndarray) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+class Retriever:
+    """Searches one index with one embedder. Thread-safe: reads of the store are serialized."""
+
+    def __init__(self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        self._query_cache = _LruCache(1024)
+        self._sentence_cache = _LruCache(20000)
+        self._store_lock = threading.Lock()
+
+    def embed_query(self, query: str) -> np.ndarray:
+        cached = self._query_cache.get(query)
+        if cached is None:
+            cached = self.embedder.encode([query])[0]
+            self._query_cache.put(query, cached)
+        return cached
+
+    def _sentence_vectors(self, sentences: list[tuple[int, str]]) -> np.ndarray:
+        """Vectors for (passage id, sentence text) pairs, embedding only those not seen before."""
+        out = np.zeros((len(sentences), self.embedder.dimension), dtype=np.float32)
+        missing = []
+        for i, key in enumerate(sentences):
+            vec = self._sentence_cache.get(key[1])
+            if vec is None:
+                missing.append(i)
+            else:
+                out[i] = vec
+        if missing:
+            fresh = self.embedder.encode([sentences[i][1] for i in missing])
+            for i, vec in zip(missing, fresh, strict=True):
+                out[i] = vec
+                self._sentence_cache.put(sentences[i][1], vec)
+        return out
+
+    def search(self, query: str, top_k: int = 5, doc_ids: Sequence[str] | None = None,
+               timings: dict[str, float] | None = None, rescore: bool = True) -> list[Hit]:
+        query = query.strip()
+        if not query:
+            raise InvalidInputError("the query is empty")
+        if top_k < 1:
+            raise InvalidInputError(f"top_k must be at least 1, got {top_k}")
+        timings = {} if timings is None else timings
+        cfg = self.config
+        n_candidates = max(cfg.candidates, top_k)
+
+        t0 = time.perf_counter()
+        qvec = self.embed_query(query)
+        t1 = time.perf_counter()
+        timings["embed_query"] = (t1 - t0) * 1000
+
+        with self._store_lock:
+            self.index.refresh()
+            vectors = self.index.vectors
+            store = self.index.store
+            allowed = None
+            if doc_ids is not None:
+                allowed = np.asarray(store.passage_ids_for_documents(list(doc_ids)), dtype=np.int64)
+            t2 = time.perf_counter()
+            dense_ids, dense_scores = vectors.search(qvec, n_candidates, allowed)
+            t3 = time.perf_counter()
+            keyword = store.keyword_search(query, n_candidates, list(doc_ids) if doc_ids is not None else None)
+            t4 = time.perf_counter()
+            fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
+            keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
+            ids = [pid for pid, _ in keep]
+            rows = store.passages(ids)
+            cand_vectors = vectors.vectors_for(np.asarray([i for i in ids if i in rows], dtype=np.int64))
+            t5 = time.perf_counter()
+        timings["dense_search"] = (t3 - t2) * 1000
+        timings["keyword_search"] = (t4 - t3) * 1000
+        timings["fusion"] = (t5 - t4) * 1000
+
+        keyword_scores = dict(keyword)
+        top_keyword = max(keyword_scores.values(), default=0.0) or 1.0
+        hits: list[Hit] = []
+        for (pid, fused_score) in keep:
+            if pid not in rows:
+                continue  # removed by a writer since the vectors were loaded
+            passage, source, title = rows[pid]
+            dense = float(cand_vectors[len(hits)] @ qvec)
+            hits.append(Hit(passage, score=dense, source=source, title=title, dense_score=dense,
+                            keyword_score=keyword_scores.get(pid), fused_score=fused_score))
+        if rescore:
+            t6 = time.perf_counter()
+            self._rescore(hits, qvec, top_keyword)
+            timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
+        hits.sort(key=lambda h: -h.score)
+        return hits[:top_k]
+
+    def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float) -> None:
+        cfg = self.config
+        pairs: list[tuple[int, str]] = []
+        spans: list[tuple[int, int, int]] = []
+        for h, hit in enumerate(hits):
+            p = hit.passage
+            for s, e in sentence_spans(p.text):
+                pairs.append((p.id or 0, p.text[s:e]))
+                spans.append((h, p.start + s, p.start + e))
+        if not pairs:
+            return
+        sims = self._sentence_vectors(pairs) @ qvec
+        for (h, start, end), (_, text), sim in zip(spans, pairs, sims, strict=True):
+            hits[h].sentences.append(ScoredSentence(start, end, text, float(sim)))
+        for hit in hits:
+            keyword_norm = (hit.keyword_score or 0.0) / top_keyword
+            best = max((s.similarity for s in hit.sentences), default=hit.dense_score or 0.0)
+            hit.sentence_score = best
+            hit.score = (cfg.sentence_weight * best + cfg.passage_weight * (hit.dense_score or 0.0)
+                         + cfg.keyword_weight * keyword_norm)

@@ -1,0 +1,114 @@
+"""The service facade: one configured pipeline (index, embedder, retriever, answerer) for CLI, API and evals."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .answer import AnswerConfig, ExtractiveAnswerer
+from .config import Settings
+from .embed import Embedder, make_embedder
+from .errors import InvalidInputError, NotFoundError
+from .index import Index
+from .ingest import IngestReport, index_documents, ingest_paths
+from .records import Answer, Document, Hit
+from .retrieve import RetrievalConfig, Retriever
+from .split import SplitConfig
+
+MAX_TOP_K = 50
+
+
+class RagService:
+    """Light to construct; `warm_up()` loads the model and opens (or creates) the index."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(
+            settings.embedder_backend, settings.embedder_model, settings.embed_batch_size)
+        self.split_config = SplitConfig(settings.passage_tokens, settings.overlap_tokens)
+        self.answerer = ExtractiveAnswerer(
+            AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
+        self._index: Index | None = None
+        self._retriever: Retriever | None = None
+        self._open_lock = threading.Lock()
+
+    def warm_up(self, create: bool = True) -> None:
+        with self._open_lock:
+            if self._index is not None:
+                return
+            self.embedder.warm_up()
+            self._index = Index(
+                self.settings.index_dir, self.embedder.name, self.embedder.dimension if create else None,
+                lock_timeout_s=self.settings.lock_timeout_s)
+            self._retriever = Retriever(self._index, self.embedder, RetrievalConfig(
+                candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
+
+    @property
+    def index(self) -> Index:
+        self.warm_up()
+        assert self._index is not None
+        return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        self.warm_up()
+        assert self._retriever is not None
+        return self._retriever
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+
+    # -- writing --------------------------------------------------------------------------------
+    def ingest_paths(self, paths: Sequence[Path]) -> IngestReport:
+        return ingest_paths(self.index, self.embedder, paths, self.split_config)
+
+    def ingest_documents(self, documents: Sequence[Document]) -> IngestReport:
+        return index_documents(self.index, self.embedder, documents, self.split_config)
+
+    def remove(self, doc_id: str) -> None:
+        if self.index.store.document(doc_id) is None:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        self.index.apply(removals=[doc_id])
+
+    # -- reading --------------------------------------------------------------------------------
+    def _check_question(self, text: str, top_k: int) -> str:
+        text = (text or "").strip()
+        if not text:
+            raise InvalidInputError("the question is empty")
+        if len(text) > self.settings.max_question_chars:
+            raise InvalidInputError(
+                f"the question is {len(text)} characters long; the limit is {self.settings.max_question_chars}")
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise InvalidInputError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
+        return text
+
+    def _check_filter(self, doc_ids: Sequence[str] | None) -> list[str] | None:
+        if doc_ids is None:
+            return None
+        known = set(self.index.store.doc_ids_matching(doc_ids))
+        unknown = [d for d in doc_ids if d not in known]
+        if unknown:
+            raise NotFoundError(f"unknown document id(s): {', '.join(unknown)}")
+        return list(doc_ids)
+
+    def search(self, query: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None,
+               timings: dict[str, float] | None = None) -> list[Hit]:
+        top_k = self.settings.top_k if top_k is None else top_k
+        query = self._check_question(query, top_k)
+        return self.retriever.search(query, top_k, self._check_filter(doc_ids), timings)
+
+    def ask(self, question: str, top_k: int | None = None, doc_ids: Sequence[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        top_k = self.settings.top_k if top_k is None else top_k
+        question = self._check_question(question, top_k)
+        hits = self.retriever.search(question, top_k, self._check_filter(doc_ids), timings)
+        t = time.perf_counter()
+        answer = self.answerer.answer(question, hits)
+        timings["answer"] = (time.perf_counter() - t) * 1000
+        timings["total"] = (time.perf_counter() - started) * 1000
+        answer.timings_ms = timings
+        return answer

@@ -1,0 +1,133 @@
+"""Split a document into passages sized in embedder tokens, on sentence boundaries, with exact spans."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .errors import InvalidInputError
+from .records import Document, Passage, Section
+from .sentences import sentence_spans
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+_WORD = re.compile(r"\S+")
+_MAX_CONTEXT_CHARS = 200
+
+
+def whitespace_token_counter(texts: Sequence[str]) -> list[int]:
+    """A model-free counter (one token a word), for tests and tools that have no tokenizer."""
+    return [len(t.split()) for t in texts]
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    max_tokens: int = 128
+    overlap_tokens: int = 32
+
+    def __post_init__(self) -> None:
+        if self.max_tokens < 8:
+            raise InvalidInputError(f"passage size must be at least 8 tokens, got {self.max_tokens}")
+        if not 0 <= self.overlap_tokens < self.max_tokens:
+            raise InvalidInputError(
+                f"overlap ({self.overlap_tokens}) must be >= 0 and below the passage size ({self.max_tokens})"
+            )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    tokens: int
+    section: int  # index into the document's sections, -1 before the first heading
+
+
+def _section_index(sections: Sequence[Section], starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1 if sections else -1
+
+
+def _oversize_pieces(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int, int]]:
+    """Cut a sentence longer than the limit at word boundaries; word-piece counts add up across words."""
+    words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+    word_tokens = count([text[s:e] for s, e in words])
+    pieces: list[tuple[int, int, int]] = []
+    piece_start, piece_tokens, last_end = words[0][0], 0, words[0][0]
+    for (s, e), n in zip(words, word_tokens, strict=True):
+        if piece_tokens and piece_tokens + n > max_tokens:
+            pieces.append((piece_start, last_end, piece_tokens))
+            piece_start, piece_tokens = s, 0
+        piece_tokens += n
+        last_end = e
+    pieces.append((piece_start, last_end, piece_tokens))
+    # A single word over the limit stays whole; the embedder truncates it, the quote stays exact.
+    return pieces
+
+
+def _units(doc: Document, config: SplitConfig, count: TokenCounter) -> list[_Unit]:
+    spans = sentence_spans(doc.text)
+    if not spans:
+        return []
+    tokens = count([doc.text[s:e] for s, e in spans])
+    starts = [s.start for s in doc.sections]
+    units: list[_Unit] = []
+    for (s, e), n in zip(spans, tokens, strict=True):
+        section = _section_index(doc.sections, starts, s)
+        if n <= config.max_tokens:
+            units.append(_Unit(s, e, n, section))
+        else:
+            units.extend(_Unit(ps, pe, pn, section) for ps, pe, pn in _oversize_pieces(doc.text, s, e, config.max_tokens, count))
+    return units
+
+
+def _context(doc: Document, section: int) -> str:
+    """The document title and the chain of headings above a passage: embedded, never quoted."""
+    parts = [doc.title]
+    if section >= 0:
+        chain: list[Section] = []
+        for sec in reversed(doc.sections[: section + 1]):
+            if not chain or sec.level < chain[-1].level:
+                chain.append(sec)
+        parts.extend(s.title for s in reversed(chain) if s.title != doc.title)
+    return " > ".join(p for p in parts if p)[:_MAX_CONTEXT_CHARS]
+
+
+def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> list[Passage]:
+    """Greedy packing of whole sentences into passages of at most `max_tokens`.
+
+    A passage never crosses a section heading; consecutive passages in a section share up to
+    `overlap_tokens` of trailing sentences so an answer cut by a boundary is still found whole.
+    """
+    units = _units(doc, config, count)
+    passages: list[Passage] = []
+    current: list[_Unit] = []
+
+    def flush() -> None:
+        first, last = current[0], current[-1]
+        passages.append(
+            Passage(
+                doc_id=doc.id,
+                start=first.start,
+                end=last.end,
+                text=doc.text[first.start : last.end],
+                ordinal=len(passages),
+                context=_context(doc, first.section),
+            )
+        )
+
+    for unit in units:
+        if current and unit.section != current[-1].section:
+            flush()
+            current = []
+        elif current and sum(u.tokens for u in current) + unit.tokens > config.max_tokens:
+            flush()
+            overlap: list[_Unit] = []
+            for prev in reversed(current[1:]):
+                if sum(u.tokens for u in overlap) + prev.tokens + unit.tokens > min(config.overlap_tokens + unit.tokens, config.max_tokens):
+                    break
+                overlap.insert(0, prev)
+            current = overlap
+        current.append(unit)
+    if current:
+        flush()
+    return passages

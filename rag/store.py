@@ -1,0 +1,238 @@
+"""The passage and document store: SQLite with an FTS5 keyword index, the index's point of commit."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import Document, Passage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, title TEXT NOT NULL, media_type TEXT NOT NULL,
+    content_hash TEXT NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL, added_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS passages(
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), ordinal INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, context TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, context, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text, context) VALUES (new.id, new.text, new.context); END;
+CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text, context) VALUES ('delete', old.id, old.text, old.context); END;
+"""
+
+# Words too common to help a keyword match; the dense side still sees them.
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "would", "could", "shall", "may", "might", "must", "also", "as", "per", "via"]
+)
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+def keyword_terms(text: str) -> list[str]:
+    """Lowercased content words of a query, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for term in _TERM.findall(text.lower()):
+        if term not in STOPWORDS and term not in seen:
+            seen[term] = None
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: str
+    source: str
+    title: str
+    media_type: str
+    content_hash: str
+    added_at: float
+    passages: int
+    chars: int
+
+
+class Store:
+    """One SQLite connection. Writes happen inside `transaction()`; WAL lets readers go on meanwhile."""
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path = path
+        if read_only:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+        else:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- transactions ---------------------------------------------------------------------------
+    def begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+    def snapshot(self) -> None:
+        """Start a read transaction so a series of reads sees one committed version."""
+        self._db.execute("BEGIN")
+
+    def end_snapshot(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+
+    # -- meta -----------------------------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        self._db.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    # -- documents ------------------------------------------------------------------------------
+    def document_hash(self, doc_id: str) -> str | None:
+        row = self._db.execute("SELECT content_hash FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def find_by_hash(self, content_hash: str) -> str | None:
+        row = self._db.execute("SELECT id FROM documents WHERE content_hash = ? LIMIT 1", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def passage_ids_of(self, doc_id: str) -> list[int]:
+        return [r[0] for r in self._db.execute("SELECT id FROM passages WHERE doc_id = ?", (doc_id,))]
+
+    def delete_document(self, doc_id: str) -> None:
+        self._db.execute("DELETE FROM passages WHERE doc_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def insert_document(self, doc: Document, passages: Sequence[Passage]) -> None:
+        self._db.execute(
+            "INSERT INTO documents(id, source, title, media_type, content_hash, text, metadata, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.source, doc.title, doc.media_type, doc.content_hash, doc.text,
+             json.dumps(doc.metadata), time.time()),
+        )
+        self._db.executemany(
+            'INSERT INTO passages(id, doc_id, ordinal, start, "end", context, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            [(p.id, p.doc_id, p.ordinal, p.start, p.end, p.context, p.text) for p in passages],
+        )
+
+    def max_passage_id(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM passages").fetchone()[0])
+
+    def document_text(self, doc_id: str) -> str | None:
+        row = self._db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def documents(self, limit: int = 100, offset: int = 0) -> list[StoredDocument]:
+        rows = self._db.execute(
+            "SELECT d.id, d.source, d.title, d.media_type, d.content_hash, d.added_at,"
+            " (SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id), LENGTH(d.text)"
+            " FROM documents d ORDER BY d.added_at, d.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [StoredDocument(*row) for row in rows]
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        row = self._db.execute(
+            "SELECT d.id, d.source, d.title, d.media_type, d.content_hash, d.added_at,"
+            " (SELECT COUNT(*) FROM passages p WHERE p.doc_id = d.id), LENGTH(d.text)"
+            " FROM documents d WHERE d.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return StoredDocument(*row) if row else None
+
+    def count_documents(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def count_passages(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+
+    def doc_ids_matching(self, doc_ids: Iterable[str] = (), sources: Iterable[str] = ()) -> list[str]:
+        doc_ids, sources = list(doc_ids), list(sources)
+        found = {r[0] for r in self._db.execute(
+            f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(doc_ids))})", doc_ids)} if doc_ids else set()
+        for source in sources:
+            # A source filter matches a file or any file below a folder.
+            found.update(r[0] for r in self._db.execute(
+                "SELECT id FROM documents WHERE source = ? OR source LIKE ? ESCAPE '\\'",
+                (source, _like_prefix(source.rstrip("/") + "/"))))
+        return sorted(found)
+
+    # -- passages -------------------------------------------------------------------------------
+    def passages(self, ids: Sequence[int]) -> dict[int, tuple[Passage, str, str]]:
+        """Passages by id with their document's source and title; ids no longer stored are absent."""
+        out: dict[int, tuple[Passage, str, str]] = {}
+        ids = [int(i) for i in ids]
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            rows = self._db.execute(
+                'SELECT p.id, p.doc_id, p.start, p."end", p.text, p.ordinal, p.context, d.source, d.title'
+                f" FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for pid, doc_id, start, end, text, ordinal, context, source, title in rows:
+                out[pid] = (Passage(doc_id, start, end, text, ordinal, context, pid), source, title)
+        return out
+
+    def passage_ids_for_documents(self, doc_ids: Sequence[str]) -> list[int]:
+        if not doc_ids:
+            return []
+        return [r[0] for r in self._db.execute(
+            f"SELECT id FROM passages WHERE doc_id IN ({','.join('?' * len(doc_ids))})", list(doc_ids))]
+
+    def all_passage_ids(self) -> list[int]:
+        return [r[0] for r in self._db.execute("SELECT id FROM passages ORDER BY id")]
+
+    def keyword_search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[int, float]]:
+        """BM25 over passage text (and, weighted less, its headings): (passage id, score), best first."""
+        terms = keyword_terms(query)
+        if not terms or k <= 0:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        sql = "SELECT rowid, -bm25(passages_fts, 1.0, 0.4) FROM passages_fts WHERE passages_fts MATCH ?"
+        params: list[object] = [match]
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            sql += f" AND rowid IN (SELECT id FROM passages WHERE doc_id IN ({','.join('?' * len(doc_ids))}))"
+            params.extend(doc_ids)
+        sql += " ORDER BY bm25(passages_fts, 1.0, 0.4) LIMIT ?"
+        params.append(k)
+        return [(int(r[0]), float(r[1])) for r in self._db.execute(sql, params)]
+
+    def integrity_problems(self) -> list[str]:
+        """Rows that break the store's own invariants (spans, orphans, keyword index)."""
+        problems: list[str] = []
+        orphans = self._db.execute(
+            "SELECT COUNT(*) FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0]
+        if orphans:
+            problems.append(f"{orphans} passages belong to no document")
+        bad_spans = self._db.execute(
+            'SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.doc_id'
+            ' WHERE substr(d.text, p.start + 1, p."end" - p.start) != p.text').fetchone()[0]
+        if bad_spans:
+            problems.append(f"{bad_spans} passages whose text is not their document's text at their span")
+        try:
+            self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"keyword index: {exc}")
+        return problems
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
