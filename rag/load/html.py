@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentLoadError, MissingDependencyError
-from rag.load.text import MAX_TITLE_CHARS
+from rag.load.text import MAX_TITLE_CHARS, sections_between
 from rag.records import Section
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ _LAYOUT_MARKERS = ("table", "pre", "h1", "h2", "h3", "h4", "h5", "h6")
 _MAIN_SHARE = 0.5
 
 _Block = tuple[str, int]  # (text, heading level; 0 for a non-heading block)
+_FLUSH = object()  # marks the end of a block element in the render stack
 
 
 def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
@@ -65,11 +66,17 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
 
 
 def _drop_chrome(soup: BeautifulSoup) -> None:
-    for tag in soup.find_all(True):
-        if tag.decomposed:  # inside a tag dropped earlier
-            continue
-        if _is_chrome(tag):
-            tag.decompose()
+    """Remove chrome subtrees; iterative, so deeply nested pages cannot exhaust the stack."""
+    from bs4 import Tag
+
+    doomed: list[Tag] = []
+    pending: list[Tag] = [soup]
+    while pending:
+        for child in pending.pop().contents:
+            if isinstance(child, Tag):
+                (doomed if _is_chrome(child) else pending).append(child)
+    for tag in doomed:
+        tag.decompose()
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -112,58 +119,56 @@ def _assemble(blocks: list[_Block]) -> tuple[str, tuple[Section, ...]]:
             headings.append((offset, text, level))
         parts.append(text)
         offset += len(text)
-    ends = [start for start, _, _ in headings[1:]] + [offset]
-    sections = tuple(
-        Section(title=title, start=start, end=end, level=level)
-        for (start, title, level), end in zip(headings, ends, strict=True)
-    )
-    return "\n\n".join(parts), sections
+    return "\n\n".join(parts), sections_between(headings, offset)
 
 
 class _Renderer:
-    """Walks a tree once, turning block elements into blocks and inline content into their lines."""
+    """Walks a tree, turning block elements into blocks and inline content into their lines.
+
+    Lists, tables, definition lists and headings are rendered whole by a nested renderer.
+    """
 
     def __init__(self) -> None:
         self.blocks: list[_Block] = []
         self._lines: list[list[str]] = [[]]  # inline text pieces; a <br> starts a new line
 
     def render(self, node: Tag) -> list[_Block]:
-        self._children(node)
+        from bs4 import CData, NavigableString, Tag
+
+        pending: list[object] = [*reversed(node.contents)]  # a stack: deep pages cannot exhaust recursion
+        while pending:
+            item = pending.pop()
+            if item is _FLUSH:
+                self._flush()
+            elif type(item) is NavigableString or isinstance(item, CData):
+                self._lines[-1].append(str(item))
+            elif isinstance(item, Tag):  # comments, doctypes and processing instructions fall through
+                pending.extend(self._visit(item))
         self._flush()
         return self.blocks
 
-    def _children(self, node: Tag) -> None:
-        for child in node.children:
-            self._node(child)
-
-    def _node(self, node: object) -> None:
-        from bs4 import CData, NavigableString, Tag
-
-        if type(node) is NavigableString or isinstance(node, CData):
-            self._lines[-1].append(str(node))
-            return
-        if not isinstance(node, Tag):  # comments, doctypes, processing instructions
-            return
-        name = node.name
+    def _visit(self, tag: Tag) -> list[object]:
+        """Render what a tag renders as a whole; return what is still to walk, last first."""
+        name = tag.name
         if name == "br":
             self._lines.append([])
         elif name in _HEADINGS:
-            self._add(_inline(node), _HEADINGS[name])
+            self._add(_inline(tag), _HEADINGS[name])
         elif name == "pre":
-            self._add(_preformatted(node))
+            self._add(_preformatted(tag))
         elif name in _LISTS:
-            self._add("\n".join(_list_lines(node, ordered=name == "ol")))
+            self._add("\n".join(_list_lines(tag, ordered=name == "ol")))
         elif name == "dl":
             self._flush()
-            self.blocks.extend(_definition_blocks(node))
-        elif name == "table" and not _is_layout_table(node):
-            self._add("\n".join(_table_lines(node)))
+            self.blocks.extend(_definition_blocks(tag))
+        elif name == "table" and not _is_layout_table(tag):
+            self._add("\n".join(_table_lines(tag)))
         elif name in _BLOCKS or name in ("table", "hr"):
             self._flush()
-            self._children(node)
-            self._flush()
+            return [_FLUSH, *reversed(tag.contents)]
         else:
-            self._children(node)
+            return list(reversed(tag.contents))
+        return []
 
     def _add(self, text: str, level: int = 0) -> None:
         self._flush()
@@ -264,9 +269,7 @@ def _definition_items(node: Tag) -> list[Tag]:
 
 
 def _is_layout_table(table: Tag) -> bool:
-    return str(table.get("role") or "").lower() in ("presentation", "none") or (
-        table.find(_LAYOUT_MARKERS) is not None
-    )
+    return str(table.get("role") or "").lower() in ("presentation", "none") or (table.find(_LAYOUT_MARKERS) is not None)
 
 
 def _table_lines(table: Tag) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag.load.text import MAX_TITLE_CHARS, decode, first_line
+from rag.load.text import MAX_TITLE_CHARS, decode, first_line, sections_between
 from rag.records import Section
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -86,8 +86,4 @@ def _headings(text: str, lines: list[tuple[int, str]]) -> tuple[Section, ...]:
             continue
         if paragraph or not line.startswith(("    ", "\t")):  # an indented first line is a code block
             paragraph.append((start, line))
-    ends = [start for start, _, _ in found[1:]] + [len(text)]
-    return tuple(
-        Section(title=title, start=start, end=end, level=level)
-        for (start, title, level), end in zip(found, ends, strict=True)
-    )
+    return sections_between(found, len(text))

@@ -75,10 +75,15 @@ def find_headings(text: str) -> tuple[Section, ...]:
         if _heading_like(block) and not _heading_like(following):
             start, line = block[0]
             found.append((start, line.strip(), _level(line.strip())))
-    ends = [start for start, _, _ in found[1:]] + [len(text)]
+    return sections_between(found, len(text))
+
+
+def sections_between(headings: list[tuple[int, str, int]], text_length: int) -> tuple[Section, ...]:
+    """Sections from (start, title, level) headings in order: each runs to the next heading or the end."""
+    ends = [start for start, _, _ in headings[1:]] + [text_length]
     return tuple(
         Section(title=title, start=start, end=end, level=level)
-        for (start, title, level), end in zip(found, ends, strict=True)
+        for (start, title, level), end in zip(headings, ends, strict=False)
     )
 
 
