@@ -22,9 +22,11 @@ _PROPER_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\bhow (long|much time)\b|\bfor how\b|\bduration\b", re.I), _DURATION),
     (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I), _NUMBER),
-    (re.compile(r"\bwhen\b|\bwhat (date|time|year|day|month)\b|\bwhich (date|year|day|month)\b", re.I), _DATE),
+    (re.compile(r"\bwhen\b|\b(what|which) (date|time|year|day|month)s?\b", re.I), _DATE),
     (re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I), _PROPER_NAME),
 ]
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)]|\(\w{1,3}\))\s+")
+_NAME_LIKE = re.compile(r"^(?:.*[A-Z].*|.*\d.*[a-z].*|.*[a-z].*\d.*)$")
 _SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly")
 
 
@@ -39,6 +41,10 @@ def _stems(text: str) -> set[str]:
     return {_stem(t) for t in re.findall(r"\w+", text.lower())}
 
 
+def _content_stems(text: str) -> set[str]:
+    return {_stem(t) for t in keyword_terms(text) if not t.isdigit()}
+
+
 @dataclass(frozen=True)
 class AnswerConfig:
     threshold: float
@@ -48,8 +54,12 @@ class AnswerConfig:
     similarity_weight: float = 0.6
     overlap_weight: float = 0.25
     passage_weight: float = 0.15
-    answer_type_bonus: float = 0.05
+    answer_type_penalty: float = 0.1
     heading_penalty: float = 0.1
+    # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
+    echo_penalty: float = 0.15
+    # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
+    absent_name_penalty: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -90,20 +100,32 @@ class ExtractiveAnswerer:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
                 score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
-                if wanted and any(p.search(sentence.text) for p in wanted):
-                    score += cfg.answer_type_bonus
+                if wanted and not any(p.search(_LIST_MARKER.sub("", sentence.text, count=1)) for p in wanted):
+                    score -= cfg.answer_type_penalty
                 if _looks_like_heading(sentence.text):
                     score -= cfg.heading_penalty
+                if len(_content_stems(sentence.text) - terms) < 2:
+                    score -= cfg.echo_penalty
                 out.append(_Candidate(hit, sentence, score))
         out.sort(key=lambda c: -c.score)
         return out
 
-    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
+    def question_penalty(self, question: str, absent_terms: Sequence[str]) -> float:
+        """How strongly the question's own words say the corpus cannot answer it."""
+        if not absent_terms:
+            return 0.0
+        words = re.findall(r"\w[\w.+-]*\w|\w", question)
+        # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses.
+        named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w)} & set(absent_terms)
+        return self.config.absent_name_penalty if named else 0.0
+
+    def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
+        """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
         candidates = self.score_sentences(question, hits)
-        confidence = candidates[0].score if candidates else 0.0
+        confidence = (candidates[0].score if candidates else 0.0) - self.question_penalty(question, absent_terms)
         if not candidates or confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
-        chosen = [c for c in candidates if c.score >= confidence - self.config.join_margin]
+        chosen = [c for c in candidates if c.score >= candidates[0].score - self.config.join_margin]
         chosen = chosen[: self.config.max_sentences]
         citations: list[Citation] = []
         parts: list[str] = []

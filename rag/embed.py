@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,10 @@ class SentenceTransformerEmbedder:
                 "sentence-transformers is not installed: pip install torch==2.13.0 sentence-transformers"
             ) from exc
         torch.set_num_threads(self._threads or os.cpu_count() or 1)
+        with contextlib.suppress(ImportError, AttributeError):
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # the weights load from disk; a bar is noise in logs
         self._model = SentenceTransformer(str(resolve_model_path(self._model_ref)), device="cpu")
 
     @property
@@ -106,7 +111,7 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.model.tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
+        encoded = self.model.tokenizer(list(texts), add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
 

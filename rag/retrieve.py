@@ -16,6 +16,7 @@ from .fusion import reciprocal_rank_fusion
 from .index import Index
 from .records import Hit, ScoredSentence
 from .sentences import sentence_spans
+from .store import keyword_terms
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class Retriever:
             timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
         hits.sort(key=lambda h: -h.score)
         return hits[:top_k]
+
+    def absent_terms(self, query: str) -> list[str]:
+        """The query's keyword terms that occur in no passage."""
+        with self._store_lock:
+            return self.index.store.absent_terms(keyword_terms(query))
 
     def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float) -> None:
         cfg = self.config

@@ -107,7 +107,8 @@ class RagService:
         question = self._check_question(question, top_k)
         hits = self.retriever.search(question, top_k, self._check_filter(doc_ids), timings)
         t = time.perf_counter()
-        answer = self.answerer.answer(question, hits)
+        absent = self.retriever.absent_terms(question)
+        answer = self.answerer.answer(question, hits, absent)
         timings["answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings_ms = timings

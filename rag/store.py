@@ -215,6 +215,15 @@ class Store:
         params.append(k)
         return [(int(r[0]), float(r[1])) for r in self._db.execute(sql, params)]
 
+    def absent_terms(self, terms: Sequence[str]) -> list[str]:
+        """The terms that no passage contains (after the keyword index's stemming)."""
+        absent = []
+        for term in terms:
+            query = '"' + term.replace('"', '""') + '"'
+            if self._db.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (query,)).fetchone() is None:
+                absent.append(term)
+        return absent
+
     def integrity_problems(self) -> list[str]:
         """Rows that break the store's own invariants (spans, orphans, keyword index)."""
         problems: list[str] = []

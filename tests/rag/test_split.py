@@ -1,0 +1,82 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.errors import InvalidInputError
+from rag.load import load_bytes
+from rag.records import Document, Section
+from rag.sentences import sentence_spans
+from rag.split import SplitConfig, split_document, whitespace_token_counter
+from tests.conftest import SEED_FILE
+
+
+def _doc(text: str, sections: tuple[Section, ...] = ()) -> Document:
+    return Document(id="d", source="d.txt", title="T", text=text, content_hash="h", sections=sections)
+
+
+words = st.text(alphabet=st.sampled_from(list("abcdefgh")), min_size=1, max_size=8)
+sentence = st.lists(words, min_size=1, max_size=40).map(lambda ws: " ".join(ws).capitalize() + ".")
+separator = st.sampled_from([" ", "  ", "\n", "\n\n", "\n\n\n"])
+documents = st.lists(st.tuples(sentence, separator), min_size=1, max_size=40).map(
+    lambda parts: "".join(s + sep for s, sep in parts)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=documents, max_tokens=st.integers(8, 60), overlap=st.integers(0, 7))
+def test_passages_are_exact_ordered_and_cover_the_document(text, max_tokens, overlap):
+    doc = _doc(text)
+    passages = split_document(doc, SplitConfig(max_tokens, overlap), whitespace_token_counter)
+    covered = [False] * len(text)
+    for prev, p in zip(passages, passages[1:], strict=False):
+        assert prev.start < p.start and prev.end < p.end
+    for p in passages:
+        assert p.text == text[p.start : p.end]
+        for i in range(p.start, p.end):
+            covered[i] = True
+    assert all(covered[i] or ch.isspace() for i, ch in enumerate(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=documents, max_tokens=st.integers(8, 60))
+def test_no_sentence_is_cut_unless_it_alone_exceeds_the_limit(text, max_tokens):
+    doc = _doc(text)
+    passages = split_document(doc, SplitConfig(max_tokens, 0), whitespace_token_counter)
+    for s, e in sentence_spans(text):
+        fits = whitespace_token_counter([text[s:e]])[0] <= max_tokens
+        inside = any(p.start <= s and e <= p.end for p in passages)
+        assert inside or not fits
+    for p in passages:
+        assert whitespace_token_counter([p.text])[0] <= max_tokens
+
+
+def test_a_sentence_longer_than_the_limit_is_cut_at_word_boundaries():
+    text = " ".join(f"w{i}" for i in range(25)) + "."
+    passages = split_document(_doc(text), SplitConfig(10, 0), whitespace_token_counter)
+    assert [len(p.text.split()) for p in passages] == [10, 10, 5]
+    assert " ".join(p.text for p in passages) == text
+
+
+def test_passages_do_not_cross_headings_and_carry_them_as_context():
+    doc = load_bytes(SEED_FILE.read_bytes(), SEED_FILE.name)
+    passages = split_document(doc, SplitConfig(128, 32), whitespace_token_counter)
+    for section in doc.sections:
+        for p in passages:
+            assert not (p.start < section.start < p.end)
+    reform = [p for p in passages if "Security Council" in p.text]
+    assert reform and all("Reform of the United Nations" in p.context for p in reform)
+    assert all("Reform of the United Nations" not in p.text or p.text.startswith("2. Reform") for p in reform)
+
+
+def test_overlap_repeats_trailing_sentences_of_the_previous_passage():
+    text = " ".join(f"Sentence number {i} is here." for i in range(12))
+    passages = split_document(_doc(text), SplitConfig(16, 6), whitespace_token_counter)
+    assert len(passages) > 2
+    for prev, p in zip(passages, passages[1:], strict=False):
+        assert p.start < prev.end  # shares at least one sentence
+
+
+@pytest.mark.parametrize(("size", "overlap"), [(4, 0), (32, 32), (32, -1)])
+def test_split_config_refuses_impossible_sizes(size, overlap):
+    with pytest.raises(InvalidInputError):
+        SplitConfig(size, overlap)
