@@ -23,6 +23,7 @@ _SOURCES = re.compile(r"\n+\s*\**Sources\**:?\s*\n.*\Z", re.S | re.I)
 _MARKERS = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 MAX_ANSWER_TERMS = 20
 MAX_QUERY_CHARS = 1000
+MAX_HISTORY_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def retrieval_query(messages: Sequence[Message]) -> str:
 
 def history_for_prompt(messages: Sequence[Message], max_turns: int = 4) -> list[dict[str, str]]:
     """Earlier user/assistant turns (answers without their sources) for the LLM's context; system turns dropped."""
-    turns = [{"role": m.role, "content": answer_body(m.content) if m.role == "assistant" else m.content.strip()}
+    turns = [{"role": m.role,
+              "content": (answer_body(m.content) if m.role == "assistant" else m.content.strip())[:MAX_HISTORY_CHARS]}
              for m in messages[:-1] if m.role in ("user", "assistant") and m.content.strip()]
     return turns[-max_turns:]

@@ -19,7 +19,13 @@ def _model(model_id: str, request: Request) -> dict:
             if llm else "extractive answers: exact quotes from the documents"}
 
 
-@router.get("/v1/models", summary="Models (answering modes) for OpenAI-compatible clients")
+_EXAMPLE = {"object": "list", "data": [
+    {"id": MODEL_DEFAULT, "object": "model", "created": _CREATED, "owned_by": "rag-cited",
+     "description": "extractive answers: exact quotes from the documents"}]}
+
+
+@router.get("/v1/models", summary="Models (answering modes) for OpenAI-compatible clients",
+            responses={200: {"content": {"application/json": {"example": _EXAMPLE}}}})
 def list_models(request: Request) -> dict:
     return {"object": "list", "data": [_model(m, request) for m in MODELS]}
 
