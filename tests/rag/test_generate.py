@@ -68,3 +68,36 @@ def test_sources_list_quotes_each_excerpt_with_its_title():
     citation = exact_citation(1, _hit(), "lasted 50 minutes")
     assert sources_block([citation]) == '\n\nSources:\n[1] "The talks lasted 50 minutes." — Talks'
     assert sources_block([]) == ""
+
+
+class _BreaksMidAnswer:
+    """An LLMClient that writes a few words and then fails, as a server that dies mid-stream would."""
+
+    model = "breaks"
+
+    async def stream(self, messages):
+        from rag.llm import LLMError
+
+        yield "The talks lasted"
+        yield " 50 minutes"
+        raise LLMError("the LLM sent nothing for 1 s")
+
+
+def test_an_llm_failing_mid_answer_is_followed_by_a_notice_and_the_extractive_answer(seed_service):
+    import asyncio
+
+    from rag.generate import Generation, GenerativeAnswerer
+
+    question = "How long did the ministers meet?"
+    hits = seed_service.search(question)
+    answerer = GenerativeAnswerer(_BreaksMidAnswer(), seed_service.answerer, max_passages=2)
+
+    async def run() -> list:
+        return [event async for event in answerer.stream(question, hits)]
+    events = asyncio.run(run())
+    result = events[-1]
+    assert isinstance(result, Generation) and result.mode == "extractive"
+    assert result.fallback_reason == "the LLM sent nothing for 1 s"
+    streamed = "".join(e for e in events if isinstance(e, str))
+    assert streamed.startswith("The talks lasted 50 minutes\n\n(The language model's answer could not be used")
+    assert streamed.endswith(seed_service.ask(question).text) and result.answer.text == seed_service.ask(question).text
