@@ -12,7 +12,7 @@ from rag.config import Settings
 from rag.service import RagService
 
 from .errors import install_error_handlers
-from .routes import ask, health, search
+from .routes import ask, chat, health, models, search
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,6 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     app.state.service = service
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health.router, ask.router, search.router):
+    for router in (health.router, ask.router, search.router, models.router, chat.router):
         app.include_router(router)
     return app

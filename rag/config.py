@@ -35,6 +35,9 @@ class Settings:
     llm_model: str = ""
     llm_api_key: str = ""
     llm_timeout_s: float = 30.0
+    llm_retries: int = 2
+    llm_max_tokens: int = 512
+    llm_max_passages: int = 5
     api_keys: tuple[str, ...] = field(default=())
     read_only_api_keys: tuple[str, ...] = field(default=())
     max_upload_bytes: int = 20 * 1024 * 1024

