@@ -93,7 +93,7 @@ function addMessage(role, text) {
 function renderAnswer(item, content, citations) {
   const byNumber = new Map(citations.map((c) => [c.number, c]));
   // The chat content ends with a plain-text "Sources" list; the page shows the structured one instead.
-  const prose = citations.length ? content.replace(/\n\s*[*_#]*\s*Sources\b[\s\S]*$/i, "").trimEnd() : content;
+  const prose = citations.length ? content.replace(/\n\s*[*_#]*\s*Sources[*_]*:?[*_]*[ \t]*\n[\s\S]*$/i, "").trimEnd() : content;
   const body = item.querySelector(".answer");
   body.textContent = "";
   let last = 0;
