@@ -8,10 +8,14 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint index clean
+.PHONY: install serve test lint index clean browser
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
-install: $(VENV)/.installed
+install: browser $(VENV)/.installed
+
+# Debian's chromium for the web page's end-to-end test (Playwright's own browser download does not work here).
+browser:
+	test -x /usr/bin/chromium || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); $$S apt-get update && $$S env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

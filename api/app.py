@@ -7,24 +7,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from rag.config import Settings
 from rag.service import RagService
 
+from . import auth
 from .errors import install_error_handlers
-from .routes import ask, chat, health, models, search
+from .routes import ask, chat, documents, health, models, page, search
 
 log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None, service: RagService | None = None) -> FastAPI:
     """An app over `service` (or one built from `settings`); the model loads at start-up, not per request."""
-    settings = settings or Settings.from_env()
+    settings = settings or (service.settings if service else Settings.from_env())
     service = service or RagService(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.warm_up()
+        auth.log_access(settings)
         log.info("index %s: %d documents, %d passages", settings.index_dir,
                  service.index.manifest.documents, service.index.manifest.passages)
         yield
@@ -38,6 +41,9 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     app.state.service = service
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health.router, ask.router, search.router, models.router, chat.router):
+    for router in (health.router, ask.router, search.router, models.router, chat.router, documents.router,
+                   page.router):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+    auth.install(app, settings)
     return app

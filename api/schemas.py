@@ -61,5 +61,44 @@ class SearchResponse(BaseModel):
     timings_ms: dict[str, float]
 
 
+class DocumentText(BaseModel):
+    """A document sent as JSON text instead of a file."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, description="The document's text; it becomes the canonical text as is.")
+    title: str | None = Field(default=None, max_length=200, description="Shown with citations.")
+    filename: str | None = Field(
+        default=None, max_length=255,
+        description="Names the stored source (uploads/<filename>) and picks the reader by suffix (.txt, .md, .html); "
+                    "default: the title with .txt.")
+
+
+class DocumentInfo(BaseModel):
+    id: str
+    source: str = Field(description="Where it came from; uploads are stored as uploads/<sanitised file name>.")
+    title: str
+    media_type: str
+    content_hash: str = Field(description="SHA-256 of the uploaded bytes; equal bytes are one document.")
+    chars: int = Field(description="Length of the canonical text in characters (Unicode code points).")
+    passages: int
+    added_at: float = Field(description="Seconds since the epoch.")
+
+
+class DocumentDetail(DocumentInfo):
+    text: str = Field(description="The canonical text: citations' start/end are offsets into it.")
+
+
+class DocumentUploaded(DocumentInfo):
+    status: str = Field(description="created (201), replaced (200, with replace=true) or duplicate (200: "
+                                    "the same bytes are already stored under this id; nothing was added).")
+
+
+class DocumentPage(BaseModel):
+    documents: list[DocumentInfo]
+    total: int
+    limit: int
+    offset: int
+
+
 class Health(BaseModel):
     status: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -88,9 +89,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.auth import check_bind
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env(index_dir=args.index, host=args.host, port=args.port)
+    check_bind(settings, allow_open=args.allow_open or os.environ.get("RAG_ALLOW_OPEN", "") in ("1", "true", "yes"))
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 
@@ -123,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument("--allow-open", action="store_true",
+                   help="serve without API keys on a non-loopback host (also RAG_ALLOW_OPEN=1)")
     return parser
 
 

@@ -41,6 +41,7 @@ class Settings:
     api_keys: tuple[str, ...] = field(default=())
     read_only_api_keys: tuple[str, ...] = field(default=())
     max_upload_bytes: int = 20 * 1024 * 1024
+    upload_parse_timeout_s: float = 30.0
     cors_origins: tuple[str, ...] = field(default=())
     lock_timeout_s: float = 30.0
 

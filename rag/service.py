@@ -19,6 +19,7 @@ from .ingest import IngestReport, index_documents, ingest_paths
 from .records import Answer, Document, Hit
 from .retrieve import RetrievalConfig, Retriever
 from .split import SplitConfig
+from .store import StoredDocument
 
 MAX_TOP_K = 50
 
@@ -90,6 +91,24 @@ class RagService:
         if self.index.store.document(doc_id) is None:
             raise NotFoundError(f"no document with id {doc_id!r}")
         self.index.apply(removals=[doc_id])
+
+    # -- documents ------------------------------------------------------------------------------
+    def documents(self, limit: int = 100, offset: int = 0) -> tuple[list[StoredDocument], int]:
+        """A page of the stored documents, oldest first, and how many there are in all."""
+        store = self.index.store
+        return store.documents(limit, offset), store.count_documents()
+
+    def document(self, doc_id: str) -> tuple[StoredDocument, str]:
+        """A document's metadata and its canonical text (the text every citation offset refers to)."""
+        store = self.index.store
+        info, text = store.document(doc_id), store.document_text(doc_id)
+        if info is None or text is None:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        return info, text
+
+    def document_with_hash(self, content_hash: str) -> StoredDocument | None:
+        found = self.index.store.find_by_hash(content_hash)
+        return self.index.store.document(found) if found else None
 
     # -- reading --------------------------------------------------------------------------------
     def _check_question(self, text: str, top_k: int) -> str:

