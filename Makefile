@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 .PHONY: install serve test lint index clean browser
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
-install: browser $(VENV)/.installed
+install: $(VENV)/.installed
 
 # Debian's chromium for the web page's end-to-end test (Playwright's own browser download does not work here).
 browser:
@@ -35,7 +35,7 @@ serve: install
 index: install
 	$(BIN)/rag ingest seeds --index $(INDEX)
 
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
