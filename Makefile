@@ -29,11 +29,11 @@ $(VENV)/.installed: pyproject.toml
 
 # Rebuilds the index only when seeds/ changed (ingest skips unchanged files), then serves.
 serve: install
-	$(BIN)/rag ingest seeds --index $(INDEX)
+	$(BIN)/rag ingest seeds --prune --index $(INDEX)
 	$(BIN)/rag serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 index: install
-	$(BIN)/rag ingest seeds --index $(INDEX)
+	$(BIN)/rag ingest seeds --prune --index $(INDEX)
 
 test: install browser
 	$(BIN)/ruff check .

@@ -31,12 +31,12 @@ def _print_json(data: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    report = _service(args).ingest_paths([Path(p) for p in args.paths])
+    report = _service(args).ingest_paths([Path(p) for p in args.paths], prune=args.prune)
     if args.json:
         _print_json(report.as_dict())
     else:
         print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
-              f"skipped {len(report.skipped)}; {report.passages} new passages")
+              f"removed {len(report.removed)}, skipped {len(report.skipped)}; {report.passages} new passages")
         for path, reason in report.skipped:
             print(f"skipped {path}: {reason}", file=sys.stderr)
     return 0
@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf)")
     p.add_argument("paths", nargs="+")
+    p.add_argument("--prune", action="store_true",
+                   help="also remove documents once read from these folders whose files are gone")
     p.add_argument("--json", action="store_true")
     p = add("remove", cmd_remove, "remove a document by id")
     p.add_argument("doc_id")

@@ -10,7 +10,7 @@ from pathlib import Path
 from .embed import Embedder
 from .errors import InvalidInputError, RagError
 from .index import DocumentUpdate, Index
-from .load import find_files, load_path
+from .load import default_source, find_files, load_path
 from .records import Document
 from .split import SplitConfig, split_document
 
@@ -23,6 +23,7 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     passages: int = 0
 
     def as_dict(self) -> dict:
@@ -31,13 +32,17 @@ class IngestReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "removed": self.removed,
             "passages": self.passages,
         }
 
 
 def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
-                    report: IngestReport | None = None) -> IngestReport:
-    """Split and embed new or changed documents, then publish them together; unchanged ones are skipped."""
+                    report: IngestReport | None = None, removals: Sequence[str] = ()) -> IngestReport:
+    """Split and embed new or changed documents, then publish them with `removals` as one generation.
+
+    Unchanged documents are skipped.
+    """
     report = report or IngestReport()
     updates: list[DocumentUpdate] = []
     seen: set[str] = set()
@@ -57,12 +62,28 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
         updates.append(DocumentUpdate(doc, passages, vectors))
         (report.updated if previous else report.added).append(doc.source)
         report.passages += len(passages)
-    index.apply(updates)
+    index.apply(updates, removals)
     return report
 
 
-def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split: SplitConfig) -> IngestReport:
-    """Ingest files and folders; unreadable files are reported by name and skipped, the rest goes on."""
+def _vanished(index: Index, folders: Sequence[Path], present: set[str]) -> list[tuple[str, str]]:
+    """(doc id, source) of stored documents that were read from these folders and are gone from them."""
+    sources = [default_source(folder) for folder in folders]
+    out = []
+    for doc_id in index.store.doc_ids_matching(sources=sources):
+        stored = index.store.document(doc_id)
+        if stored is not None and stored.source not in present and not Path(stored.source).exists():
+            out.append((doc_id, stored.source))
+    return out
+
+
+def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split: SplitConfig,
+                 prune: bool = False) -> IngestReport:
+    """Ingest files and folders; unreadable files are reported by name and skipped, the rest goes on.
+
+    With `prune`, documents once read from the given folders whose files are gone are removed too.
+    """
+    paths = list(paths)
     files, missing = find_files(paths)
     report = IngestReport(skipped=[(str(p), reason) for p, reason in missing])
     documents: list[Document] = []
@@ -72,4 +93,10 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split:
         except RagError as exc:
             report.skipped.append((str(path), str(exc)))
             log.warning("skipped %s: %s", path, exc)
-    return index_documents(index, embedder, documents, split, report)
+    removals: list[str] = []
+    if prune:
+        present = {doc.source for doc in documents}
+        for doc_id, source in _vanished(index, [p for p in paths if p.is_dir()], present):
+            removals.append(doc_id)
+            report.removed.append(source)
+    return index_documents(index, embedder, documents, split, report, removals)

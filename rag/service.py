@@ -81,8 +81,8 @@ class RagService:
             self._index.close()
 
     # -- writing --------------------------------------------------------------------------------
-    def ingest_paths(self, paths: Sequence[Path]) -> IngestReport:
-        return ingest_paths(self.index, self.embedder, paths, self.split_config)
+    def ingest_paths(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
+        return ingest_paths(self.index, self.embedder, paths, self.split_config, prune)
 
     def ingest_documents(self, documents: Sequence[Document]) -> IngestReport:
         return index_documents(self.index, self.embedder, documents, self.split_config)

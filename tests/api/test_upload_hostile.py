@@ -144,7 +144,11 @@ def test_a_pdf_that_costs_minutes_of_cpu_is_stopped_at_the_time_limit(client):
     heavy = make_pdf(b"BT /F1 12 Tf 72 700 Td " + b"(Hello world) Tj 0 -14 Td " * 200_000 + b" ET")
     assert len(heavy) < LIMIT
     started = time.monotonic()
-    assert_refused(upload(client, "heavy.pdf", heavy), 422, "heavy.pdf", "CPU")
+    response = upload(client, "heavy.pdf", heavy)
+    assert_refused(response, 422, "heavy.pdf")
+    # On a busy machine the wall-clock limit can fire before the CPU limit; either is the time limit.
+    message = response.json()["error"]["message"]
+    assert "CPU" in message or "took longer" in message, message
     assert time.monotonic() - started < 30
 
 

@@ -100,3 +100,20 @@ def test_vectors_round_trip_through_the_faiss_file(tmp_path):
     assert sorted(loaded.ids().tolist()) == [10, 12, 13]
     ids, _ = loaded.search(vectors[2], 3, allowed_ids=np.array([13]))
     assert ids.tolist() == [13]
+
+
+def test_prune_removes_documents_whose_files_left_the_folder(make_service, tmp_path):
+    service = make_service()
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    keep = _write(folder / "keep.txt", "The archive opens at nine in the morning.\n")
+    gone = _write(folder / "gone.txt", "The canteen serves soup on Fridays.\n")
+    service.ingest_paths([folder])
+    gone.unlink()
+    without_prune = service.ingest_paths([folder])
+    assert without_prune.removed == [] and service.index.manifest.documents == 2
+    report = service.ingest_paths([folder], prune=True)
+    assert len(report.removed) == 1 and report.removed[0].endswith("gone.txt")
+    sources = [d.source for d in service.index.store.documents()]
+    assert len(sources) == 1 and sources[0].endswith(keep.name)
+    assert service.index.check() == []
