@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from rag.errors import InvalidInputError, RagError
 
@@ -99,7 +100,13 @@ class HttpBackend:
                                    f"{_message(response)} (pass a valid --api-key)")
         if response.status_code >= 400:
             raise QuestionError(f"{method} {path} answered {response.status_code}: {_message(response)}")
-        return response.json()
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise QuestionError(f"{method} {path} answered something that is not JSON") from exc
+        if not isinstance(data, dict):
+            raise QuestionError(f"{method} {path} answered JSON that is not an object")
+        return data
 
     def check_reachable(self) -> None:
         try:
@@ -113,22 +120,32 @@ class HttpBackend:
 
     def search(self, question: str, doc_ids: Sequence[str] | None) -> tuple[list[dict], dict[str, float]]:
         data = self._request("POST", "/v1/search", _body("query", question, SEARCH_K, doc_ids))
+        if not isinstance(data.get("hits"), list):
+            raise QuestionError("POST /v1/search answered without a 'hits' list")
         return data["hits"], data.get("timings_ms", {})
 
     def ask(self, question: str, doc_ids: Sequence[str] | None) -> dict[str, Any]:
-        return self._request("POST", "/v1/ask", _body("question", question, None, doc_ids))
+        data = self._request("POST", "/v1/ask", _body("question", question, None, doc_ids))
+        citations = data.get("citations", [])
+        if not isinstance(citations, list) or not all(
+                isinstance(c, dict) and {"doc_id", "start", "end", "text"} <= set(c) for c in citations):
+            raise QuestionError("POST /v1/ask answered citations without doc_id, start, end and text")
+        return data
 
     def document_text(self, doc_id: str) -> str | None:
         """The document's canonical text from GET /v1/documents/{id}; None when the server says 404."""
         try:
-            response = self._client.get(f"/v1/documents/{doc_id}")
+            response = self._client.get(f"/v1/documents/{quote(doc_id, safe='')}")
         except self._httpx.TransportError as exc:
             raise QuestionError(f"GET /v1/documents/{doc_id} failed: {exc}") from exc
         if response.status_code == 404:
             return None
         if response.status_code >= 400:
             raise QuestionError(f"GET /v1/documents/{doc_id} answered {response.status_code}")
-        text = response.json().get("text")
+        try:
+            text = response.json().get("text")
+        except (ValueError, AttributeError) as exc:
+            raise QuestionError(f"GET /v1/documents/{doc_id} answered without a JSON 'text' field") from exc
         return text if isinstance(text, str) else None
 
     def describe(self) -> dict[str, Any]:

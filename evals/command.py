@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from rag.errors import InvalidInputError
 
@@ -58,8 +60,9 @@ def missed_bounds(metrics: dict, bounds: dict[str, float]) -> list[str]:
     return missed
 
 
-def progress_printer(stream=sys.stderr) -> tuple[Callable[[int, int], None], Callable[[], None]]:  # noqa: ANN001
-    """A tqdm bar on a terminal; otherwise a plain line about every tenth of the way."""
+def progress_printer(stream: TextIO | None = None) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """A tqdm bar on a terminal; otherwise a plain line about every tenth of the way (to stderr by default)."""
+    stream = stream or sys.stderr
     if stream.isatty():
         try:
             from tqdm import tqdm
@@ -71,7 +74,9 @@ def progress_printer(stream=sys.stderr) -> tuple[Callable[[int, int], None], Cal
             def update(done: int, total: int) -> None:
                 nonlocal bar
                 if bar is None:
-                    bar = tqdm(total=total, file=stream, unit="q", desc="eval")
+                    # shutil falls back to 80x24 where the terminal reports 0x0 (tqdm would then draw nothing).
+                    size = shutil.get_terminal_size()
+                    bar = tqdm(total=total, file=stream, unit="q", desc="eval", ncols=size.columns, nrows=size.lines)
                 bar.update(done - bar.n)
 
             return update, lambda: bar.close() if bar else None

@@ -105,7 +105,7 @@ def markdown(run: EvalRun, notes: list[str] = ()) -> str:
     if unreachable:
         lines.append(f"- evidence found in no single passage of the index: {', '.join(unreachable)}")
     splits = list(run.by_split)
-    lines += ["", "## Metrics", "", "| metric | all | " + " | ".join(splits) + " |",
+    lines += ["", "## Metrics", "", "| " + " | ".join(["metric", "all", *splits]) + " |",
               "|---|---|" + "---|" * len(splits)]
     for name in QUALITY_METRICS:
         arrow = " (lower is better)" if name in LOWER_IS_BETTER else ""

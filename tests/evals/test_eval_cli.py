@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.command import missed_bounds, parse_bounds
+from evals.command import missed_bounds, parse_bounds, progress_printer
 from evals.compare import compare_text
 from rag.cli import main
 from rag.errors import InvalidInputError
@@ -94,3 +95,24 @@ def test_compare_prints_deltas_and_the_questions_that_regressed(tmp_path: Path):
     assert "2 questions are in only one run: q3, q4" in text
     with pytest.raises(InvalidInputError, match="not a readable eval run"):
         compare_text(a, tmp_path / "missing")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
+    plain = io.StringIO()
+    update, close = progress_printer(plain)
+    for done in range(1, 21):
+        update(done, 20)
+    close()
+    assert plain.getvalue().splitlines() == [f"eval: {n}/20 questions" for n in range(2, 21, 2)]
+    terminal = _Terminal()
+    update, close = progress_printer(terminal)
+    for done in range(1, 6):
+        update(done, 5)
+    close()
+    assert "eval: 100%" in terminal.getvalue() and "5/5" in terminal.getvalue()
+    assert "questions" not in terminal.getvalue()
