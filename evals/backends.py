@@ -83,7 +83,7 @@ class HttpBackend:
         self.url = url.rstrip("/")
         self._httpx = httpx
         self._client = httpx.Client(base_url=self.url, headers=headers, timeout=timeout_s, transport=transport)
-        self._health: Any = None
+        self._identity: dict[str, Any] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -113,10 +113,15 @@ class HttpBackend:
             response = self._client.get("/healthz")
         except self._httpx.TransportError as exc:
             raise EvalAbortedError(f"cannot reach {self.url}: {exc}") from exc
-        try:
-            self._health = response.json()
-        except ValueError:
-            self._health = response.text[:200]
+        self._identity["healthz"] = _json_or_text(response)
+        # What the server says about its index and models, where it has such endpoints (not required).
+        for path in ("/readyz", "/v1/models"):
+            try:
+                response = self._client.get(path)
+            except self._httpx.TransportError:
+                continue
+            if response.status_code == 200:
+                self._identity[path.strip("/")] = _json_or_text(response)
 
     def search(self, question: str, doc_ids: Sequence[str] | None) -> tuple[list[dict], dict[str, float]]:
         data = self._request("POST", "/v1/search", _body("query", question, SEARCH_K, doc_ids))
@@ -149,7 +154,7 @@ class HttpBackend:
         return text if isinstance(text, str) else None
 
     def describe(self) -> dict[str, Any]:
-        return {"mode": "http", "url": self.url, "health": self._health}
+        return {"mode": "http", "url": self.url, **self._identity}
 
 
 def _body(key: str, text: str, top_k: int | None, doc_ids: Sequence[str] | None) -> dict:
@@ -159,6 +164,13 @@ def _body(key: str, text: str, top_k: int | None, doc_ids: Sequence[str] | None)
     if doc_ids is not None:
         body["doc_ids"] = list(doc_ids)
     return body
+
+
+def _json_or_text(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:500]
 
 
 def _message(response: Any) -> str:

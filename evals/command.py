@@ -99,6 +99,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.runs:
         raise InvalidInputError(f"unexpected arguments: {' '.join(args.runs)}")
     bounds = parse_bounds(args.fail_under)
+    from .report import fmt, write_reports  # imported before the run, so a broken install fails fast
     from .runner import EvalConfig, evaluate
 
     config = EvalConfig(
@@ -110,8 +111,6 @@ def run_command(args: argparse.Namespace) -> int:
         run = evaluate(config, update)
     finally:
         close()
-    from .report import fmt, write_reports
-
     out = args.out or RUNS_DIR / datetime.now().strftime("%Y%m%d-%H%M%S")
     write_reports(run, out)
     for name in QUALITY_METRICS:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .runner import EvalRun
-from .scoring import LOWER_IS_BETTER, QUALITY_METRICS
+from .scoring import LOWER_IS_BETTER, QUALITY_METRICS, SERIOUS_CHECKS
 
 WORST_SHOWN = 10
 
@@ -117,8 +117,10 @@ def markdown(run: EvalRun, notes: list[str] = ()) -> str:
     rows += [(f"ask stage: {stage}", summary) for stage, summary in lat["ask_stages"].items()]
     for label, s in rows:
         lines.append(f"| {label} | {fmt(s['p50'])} | {fmt(s['p95'])} | {fmt(s['max'])} | {s['n']} |")
-    worst = sorted((r for r in run.records if r.get("failed")), key=severity, reverse=True)[:WORST_SHOWN]
-    lines += ["", f"## Worst questions ({len([r for r in run.records if r.get('failed')])} failed some check)", ""]
+    serious = [r for r in run.records if SERIOUS_CHECKS.intersection(r.get("failed", []))]
+    worst = sorted(serious, key=severity, reverse=True)[:WORST_SHOWN]
+    lines += ["", f"## Worst questions ({len(serious)} of {len(run.records)} missed the evidence in the top 10, "
+              "the answer, a supporting citation, a valid span, or the right abstention)", ""]
     for r in worst:
         answer = " ".join(str(r.get("answer", "")).split())[:240]
         lines += [f"### {r['id']}: {r['question']}", "",

@@ -164,6 +164,7 @@ def evaluate(config: EvalConfig, progress: Progress | None = None, embedder: Any
     if qset.documents and config.url:
         raise InvalidInputError(f"a {qset.format} set carries its own corpus, which is ingested into a fresh "
                                 "local index: run it without --url")
+    concurrency = config.concurrency or (4 if config.url else 1)
     started = datetime.now(UTC)
     diagnostics: dict[str, Any] = {}
     with ExitStack() as stack:
@@ -179,8 +180,7 @@ def evaluate(config: EvalConfig, progress: Progress | None = None, embedder: Any
             diagnostics["unreachable_evidence"] = unreachable_evidence(qset.items, backend.all_passage_texts())
         _warm_up(backend)
         t0 = time.perf_counter()
-        records = run_items(qset.items, backend, qset.corpus_ids, qset.retrieval_only,
-                            config.concurrency or (4 if config.url else 1), progress)
+        records = run_items(qset.items, backend, qset.corpus_ids, qset.retrieval_only, concurrency, progress)
         span_check = {"status": "not applicable (retrieval only)"}
         if not qset.retrieval_only:
             span_check = check_spans(records, backend.document_text)
@@ -197,7 +197,7 @@ def evaluate(config: EvalConfig, progress: Progress | None = None, embedder: Any
             "questions": str(config.questions), "format": qset.format, "split": config.split,
             "index": str(config.index) if config.index else None, "url": config.url,
             "api_key": "(given)" if config.api_key else None,
-            "concurrency": config.concurrency or (4 if config.url else 1),
+            "concurrency": concurrency,
             "started": started.isoformat(timespec="seconds"), "wall_s": round(wall_s, 3),
         },
         identity=identity,

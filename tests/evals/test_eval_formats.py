@@ -107,3 +107,10 @@ def test_unknown_paths_and_formats_are_clear_errors(tmp_path: Path):
     empty.write_text("\n")
     with pytest.raises(InvalidInputError, match="no questions"):
         read_question_set(empty)
+
+
+def test_split_selection_keeps_only_that_split():
+    heldout = read_question_set(QUESTIONS / "seeds.jsonl").only_split("heldout")
+    assert len(heldout.items) == 17 and {i.split for i in heldout.items} == {"heldout"}
+    with pytest.raises(InvalidInputError, match="no question has split 'heldout'"):
+        read_question_set(QUESTIONS / "beir-seeds").only_split("heldout")
