@@ -9,7 +9,10 @@ from typing import Any
 from rag.errors import InvalidInputError
 
 from .report import fmt
-from .scoring import LOWER_IS_BETTER, QUALITY_METRICS
+from .scoring import HIT_KS, LOWER_IS_BETTER, QUALITY_METRICS, SERIOUS_CHECKS
+
+# The per-question checks compared (runs written by older versions may list others, such as exact_match).
+COMPARED_CHECKS = SERIOUS_CHECKS | {f"hit@{k}" for k in HIT_KS} | {"citation_precision"}
 
 
 def load_run(folder: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -45,7 +48,7 @@ def regressions(a: dict[str, dict], b: dict[str, dict]) -> list[tuple[str, list[
         ra = a.get(qid)
         if ra is None:
             continue
-        new = [c for c in rb.get("failed", []) if c not in ra.get("failed", [])]
+        new = [c for c in rb.get("failed", []) if c in COMPARED_CHECKS and c not in ra.get("failed", [])]
         if new:
             out.append((qid, new))
     return out
@@ -54,14 +57,14 @@ def regressions(a: dict[str, dict], b: dict[str, dict]) -> list[tuple[str, list[
 def compare_text(run_a: Path, run_b: Path) -> str:
     report_a, records_a = load_run(run_a)
     report_b, records_b = load_run(run_b)
-    lines = [f"A: {run_a}", f"B: {run_b}", "", f"{'metric':<24}{'A':>8}{'B':>8}{'B-A':>9}"]
+    lines = [f"A: {run_a}", f"B: {run_b}", "", f"{'metric':<24}{'A':>10}{'B':>10}{'B-A':>10}"]
     for name, va, vb, delta, worse in metric_deltas(report_a["metrics"], report_b["metrics"]):
         shown = "n/a" if delta is None else f"{delta:+.3f}"
-        lines.append(f"{name:<24}{fmt(va):>8}{fmt(vb):>8}{shown:>9}" + ("  worse" if worse else ""))
+        lines.append(f"{name:<24}{fmt(va):>10}{fmt(vb):>10}{shown:>10}" + ("  worse" if worse else ""))
     for label, key in (("ask p50 ms", "p50"), ("ask p95 ms", "p95")):
         va = report_a["metrics"]["latency_ms"]["ask"].get(key)
         vb = report_b["metrics"]["latency_ms"]["ask"].get(key)
-        lines.append(f"{label:<24}{fmt(va):>8}{fmt(vb):>8}")
+        lines.append(f"{label:<24}" + "".join("n/a".rjust(10) if v is None else f"{v:10.1f}" for v in (va, vb)))
     regressed = regressions(records_a, records_b)
     improved = regressions(records_b, records_a)
     only = sorted(set(records_a) ^ set(records_b))
