@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint index clean browser
+.PHONY: install serve test lint index clean browser eval-gate
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
 install: $(VENV)/.installed
@@ -38,6 +38,16 @@ index: install
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+	$(MAKE) eval-gate
+
+# The regression gate: the seed questions against a fresh index of seeds/, bounds just under today's figures.
+eval-gate: install
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/rag ingest seeds --index "$$tmp/index" && \
+	$(BIN)/rag eval evals/questions/seeds.jsonl --index "$$tmp/index" --out evals/runs/eval-gate \
+	  --fail-under hit@5=0.95 --fail-under mrr=0.88 --fail-under answer_accuracy=0.75 \
+	  --fail-under citation_recall=0.70 --fail-under citation_precision=0.50 \
+	  --fail-under abstention_recall=0.15 --fail-under span_validity=1.0
 
 lint: install
 	$(BIN)/ruff check .

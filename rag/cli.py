@@ -98,6 +98,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.command import run_command
+
+    return run_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Question answering over your documents, with exact citations.")
     common = argparse.ArgumentParser(add_help=False)
@@ -130,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--allow-open", action="store_true",
                    help="serve without API keys on a non-loopback host (also RAG_ALLOW_OPEN=1)")
+    p = add("eval", cmd_eval, "score answers and retrieval on a question set; `rag eval compare A B` compares runs")
+    from evals.command import add_arguments as add_eval_arguments
+
+    add_eval_arguments(p)
     return parser
 
 
