@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .config import Settings
 from .errors import RagError
@@ -82,6 +83,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    service = _service(args, create=False)
+    actions = service.index.repair()
+    for action in actions:
+        print(action)
+    problems = service.index.check()
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    manifest = service.index.manifest
+    if not problems:
+        print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages"
+              + ("" if actions else " (nothing to repair)"))
+    return 1 if problems else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
@@ -95,8 +111,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line, not argparse's usage block: bad input gets a one-line error and exit status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description="Question answering over your documents, with exact citations.")
+    parser = _Parser(prog="rag", description="Question answering over your documents, with exact citations.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None)
     p.add_argument("--json", action="store_true")
     add("check", cmd_check, "check the index for consistency")
+    add("repair", cmd_repair, "bring the index back to its last committed version, made consistent")
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
