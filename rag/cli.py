@@ -71,10 +71,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index(args: argparse.Namespace):  # noqa: ANN202 - an Index, imported lazily
+    """The index alone, whatever its embedder: checking and repairing need no model."""
+    from .index import Index
+
+    settings = _settings(args)
+    return Index(settings.index_dir, None, lock_timeout_s=settings.lock_timeout_s)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    service = _service(args, create=False)
-    problems = service.index.check()
-    manifest = service.index.manifest
+    index = _index(args)
+    problems = index.check()
+    manifest = index.manifest
     if problems:
         for problem in problems:
             print(f"problem: {problem}", file=sys.stderr)
@@ -84,14 +92,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
-    service = _service(args, create=False)
-    actions = service.index.repair()
+    index = _index(args)
+    actions = index.repair()
     for action in actions:
         print(action)
-    problems = service.index.check()
+    problems = index.check()
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    manifest = service.index.manifest
+    manifest = index.manifest
     if not problems:
         print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages"
               + ("" if actions else " (nothing to repair)"))

@@ -144,8 +144,9 @@ def _disk_nearly_full(directory: Path) -> bool:
 class Index:
     """An index folder. Readers call `refresh()` to pick up generations published by any writer."""
 
-    def __init__(self, directory: Path, embedder_name: str, dimension: int | None = None,
+    def __init__(self, directory: Path, embedder_name: str | None, dimension: int | None = None,
                  lock_timeout_s: float = 30.0) -> None:
+        """`embedder_name=None` opens an existing index whatever its embedder (check and repair need no model)."""
         self.directory = Path(directory)
         self.lock_timeout_s = lock_timeout_s
         self._embedder_name = embedder_name
@@ -155,10 +156,13 @@ class Index:
             raise RagError(f"no index at {self.directory}: run `rag ingest PATH --index {self.directory}` first")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self.store = Store(store_path)
+            # A folder this process may not write to is opened read-only: it answers; writes fail clearly.
+            self.store = Store(store_path, read_only=not os.access(self.directory, os.W_OK))
         except OSError as exc:
             raise _os_error("create the index in", self.directory, exc) from exc
-        except Exception as exc:  # sqlite3 errors on a read-only or damaged folder
+        except Exception as exc:  # sqlite3 errors on a full disk, a read-only or damaged folder
+            if _disk_nearly_full(self.directory):
+                raise RagError(f"cannot open the index store {store_path}: the disk is full ({exc})") from exc
             raise RagError(f"cannot open the index store {store_path}: {exc}") from exc
         self._manifest = self._read_or_create_manifest(dimension)
         self._manifest, self._vectors = self._load_generation()
@@ -168,7 +172,7 @@ class Index:
     def _read_or_create_manifest(self, dimension: int | None) -> Manifest:
         meta = self.store.meta()
         if not meta:
-            if dimension is None:
+            if dimension is None or self._embedder_name is None:
                 raise RagError(f"the index at {self.directory} is empty and has no embedder dimension yet")
             manifest = Manifest(FORMAT_VERSION, self._embedder_name, dimension, 0, "", 0, 0, 1)
             with self.write_lock():
@@ -182,6 +186,8 @@ class Index:
             raise IndexMismatchError(
                 f"index at {self.directory} has format {manifest.format_version}, this version reads "
                 f"{FORMAT_VERSION}: rebuild it with `rag ingest`")
+        if self._embedder_name is None:
+            return manifest
         if manifest.embedder != self._embedder_name or (dimension is not None and dimension != manifest.dimension):
             raise IndexMismatchError(
                 f"index at {self.directory} was built with embedder {manifest.embedder!r} "

@@ -71,6 +71,13 @@ class Store:
         self.path = path
         if read_only:
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+            try:
+                self._db.execute("SELECT COUNT(*) FROM meta").fetchone()
+            except sqlite3.OperationalError:
+                # WAL needs a writable -shm file; on a read-only filesystem nothing can change the file anyway.
+                self._db.close()
+                self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False,
+                                           isolation_level=None)
         else:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -256,8 +263,15 @@ class Store:
             "SELECT COUNT(*) FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)").fetchone()[0]
         if stray:
             problems.append(f"{stray} stored vectors belong to no passage")
-        try:
+        unindexed = self._db.execute(
+            "SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passages_fts_docsize)").fetchone()[0]
+        if unindexed:
+            problems.append(f"keyword index: {unindexed} passages are missing from it")
+        try:  # a write statement in SQLite's eyes: it cannot run while a writer holds the database
             self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                problems.append(f"keyword index: {exc}")
         except sqlite3.DatabaseError as exc:
             problems.append(f"keyword index: {exc}")
         return problems
