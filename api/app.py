@@ -12,7 +12,8 @@ from rag.config import Settings
 from rag.service import RagService
 
 from .errors import install_error_handlers
-from .routes import ask, health, search
+from .operations import install_operations
+from .routes import ask, health, ops, search
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     app.state.service = service
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health.router, ask.router, search.router):
+    install_operations(app, settings, service)
+    for router in (health.router, ops.router, ask.router, search.router):
         app.include_router(router)
     return app

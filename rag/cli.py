@@ -107,15 +107,16 @@ def cmd_repair(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
-
     import uvicorn
 
     from api.app import create_app
+    from api.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = Settings.from_env(index_dir=args.index, host=args.host, port=args.port)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # The app logs each request (JSON, with its request id): uvicorn's own access log would repeat it.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                log_config=None, access_log=False)
     return 0
 
 

@@ -40,6 +40,12 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024
     cors_origins: tuple[str, ...] = field(default=())
     lock_timeout_s: float = 30.0
+    # Backpressure of the HTTP API (api/limits.py): requests to /v1/ run `work_slots` at a time, up to
+    # `work_queue` more wait, the rest get 503 + Retry-After; each gets 504 after `request_timeout_s`.
+    work_slots: int = 2
+    work_queue: int = 32
+    request_timeout_s: float = 30.0
+    max_json_bytes: int = 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
