@@ -68,6 +68,6 @@ class RequestContextMiddleware:
                 if isinstance(timings, dict):
                     self.metrics.observe_stages(route, timings)
             log.info("request", extra={"fields": {
-                "method": method, "path": scope.get("path", ""), "route": route, "status": state["status"],
+                "request_id": request_id, "method": method, "path": scope.get("path", ""), "route": route, "status": state["status"],
                 "duration_ms": round(seconds * 1000, 2), "response_bytes": state["size"]}})
             request_id_var.reset(token)

@@ -90,9 +90,7 @@ def test_no_endpoint_takes_a_server_side_path(client: TestClient) -> None:
 
     def fields(node: object) -> None:
         if isinstance(node, dict):
-            for key, value in node.get("properties", {}).items():
-                if key.lower() in path_like:
-                    found.append(key)
+            found.extend(key for key in node.get("properties", {}) if key.lower() in path_like)
             for value in node.values():
                 fields(value)
         elif isinstance(node, list):
