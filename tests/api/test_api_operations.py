@@ -138,7 +138,17 @@ async def _burst(app, n: int, path: str = "/v1/ask") -> list[httpx.Response]:  #
 def test_past_the_queue_limit_requests_get_503_with_retry_after(slow_service) -> None:
     service = slow_service(0.3, work_slots=1, work_queue=2)
     app = create_app(service.settings, service)
-    responses = asyncio.run(_burst(app, 12))
+
+    async def burst_and_probe() -> tuple[list[httpx.Response], list[int]]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as client:
+            burst = asyncio.ensure_future(_burst(app, 12))
+            await asyncio.sleep(0.1)  # the pool is full now; operations endpoints still answer at once
+            probes = [(await client.get(p)).status_code for p in ("/healthz", "/readyz", "/metrics")]
+            return await burst, probes
+
+    responses, probes = asyncio.run(burst_and_probe())
+    assert probes == [200, 200, 200]
     statuses = sorted(r.status_code for r in responses)
     assert set(statuses) == {200, 503}, statuses
     assert statuses.count(200) >= 3  # the one running and the two queued are served
@@ -205,3 +215,18 @@ def test_a_client_that_disconnects_mid_stream_frees_its_work(make_service, seed_
             time.sleep(0.05)
         assert app.state.limiter.running == 0
         assert client.post("/v1/search", json={"query": "border"}).status_code == 200  # the slot is free again
+
+
+def test_a_busy_index_answers_503_with_retry_after(seed_service) -> None:
+    from rag.errors import IndexBusyError
+
+    app = create_app(seed_service.settings, seed_service)
+
+    def write() -> None:  # stands in for any write endpoint meeting another process's lock
+        raise IndexBusyError("the index at x is busy: another process is writing to it")
+
+    app.add_api_route("/v1/test-write", write, methods=["POST"], include_in_schema=False)
+    with TestClient(app) as client:
+        response = client.post("/v1/test-write")
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert "busy" in response.json()["error"]["message"]
