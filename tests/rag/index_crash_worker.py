@@ -5,7 +5,8 @@ Run as a script with PYTHONPATH=<repo>:<repo>/tests. Reads commands from stdin, 
 For each, a forked child ingests batch <batch> (see `batch_documents`) into <index_dir>, with
 RAG_CRASH_AT set to the crash point when one is given. The zygote kills the child with SIGKILL after
 kill_after_s if it is still running (it is our unreaped child, so its pid cannot have been reused),
-then answers one line: `killed <elapsed_s>` or `exited <status> <elapsed_s>`.
+then answers one line: `killed <elapsed_s>` or `exited <status> <elapsed_s> [step=seconds,...]`, the
+steps being when a finished child passed each crash point, so the test can aim kills at the writes.
 Forking skips the ~1 s of imports per kill, so the test can afford dozens of kills.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from hash_embedder import HashEmbedder
 
+import rag.index as index_module
 from rag.config import Settings
 from rag.index import CRASH_ENV
 from rag.load import load_bytes
@@ -61,23 +63,36 @@ def ingest(index_dir: Path, batch: int) -> None:
 def main() -> None:
     for line in sys.stdin:
         index_dir, batch, kill_after, point = line.split()
+        read_end, write_end = os.pipe()
         started = time.monotonic()
         pid = os.fork()
         if pid == 0:
+            os.close(read_end)
+            marks: list[str] = []
+
+            def mark(name: str, real=index_module.crash_point, marks=marks, started=started) -> None:  # noqa: ANN001
+                marks.append(f"{name}={time.monotonic() - started:.4f}")
+                real(name)
+
+            index_module.crash_point = mark
             try:
                 if point != "-":
                     os.environ[CRASH_ENV] = point
                 ingest(Path(index_dir), int(batch))
+                os.write(write_end, ",".join(marks).encode())
                 code = 0
             except BaseException as exc:  # report, never fall back into the zygote's loop
                 print(f"child error: {exc!r}", file=sys.stderr, flush=True)
                 code = 1
             os._exit(code)
+        os.close(write_end)
         deadline = None if kill_after == "-" else started + float(kill_after)
         while True:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
-                print(f"exited {os.waitstatus_to_exitcode(status)} {time.monotonic() - started:.4f}", flush=True)
+                steps = os.read(read_end, 65536).decode()
+                print(f"exited {os.waitstatus_to_exitcode(status)} {time.monotonic() - started:.4f} {steps}".rstrip(),
+                      flush=True)
                 break
             if deadline is not None and time.monotonic() >= deadline:
                 os.kill(pid, signal.SIGKILL)
@@ -85,6 +100,7 @@ def main() -> None:
                 print(f"killed {time.monotonic() - started:.4f}", flush=True)
                 break
             time.sleep(0.0005)
+        os.close(read_end)
 
 
 if __name__ == "__main__":

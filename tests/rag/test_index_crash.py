@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -44,13 +45,17 @@ class Zygote:
             text=True, env=env, cwd=ROOT)
 
     def run(self, index_dir: Path, batch: int, kill_after: float | None = None,
-            point: str | None = None) -> tuple[str, float]:
+            point: str | None = None) -> tuple[str, float, dict[str, float]]:
+        """(outcome, seconds, when each crash point was passed) for one batch."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(f"{index_dir} {batch} {'-' if kill_after is None else kill_after} {point or '-'}\n")
         self.proc.stdin.flush()
         reply = self.proc.stdout.readline().split()
         assert reply, "the crash worker died"
-        return " ".join(reply[:-1]), float(reply[-1])
+        if reply[0] == "killed":
+            return "killed", float(reply[1]), {}
+        steps = dict(item.split("=") for item in reply[3].split(",")) if len(reply) > 3 else {}
+        return f"exited {reply[1]}", float(reply[2]), {k: float(v) for k, v in steps.items()}
 
     def close(self) -> None:
         assert self.proc.stdin is not None
@@ -86,6 +91,10 @@ def verify_after_crash(index_dir: Path, committed: list[int], batch: int) -> boo
         service.close()
 
 
+def vector_files(index_dir: Path) -> set[tuple[str, int]]:
+    return {(p.name, p.stat().st_mtime_ns) for p in index_dir.glob("vectors-*")}
+
+
 @pytest.fixture
 def zygote():
     z = Zygote()
@@ -100,7 +109,7 @@ def test_a_kill_at_each_named_step_publishes_all_or_nothing(tmp_path: Path, zygo
     for point in CRASH_POINTS:
         for _ in range(KILLS_PER_POINT):
             batch += 1
-            outcome, _ = zygote.run(index_dir, batch, point=point)
+            outcome, _, _ = zygote.run(index_dir, batch, point=point)
             assert outcome == f"exited {-9}", f"no crash at {point}: {outcome}"
             landed = verify_after_crash(index_dir, committed, batch)
             assert landed == (point in ("committed", "manifest_written")), point
@@ -120,31 +129,41 @@ def test_random_kills_during_ingest_never_leave_a_half_batch(tmp_path: Path, zyg
     seed = int(os.environ.get("RAG_CRASH_SEED", "20240905"))
     rng = random.Random(seed)
     index_dir = tmp_path / "index"
-    outcome, _ = zygote.run(index_dir, 0)
-    assert outcome == "exited 0"
-    outcome, duration = zygote.run(index_dir, 1)  # how long one batch takes here: the window to kill in
-    assert outcome == "exited 0"
-    committed = [0, 1]
-    tally = {"killed, batch absent": 0, "killed, batch complete": 0, "finished before the kill": 0}
-    batch = 1
-    while tally["killed, batch absent"] + tally["killed, batch complete"] < RANDOM_KILLS and batch < 4 * RANDOM_KILLS:
+    finished: list[tuple[float, float]] = []  # recent whole batches: (when rows were written, when done)
+    for batch in range(3):
+        outcome, elapsed, steps = zygote.run(index_dir, batch)
+        assert outcome == "exited 0"
+        finished.append((steps["passages_written"], elapsed))
+    committed = [0, 1, 2]
+    tally = {"killed, batch absent": 0, "of which while writing the index files": 0, "killed, batch complete": 0,
+             "finished before the kill": 0}
+    batch = 2
+    while tally["killed, batch absent"] + tally["killed, batch complete"] < RANDOM_KILLS and batch < 5 * RANDOM_KILLS:
         batch += 1
-        # Half the kills anywhere in the run, half in its last part, where the index is written.
-        low = 0.0 if batch % 2 else 0.6 * duration
-        outcome, elapsed = zygote.run(index_dir, batch, kill_after=rng.uniform(low, duration))
+        # Follow the machine's load as it changes: medians of the last few whole batches.
+        rows_at = statistics.median(t for t, _ in finished[-5:])
+        duration = statistics.median(d for _, d in finished[-5:])
+        # Half the kills anywhere in the run, half aimed at its writes (store rows, vectors file, commit).
+        low = 0.0 if batch % 2 else 0.7 * rows_at
+        files_before = vector_files(index_dir)
+        outcome, elapsed, steps = zygote.run(index_dir, batch, kill_after=rng.uniform(low, duration))
         assert outcome in ("killed", "exited 0"), outcome
+        written = vector_files(index_dir) - files_before
         landed = verify_after_crash(index_dir, committed, batch)
+        if outcome == "killed" and not landed and written:
+            tally["of which while writing the index files"] += 1
         if outcome == "exited 0":
             assert landed
             tally["finished before the kill"] += 1
-            duration = max(duration, elapsed)  # the index grows, so batches slow down a little
+            finished.append((steps["passages_written"], elapsed))
         else:
             tally["killed, batch complete" if landed else "killed, batch absent"] += 1
         if landed:
             committed.append(batch)
     kills = tally["killed, batch absent"] + tally["killed, batch complete"]
     with capsys.disabled():
-        print(f"\ncrash loop (seed {seed}, batch takes {duration * 1000:.0f} ms): {kills} kills survived; {tally}")
+        print(f"\ncrash loop (seed {seed}, a batch takes about {duration * 1000:.0f} ms): "
+              f"{kills} kills survived; {tally}")
     assert kills >= RANDOM_KILLS, "too few kills landed while a batch was running"
 
 
