@@ -14,7 +14,8 @@ from rag.service import RagService
 
 from . import auth
 from .errors import install_error_handlers
-from .routes import ask, chat, documents, health, models, page, search
+from .operations import install_operations
+from .routes import ask, chat, documents, health, models, ops, page, search
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,9 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     app.state.service = service
     app.state.settings = settings
     install_error_handlers(app)
-    for router in (health.router, ask.router, search.router, models.router, chat.router, documents.router,
-                   page.router):
+    install_operations(app, settings, service)
+    for router in (health.router, ops.router, ask.router, search.router, models.router, chat.router,
+                   documents.router, page.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     auth.install(app, settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
@@ -34,6 +35,13 @@ _STATUS: list[tuple[type[RagError], int]] = [
 ]
 
 
+class ErrorJSONResponse(JSONResponse):
+    """ASCII-escaped JSON: an error may quote what the client sent, lone surrogates included."""
+
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def status_for(exc: RagError) -> int:
     for cls, status in _STATUS:
         if isinstance(exc, cls):
@@ -52,7 +60,8 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.error("request failed: %s", exc)
-        return JSONResponse(error_body(str(exc), type(exc).__name__, status), status_code=status)
+        headers = {"Retry-After": "1"} if status == 503 else None  # busy (another writer): worth a retry
+        return ErrorJSONResponse(error_body(str(exc), type(exc).__name__, status), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -62,10 +71,12 @@ def install_error_handlers(app: FastAPI) -> None:
             problems.append(f"{where}: {err.get('msg', 'invalid')}")
         message = "invalid request: " + "; ".join(problems)
         body = error_body(message, "invalid_request_error", 422)
-        body["errors"] = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
-        return JSONResponse(body, status_code=422)
+        # Without `input`: echoing a large or hostile body back serves no one.
+        body["errors"] = jsonable_encoder([{k: v for k, v in err.items() if k != "input"} for err in exc.errors()],
+                                          custom_encoder={Exception: str})
+        return ErrorJSONResponse(body, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body(str(exc.detail), "http_error", exc.status_code),
+        return ErrorJSONResponse(error_body(str(exc.detail), "http_error", exc.status_code),
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -102,3 +102,23 @@ class DocumentPage(BaseModel):
 
 class Health(BaseModel):
     status: str
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="`ready`, or `starting` while the model loads and the index opens.")
+    generation: int | None = None
+    documents: int | None = None
+    passages: int | None = None
+
+
+class ErrorDetail(BaseModel):
+    message: str
+    type: str
+    code: int
+
+
+class ErrorResponse(BaseModel):
+    """Every error: the OpenAI error shape, plus `detail` for plain HTTP clients."""
+
+    error: ErrorDetail
+    detail: str

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .config import Settings
 from .errors import RagError
@@ -71,10 +72,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index(args: argparse.Namespace):  # noqa: ANN202 - an Index, imported lazily
+    """The index alone, whatever its embedder: checking and repairing need no model."""
+    from .index import Index
+
+    settings = _settings(args)
+    return Index(settings.index_dir, None, lock_timeout_s=settings.lock_timeout_s)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    service = _service(args, create=False)
-    problems = service.index.check()
-    manifest = service.index.manifest
+    index = _index(args)
+    problems = index.check()
+    manifest = index.manifest
     if problems:
         for problem in problems:
             print(f"problem: {problem}", file=sys.stderr)
@@ -83,18 +92,34 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
+def cmd_repair(args: argparse.Namespace) -> int:
+    index = _index(args)
+    actions = index.repair()
+    for action in actions:
+        print(action)
+    problems = index.check()
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    manifest = index.manifest
+    if not problems:
+        print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages"
+              + ("" if actions else " (nothing to repair)"))
+    return 1 if problems else 0
 
+
+def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
     from api.auth import check_bind
+    from api.logs import configure_logging
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = Settings.from_env(index_dir=args.index, host=args.host, port=args.port)
     check_bind(settings, allow_open=args.allow_open or os.environ.get("RAG_ALLOW_OPEN", "") in ("1", "true", "yes"))
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # The app logs each request (JSON, with its request id): uvicorn's own access log would repeat it.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                log_config=None, access_log=False)
     return 0
 
 
@@ -104,8 +129,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_command(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line, not argparse's usage block: bad input gets a one-line error and exit status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description="Question answering over your documents, with exact citations.")
+    parser = _Parser(prog="rag", description="Question answering over your documents, with exact citations.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None)
     p.add_argument("--json", action="store_true")
     add("check", cmd_check, "check the index for consistency")
+    add("repair", cmd_repair, "bring the index back to its last committed version, made consistent")
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)

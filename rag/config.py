@@ -44,6 +44,13 @@ class Settings:
     upload_parse_timeout_s: float = 30.0
     cors_origins: tuple[str, ...] = field(default=())
     lock_timeout_s: float = 30.0
+    # Backpressure of the HTTP API (api/limits.py): requests to /v1/ run `work_slots` at a time, up to
+    # `work_queue` more wait, the rest get 503 + Retry-After; each gets 504 when its response has not started
+    # after `request_timeout_s` (long enough for a non-streamed answer written by a CPU-bound LLM).
+    work_slots: int = 2
+    work_queue: int = 32
+    request_timeout_s: float = 120.0
+    max_json_bytes: int = 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

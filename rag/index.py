@@ -1,9 +1,13 @@
 """The on-disk index: vectors, passage store and manifest, published together as one generation.
 
-The SQLite commit is the single point of publication: a generation's vectors file is written (and
-fsynced) first, then the store's transaction names it. A crash before the commit leaves the previous
-generation in force; `manifest.json` mirrors the committed metadata for people and tools and is
-rewritten from the store when it lags behind.
+The SQLite commit is the single point of publication: a generation's passages and their vectors (as
+float32 blobs) go into one store transaction; the vectors file is written (and fsynced) before the commit
+names it. A crash before the commit leaves the previous generation in force; after it, the new one.
+The vectors file is a fast-loading copy of what the store holds, so `repair()` can always rewrite it;
+`manifest.json` mirrors the committed metadata for people and tools and is rewritten when it lags behind.
+
+`RAG_CRASH_AT=<point>` (test hook, see `crash_point`) kills the process with SIGKILL at a named step of
+`apply`, so tests can prove every step is crash-safe.
 """
 
 from __future__ import annotations
@@ -12,7 +16,12 @@ import contextlib
 import errno
 import fcntl
 import json
+import logging
 import os
+import shutil
+import signal
+import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -25,10 +34,23 @@ from .records import Document, Passage
 from .store import Store
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 2  # 2: each passage's vector is also stored in the store
 STORE_FILE = "store.sqlite"
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "write.lock"
+
+CRASH_ENV = "RAG_CRASH_AT"
+# The steps of `apply`, in order: store rows written (uncommitted), vectors file written (uncommitted),
+# store committed, manifest.json rewritten.
+CRASH_POINTS = ("passages_written", "vectors_written", "committed", "manifest_written")
+
+
+def crash_point(name: str) -> None:
+    """Test hook: when `RAG_CRASH_AT` names this step, die here at once, as a power cut or OOM kill would."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True)
@@ -77,41 +99,80 @@ def _write_json_atomically(path: Path, data: dict) -> None:
     os.replace(tmp, path)
 
 
+def _fsync_dir(path: Path) -> None:
+    """Make renames inside `path` durable (a no-op where directories cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def _os_error(action: str, path: Path, exc: OSError) -> RagError:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return RagError(f"cannot {action} {path}: the disk is full; the previous index is untouched")
     if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
         return RagError(f"cannot {action} {path}: it is read-only; the previous index is untouched")
     return RagError(f"cannot {action} {path}: {exc.strerror or exc}")
 
 
+def _write_error(directory: Path, exc: BaseException) -> BaseException:
+    """The clear error for a failed write (disk full, read-only folder), or `exc` itself if it is not one."""
+    if isinstance(exc, OSError):
+        return _os_error("write the index", directory, exc)
+    if isinstance(exc, sqlite3.DatabaseError | RuntimeError):  # SQLite, or FAISS's C++ file errors
+        text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        low = str(exc).lower()
+        if "full" in low or "no space" in low or _disk_nearly_full(directory):
+            return RagError(f"cannot write the index {directory}: the disk is full ({text}); "
+                            "the previous index is untouched")
+        if "readonly" in low or "read-only" in low or "permission" in low:
+            return RagError(f"cannot write the index {directory}: it is read-only ({text}); "
+                            "the previous index is untouched")
+        return RagError(f"cannot write the index {directory}: {text}; the previous index is untouched")
+    return exc
+
+
+def _disk_nearly_full(directory: Path) -> bool:
+    try:
+        return shutil.disk_usage(directory).free < 1024 * 1024
+    except OSError:
+        return False
+
+
 class Index:
     """An index folder. Readers call `refresh()` to pick up generations published by any writer."""
 
-    def __init__(self, directory: Path, embedder_name: str, dimension: int | None = None,
+    def __init__(self, directory: Path, embedder_name: str | None, dimension: int | None = None,
                  lock_timeout_s: float = 30.0) -> None:
+        """`embedder_name=None` opens an existing index whatever its embedder (check and repair need no model)."""
         self.directory = Path(directory)
         self.lock_timeout_s = lock_timeout_s
         self._embedder_name = embedder_name
+        self._read_lock = threading.RLock()  # one snapshot at a time on the shared connection
         store_path = self.directory / STORE_FILE
         if not store_path.exists() and dimension is None:
             raise RagError(f"no index at {self.directory}: run `rag ingest PATH --index {self.directory}` first")
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self.store = Store(store_path)
+            # A folder this process may not write to is opened read-only: it answers; writes fail clearly.
+            self.store = Store(store_path, read_only=not os.access(self.directory, os.W_OK))
         except OSError as exc:
             raise _os_error("create the index in", self.directory, exc) from exc
-        except Exception as exc:  # sqlite3 errors on a read-only or damaged folder
+        except Exception as exc:  # sqlite3 errors on a full disk, a read-only or damaged folder
+            if _disk_nearly_full(self.directory):
+                raise RagError(f"cannot open the index store {store_path}: the disk is full ({exc})") from exc
             raise RagError(f"cannot open the index store {store_path}: {exc}") from exc
         self._manifest = self._read_or_create_manifest(dimension)
-        self._vectors = self._load_vectors(self._manifest)
+        self._manifest, self._vectors = self._load_generation()
         self._sync_manifest_file()
 
     # -- opening --------------------------------------------------------------------------------
     def _read_or_create_manifest(self, dimension: int | None) -> Manifest:
         meta = self.store.meta()
         if not meta:
-            if dimension is None:
+            if dimension is None or self._embedder_name is None:
                 raise RagError(f"the index at {self.directory} is empty and has no embedder dimension yet")
             manifest = Manifest(FORMAT_VERSION, self._embedder_name, dimension, 0, "", 0, 0, 1)
             with self.write_lock():
@@ -125,6 +186,8 @@ class Index:
             raise IndexMismatchError(
                 f"index at {self.directory} has format {manifest.format_version}, this version reads "
                 f"{FORMAT_VERSION}: rebuild it with `rag ingest`")
+        if self._embedder_name is None:
+            return manifest
         if manifest.embedder != self._embedder_name or (dimension is not None and dimension != manifest.dimension):
             raise IndexMismatchError(
                 f"index at {self.directory} was built with embedder {manifest.embedder!r} "
@@ -132,19 +195,43 @@ class Index:
                 "the index into another folder")
         return manifest
 
-    def _load_vectors(self, manifest: Manifest) -> FaissVectorIndex:
+    def _load_generation(self) -> tuple[Manifest, FaissVectorIndex]:
+        """The newest committed manifest and its vectors, read from one snapshot of the store.
+
+        An unreadable vectors file does not stop readers: the same snapshot's stored vectors stand in.
+        """
+        with self._read_lock:
+            self.store.snapshot()
+            try:
+                manifest = Manifest.from_meta(self.store.meta())
+                try:
+                    vectors = self._load_vectors_file(manifest)
+                except IndexCorruptError as exc:
+                    log.warning("%s; using the vectors stored in %s (run `rag repair` to rewrite the file)",
+                                exc, STORE_FILE)
+                    vectors = FaissVectorIndex(manifest.dimension)
+                    vectors.add(*self.store.stored_vectors(manifest.dimension))
+                return manifest, vectors
+            finally:
+                self.store.end_snapshot()
+
+    def _load_vectors_file(self, manifest: Manifest) -> FaissVectorIndex:
         if not manifest.vectors_file:
             return FaissVectorIndex(manifest.dimension)
         path = self.directory / manifest.vectors_file
         try:
             vectors = FaissVectorIndex.load(path)
-        except RuntimeError as exc:
-            raise IndexCorruptError(f"vectors file {path} is unreadable: {exc}") from exc
+        except (RuntimeError, OSError) as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise IndexCorruptError(f"vectors file {path} is unreadable: {reason}") from exc
         if vectors.dimension != manifest.dimension:
             raise IndexCorruptError(f"{path} holds vectors of dimension {vectors.dimension}, not {manifest.dimension}")
+        if vectors.count != manifest.passages:
+            raise IndexCorruptError(f"{path} holds {vectors.count} vectors, the manifest counts {manifest.passages}")
         return vectors
 
-    def _sync_manifest_file(self) -> None:
+    def _sync_manifest_file(self) -> bool:
+        """Rewrite manifest.json if it differs from the committed manifest; True when it was rewritten."""
         path = self.directory / MANIFEST_FILE
         wanted = asdict(self._manifest)
         try:
@@ -154,22 +241,18 @@ class Index:
         if current != wanted:
             with contextlib.suppress(OSError):  # a read-only folder can still be read from
                 _write_json_atomically(path, wanted)
+                return True
+        return False
 
     def refresh(self) -> bool:
         """Load the newest committed generation if a writer published one; True when it changed."""
-        for attempt in range(5):
-            manifest = Manifest.from_meta(self.store.meta())
-            if manifest.generation == self._manifest.generation:
-                return False
-            try:
-                self._vectors = self._load_vectors(manifest)
-            except (IndexCorruptError, FileNotFoundError):
-                # The writer may have removed that file after publishing a newer one: read again.
-                time.sleep(0.01 * (attempt + 1))
-                continue
-            self._manifest = manifest
-            return True
-        raise IndexCorruptError(f"could not load the current vectors of {self.directory}")
+        if self.store.meta().get("generation") == str(self._manifest.generation):
+            return False
+        with self._read_lock:
+            manifest, vectors = self._load_generation()
+            changed = manifest.generation != self._manifest.generation
+            self._manifest, self._vectors = manifest, vectors
+            return changed
 
     def close(self) -> None:
         self.store.close()
@@ -207,6 +290,16 @@ class Index:
         finally:
             handle.close()
 
+    def _writer(self) -> Store:
+        try:
+            return Store(self.directory / STORE_FILE)
+        except BaseException as exc:
+            raise _write_error(self.directory, exc) from exc
+
+    def _save_vectors(self, vectors: FaissVectorIndex, name: str) -> None:
+        vectors.save(self.directory / name)
+        _fsync_dir(self.directory)
+
     def apply(self, updates: Sequence[DocumentUpdate] = (), removals: Sequence[str] = ()) -> Manifest:
         """Add/replace and remove documents as one atomic generation: all of it is published or none.
 
@@ -221,7 +314,7 @@ class Index:
             gen = base.generation + 1
             vectors_file = f"vectors-{gen:08d}.faiss"
             next_id = base.next_passage_id
-            writer = Store(self.directory / STORE_FILE)
+            writer = self._writer()
             try:
                 writer.begin()
                 for doc_id in [*removals, *(u.document.id for u in updates)]:
@@ -233,56 +326,143 @@ class Index:
                     stored = [Passage(p.doc_id, p.start, p.end, p.text, p.ordinal, p.context, int(i))
                               for p, i in zip(update.passages, ids, strict=True)]
                     writer.insert_document(update.document, stored)
+                    writer.insert_vectors(ids, update.vectors)
                     vectors.add(ids, update.vectors)
+                crash_point("passages_written")
                 manifest = Manifest(
                     FORMAT_VERSION, base.embedder, base.dimension, gen, vectors_file,
                     writer.count_documents(), writer.count_passages(), next_id)
                 if manifest.passages != vectors.count:
                     raise IndexCorruptError(
                         f"refusing to publish: {manifest.passages} passages but {vectors.count} vectors")
-                vectors.save(self.directory / vectors_file)
+                self._save_vectors(vectors, vectors_file)
                 writer.set_meta(manifest.to_meta())
+                crash_point("vectors_written")
                 writer.commit()
             except BaseException as exc:
-                writer.rollback()
+                with contextlib.suppress(Exception):
+                    writer.rollback()
                 with contextlib.suppress(OSError):
                     (self.directory / vectors_file).unlink(missing_ok=True)
                     (self.directory / (vectors_file + ".tmp")).unlink(missing_ok=True)
-                if isinstance(exc, OSError):
-                    raise _os_error("write the index", self.directory, exc) from exc
-                if type(exc).__name__ in ("OperationalError", "DatabaseError"):
-                    raise RagError(f"cannot write the index at {self.directory}: {exc}; "
-                                   "the previous index is untouched") from exc
-                raise
+                error = _write_error(self.directory, exc)
+                if error is exc:
+                    raise
+                raise error from exc
             finally:
                 writer.close()
+            crash_point("committed")
             self._manifest, self._vectors = manifest, vectors
             self._sync_manifest_file()
-            self._remove_stale_vector_files(keep={vectors_file, base.vectors_file})
+            crash_point("manifest_written")
+            self._remove_stale_files(keep={vectors_file, base.vectors_file})
             return manifest
 
-    def _remove_stale_vector_files(self, keep: set[str]) -> None:
+    def _remove_stale_files(self, keep: set[str]) -> int:
+        """Vectors files of older or never-published generations, and temporary files; call under the lock."""
         # The previous generation's file stays so a reader that just read the old metadata can load it.
-        for path in self.directory.glob("vectors-*.faiss*"):
+        removed = 0
+        for path in [*self.directory.glob("vectors-*.faiss*"), *self.directory.glob("*.tmp")]:
             if path.name not in keep:
                 with contextlib.suppress(OSError):
                     path.unlink()
+                    removed += 1
+        return removed
 
-    # -- checking -------------------------------------------------------------------------------
+    # -- checking and repairing -----------------------------------------------------------------
     def check(self) -> list[str]:
         """Consistency problems: every vector has its passage, every passage its document, counts agree."""
-        self.refresh()
-        problems = list(self.store.integrity_problems())
-        manifest = self._manifest
-        passage_ids = set(self.store.all_passage_ids())
-        vector_ids = set(self._vectors.ids().tolist())
-        if passage_ids != vector_ids:
-            problems.append(
-                f"{len(vector_ids - passage_ids)} vectors without a passage, "
-                f"{len(passage_ids - vector_ids)} passages without a vector")
+        for _ in range(3):
+            with self._read_lock:
+                self.store.snapshot()
+                try:
+                    manifest = Manifest.from_meta(self.store.meta())
+                    problems = list(self.store.integrity_problems())
+                    passage_ids = self.store.all_passage_ids()
+                    documents = self.store.count_documents()
+                    ids, matrix = self.store.stored_vectors(manifest.dimension)
+                    file_problem = self._vectors_file_problem(manifest, ids, matrix)
+                finally:
+                    self.store.end_snapshot()
+            # A writer may have published twice and removed that file meanwhile: look again.
+            if file_problem is None or self.store.meta().get("generation") == str(manifest.generation):
+                break
+        if file_problem:
+            problems.append(f"{file_problem} (`rag repair` rewrites it from the store)")
         if manifest.passages != len(passage_ids):
             problems.append(f"manifest counts {manifest.passages} passages, the store holds {len(passage_ids)}")
-        if manifest.documents != self.store.count_documents():
-            problems.append(
-                f"manifest counts {manifest.documents} documents, the store holds {self.store.count_documents()}")
+        if manifest.documents != documents:
+            problems.append(f"manifest counts {manifest.documents} documents, the store holds {documents}")
+        try:
+            on_disk = json.loads((self.directory / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            on_disk = None
+        if on_disk != asdict(manifest) and self.store.meta().get("generation") == str(manifest.generation):
+            problems.append(f"{MANIFEST_FILE} does not match the committed index")
         return problems
+
+    def _vectors_file_problem(self, manifest: Manifest, ids: np.ndarray, matrix: np.ndarray) -> str | None:
+        """What is wrong with the generation's vectors file compared with the stored vectors, if anything."""
+        try:
+            vectors = self._load_vectors_file(manifest)
+        except IndexCorruptError as exc:
+            return str(exc)
+        file_ids = set(vectors.ids().tolist())
+        stored_ids = set(ids.tolist())
+        if file_ids != stored_ids:
+            return (f"{len(file_ids - stored_ids)} vectors without a passage, "
+                    f"{len(stored_ids - file_ids)} passages without a vector")
+        if len(ids) and not np.allclose(vectors.vectors_for(ids), matrix, atol=1e-5):
+            return f"vectors file {manifest.vectors_file} differs from the stored vectors"
+        return None
+
+    def repair(self) -> list[str]:
+        """Bring the folder back to its last committed version, made consistent; returns what was done.
+
+        Drops rows that belong to nothing, rebuilds the keyword index or the vectors file from the store
+        when they are damaged, removes leftovers of interrupted writes, and rewrites manifest.json.
+        """
+        actions: list[str] = []
+        with self.write_lock():
+            writer = self._writer()
+            try:
+                writer.begin()
+                actions += writer.repair_rows()
+                lost = writer.documents_without_vectors()
+                for doc_id in lost:  # their vectors exist nowhere else: the document must be ingested again
+                    writer.delete_document(doc_id)
+                    actions.append(f"removed document {doc_id}: its passages had no stored vectors; ingest it again")
+                meta = Manifest.from_meta(writer.meta())
+                ids, matrix = writer.stored_vectors(meta.dimension)
+                documents, passages = writer.count_documents(), writer.count_passages()
+                file_problem = self._vectors_file_problem(meta, ids, matrix)
+                if file_problem or actions or (documents, passages) != (meta.documents, meta.passages):
+                    gen = meta.generation + 1
+                    vectors = FaissVectorIndex(meta.dimension)
+                    vectors.add(ids, matrix)
+                    vectors_file = f"vectors-{gen:08d}.faiss"
+                    next_id = max(meta.next_passage_id, int(ids.max()) + 1 if len(ids) else 1)
+                    self._save_vectors(vectors, vectors_file)
+                    writer.set_meta(Manifest(FORMAT_VERSION, meta.embedder, meta.dimension, gen, vectors_file,
+                                             documents, passages, next_id).to_meta())
+                    writer.commit()
+                    actions.append(f"published generation {gen} rebuilt from the {len(ids)} stored vectors"
+                                   + (f" ({file_problem})" if file_problem else ""))
+                else:
+                    writer.rollback()
+            except BaseException as exc:
+                with contextlib.suppress(Exception):
+                    writer.rollback()
+                error = _write_error(self.directory, exc)
+                if error is exc:
+                    raise
+                raise error from exc
+            finally:
+                writer.close()
+            self.refresh()
+            removed = self._remove_stale_files(keep={self._manifest.vectors_file})
+            if removed:
+                actions.append(f"removed {removed} leftover files of interrupted or old writes")
+            if self._sync_manifest_file():
+                actions.append(f"rewrote {MANIFEST_FILE}")
+        return actions

@@ -65,6 +65,11 @@ class RagService:
                 candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
 
     @property
+    def is_warm(self) -> bool:
+        """The model is loaded and the index open: requests will not wait for start-up."""
+        return self._index is not None
+
+    @property
     def index(self) -> Index:
         self.warm_up()
         assert self._index is not None

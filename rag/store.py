@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .records import Document, Passage
 
 _SCHEMA = """
@@ -28,6 +30,10 @@ CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
     INSERT INTO passages_fts(rowid, text, context) VALUES (new.id, new.text, new.context); END;
 CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text, context) VALUES ('delete', old.id, old.text, old.context); END;
+-- Each passage's vector (float32 bytes), committed with it: the vectors file can always be rebuilt from here.
+CREATE TABLE IF NOT EXISTS passage_vectors(id INTEGER PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TRIGGER IF NOT EXISTS passages_vector_ad AFTER DELETE ON passages BEGIN
+    DELETE FROM passage_vectors WHERE id = old.id; END;
 """
 
 # Words too common to help a keyword match; the dense side still sees them.
@@ -65,6 +71,13 @@ class Store:
         self.path = path
         if read_only:
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None)
+            try:
+                self._db.execute("SELECT COUNT(*) FROM meta").fetchone()
+            except sqlite3.OperationalError:
+                # WAL needs a writable -shm file; on a read-only filesystem nothing can change the file anyway.
+                self._db.close()
+                self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False,
+                                           isolation_level=None)
         else:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -130,6 +143,21 @@ class Store:
             'INSERT INTO passages(id, doc_id, ordinal, start, "end", context, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
             [(p.id, p.doc_id, p.ordinal, p.start, p.end, p.context, p.text) for p in passages],
         )
+
+    def insert_vectors(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        rows = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._db.executemany("INSERT INTO passage_vectors(id, vector) VALUES (?, ?)",
+                             [(int(i), row.tobytes()) for i, row in zip(ids, rows, strict=True)])
+
+    def stored_vectors(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
+        """All stored (ids, vectors), ordered by id; the source from which a vectors file is rebuilt."""
+        rows = self._db.execute("SELECT id, vector FROM passage_vectors ORDER BY id").fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dimension)
+        return ids, matrix
+
+    def stored_vector_ids(self) -> list[int]:
+        return [r[0] for r in self._db.execute("SELECT id FROM passage_vectors ORDER BY id")]
 
     def max_passage_id(self) -> int:
         return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM passages").fetchone()[0])
@@ -236,11 +264,46 @@ class Store:
             ' WHERE substr(d.text, p.start + 1, p."end" - p.start) != p.text').fetchone()[0]
         if bad_spans:
             problems.append(f"{bad_spans} passages whose text is not their document's text at their span")
-        try:
+        unvectored = self._db.execute(
+            "SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passage_vectors)").fetchone()[0]
+        if unvectored:
+            problems.append(f"{unvectored} passages have no stored vector")
+        stray = self._db.execute(
+            "SELECT COUNT(*) FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)").fetchone()[0]
+        if stray:
+            problems.append(f"{stray} stored vectors belong to no passage")
+        unindexed = self._db.execute(
+            "SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passages_fts_docsize)").fetchone()[0]
+        if unindexed:
+            problems.append(f"keyword index: {unindexed} passages are missing from it")
+        try:  # a write statement in SQLite's eyes: it cannot run while a writer holds the database
             self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                problems.append(f"keyword index: {exc}")
         except sqlite3.DatabaseError as exc:
             problems.append(f"keyword index: {exc}")
         return problems
+
+    def repair_rows(self) -> list[str]:
+        """Inside a write transaction: drop rows that belong to nothing and rebuild a broken keyword index."""
+        actions: list[str] = []
+        cur = self._db.execute("DELETE FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)")
+        if cur.rowcount:
+            actions.append(f"removed {cur.rowcount} passages that belonged to no document")
+        cur = self._db.execute("DELETE FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)")
+        if cur.rowcount:
+            actions.append(f"removed {cur.rowcount} stored vectors that belonged to no passage")
+        try:
+            self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            self._db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+            actions.append("rebuilt the keyword index")
+        return actions
+
+    def documents_without_vectors(self) -> list[str]:
+        return [r[0] for r in self._db.execute(
+            "SELECT DISTINCT doc_id FROM passages WHERE id NOT IN (SELECT id FROM passage_vectors) ORDER BY doc_id")]
 
 
 def _like_prefix(prefix: str) -> str:

@@ -99,7 +99,13 @@ class FaissVectorIndex:
     def save(self, path: Path) -> None:
         """Write to `path` durably: a temporary file, fsync, then an atomic rename."""
         tmp = path.with_name(path.name + ".tmp")
-        _faiss().write_index(self._index, str(tmp))
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        data = _faiss().serialize_index(self._index)  # written by Python so a full disk raises OSError(ENOSPC)
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(memoryview(data))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
