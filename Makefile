@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint index clean browser eval-gate
+.PHONY: install serve test lint index clean browser corpus eval-gate
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
 install: $(VENV)/.installed
@@ -35,7 +35,13 @@ serve: install
 index: install
 	$(BIN)/rag ingest seeds --prune --index $(INDEX)
 
-test: install browser
+# The Debian Reference (HTML, from Debian's package registry): the larger corpus of the tests and evals.
+corpus: corpora/debian-reference/ch03.en.html
+
+corpora/debian-reference/ch03.en.html:
+	bash evals/corpora/get_debian_reference.sh corpora/debian-reference
+
+test: install browser corpus
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 	$(MAKE) eval-gate

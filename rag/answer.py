@@ -55,6 +55,7 @@ class AnswerConfig:
     overlap_weight: float = 0.25
     passage_weight: float = 0.15
     answer_type_penalty: float = 0.1
+    answer_type_bonus: float = 0.05
     heading_penalty: float = 0.1
     # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
     echo_penalty: float = 0.15
@@ -100,8 +101,12 @@ class ExtractiveAnswerer:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
                 score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
-                if wanted and not any(p.search(_LIST_MARKER.sub("", sentence.text, count=1)) for p in wanted):
-                    score -= cfg.answer_type_penalty
+                if wanted:
+                    body = _LIST_MARKER.sub("", sentence.text, count=1)
+                    if any(p.search(body) for p in wanted):
+                        score += cfg.answer_type_bonus
+                    else:
+                        score -= cfg.answer_type_penalty
                 if _looks_like_heading(sentence.text):
                     score -= cfg.heading_penalty
                 if len(_content_stems(sentence.text) - terms) < 2:

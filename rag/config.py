@@ -11,7 +11,7 @@ from typing import Any
 from .errors import InvalidInputError
 
 # Chosen on the calibration halves of evals/questions/*.jsonl and checked on the held-out halves;
-# see evals/README.md ("Abstention threshold") for the procedure and the figures.
+# see README.md ("Abstention threshold") for the procedure and the figures.
 DEFAULT_ABSTAIN_THRESHOLD = 0.45
 
 
