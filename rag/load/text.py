@@ -75,7 +75,7 @@ def find_headings(text: str) -> tuple[Section, ...]:
         if _heading_like(block) and not _heading_like(following):
             start, line = block[0]
             found.append((start, line.strip(), _level(line.strip())))
-    ends = [start for start, _, _ in found[1:]] + [len(text)]
+    ends = [start for start, _, _ in found[1:]] + ([len(text)] if found else [])
     return tuple(
         Section(title=title, start=start, end=end, level=level)
         for (start, title, level), end in zip(found, ends, strict=True)
