@@ -23,7 +23,7 @@ import numpy as np
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, RagError
 from .records import Document, Passage
 from .store import Store
-from .vectors import FaissVectorIndex
+from .vectors import FaissVectorIndex, VectorIndexConfig
 
 FORMAT_VERSION = 1
 STORE_FILE = "store.sqlite"
@@ -89,8 +89,9 @@ class Index:
     """An index folder. Readers call `refresh()` to pick up generations published by any writer."""
 
     def __init__(self, directory: Path, embedder_name: str, dimension: int | None = None,
-                 lock_timeout_s: float = 30.0) -> None:
+                 lock_timeout_s: float = 30.0, vector_config: VectorIndexConfig | None = None) -> None:
         self.directory = Path(directory)
+        self.vector_config = vector_config or VectorIndexConfig()
         self.lock_timeout_s = lock_timeout_s
         self._embedder_name = embedder_name
         store_path = self.directory / STORE_FILE
@@ -134,10 +135,10 @@ class Index:
 
     def _load_vectors(self, manifest: Manifest) -> FaissVectorIndex:
         if not manifest.vectors_file:
-            return FaissVectorIndex(manifest.dimension)
+            return FaissVectorIndex(manifest.dimension, config=self.vector_config)
         path = self.directory / manifest.vectors_file
         try:
-            vectors = FaissVectorIndex.load(path)
+            vectors = FaissVectorIndex.load(path, self.vector_config)
         except RuntimeError as exc:
             raise IndexCorruptError(f"vectors file {path} is unreadable: {exc}") from exc
         if vectors.dimension != manifest.dimension:

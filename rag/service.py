@@ -16,6 +16,7 @@ from .ingest import IngestReport, index_documents, ingest_paths
 from .records import Answer, Document, Hit
 from .retrieve import RetrievalConfig, Retriever
 from .split import SplitConfig
+from .vectors import VectorIndexConfig
 
 MAX_TOP_K = 50
 
@@ -26,7 +27,9 @@ class RagService:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(
-            settings.embedder_backend, settings.embedder_model, settings.embed_batch_size)
+            settings.embedder_backend, settings.embedder_model, settings.embed_batch_size,
+            threads=settings.embedder_threads or None, cache_dir=Path(settings.onnx_cache_dir) if settings.onnx_cache_dir else None)
+        self.vector_config = VectorIndexConfig(settings.vector_index, settings.ivf_min_vectors, settings.ivf_nprobe)
         self.split_config = SplitConfig(settings.passage_tokens, settings.overlap_tokens)
         self.answerer = ExtractiveAnswerer(
             AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
@@ -41,7 +44,7 @@ class RagService:
             self.embedder.warm_up()
             self._index = Index(
                 self.settings.index_dir, self.embedder.name, self.embedder.dimension if create else None,
-                lock_timeout_s=self.settings.lock_timeout_s)
+                lock_timeout_s=self.settings.lock_timeout_s, vector_config=self.vector_config)
             self._retriever = Retriever(self._index, self.embedder, RetrievalConfig(
                 candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
 
