@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint index clean
+.PHONY: install serve test lint index clean bench
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
 install: $(VENV)/.installed
@@ -34,6 +34,10 @@ index: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# Benchmarks (evals/bench/README.md); the LlamaIndex peer runs from .venv-peer when it exists.
+bench: install
+	$(BIN)/python -m evals.bench
 
 lint: install
 	$(BIN)/ruff check .

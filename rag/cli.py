@@ -95,6 +95,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from evals.bench.run import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Question answering over your documents, with exact citations.")
     common = argparse.ArgumentParser(add_help=False)
@@ -123,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p = add("bench", cmd_bench, "run the benchmarks (options: rag bench -- --help)")
+    p.add_argument("bench_args", nargs=argparse.REMAINDER)
     return parser
 
 
