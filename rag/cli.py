@@ -129,13 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
-    p = add("bench", cmd_bench, "run the benchmarks (options: rag bench -- --help)")
+    p = add("bench", cmd_bench, "run the benchmarks (evals/bench/README.md; options: python -m evals.bench --help)")
     p.add_argument("bench_args", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "func", None) is cmd_bench:  # the bench has its own options
+        args.bench_args = [*extra, *args.bench_args]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except RagError as exc:

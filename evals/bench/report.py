@@ -14,15 +14,26 @@ def _mb(n: int) -> str:
 
 
 def render(r: dict) -> str:
+    r = {"ingest_real": [], "ingest_synthetic": [], "query": [], **r}
     out = [f"Machine: {r['machine']['cpus']} CPUs, Python {r['machine']['python']}; {r['machine']['note']}.",
-           f"`rag --help`: {r['cli_help']['median_s']} s (median of 3); `rag serve` ready on the seed corpus: "
-           f"{r['serve_ready_seeds_s']} s."]
+           f"`rag --help`: {r.get('cli_help', {}).get('median_s')} s (median of 3); `rag serve` ready on the seed corpus: "
+           f"{r.get('serve_ready_seeds_s')} s."]
+    if not r.get("complete", True):
+        out.append("**This run did not finish: the sections below are the ones it completed.**")
     out += ["", "### Ingest, real corpora, real model (files -> queryable index)", _table(
         ["corpus", "backend", "docs", "passages", "total s", "passages/s", "model s", "model passages/s",
          "non-model s", "model load s", "index MB"],
         [[i["corpus"], i["backend"], i["documents"], i["passages"], i["total_s"], i["passages_per_s"], i["model_s"],
           i["model_passages_per_s"], i["non_model_s"], i["model_load_s"], _mb(i["index_bytes"])]
          for i in r["ingest_real"]])]
+    out += _side(r) if "side_by_side" in r else []
+    out += _scales(r)
+    out += ["", r["synthetic_note"], f"Total bench time: {r.get('total_s')} s."]
+    return "\n".join(out) + "\n"
+
+
+def _side(r: dict) -> list[str]:
+    out: list[str] = []
     s = r["side_by_side"]
     rows = [["ours", s["ours"]["ingest_passages_per_s"], s["ours"]["query"]["retrieval_only"]["total_ms_p50"],
              s["ours"]["query"]["with_rescore"]["total_ms_p50"]],
@@ -35,6 +46,11 @@ def render(r: dict) -> str:
     out += ["", f"### Side by side: {s['corpus']}, {s['passages']} passages, {s['queries']} questions", _table(
         ["system", "ingest passages/s", "query p50 ms (retrieval only)", "query p50 ms (with sentence re-scoring)"],
         rows), "", "Ratios: " + ", ".join(f"{k} = {v}" for k, v in s["ratios"].items())]
+    return out
+
+
+def _scales(r: dict) -> list[str]:
+    out: list[str] = []
     out += ["", "### Ingest, synthetic corpora (non-model cost: precomputed vectors)", _table(
         ["passages", "passages/s", "pipeline s", "load s", "split s", "publish s", "vector index", "peak RSS MB",
          "index MB", "one-document write s"],
@@ -72,5 +88,19 @@ def render(r: dict) -> str:
             rows.append([q["passages"], "flat (exact)", "-", 1.0, "-", rec["exact_flat_search_ms"]["p50"], ""])
     out += ["", "### Approximate vector index: recall@10 against exact search (real question vectors)", _table(
         ["passages", "nlist", "nprobe", "recall@10", "IVF search p50 ms", "exact search p50 ms", ""], rows)]
-    out += ["", r["synthetic_note"], f"Total bench time: {r['total_s']} s."]
-    return "\n".join(out) + "\n"
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """`python -m evals.bench.report RESULT.json` prints the tables of a (possibly unfinished) run."""
+    import json
+    from pathlib import Path
+
+    print(render(json.loads(Path(argv[0]).read_text())))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
