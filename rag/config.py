@@ -28,6 +28,8 @@ class Settings:
     vector_index: str = "auto"
     ivf_min_vectors: int = 50_000
     ivf_nprobe: int = 0
+    # FAISS (OpenMP) threads in this process; 0 = FAISS's default (all cores). See rag/vectors.py.
+    faiss_threads: int = 1
     passage_tokens: int = 128
     overlap_tokens: int = 32
     top_k: int = 5

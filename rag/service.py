@@ -16,7 +16,7 @@ from .ingest import IngestReport, index_documents, ingest_paths
 from .records import Answer, Document, Hit
 from .retrieve import RetrievalConfig, Retriever
 from .split import SplitConfig
-from .vectors import VectorIndexConfig
+from .vectors import VectorIndexConfig, set_faiss_threads
 
 MAX_TOP_K = 50
 
@@ -42,6 +42,7 @@ class RagService:
             if self._index is not None:
                 return
             self.embedder.warm_up()
+            set_faiss_threads(self.settings.faiss_threads)
             self._index = Index(
                 self.settings.index_dir, self.embedder.name, self.embedder.dimension if create else None,
                 lock_timeout_s=self.settings.lock_timeout_s, vector_config=self.vector_config)

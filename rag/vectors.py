@@ -67,7 +67,19 @@ def ivf_lists(count: int) -> int:
 
 
 def default_nprobe(nlist: int) -> int:
-    return int(min(nlist, max(16, nlist // 16)))
+    """A third of the lists: measured (evals/bench) to reach recall@10 >= 0.95 on the synthetic 100k corpus,
+    where 16 lists gave 0.84 and 64 of 224 gave 0.946."""
+    return int(min(nlist, max(16, nlist // 3)))
+
+
+def set_faiss_threads(threads: int) -> None:
+    """FAISS's OpenMP threads for this process (0 leaves FAISS's default: all cores).
+
+    One query at a time gains nothing from a second thread on 2 shared cores and loses to contention:
+    exact search over 100k vectors took 71 ms p50 with 1 thread and 114 ms with 2 on the busy machine.
+    """
+    if threads > 0:
+        _faiss().omp_set_num_threads(threads)
 
 
 def _faiss():

@@ -108,12 +108,13 @@ def load_synthetic(synthetic: SyntheticDocument) -> Document:
 
 
 def passage_vectors(synthetic: SyntheticDocument, spans: Sequence[tuple[int, int]], vectors: np.ndarray) -> np.ndarray:
-    """A passage's vector: the normalized mean of the real vectors of the sentences that start in its span."""
+    """A passage's vector: the normalized mean of the real vectors of the sentences its span overlaps."""
     out = np.zeros((len(spans), vectors.shape[1]), dtype=np.float32)
     starts = synthetic.sentence_starts
     for row, (start, end) in enumerate(spans):
-        lo, hi = np.searchsorted(starts, start, "left"), np.searchsorted(starts, end, "left")
-        ids = synthetic.sentence_ids[lo : max(hi, lo + 1)]
-        out[row] = vectors[ids].mean(axis=0)
+        # The sentence holding `start` (a passage may begin inside a long sentence) up to the last one begun.
+        lo = max(int(np.searchsorted(starts, start, "right")) - 1, 0)
+        hi = max(int(np.searchsorted(starts, end, "left")), lo + 1)
+        out[row] = vectors[synthetic.sentence_ids[lo:hi]].mean(axis=0)
     out /= np.linalg.norm(out, axis=1, keepdims=True)
     return out

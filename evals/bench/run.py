@@ -204,11 +204,12 @@ def bench_side_by_side(index_dir: Path, ingest_ours, backend: str, threads: int,
     return out
 
 
-def bench_synthetic(index_dir: Path, passages: int, work: Path, batch: int, vector_config: dict) -> dict:
+def bench_synthetic(index_dir: Path, passages: int, work: Path, batch: int, vector_config: dict,
+                    use_splitter: bool = True) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
     spec = {"index_dir": str(index_dir), "passages": passages, "sentences_file": str(work / "sentences.json"),
             "vectors_file": str(work / "sentence-vectors.npy"), "batch_passages": batch,
-            "vector_config": vector_config}
+            "vector_config": vector_config, "use_splitter": use_splitter}
     spec_file = work / f"spec-{passages}.json"
     spec_file.write_text(json.dumps(spec))
     proc = subprocess.run([sys.executable, "-m", "evals.bench.synthetic", str(spec_file)], cwd=ROOT,
@@ -307,6 +308,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--peer-venv", type=Path, default=Path(os.environ.get("RAG_BENCH_PEER_VENV", DEFAULT_PEER_VENV)))
     p.add_argument("--no-debian", action="store_true", help="skip the Debian Reference corpus")
     p.add_argument("--side-files", type=int, default=4, help="Debian chapters (smallest first) for the side by side")
+    p.add_argument("--split-limit", type=int, default=10**12,
+                   help="from this many passages on, cut synthetic passages without the splitter (its cost is linear)")
+    p.add_argument("--keep-indexes", action="store_true", help="keep the synthetic indexes in --work")
     p.add_argument("--repeats", type=int, default=2, help="rounds of the side by side (best round reported)")
     p.add_argument("--sections", default="startup,side,synthetic,debian",
                    help="which sections to run (comma-separated: startup, side, synthetic, debian)")
@@ -419,7 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in sorted(set(ingest_scales) | set(query_scales)):
             index_dir = work / f"synthetic-{n}"
             _log(f"synthetic ingest of {n} passages")
-            built = bench_synthetic(index_dir, n, work, args.batch_passages, vector_config)
+            built = bench_synthetic(index_dir, n, work, args.batch_passages, vector_config,
+                                    use_splitter=n < args.split_limit)
             if n in ingest_scales:
                 results["ingest_synthetic"].append(built)
             save()
@@ -432,7 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 entry["index_bytes"] = built["index_bytes"]
                 results["query"].append(entry)
                 save()
-            shutil.rmtree(index_dir, ignore_errors=True)
+            if not args.keep_indexes:
+                shutil.rmtree(index_dir, ignore_errors=True)
 
     if "debian" in sections and debian is not None and not args.skip_debian_full:
         _log("ingest the whole Debian Reference")
