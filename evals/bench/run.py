@@ -343,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "synthetic_note": SYNTHETIC_NOTE,
     }
     questions = _questions()
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
     json_file = out_dir / f"bench-{stamp}.json"
 
     def save(done: bool = False) -> None:
