@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint index clean browser corpus eval-gate
+.PHONY: install serve test lint index clean browser corpus eval-gate bench
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
 install: $(VENV)/.installed
@@ -54,6 +54,10 @@ eval-gate: install
 	  --fail-under hit@5=0.95 --fail-under mrr=0.88 --fail-under answer_accuracy=0.75 \
 	  --fail-under citation_recall=0.70 --fail-under citation_precision=0.50 \
 	  --fail-under abstention_recall=0.15 --fail-under span_validity=1.0
+
+# Benchmarks (evals/bench/README.md); the LlamaIndex peer runs from .venv-peer when it exists.
+bench: install
+	$(BIN)/python -m evals.bench
 
 lint: install
 	$(BIN)/ruff check .

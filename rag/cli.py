@@ -129,6 +129,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_command(args)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from evals.bench.run import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line, not argparse's usage block: bad input gets a one-line error and exit status 2."""
@@ -172,11 +178,18 @@ def build_parser() -> argparse.ArgumentParser:
     from evals.command import add_arguments as add_eval_arguments
 
     add_eval_arguments(p)
+    p = add("bench", cmd_bench, "run the benchmarks (evals/bench/README.md; options: python -m evals.bench --help)")
+    p.add_argument("bench_args", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if getattr(args, "func", None) is cmd_bench:  # the bench has its own options
+        args.bench_args = [*extra, *args.bench_args]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.func(args)
     except RagError as exc:

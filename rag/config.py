@@ -21,6 +21,15 @@ class Settings:
     embedder_backend: str = "sentence-transformers"
     embedder_model: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = 64
+    # Threads for the embedder (0: all cores); where the ONNX export is cached (empty: ~/.cache/rag-cited/onnx).
+    embedder_threads: int = 0
+    onnx_cache_dir: str = ""
+    # Vector index: "auto" (exact until ivf_min_vectors, then IVF), "flat" or "ivf"; ivf_nprobe 0 = default.
+    vector_index: str = "auto"
+    ivf_min_vectors: int = 50_000
+    ivf_nprobe: int = 0
+    # FAISS (OpenMP) threads in this process; 0 = FAISS's default (all cores). See rag/vectors.py.
+    faiss_threads: int = 1
     passage_tokens: int = 128
     overlap_tokens: int = 32
     top_k: int = 5

@@ -115,7 +115,12 @@ class SentenceTransformerEmbedder:
         return [len(ids) for ids in encoded]
 
 
-def make_embedder(backend: str, model: str, batch_size: int = 64) -> Embedder:
+def make_embedder(backend: str, model: str, batch_size: int = 64, threads: int | None = None,
+                  cache_dir: Path | None = None) -> Embedder:
     if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model, batch_size=batch_size)
-    raise InvalidInputError(f"unknown embedder backend {backend!r}; known: sentence-transformers")
+        return SentenceTransformerEmbedder(model, batch_size=batch_size, threads=threads)
+    if backend == "onnx":
+        from .embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(model, batch_size=batch_size, threads=threads, cache_dir=cache_dir)
+    raise InvalidInputError(f"unknown embedder backend {backend!r}; known: sentence-transformers, onnx")

@@ -32,7 +32,7 @@ import numpy as np
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, RagError
 from .records import Document, Passage
 from .store import Store
-from .vectors import FaissVectorIndex
+from .vectors import FaissVectorIndex, VectorIndexConfig
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +145,10 @@ class Index:
     """An index folder. Readers call `refresh()` to pick up generations published by any writer."""
 
     def __init__(self, directory: Path, embedder_name: str | None, dimension: int | None = None,
-                 lock_timeout_s: float = 30.0) -> None:
+                 lock_timeout_s: float = 30.0, vector_config: VectorIndexConfig | None = None) -> None:
         """`embedder_name=None` opens an existing index whatever its embedder (check and repair need no model)."""
         self.directory = Path(directory)
+        self.vector_config = vector_config or VectorIndexConfig()
         self.lock_timeout_s = lock_timeout_s
         self._embedder_name = embedder_name
         self._read_lock = threading.RLock()  # one snapshot at a time on the shared connection
@@ -209,7 +210,7 @@ class Index:
                 except IndexCorruptError as exc:
                     log.warning("%s; using the vectors stored in %s (run `rag repair` to rewrite the file)",
                                 exc, STORE_FILE)
-                    vectors = FaissVectorIndex(manifest.dimension)
+                    vectors = FaissVectorIndex(manifest.dimension, config=self.vector_config)
                     vectors.add(*self.store.stored_vectors(manifest.dimension))
                 return manifest, vectors
             finally:
@@ -217,10 +218,10 @@ class Index:
 
     def _load_vectors_file(self, manifest: Manifest) -> FaissVectorIndex:
         if not manifest.vectors_file:
-            return FaissVectorIndex(manifest.dimension)
+            return FaissVectorIndex(manifest.dimension, config=self.vector_config)
         path = self.directory / manifest.vectors_file
         try:
-            vectors = FaissVectorIndex.load(path)
+            vectors = FaissVectorIndex.load(path, self.vector_config)
         except (RuntimeError, OSError) as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise IndexCorruptError(f"vectors file {path} is unreadable: {reason}") from exc
@@ -438,7 +439,7 @@ class Index:
                 file_problem = self._vectors_file_problem(meta, ids, matrix)
                 if file_problem or actions or (documents, passages) != (meta.documents, meta.passages):
                     gen = meta.generation + 1
-                    vectors = FaissVectorIndex(meta.dimension)
+                    vectors = FaissVectorIndex(meta.dimension, config=self.vector_config)
                     vectors.add(ids, matrix)
                     vectors_file = f"vectors-{gen:08d}.faiss"
                     next_id = max(meta.next_passage_id, int(ids.max()) + 1 if len(ids) else 1)

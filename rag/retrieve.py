@@ -68,7 +68,7 @@ class Retriever:
             self._query_cache.put(query, cached)
         return cached
 
-    def _sentence_vectors(self, sentences: list[tuple[int, str]]) -> np.ndarray:
+    def _sentence_vectors(self, sentences: list[tuple[int, str]], timings: dict[str, float] | None = None) -> np.ndarray:
         """Vectors for (passage id, sentence text) pairs, embedding only those not seen before."""
         out = np.zeros((len(sentences), self.embedder.dimension), dtype=np.float32)
         missing = []
@@ -79,7 +79,10 @@ class Retriever:
             else:
                 out[i] = vec
         if missing:
+            t = time.perf_counter()
             fresh = self.embedder.encode([sentences[i][1] for i in missing])
+            if timings is not None:  # the model's share of sentence re-scoring
+                timings["sentence_embed"] = (time.perf_counter() - t) * 1000
             for i, vec in zip(missing, fresh, strict=True):
                 out[i] = vec
                 self._sentence_cache.put(sentences[i][1], vec)
@@ -135,7 +138,7 @@ class Retriever:
                             keyword_score=keyword_scores.get(pid), fused_score=fused_score))
         if rescore:
             t6 = time.perf_counter()
-            self._rescore(hits, qvec, top_keyword)
+            self._rescore(hits, qvec, top_keyword, timings)
             timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
         hits.sort(key=lambda h: -h.score)
         return hits[:top_k]
@@ -145,7 +148,8 @@ class Retriever:
         with self._store_lock:
             return self.index.store.absent_terms(keyword_terms(query))
 
-    def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float) -> None:
+    def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float,
+                 timings: dict[str, float] | None = None) -> None:
         cfg = self.config
         pairs: list[tuple[int, str]] = []
         spans: list[tuple[int, int, int]] = []
@@ -156,7 +160,7 @@ class Retriever:
                 spans.append((h, p.start + s, p.start + e))
         if not pairs:
             return
-        sims = self._sentence_vectors(pairs) @ qvec
+        sims = self._sentence_vectors(pairs, timings) @ qvec
         for (h, start, end), (_, text), sim in zip(spans, pairs, sims, strict=True):
             hits[h].sentences.append(ScoredSentence(start, end, text, float(sim)))
         for hit in hits:

@@ -20,6 +20,7 @@ from .records import Answer, Document, Hit
 from .retrieve import RetrievalConfig, Retriever
 from .split import SplitConfig
 from .store import StoredDocument
+from .vectors import VectorIndexConfig, set_faiss_threads
 
 MAX_TOP_K = 50
 
@@ -30,7 +31,9 @@ class RagService:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(
-            settings.embedder_backend, settings.embedder_model, settings.embed_batch_size)
+            settings.embedder_backend, settings.embedder_model, settings.embed_batch_size,
+            threads=settings.embedder_threads or None, cache_dir=Path(settings.onnx_cache_dir) if settings.onnx_cache_dir else None)
+        self.vector_config = VectorIndexConfig(settings.vector_index, settings.ivf_min_vectors, settings.ivf_nprobe)
         self.split_config = SplitConfig(settings.passage_tokens, settings.overlap_tokens)
         self.answerer = ExtractiveAnswerer(
             AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
@@ -58,9 +61,10 @@ class RagService:
             if self._index is not None:
                 return
             self.embedder.warm_up()
+            set_faiss_threads(self.settings.faiss_threads)
             self._index = Index(
                 self.settings.index_dir, self.embedder.name, self.embedder.dimension if create else None,
-                lock_timeout_s=self.settings.lock_timeout_s)
+                lock_timeout_s=self.settings.lock_timeout_s, vector_config=self.vector_config)
             self._retriever = Retriever(self._index, self.embedder, RetrievalConfig(
                 candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
 

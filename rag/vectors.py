@@ -1,14 +1,21 @@
-"""Vector indexes behind a small protocol; FAISS inner product over normalized vectors, with ids."""
+"""Vector indexes behind a small protocol; FAISS inner product over normalized vectors, with ids.
+
+Small indexes are exact (a flat index); past `ivf_min_vectors` the "auto" kind rebuilds itself as an
+inverted-file index (IVF, with a direct map so passages can still be removed and their vectors read
+back), whose recall@10 against exact search is measured in evals/bench.
+"""
 
 from __future__ import annotations
 
+import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from .errors import MissingDependencyError
+from .errors import InvalidInputError, MissingDependencyError
 
 
 class VectorIndex(Protocol):
@@ -32,6 +39,49 @@ class VectorIndex(Protocol):
     def save(self, path: Path) -> None: ...
 
 
+VECTOR_INDEX_KINDS = ("auto", "flat", "ivf")
+
+
+@dataclass(frozen=True)
+class VectorIndexConfig:
+    """Which FAISS index: `flat` (exact), `ivf` (approximate from `ivf_min_vectors` on), or `auto` (the same)."""
+
+    kind: str = "auto"
+    ivf_min_vectors: int = 50_000
+    # Inverted lists probed a query; 0 picks a default from the list count (see `default_nprobe`).
+    nprobe: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in VECTOR_INDEX_KINDS:
+            raise InvalidInputError(f"unknown vector index {self.kind!r}; known: {', '.join(VECTOR_INDEX_KINDS)}")
+        if self.ivf_min_vectors < 1 or self.nprobe < 0:
+            raise InvalidInputError("ivf_min_vectors must be at least 1 and nprobe at least 0")
+
+    def wants_ivf(self, count: int) -> bool:
+        return self.kind != "flat" and count >= self.ivf_min_vectors
+
+
+def ivf_lists(count: int) -> int:
+    """About sqrt(n) lists: cheap to train on 2 cores, lists of about sqrt(n) vectors."""
+    return int(min(8192, max(16, round(math.sqrt(count)))))
+
+
+def default_nprobe(nlist: int) -> int:
+    """A third of the lists: measured (evals/bench) to reach recall@10 >= 0.95 on the synthetic 100k corpus,
+    where 16 lists gave 0.84 and 64 of 224 gave 0.946."""
+    return int(min(nlist, max(16, nlist // 3)))
+
+
+def set_faiss_threads(threads: int) -> None:
+    """FAISS's OpenMP threads for this process (0 leaves FAISS's default: all cores).
+
+    One query at a time gains nothing from a second thread on 2 shared cores and loses to contention:
+    exact search over 100k vectors took 71 ms p50 with 1 thread and 114 ms with 2 on the busy machine.
+    """
+    if threads > 0:
+        _faiss().omp_set_num_threads(threads)
+
+
 def _faiss():
     try:
         import faiss
@@ -41,17 +91,35 @@ def _faiss():
 
 
 class FaissVectorIndex:
-    """Exact search (IndexFlatIP) wrapped in IndexIDMap2 so passages can be removed and reconstructed."""
+    """IndexIDMap2 over IndexFlatIP (exact) or IndexIVFFlat with a hashtable direct map (approximate).
 
-    def __init__(self, dimension: int, index=None) -> None:  # noqa: ANN001 - a faiss.Index
+    Both keep ids, removal and reconstruction; the flat one turns into IVF when its config asks for it.
+    """
+
+    def __init__(self, dimension: int, index=None, config: VectorIndexConfig | None = None) -> None:  # noqa: ANN001
         faiss = _faiss()
         self.dimension = dimension
+        self.config = config or VectorIndexConfig()
         self._index = index if index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
     @classmethod
-    def load(cls, path: Path) -> FaissVectorIndex:
+    def load(cls, path: Path, config: VectorIndexConfig | None = None) -> FaissVectorIndex:
         index = _faiss().read_index(str(path))
-        return cls(index.d, index)
+        return cls(index.d, index, config)
+
+    @property
+    def kind(self) -> str:
+        return "ivf" if self._ivf() is not None else "flat"
+
+    def _ivf(self):  # noqa: ANN202 - a faiss.IndexIVF or None
+        return _faiss().try_extract_index_ivf(self._index)
+
+    @property
+    def nprobe(self) -> int:
+        ivf = self._ivf()
+        if ivf is None:
+            return 0
+        return min(ivf.nlist, self.config.nprobe or default_nprobe(ivf.nlist))
 
     @property
     def count(self) -> int:
@@ -60,6 +128,31 @@ class FaissVectorIndex:
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
             self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+            self._maybe_rebuild()
+
+    def _maybe_rebuild(self) -> None:
+        """Flat -> IVF past the size limit; IVF -> a retrained IVF when it outgrew its lists fourfold."""
+        n = self.count
+        if not self.config.wants_ivf(n):
+            return
+        ivf = self._ivf()
+        if ivf is not None and ivf_lists(n) < 2 * ivf.nlist:
+            return
+        self._index = self.build_ivf(self.ids(), self.all_vectors(), self.dimension)
+
+    @staticmethod
+    def build_ivf(ids: np.ndarray, vectors: np.ndarray, dimension: int, nlist: int | None = None):  # noqa: ANN205
+        """An IndexIVFFlat (inner product) trained on a sample of `vectors`, holding all of them."""
+        faiss = _faiss()
+        nlist = nlist or ivf_lists(len(ids))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(0)
+        sample = vectors if len(vectors) <= nlist * 64 else vectors[np.sort(rng.choice(len(vectors), nlist * 64, replace=False))]
+        index.cp.max_points_per_centroid = 64
+        index.train(np.ascontiguousarray(sample, dtype=np.float32))
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64))
+        return index
 
     def remove(self, ids: np.ndarray) -> int:
         if not len(ids):
@@ -73,16 +166,26 @@ class FaissVectorIndex:
         if self.count == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         faiss = _faiss()
+        query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         params = None
         if allowed_ids is not None:
             if not len(allowed_ids):
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(allowed_ids, dtype=np.int64)))
-        scores, ids = self._index.search(
-            np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.count), params=params
-        )
+            allowed_ids = np.asarray(allowed_ids, dtype=np.int64)
+            if self._ivf() is not None:
+                return self._exact_among(query[0], k, allowed_ids)
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed_ids))
+        elif self._ivf() is not None:
+            params = faiss.SearchParametersIVF(nprobe=self.nprobe)
+        scores, ids = self._index.search(query, min(k, self.count), params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+    def _exact_among(self, query: np.ndarray, k: int, allowed_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # A filter to a few documents: exact scores over their vectors, so probing cannot miss them.
+        scores = self.vectors_for(allowed_ids) @ query
+        top = np.argsort(-scores, kind="stable")[:k]
+        return allowed_ids[top], scores[top]
 
     def vectors_for(self, ids: np.ndarray) -> np.ndarray:
         if not len(ids):
@@ -90,11 +193,26 @@ class FaissVectorIndex:
         return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
     def ids(self) -> np.ndarray:
-        return _faiss().vector_to_array(self._index.id_map).astype(np.int64)
+        faiss = _faiss()
+        ivf = self._ivf()
+        if ivf is None:
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        lists = ivf.invlists
+        parts = [faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+                 for i in range(ivf.nlist) if lists.list_size(i)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+    def all_vectors(self) -> np.ndarray:
+        """Every vector, in the order of `ids()`."""
+        faiss = _faiss()
+        if self._ivf() is None:
+            flat = faiss.downcast_index(self._index.index)
+            return faiss.vector_to_array(flat.codes).view(np.float32).reshape(self.count, self.dimension)
+        return self.vectors_for(self.ids())
 
     def copy(self) -> FaissVectorIndex:
         """An independent copy, so a writer can build the next generation while readers use this one."""
-        return FaissVectorIndex(self.dimension, _faiss().clone_index(self._index))
+        return FaissVectorIndex(self.dimension, _faiss().clone_index(self._index), self.config)
 
     def save(self, path: Path) -> None:
         """Write to `path` durably: a temporary file, fsync, then an atomic rename."""

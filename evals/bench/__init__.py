@@ -1,0 +1,1 @@
+"""Benchmarks: ingest and query speed against the bare limit and a peer, from 1k to 1M passages."""
