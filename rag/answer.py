@@ -70,9 +70,19 @@ class _Candidate:
     score: float
 
 
-def _looks_like_heading(text: str) -> bool:
+def _normalize(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _looks_like_heading(text: str, headings: set[str]) -> bool:
+    """A title, section heading or lead-in line: quoting it answers nothing."""
     stripped = text.strip()
-    return stripped.endswith(":") or (len(stripped) < 90 and not re.search(r"""[.!?)"'”]$""", stripped))
+    if stripped.endswith(":"):
+        return True
+    if re.search(r"""[.!?)"'”]$""", stripped):
+        return False
+    normalized = _normalize(stripped)
+    return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
 
 
 class ExtractiveAnswerer:
@@ -90,6 +100,7 @@ class ExtractiveAnswerer:
         out: list[_Candidate] = []
         for hit in hits:
             context_stems = _stems(hit.passage.context)
+            headings = {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
             for sentence in hit.sentences:
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
@@ -107,7 +118,7 @@ class ExtractiveAnswerer:
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
-                if _looks_like_heading(sentence.text):
+                if _looks_like_heading(sentence.text, headings):
                     score -= cfg.heading_penalty
                 if len(_content_stems(sentence.text) - terms) < 2:
                     score -= cfg.echo_penalty
