@@ -122,3 +122,9 @@ class ErrorResponse(BaseModel):
 
     error: ErrorDetail
     detail: str
+
+
+class DocumentConflict(ErrorResponse):
+    """409: the file name is taken by other content; `document` is the one stored under it."""
+
+    document: DocumentInfo

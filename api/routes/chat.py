@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from rag.conversation import Message
 from rag.errors import InvalidInputError, NotFoundError, RagError
@@ -25,8 +26,14 @@ from rag.generate import Generation, sources_block
 from rag.service import RagService
 
 from ..deps import get_service
-from ..errors import status_for
-from ..openai_schemas import MODEL_EXTRACTIVE, MODELS, ChatCompletionRequest, openai_error
+from ..openai_schemas import (
+    MODEL_EXTRACTIVE,
+    MODELS,
+    ChatCompletion,
+    ChatCompletionRequest,
+    OpenAIErrorResponse,
+    openai_error,
+)
 
 
 class OpenAIErrorRoute(APIRoute):
@@ -48,10 +55,15 @@ class OpenAIErrorRoute(APIRoute):
                                     param=".".join(where) or None)
             except InvalidInputError as exc:
                 return openai_error(400, str(exc), "invalid_request_error")
+            except HTTPException as exc:
+                if exc.status_code != 400:
+                    raise
+                # FastAPI's own 400: a body that is not decodable text ("There was an error parsing the body").
+                return openai_error(400, f"invalid request: {exc.detail}", "invalid_request_error")
             except NotFoundError as exc:
                 return openai_error(404, str(exc), "invalid_request_error", code="not_found")
-            except RagError as exc:
-                return openai_error(status_for(exc), str(exc), "server_error")
+            # Any other RagError (a busy index: 503 with Retry-After) goes to the app's handler, in the one
+            # error shape that every other status of this route has.
 
         return route
 
@@ -92,12 +104,13 @@ def _usage(prompt: str, completion: str) -> dict[str, int]:
 @router.post(
     "/v1/chat/completions",
     summary="Grounded chat completion (OpenAI-compatible), streamed or not",
-    responses={200: {"description": "A `chat.completion`, or with `stream: true` an SSE stream of "
+    responses={200: {"model": ChatCompletion,
+                     "description": "A `chat.completion`, or with `stream: true` an SSE stream of "
                                     "`chat.completion.chunk` objects ending with `data: [DONE]`.",
                      "content": {"application/json": {"example": _EXAMPLE_RESPONSE},
-                                 "text/event-stream": {}}},
-               400: {"description": "Invalid request (OpenAI error object)"},
-               404: {"description": "Unknown model or document id"}},
+                                 "text/event-stream": {"schema": {"type": "string"}}}},
+               400: {"model": OpenAIErrorResponse, "description": "Invalid request (OpenAI error object)"},
+               404: {"model": OpenAIErrorResponse, "description": "Unknown model or document id"}},
 )
 async def chat_completions(body: ChatCompletionRequest, service: RagService = Depends(get_service)) -> Response:
     if body.model not in MODELS:

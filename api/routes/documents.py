@@ -18,14 +18,23 @@ from rag.store import StoredDocument
 from ..auth import require_write
 from ..deps import get_service
 from ..errors import error_body
-from ..schemas import DocumentDetail, DocumentPage, DocumentText, DocumentUploaded
+from ..schemas import (
+    DocumentConflict,
+    DocumentDetail,
+    DocumentPage,
+    DocumentText,
+    DocumentUploaded,
+    ErrorResponse,
+)
 from ..uploads import Upload, read_upload
 
 router = APIRouter(tags=["documents"])
 
 _DOC_ID = Path(description="A document id, as returned by upload or listing.",
                examples=["000_fb07636c2cdaa24d-982f4425"])
-_ERROR = {"description": "A JSON error: {error: {message, type, code}, detail}"}
+_ERROR = {"model": ErrorResponse, "description": "A JSON error: {error: {message, type, code}, detail}"}
+# Far past any index's size, and inside SQLite's 64-bit integers (a larger OFFSET cannot even be bound).
+MAX_OFFSET = 1_000_000_000
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -92,7 +101,8 @@ def _store(service: RagService, upload: Upload, replace: bool) -> tuple[int, dic
                 "by SHA-256: the stored document comes back with status `duplicate` and HTTP 200. A file name "
                 "already used by other content is a 409 unless `replace=true`.",
     responses={200: {"model": DocumentUploaded, "description": "Duplicate or replaced"},
-               409: _ERROR, 413: _ERROR, 415: _ERROR, 422: _ERROR},
+               409: {"model": DocumentConflict, "description": "The file name is taken by other content"},
+               413: _ERROR, 415: _ERROR, 422: _ERROR},
 )
 async def upload_document(
     request: Request,
@@ -107,7 +117,7 @@ async def upload_document(
 @router.get("/v1/documents", response_model=DocumentPage, summary="List documents, oldest first, a page at a time")
 def list_documents(
     limit: int = Query(20, ge=1, le=200, description="Documents per page.", examples=[20]),
-    offset: int = Query(0, ge=0, description="Documents to skip.", examples=[0]),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Documents to skip.", examples=[0]),
     service: RagService = Depends(get_service),
 ) -> dict:
     documents, total = service.documents(limit, offset)

@@ -122,3 +122,23 @@ def test_invalid_requests_get_openai_error_objects(client, body, status, param):
 def test_a_body_that_is_not_json_is_a_bad_request(client):
     response = client.post("/v1/chat/completions", content=b"{oops", headers={"content-type": "application/json"})
     assert response.status_code == 400 and response.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_a_body_that_is_not_text_is_a_bad_request_in_the_openai_shape(client):
+    response = client.post("/v1/chat/completions", content=b"\x0f\xff\xfe", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"error": {"message": "invalid request: There was an error parsing the body",
+                                         "type": "invalid_request_error", "param": None, "code": None}}
+
+
+def test_a_busy_index_is_a_503_with_retry_after(client, seed_service, monkeypatch):
+    from rag.errors import IndexBusyError
+
+    async def busy(*args, **kwargs):
+        raise IndexBusyError("the index at x is busy: another process is writing to it")
+        yield  # an async generator, like the real one
+
+    monkeypatch.setattr(seed_service, "chat_stream", busy)
+    response = _chat(client)
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+    assert "busy" in response.json()["error"]["message"]

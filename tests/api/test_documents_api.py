@@ -112,6 +112,7 @@ def test_listing_is_paged_oldest_first(client):
     assert [d["id"] for d in first["documents"] + second["documents"]] == ids
     assert client.get("/v1/documents", params={"limit": 0}).status_code == 422
     assert client.get("/v1/documents", params={"offset": -1}).status_code == 422
+    assert client.get("/v1/documents", params={"offset": 2**63}).status_code == 422  # past what SQLite can bind
 
 
 def test_search_and_ask_filtered_by_document(client):
