@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
+from live_server import live_server
 
 from api.app import create_app
 from rag.config import Settings
@@ -20,20 +18,10 @@ QUESTION = "How long did the ministers meet?"
 def _serve(seed_index_dir, embedder, **settings) -> Iterator[str]:
     service = RagService(Settings(index_dir=seed_index_dir, **settings), embedder=embedder)
     service.warm_up(create=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(service.settings, service), host="127.0.0.1", port=0,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}/v1"
+        with live_server(create_app(service.settings, service)) as url:
+            yield f"{url}/v1"
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         service.close()
 
 

@@ -6,15 +6,13 @@ Its absence fails the test: the page is part of the product, not an optional ext
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
+from live_server import live_server
 
 from api.app import create_app
 
@@ -33,26 +31,13 @@ LIGHTHOUSE = (
 @pytest.fixture
 def start_server(make_service, seed_index_dir) -> Iterator[Callable[..., str]]:
     """Starts uvicorn in a thread on a free loopback port over a copy of the seed index; returns its URL."""
-    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+    with contextlib.ExitStack() as servers:
 
-    def start(**settings) -> str:
-        service = make_service(copy_seed_from=seed_index_dir, **settings)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(create_app(service=service), log_level="warning"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        servers.append((server, thread))
-        deadline = time.monotonic() + 60
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+        def start(**settings) -> str:
+            service = make_service(copy_seed_from=seed_index_dir, **settings)
+            return servers.enter_context(live_server(create_app(service=service)))
 
-    yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
+        yield start
 
 
 @pytest.fixture(scope="module")
