@@ -211,9 +211,14 @@ class GenerativeAnswerer:
 
     async def answer(self, question: str, hits: Sequence[Hit], history: Sequence[dict[str, str]] = (),
                      search_query: str | None = None) -> Generation:
-        result: Generation | None = None
-        async for event in self.stream(question, hits, history, search_query):
-            if isinstance(event, Generation):
-                result = event
-        assert result is not None
-        return result
+        return await final_generation(self.stream(question, hits, history, search_query))
+
+
+async def final_generation(events: AsyncIterator[str | Generation]) -> Generation:
+    """Drain a stream of text pieces and return the Generation that ends it."""
+    result: Generation | None = None
+    async for event in events:
+        if isinstance(event, Generation):
+            result = event
+    assert result is not None, "a generation stream ended without its result"
+    return result

@@ -13,7 +13,7 @@ from .config import Settings
 from .conversation import Message, check_conversation, history_for_prompt, retrieval_query
 from .embed import Embedder, make_embedder
 from .errors import InvalidInputError, NotFoundError
-from .generate import Generation, GenerativeAnswerer
+from .generate import Generation, GenerativeAnswerer, final_generation
 from .index import Index
 from .ingest import IngestReport, index_documents, ingest_paths
 from .records import Answer, Document, Hit
@@ -204,9 +204,4 @@ class RagService:
 
     async def chat(self, messages: Sequence[Message], top_k: int | None = None,
                    doc_ids: Sequence[str] | None = None, use_llm: bool = True) -> Generation:
-        result: Generation | None = None
-        async for event in self.chat_stream(messages, top_k, doc_ids, use_llm):
-            if isinstance(event, Generation):
-                result = event
-        assert result is not None
-        return result
+        return await final_generation(self.chat_stream(messages, top_k, doc_ids, use_llm))
