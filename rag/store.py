@@ -255,27 +255,10 @@ class Store:
     def integrity_problems(self) -> list[str]:
         """Rows that break the store's own invariants (spans, orphans, keyword index)."""
         problems: list[str] = []
-        orphans = self._db.execute(
-            "SELECT COUNT(*) FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)").fetchone()[0]
-        if orphans:
-            problems.append(f"{orphans} passages belong to no document")
-        bad_spans = self._db.execute(
-            'SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.doc_id'
-            ' WHERE substr(d.text, p.start + 1, p."end" - p.start) != p.text').fetchone()[0]
-        if bad_spans:
-            problems.append(f"{bad_spans} passages whose text is not their document's text at their span")
-        unvectored = self._db.execute(
-            "SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passage_vectors)").fetchone()[0]
-        if unvectored:
-            problems.append(f"{unvectored} passages have no stored vector")
-        stray = self._db.execute(
-            "SELECT COUNT(*) FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)").fetchone()[0]
-        if stray:
-            problems.append(f"{stray} stored vectors belong to no passage")
-        unindexed = self._db.execute(
-            "SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passages_fts_docsize)").fetchone()[0]
-        if unindexed:
-            problems.append(f"keyword index: {unindexed} passages are missing from it")
+        for count_sql, message in _INVARIANT_VIOLATIONS:
+            count = self._db.execute(count_sql).fetchone()[0]
+            if count:
+                problems.append(message.format(count=count))
         try:  # a write statement in SQLite's eyes: it cannot run while a writer holds the database
             self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.OperationalError as exc:
@@ -304,6 +287,22 @@ class Store:
     def documents_without_vectors(self) -> list[str]:
         return [r[0] for r in self._db.execute(
             "SELECT DISTINCT doc_id FROM passages WHERE id NOT IN (SELECT id FROM passage_vectors) ORDER BY doc_id")]
+
+
+# Each query counts the rows that break one invariant of the store; the message says which.
+_INVARIANT_VIOLATIONS: tuple[tuple[str, str], ...] = (
+    ("SELECT COUNT(*) FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)",
+     "{count} passages belong to no document"),
+    ('SELECT COUNT(*) FROM passages p JOIN documents d ON d.id = p.doc_id'
+     ' WHERE substr(d.text, p.start + 1, p."end" - p.start) != p.text',
+     "{count} passages whose text is not their document's text at their span"),
+    ("SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passage_vectors)",
+     "{count} passages have no stored vector"),
+    ("SELECT COUNT(*) FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)",
+     "{count} stored vectors belong to no passage"),
+    ("SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passages_fts_docsize)",
+     "keyword index: {count} passages are missing from it"),
+)
 
 
 def _like_prefix(prefix: str) -> str:

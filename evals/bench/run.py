@@ -21,6 +21,7 @@ from .query import Server, latency, percentile, throughput
 from .report import render
 from .side import DEFAULT_PEER_VENV, run_bare, run_peer
 from .synthetic import dir_size
+from .vector_scale import ivf_recall
 
 QUESTION_FILES = (ROOT / "evals" / "questions" / "debian-reference.jsonl", ROOT / "evals" / "questions" / "seeds.jsonl")
 
@@ -244,14 +245,8 @@ def recall_at_10(index_dir: Path, query_vectors: np.ndarray, nprobes: Sequence[i
         out["default_nprobe"] = vectors.nprobe
         curve = []
         for nprobe in nprobes:
-            params = faiss.SearchParametersIVF(nprobe=nprobe)
-            hits, ms = [], []
-            for q, want in zip(query_vectors, exact, strict=True):
-                t = time.perf_counter()
-                _, got = vectors._index.search(q.reshape(1, -1), 10, params=params)
-                ms.append((time.perf_counter() - t) * 1000)
-                hits.append(len(want & set(got[0].tolist())) / 10)
-            curve.append({"nprobe": nprobe, "recall_at_10": round(float(np.mean(hits)), 4), **_summary(ms)})
+            recall, ms = ivf_recall(vectors._index, query_vectors, exact, nprobe)
+            curve.append({"nprobe": nprobe, "recall_at_10": recall, **_summary(ms)})
         out["curve"] = curve
     index.close()
     return out
