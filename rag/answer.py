@@ -37,7 +37,8 @@ def _stem(word: str) -> str:
     return word
 
 
-def _stems(text: str) -> set[str]:
+def word_stems(text: str) -> set[str]:
+    """Crudely stemmed lowercase words, for overlap between a question (or claim) and a sentence."""
     return {_stem(t) for t in re.findall(r"\w+", text.lower())}
 
 
@@ -99,14 +100,14 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
         for hit in hits:
-            context_stems = _stems(hit.passage.context)
+            context_stems = word_stems(hit.passage.context)
             headings = {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
             for sentence in hit.sentences:
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
                     continue
                 seen.add(key)
-                stems = _stems(sentence.text)
+                stems = word_stems(sentence.text)
                 overlap = 0.0
                 if terms:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from .answer import ExtractiveAnswerer, _stems
+from .answer import ExtractiveAnswerer, word_stems
 from .llm import LLMClient, LLMError
 from .records import Answer, Citation, Hit, ScoredSentence
 from .sentences import sentence_spans
@@ -115,9 +115,9 @@ def _sentences_of(hit: Hit) -> list[ScoredSentence]:
 
 def best_sentence(hit: Hit, claim: str) -> ScoredSentence:
     """The sentence of the cited passage that shares most words with the claim; ties go to the question's best."""
-    claim_stems = _stems(claim)
+    claim_stems = word_stems(claim)
     def score(s: ScoredSentence) -> float:
-        overlap = len(claim_stems & _stems(s.text)) / len(claim_stems) if claim_stems else 0.0
+        overlap = len(claim_stems & word_stems(s.text)) / len(claim_stems) if claim_stems else 0.0
         return overlap + 0.5 * s.similarity
     sentences = _sentences_of(hit)
     if not sentences:
