@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service.warm_up()
+        service.warm_up_search()
         auth.log_access(settings)
         log.info("index %s: %d documents, %d passages", settings.index_dir,
                  service.index.manifest.documents, service.index.manifest.passages)

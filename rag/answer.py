@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .keyword import keyword_terms
 from .records import Answer, Citation, Hit, ScoredSentence
-from .store import keyword_terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import InvalidInputError
-from .store import keyword_terms
+from .keyword import keyword_terms
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 # Words that point back at something said before.

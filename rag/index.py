@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, RagError
+from .keyword import KeywordIndex
 from .records import Document, Passage
 from .store import Store
 from .vectors import FaissVectorIndex, VectorIndexConfig
@@ -167,6 +168,9 @@ class Index:
             raise RagError(f"cannot open the index store {store_path}: {exc}") from exc
         self._manifest = self._read_or_create_manifest(dimension)
         self._manifest, self._vectors = self._load_generation()
+        self._keywords = KeywordIndex()
+        self._keywords_of: FaissVectorIndex | None = None  # the generation (its vectors) _keywords matches
+        self._keywords_lock = threading.Lock()
         self._sync_manifest_file()
 
     # -- opening --------------------------------------------------------------------------------
@@ -266,6 +270,26 @@ class Index:
     @property
     def vectors(self) -> FaissVectorIndex:
         return self._vectors
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        """The keyword index of the current generation: built on first use, then updated by what changed.
+
+        A generation's passages are exactly the ids of its vectors, and passage ids are never reused, so the
+        update reads only the text of passages new to it.
+        """
+        with self._keywords_lock:
+            vectors = self._vectors
+            if self._keywords_of is not vectors:
+                held = self._keywords.ids
+                live = vectors.ids()
+                removed = held[~np.isin(held, live)]
+                added_ids = np.setdiff1d(live, held)
+                with self._read_lock:
+                    added = self.store.passage_texts(added_ids)
+                self._keywords = self._keywords.updated(added, removed)
+                self._keywords_of = vectors
+            return self._keywords
 
     # -- writing --------------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (FTS5 BM25) candidates, fused, then re-scored by sentence."""
+"""Hybrid retrieval: dense (FAISS) and keyword (BM25, rag/keyword.py) candidates, fused, then re-scored by sentence."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from .embed import Embedder
 from .errors import InvalidInputError
 from .fusion import reciprocal_rank_fusion
 from .index import Index
+from .keyword import keyword_terms
 from .records import Hit, ScoredSentence
 from .sentences import sentence_spans
-from .store import keyword_terms
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class Retriever:
             t2 = time.perf_counter()
             dense_ids, dense_scores = vectors.search(qvec, n_candidates, allowed)
             t3 = time.perf_counter()
-            keyword = store.keyword_search(query, n_candidates, list(doc_ids) if doc_ids is not None else None)
+            keyword = self.index.keywords.search(query, n_candidates, allowed)
             t4 = time.perf_counter()
             fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
             keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
@@ -146,7 +146,7 @@ class Retriever:
     def absent_terms(self, query: str) -> list[str]:
         """The query's keyword terms that occur in no passage."""
         with self._store_lock:
-            return self.index.store.absent_terms(keyword_terms(query))
+            return self.index.keywords.absent_terms(keyword_terms(query))
 
     def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float,
                  timings: dict[str, float] | None = None) -> None:

@@ -68,6 +68,10 @@ class RagService:
             self._retriever = Retriever(self._index, self.embedder, RetrievalConfig(
                 candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
 
+    def warm_up_search(self) -> None:
+        """`warm_up()`, then build the keyword index too, so a server is ready only when it answers at full speed."""
+        self.index.keywords  # noqa: B018 - the property builds it (and warms up the rest)
+
     @property
     def is_warm(self) -> bool:
         """The model is loaded and the index open: requests will not wait for start-up."""

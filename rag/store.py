@@ -1,9 +1,8 @@
-"""The passage and document store: SQLite with an FTS5 keyword index, the index's point of commit."""
+"""The passage and document store (SQLite): documents, passages and their vectors; the index's point of commit."""
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -24,33 +23,15 @@ CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), ordinal INTEGER NOT NULL,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, context TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, context, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
-    INSERT INTO passages_fts(rowid, text, context) VALUES (new.id, new.text, new.context); END;
-CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
-    INSERT INTO passages_fts(passages_fts, rowid, text, context) VALUES ('delete', old.id, old.text, old.context); END;
+-- Keyword search moved to memory (rag/keyword.py); stores made before that drop their FTS5 index on first write.
+DROP TRIGGER IF EXISTS passages_ai;
+DROP TRIGGER IF EXISTS passages_ad;
+DROP TABLE IF EXISTS passages_fts;
 -- Each passage's vector (float32 bytes), committed with it: the vectors file can always be rebuilt from here.
 CREATE TABLE IF NOT EXISTS passage_vectors(id INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TRIGGER IF NOT EXISTS passages_vector_ad AFTER DELETE ON passages BEGIN
     DELETE FROM passage_vectors WHERE id = old.id; END;
 """
-
-# Words too common to help a keyword match; the dense side still sees them.
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "would", "could", "shall", "may", "might", "must", "also", "as", "per", "via"]
-)
-_TERM = re.compile(r"\w+", re.UNICODE)
-
-
-def keyword_terms(text: str) -> list[str]:
-    """Lowercased content words of a query, in order, without repeats."""
-    seen: dict[str, None] = {}
-    for term in _TERM.findall(text.lower()):
-        if term not in STOPWORDS and term not in seen:
-            seen[term] = None
-    return list(seen)
-
 
 @dataclass(frozen=True)
 class StoredDocument:
@@ -217,6 +198,15 @@ class Store:
                 out[pid] = (Passage(doc_id, start, end, text, ordinal, context, pid), source, title)
         return out
 
+    def passage_texts(self, ids: np.ndarray) -> list[tuple[int, str, str]]:
+        """(id, text, context) of the stored passages among `ids`, in id order."""
+        if not len(ids):
+            return []
+        wanted = set(np.asarray(ids, dtype=np.int64).tolist())
+        rows = self._db.execute("SELECT id, text, context FROM passages WHERE id BETWEEN ? AND ? ORDER BY id",
+                                (int(np.min(ids)), int(np.max(ids))))
+        return [row for row in rows if row[0] in wanted]
+
     def passage_ids_for_documents(self, doc_ids: Sequence[str]) -> list[int]:
         if not doc_ids:
             return []
@@ -226,50 +216,17 @@ class Store:
     def all_passage_ids(self) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT id FROM passages ORDER BY id")]
 
-    def keyword_search(self, query: str, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[int, float]]:
-        """BM25 over passage text (and, weighted less, its headings): (passage id, score), best first."""
-        terms = keyword_terms(query)
-        if not terms or k <= 0:
-            return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        sql = "SELECT rowid, -bm25(passages_fts, 1.0, 0.4) FROM passages_fts WHERE passages_fts MATCH ?"
-        params: list[object] = [match]
-        if doc_ids is not None:
-            if not doc_ids:
-                return []
-            sql += f" AND rowid IN (SELECT id FROM passages WHERE doc_id IN ({','.join('?' * len(doc_ids))}))"
-            params.extend(doc_ids)
-        sql += " ORDER BY bm25(passages_fts, 1.0, 0.4) LIMIT ?"
-        params.append(k)
-        return [(int(r[0]), float(r[1])) for r in self._db.execute(sql, params)]
-
-    def absent_terms(self, terms: Sequence[str]) -> list[str]:
-        """The terms that no passage contains (after the keyword index's stemming)."""
-        absent = []
-        for term in terms:
-            query = '"' + term.replace('"', '""') + '"'
-            if self._db.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (query,)).fetchone() is None:
-                absent.append(term)
-        return absent
-
     def integrity_problems(self) -> list[str]:
-        """Rows that break the store's own invariants (spans, orphans, keyword index)."""
+        """Rows that break the store's own invariants (spans, orphans, vectors)."""
         problems: list[str] = []
         for count_sql, message in _INVARIANT_VIOLATIONS:
             count = self._db.execute(count_sql).fetchone()[0]
             if count:
                 problems.append(message.format(count=count))
-        try:  # a write statement in SQLite's eyes: it cannot run while a writer holds the database
-            self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                problems.append(f"keyword index: {exc}")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"keyword index: {exc}")
         return problems
 
     def repair_rows(self) -> list[str]:
-        """Inside a write transaction: drop rows that belong to nothing and rebuild a broken keyword index."""
+        """Inside a write transaction: drop rows that belong to nothing."""
         actions: list[str] = []
         cur = self._db.execute("DELETE FROM passages WHERE doc_id NOT IN (SELECT id FROM documents)")
         if cur.rowcount:
@@ -277,11 +234,6 @@ class Store:
         cur = self._db.execute("DELETE FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)")
         if cur.rowcount:
             actions.append(f"removed {cur.rowcount} stored vectors that belonged to no passage")
-        try:
-            self._db.execute("INSERT INTO passages_fts(passages_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError:
-            self._db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
-            actions.append("rebuilt the keyword index")
         return actions
 
     def documents_without_vectors(self) -> list[str]:
@@ -300,8 +252,6 @@ _INVARIANT_VIOLATIONS: tuple[tuple[str, str], ...] = (
      "{count} passages have no stored vector"),
     ("SELECT COUNT(*) FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)",
      "{count} stored vectors belong to no passage"),
-    ("SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passages_fts_docsize)",
-     "keyword index: {count} passages are missing from it"),
 )
 
 

@@ -1,0 +1,194 @@
+"""Keyword search: BM25 over passage text and headings, held in memory as numpy arrays.
+
+SQLite FTS5 scores every passage that holds any query term, so its cost grows with the corpus (about 150 ms
+a query at 100k passages, evals/bench/README.md). Here the postings are one compressed-sparse array per term
+with each posting's BM25 impact precomputed, so a query adds a few slices into one score array. The index
+is derived from the store and follows the index's generations by applying only what changed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+
+from .errors import MissingDependencyError
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Words too common to help a keyword match; the dense side still sees them.
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "at", "by", "for", "with", "about", "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "i", "me", "my", "myself", "we", "our", "ours", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "would", "could", "shall", "may", "might", "must", "also", "as", "per", "via"]
+)
+
+
+def keyword_terms(text: str) -> list[str]:
+    """Lowercased content words of a query, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for term in _WORD.findall(text.lower()):
+        if term not in STOPWORDS and term not in seen:
+            seen[term] = None
+    return list(seen)
+
+
+def _stemmer():  # noqa: ANN202 - a Stemmer.Stemmer
+    try:
+        import Stemmer
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError("keyword search needs PyStemmer: pip install pystemmer==3.1.0") from exc
+    return Stemmer.Stemmer("english")
+
+
+class Analyzer:
+    """Text -> index terms: lowercase words, stopwords dropped, English Snowball stems."""
+
+    def __init__(self) -> None:
+        self._stemmer = _stemmer()
+        self._stemmer_lock = threading.Lock()  # a PyStemmer object is not thread-safe
+
+    def stems_of(self, words: list[str]) -> list[str | None]:
+        """The stem of each lowercase word, None for a stopword."""
+        with self._stemmer_lock:
+            stems = self._stemmer.stemWords(words)
+        return [None if w in STOPWORDS else s for w, s in zip(words, stems, strict=True)]
+
+    def terms(self, text: str) -> list[str]:
+        """The distinct index terms of a query, in order."""
+        return list(dict.fromkeys(s for s in self.stems_of(_WORD.findall(text.lower())) if s))
+
+
+class KeywordIndex:
+    """BM25 (k1 1.2, b 0.75; heading words count `context_weight` of a body word) over a set of passages.
+
+    Immutable once built: `updated()` returns a new index, so readers keep searching the one they hold.
+    The vocabulary dicts are shared between versions and only ever grows; a version ignores terms newer than it.
+    """
+
+    def __init__(self, analyzer: Analyzer | None = None, context_weight: float = 0.4,
+                 k1: float = 1.2, b: float = 0.75) -> None:
+        self.analyzer = analyzer or Analyzer()
+        self.context_weight = context_weight
+        self.k1, self.b = k1, b
+        self._vocab: dict[str, int] = {}      # stem -> term id
+        self._word_terms: dict[str, int] = {}  # indexed word -> its term id, -1 for a stopword
+        self.ids = np.zeros(0, dtype=np.int64)          # passage id of each row
+        self._lengths = np.zeros(0, dtype=np.float32)   # weighted term count of each row
+        self._ptr = np.zeros(1, dtype=np.int64)          # term t's postings: [_ptr[t], _ptr[t + 1])
+        self._rows = np.zeros(0, dtype=np.int32)
+        self._tf = np.zeros(0, dtype=np.float32)
+        self._impact = np.zeros(0, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # -- building -------------------------------------------------------------------------------
+    def _postings(self, texts: Sequence[str], weight: float, first_row: int) -> tuple[np.ndarray, np.ndarray,
+                                                                                      np.ndarray, np.ndarray]:
+        """(term ids, rows, weights) of every kept word of `texts`, and each text's weighted length."""
+        words_per_text = [_WORD.findall(t.lower()) for t in texts]
+        counts = np.fromiter(map(len, words_per_text), dtype=np.int64, count=len(texts))
+        flat = list(chain.from_iterable(words_per_text))
+        word_terms, vocab = self._word_terms, self._vocab
+        new_words = list(set(flat).difference(word_terms))
+        for word, stem in zip(new_words, self.analyzer.stems_of(new_words), strict=True):
+            word_terms[word] = -1 if stem is None else vocab.setdefault(stem, len(vocab))
+        term_ids = np.fromiter(map(word_terms.__getitem__, flat), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(first_row, first_row + len(texts), dtype=np.int64), counts)
+        keep = term_ids >= 0
+        term_ids, rows = term_ids[keep], rows[keep]
+        lengths = np.bincount(rows - first_row, minlength=len(texts)).astype(np.float32) * weight
+        return term_ids, rows, np.full(len(term_ids), weight, dtype=np.float32), lengths
+
+    def _added_postings(self, added: Sequence[tuple[int, str, str]], first_row: int,
+                        chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(terms, rows, weights, row lengths) of `added`, one posting per (term, row), a chunk at a time
+        so that a million passages never hold all their words in memory at once."""
+        parts = []
+        for start in range(0, len(added), chunk):
+            rows_chunk = added[start : start + chunk]
+            first = first_row + start
+            t_terms, t_rows, t_tf, t_len = self._postings([a[1] for a in rows_chunk], 1.0, first)
+            c_terms, c_rows, c_tf, c_len = self._postings([a[2] for a in rows_chunk], self.context_weight, first)
+            # Sum the body and heading weights of the same term in the same row.
+            span = len(rows_chunk)
+            key = np.concatenate([t_terms, c_terms]) * span + (np.concatenate([t_rows, c_rows]) - first)
+            unique, inverse = np.unique(key, return_inverse=True)
+            weights = np.bincount(inverse, weights=np.concatenate([t_tf, c_tf])).astype(np.float32)
+            parts.append(((unique // span).astype(np.int32), (unique % span + first).astype(np.int32), weights,
+                          t_len + c_len))
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
+
+    def updated(self, added: Sequence[tuple[int, str, str]], removed_ids: np.ndarray) -> KeywordIndex:
+        """A new index without the passages `removed_ids` and with `added` (id, text, context) rows."""
+        new = KeywordIndex(self.analyzer, self.context_weight, self.k1, self.b)
+        new._vocab, new._word_terms = self._vocab, self._word_terms
+        rows, tf, lengths, ids = self._rows, self._tf, self._lengths, self.ids
+        terms = np.repeat(np.arange(len(self._ptr) - 1, dtype=np.int32), np.diff(self._ptr))
+        if len(removed_ids):
+            alive = ~np.isin(ids, removed_ids)
+            renumber = (np.cumsum(alive) - 1).astype(np.int32)
+            keep = alive[rows]
+            terms, rows, tf = terms[keep], renumber[rows[keep]], tf[keep]
+            ids, lengths = ids[alive], lengths[alive]
+        if added:
+            a_terms, a_rows, a_tf, a_len = self._added_postings(added, len(ids))
+            terms, rows, tf = np.concatenate([terms, a_terms]), np.concatenate([rows, a_rows]), np.concatenate([tf, a_tf])
+            ids = np.concatenate([ids, np.fromiter((a[0] for a in added), dtype=np.int64, count=len(added))])
+            lengths = np.concatenate([lengths, a_len])
+        # Stable: each term's postings stay in row order (old rows first, then the added ones).
+        order = np.argsort(terms, kind="stable")
+        new._rows, new._tf = rows[order], tf[order]
+        del order
+        new._ptr = np.zeros(len(self._vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(self._vocab)), out=new._ptr[1:])
+        new.ids, new._lengths = ids, lengths
+        new._impact = new._impacts()
+        return new
+
+    def _impacts(self) -> np.ndarray:
+        """Each posting's BM25 contribution: idf(term) * tf (k1 + 1) / (tf + k1 (1 - b + b len / avg len))."""
+        n = len(self.ids)
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        df = np.diff(self._ptr).astype(np.float64)
+        idf = np.log1p((n - df + 0.5) / (df + 0.5))  # always positive (Lucene's form)
+        avg = float(self._lengths.mean()) or 1.0
+        norm = self.k1 * (1.0 - self.b + self.b * self._lengths / avg)
+        per_posting_idf = np.repeat(idf, np.diff(self._ptr))
+        return (per_posting_idf * self._tf * (self.k1 + 1.0) / (self._tf + norm[self._rows])).astype(np.float32)
+
+    # -- reading --------------------------------------------------------------------------------
+    def _term_id(self, term: str) -> int | None:
+        term_id = self._vocab.get(term)
+        if term_id is None or term_id >= len(self._ptr) - 1 or self._ptr[term_id] == self._ptr[term_id + 1]:
+            return None
+        return term_id
+
+    def search(self, query: str, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The `k` best (passage id, BM25 score) for the query's terms, best first; ties by id."""
+        if k <= 0 or not len(self.ids):
+            return []
+        term_ids = [t for t in (self._term_id(s) for s in self.analyzer.terms(query)) if t is not None]
+        if not term_ids:
+            return []
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        for t in term_ids:
+            start, end = self._ptr[t], self._ptr[t + 1]
+            scores[self._rows[start:end]] += self._impact[start:end]
+        if allowed_ids is not None:
+            scores[~np.isin(self.ids, allowed_ids)] = 0.0
+        matched = np.flatnonzero(scores > 0)
+        if len(matched) > k:
+            # Everything that scores at least the k-th best, so ties at the cut are broken by id, not by chance.
+            kth = scores[matched[np.argpartition(-scores[matched], k - 1)[k - 1]]]
+            matched = matched[scores[matched] >= kth]
+        best = matched[np.lexsort((self.ids[matched], -scores[matched]))][:k]
+        return [(int(self.ids[r]), float(scores[r])) for r in best]
+
+    def absent_terms(self, terms: Sequence[str]) -> list[str]:
+        """The words among `terms` whose stem occurs in no passage (stopwords are never absent)."""
+        stems = self.analyzer.stems_of([t.lower() for t in terms])
+        return [t for t, s in zip(terms, stems, strict=True) if s is not None and self._term_id(s) is None]

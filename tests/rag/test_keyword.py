@@ -1,0 +1,100 @@
+import hashlib
+import math
+
+import numpy as np
+import pytest
+
+from rag.index import DocumentUpdate, Index
+from rag.keyword import KeywordIndex
+from rag.records import Document, Passage
+
+ROWS = [
+    (1, "The ministers met in Tokyo to discuss the peace treaty.", "Meeting"),
+    (2, "Fishing boats near the islands were discussed at length.", "Fisheries"),
+    (3, "The treaty negotiations continue; the treaty remains unsigned.", "Peace treaty"),
+    (4, "Installing packages with apt keeps the system consistent.", "Packages"),
+]
+NO_IDS = np.zeros(0, dtype=np.int64)
+
+
+def _bm25(tf: float, df: int, n: int, length: float, avg: float, k1: float = 1.2, b: float = 0.75) -> float:
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
+
+
+def test_scores_are_bm25_with_heading_words_weighted_less():
+    index = KeywordIndex().updated(ROWS, NO_IDS)
+    hits = dict(index.search("treaty", 10))
+    assert set(hits) == {1, 3}
+    # Content words after stopwords: 6 in each body; one heading word (two in row 3) at 0.4 each.
+    lengths = {1: 6 + 0.4, 2: 6 + 0.4, 3: 6 + 0.8, 4: 6 + 0.4}
+    avg = sum(lengths.values()) / 4
+    assert hits[1] == pytest.approx(_bm25(1.0, 2, 4, lengths[1], avg), rel=1e-5)
+    assert hits[3] == pytest.approx(_bm25(2.0 + 0.4, 2, 4, lengths[3], avg), rel=1e-5)
+    assert index.search("treaty", 10)[0][0] == 3
+
+
+def test_words_are_stemmed_and_stopwords_ignored():
+    index = KeywordIndex().updated(ROWS, NO_IDS)
+    assert [pid for pid, _ in index.search("install the package", 5)] == [4]
+    assert index.search("the of and", 5) == []
+    assert index.absent_terms(["installed", "submarine", "the"]) == ["submarine"]
+
+
+def test_a_filter_keeps_only_allowed_passages():
+    index = KeywordIndex().updated(ROWS, NO_IDS)
+    assert [pid for pid, _ in index.search("treaty", 10, allowed_ids=np.array([1, 2]))] == [1]
+    assert index.search("treaty", 10, allowed_ids=NO_IDS) == []
+
+
+def test_updates_give_the_same_index_as_building_from_scratch():
+    extra = [(5, "A new treaty on fishing rights was proposed.", "Fisheries"), (6, "Islands and boats.", "")]
+    stepwise = KeywordIndex().updated(ROWS[:2], NO_IDS).updated(ROWS[2:] + extra[:1], NO_IDS)
+    stepwise = stepwise.updated(extra[1:], np.array([2, 4]))
+    scratch = KeywordIndex().updated([r for r in ROWS + extra if r[0] not in (2, 4)], NO_IDS)
+    for query in ("treaty", "fishing boats islands", "install packages", "ministers Tokyo treaty"):
+        got, want = stepwise.search(query, 10), scratch.search(query, 10)
+        assert [p for p, _ in got] == [p for p, _ in want]
+        assert np.allclose([s for _, s in got], [s for _, s in want], rtol=1e-6)
+    assert stepwise.absent_terms(["packages"]) == ["packages"]  # its only passage was removed
+
+
+def test_the_old_version_is_unchanged_by_an_update():
+    old = KeywordIndex().updated(ROWS, NO_IDS)
+    before = old.search("treaty fishing", 10)
+    old.updated([(9, "Treaty fishing treaty fishing brand new words.", "")], np.array([1]))
+    assert old.search("treaty fishing", 10) == before
+    assert old.absent_terms(["brand"]) == ["brand"]
+
+
+def test_ties_are_ordered_by_passage_id_and_k_is_respected():
+    rows = [(i, "identical passage text", "") for i in (7, 3, 5)]
+    index = KeywordIndex().updated(rows, NO_IDS)
+    assert [pid for pid, _ in index.search("identical", 2)] == [3, 5]
+
+
+def _document(name: str, text: str) -> Document:
+    return Document(name, name, name, text, hashlib.sha256(text.encode()).hexdigest())
+
+
+def test_the_index_keyword_search_follows_its_generations(tmp_path):
+    index = Index(tmp_path / "idx", "test-embedder", dimension=4)
+    rng = np.random.default_rng(0)
+
+    def update(name: str, text: str) -> DocumentUpdate:
+        doc = _document(name, text)
+        return DocumentUpdate(doc, [Passage(doc.id, 0, len(text), text, 0)], rng.random((1, 4), dtype=np.float32))
+
+    index.apply([update("a", "Volcanoes erupt lava."), update("b", "Glaciers carve valleys.")])
+    assert [index.store.passages([p])[p][0].doc_id for p, _ in index.keywords.search("lava", 5)] == ["a"]
+    index.apply([update("c", "Lava cools into basalt.")], removals=["a"])
+    hits = index.keywords.search("lava", 5)
+    assert [index.store.passages([p])[p][0].doc_id for p, _ in hits] == ["c"]
+    assert len(index.keywords) == 2
+
+    # A second process's view (another Index on the same folder) catches up by refreshing.
+    reader = Index(tmp_path / "idx", "test-embedder")
+    assert len(reader.keywords) == 2
+    index.apply([update("d", "More lava flows.")])
+    reader.refresh()
+    assert len(reader.keywords.search("lava", 5)) == 2
