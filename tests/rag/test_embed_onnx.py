@@ -45,6 +45,14 @@ def test_onnx_counts_tokens_like_torch(onnx_embedder, embedder) -> None:
     assert onnx_embedder.encode([]).shape == (0, 384)
 
 
+def test_onnx_export_is_fused(onnx_embedder) -> None:
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(onnx_embedder.onnx_file), load_external_data=False).graph.node}
+    assert {"Attention", "SkipLayerNormalization", "EmbedLayerNormalization"} <= ops
+    assert "Softmax" not in ops  # no attention left unfused
+
+
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="onnx"):
         make_embedder("tensorflow", "all-MiniLM-L6-v2")
