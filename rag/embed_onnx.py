@@ -1,8 +1,9 @@
 """The ONNX Runtime embedder: the bundled model exported once to ONNX (fp32), run without torch at query time.
 
-The export is made offline from the same safetensors weights with torch's exporter and cached on disk;
-tokenization uses the model's own `tokenizer.json`; mean pooling and normalization follow the model's
-sentence-transformers modules, so vectors match the torch backend to about 1e-6 and indexes are shared.
+The export is made offline from the same safetensors weights with torch's exporter, its graph fused with
+onnxruntime's transformer optimizer (Attention, SkipLayerNormalization, BiasGelu, EmbedLayerNormalization),
+and cached on disk; tokenization uses the model's own `tokenizer.json`; mean pooling and normalization follow
+the model's sentence-transformers modules, so vectors match the torch backend to about 1e-6 and indexes are shared.
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from .embed import BUNDLED_MODEL, resolve_model_path
 from .errors import MissingDependencyError, RagError
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Names how the cached file was made: a change here makes a new export instead of reusing an older kind.
+_EXPORT_FORMAT = "eager-attention+bert-fusion-1"
+# Rows x width of one session run: 16 passages of 256 tokens, 32 of 128, 64 short sentences. Smaller runs pad
+# less and stay in cache (Debian passages of ~150 tokens: 59 CPU ms a passage in runs of at most 4096 tokens,
+# 65 in runs of 64 passages); see evals/bench/README.md ("Levers tried").
+_RUN_TOKENS = 4096
 
 
 def default_cache_dir() -> Path:
@@ -35,11 +42,12 @@ def _fingerprint(model_dir: Path) -> str:
             stat = path.stat()
             digest.update(f"{name}:{stat.st_size}".encode())
     digest.update((model_dir / "config.json").read_bytes())
+    digest.update(_EXPORT_FORMAT.encode())
     return digest.hexdigest()[:16]
 
 
 def export_onnx(model_dir: Path, out_file: Path) -> Path:
-    """Export the transformer (last hidden state) to `out_file`; needs torch, transformers and onnx once."""
+    """Export the transformer (last hidden state) to `out_file`, fused; needs torch, transformers and onnx once."""
     try:
         import torch
         from transformers import AutoModel
@@ -60,7 +68,8 @@ def export_onnx(model_dir: Path, out_file: Path) -> Path:
             return self.model(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    model = AutoModel.from_pretrained(str(model_dir))
+    # Eager attention exports the MatMul/Softmax pattern that the optimizer fuses; SDPA's export does not fuse.
+    model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
     model.eval()
     sample = tuple(torch.ones(2, 16, dtype=torch.long) for _ in _INPUTS)
     out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -70,8 +79,24 @@ def export_onnx(model_dir: Path, out_file: Path) -> Path:
             _LastHidden(model), sample, str(tmp), input_names=list(_INPUTS), output_names=["last_hidden_state"],
             dynamic_axes={name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")},
             opset_version=17, dynamo=False)
-    os.replace(tmp, out_file)
+    try:
+        _fuse(tmp, model_dir)
+        os.replace(tmp, out_file)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out_file
+
+
+def _fuse(onnx_file: Path, model_dir: Path) -> None:
+    """Rewrite `onnx_file` in place with onnxruntime's BERT fusions (offline: Python graph rewrites only)."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = json.loads((model_dir / "config.json").read_text())
+    if config.get("model_type") != "bert":
+        return  # the fusions below are BERT's; other models run unfused
+    fused = optimize_model(str(onnx_file), model_type="bert", num_heads=int(config["num_attention_heads"]),
+                           hidden_size=int(config["hidden_size"]), opt_level=0, use_gpu=False)
+    fused.save_model_to_file(str(onnx_file))
 
 
 class OnnxEmbedder:
@@ -86,6 +111,7 @@ class OnnxEmbedder:
         self._threads = threads
         self._cache_dir = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
         self._session = None
+        self.onnx_file: Path | None = None  # the cached export this embedder runs, once warmed up
         self._tokenizer = None
         self._counter = None
         self._max_tokens = 256
@@ -103,7 +129,11 @@ class OnnxEmbedder:
         model_dir = resolve_model_path(self._model_ref)
         onnx_file = self._cache_dir / f"{self.name}-{_fingerprint(model_dir)}" / "model.onnx"
         if not onnx_file.exists():
-            export_onnx(model_dir, onnx_file)
+            try:
+                export_onnx(model_dir, onnx_file)
+            except OSError as exc:
+                raise RagError(f"cannot write the ONNX export to {onnx_file.parent}: {exc}; set RAG_ONNX_CACHE_DIR "
+                               "to a writable folder") from exc
         st_config = model_dir / "sentence_bert_config.json"
         if st_config.exists():
             self._max_tokens = int(json.loads(st_config.read_text())["max_seq_length"])
@@ -127,6 +157,7 @@ class OnnxEmbedder:
         except Exception as exc:  # onnxruntime raises its own types for a damaged file
             raise RagError(f"cannot load the ONNX export {onnx_file}: {exc}; delete it to export again") from exc
         self._tokenizer, self._counter, self._session = tokenizer, counter, session
+        self.onnx_file = onnx_file
 
     @property
     def dimension(self) -> int:
@@ -146,9 +177,13 @@ class OnnxEmbedder:
         encodings = self._tokenizer.encode_batch(list(texts))
         # Batches of similar length waste little on padding.
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(order), self._batch_size):
-            rows = order[start : start + self._batch_size]
-            width = max(len(encodings[i].ids) for i in rows)
+        start = 0
+        while start < len(order):
+            # Longest first, so the first row sets the width; the run is capped by rows and by tokens.
+            width = len(encodings[order[start]].ids)
+            rows = order[start : start + max(1, min(self._batch_size, _RUN_TOKENS // width))]
+            # Right padding only: the fused attention reads each row's length from its mask.
+            start += len(rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             types = np.zeros((len(rows), width), dtype=np.int64)

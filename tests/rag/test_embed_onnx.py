@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag.embed import make_embedder
-from rag.errors import InvalidInputError
+from rag.errors import InvalidInputError, RagError
 
 pytest.importorskip("onnxruntime", reason="the onnx backend is optional: pip install onnxruntime")
 pytest.importorskip("onnx", reason="exporting the model needs the onnx package")
@@ -45,6 +45,22 @@ def test_onnx_counts_tokens_like_torch(onnx_embedder, embedder) -> None:
     assert onnx_embedder.encode([]).shape == (0, 384)
 
 
+def test_onnx_export_is_fused(onnx_embedder) -> None:
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(onnx_embedder.onnx_file), load_external_data=False).graph.node}
+    assert {"Attention", "SkipLayerNormalization", "EmbedLayerNormalization"} <= ops
+    assert "Softmax" not in ops  # no attention left unfused
+
+
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="onnx"):
         make_embedder("tensorflow", "all-MiniLM-L6-v2")
+
+
+def test_unwritable_export_cache_is_a_clear_error(tmp_path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    model = make_embedder("onnx", "all-MiniLM-L6-v2", cache_dir=blocker / "onnx")
+    with pytest.raises(RagError, match="RAG_ONNX_CACHE_DIR"):
+        model.warm_up()
