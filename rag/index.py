@@ -41,6 +41,9 @@ FORMAT_VERSION = 2  # 2: each passage's vector is also stored in the store
 STORE_FILE = "store.sqlite"
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "write.lock"
+# A cache of the keyword index, so a server starts without re-reading every passage; never needed for correctness.
+KEYWORDS_CACHE_FILE = "keywords.npz"
+KEYWORDS_CACHE_MIN_NEW = 5_000  # rewrite the cache when an update brought at least this many passages
 
 CRASH_ENV = "RAG_CRASH_AT"
 # The steps of `apply`, in order: store rows written (uncommitted), vectors file written (uncommitted),
@@ -281,6 +284,8 @@ class Index:
         with self._keywords_lock:
             vectors = self._vectors
             if self._keywords_of is not vectors:
+                if self._keywords_of is None:
+                    self._keywords = self._cached_keywords() or self._keywords
                 held = self._keywords.ids
                 live = vectors.ids()
                 removed = held[~np.isin(held, live)]
@@ -289,7 +294,33 @@ class Index:
                     added = self.store.passage_texts(added_ids)
                 self._keywords = self._keywords.updated(added, removed)
                 self._keywords_of = vectors
+                if len(added) >= KEYWORDS_CACHE_MIN_NEW:
+                    self._save_keywords_cache(self._keywords)
             return self._keywords
+
+    def _cached_keywords(self) -> KeywordIndex | None:
+        """The cached keyword index, if there is one and it matches this store (checked on a sample)."""
+        path = self.directory / KEYWORDS_CACHE_FILE
+        if not path.exists():
+            return None
+        try:
+            cached = KeywordIndex.load(path)
+            sample = cached.ids[np.unique(np.linspace(0, len(cached) - 1, min(16, len(cached))).astype(int))]
+            with self._read_lock:
+                rows = self.store.passage_texts(sample)
+            fresh = KeywordIndex(cached.analyzer).updated(rows, np.zeros(0, dtype=np.int64))
+            if not np.allclose(fresh.lengths_of(fresh.ids), cached.lengths_of(fresh.ids)):
+                raise ValueError("its passages differ from the store's")
+        except Exception as exc:  # a cache: whatever is wrong with it, rebuild from the store
+            log.warning("ignoring the keyword cache %s (%s); rebuilding it from the store", path, exc)
+            return None
+        return cached
+
+    def _save_keywords_cache(self, keywords: KeywordIndex) -> None:
+        try:
+            keywords.save(self.directory / KEYWORDS_CACHE_FILE)
+        except OSError as exc:  # a read-only or full folder: the next start rebuilds from the store instead
+            log.info("could not write the keyword cache in %s: %s", self.directory, exc)
 
     # -- writing --------------------------------------------------------------------------------
     @contextlib.contextmanager

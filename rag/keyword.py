@@ -8,10 +8,12 @@ is derived from the store and follows the index's generations by applying only w
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Sequence
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 
@@ -123,6 +125,8 @@ class KeywordIndex:
 
     def updated(self, added: Sequence[tuple[int, str, str]], removed_ids: np.ndarray) -> KeywordIndex:
         """A new index without the passages `removed_ids` and with `added` (id, text, context) rows."""
+        if not added and not len(removed_ids):
+            return self
         new = KeywordIndex(self.analyzer, self.context_weight, self.k1, self.b)
         new._vocab, new._word_terms = self._vocab, self._word_terms
         rows, tf, lengths, ids = self._rows, self._tf, self._lengths, self.ids
@@ -192,3 +196,37 @@ class KeywordIndex:
         """The words among `terms` whose stem occurs in no passage (stopwords are never absent)."""
         stems = self.analyzer.stems_of([t.lower() for t in terms])
         return [t for t, s in zip(terms, stems, strict=True) if s is not None and self._term_id(s) is None]
+
+    # -- saving ---------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write to `path` atomically (a temporary file, then a rename)."""
+        terms = sorted(self._vocab, key=self._vocab.__getitem__)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as handle:
+                np.savez(handle, ids=self.ids, lengths=self._lengths, ptr=self._ptr[: len(terms) + 1],
+                         rows=self._rows, tf=self._tf, params=np.array([self.context_weight, self.k1, self.b]),
+                         vocab=np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8))
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path, analyzer: Analyzer | None = None) -> KeywordIndex:
+        """An index written by `save` (ValueError or OSError when the file is not one)."""
+        with np.load(path, allow_pickle=False) as data:
+            context_weight, k1, b = (float(x) for x in data["params"])
+            index = cls(analyzer, context_weight, k1, b)
+            text = data["vocab"].tobytes().decode("utf-8")
+            index._vocab = {term: i for i, term in enumerate(text.split("\n"))} if text else {}
+            index.ids, index._lengths, index._ptr = data["ids"], data["lengths"], data["ptr"]
+            index._rows, index._tf = data["rows"], data["tf"]
+        if len(index._ptr) != len(index._vocab) + 1 or len(index._rows) != index._ptr[-1]:
+            raise ValueError(f"{path} is not a consistent keyword index")
+        index._impact = index._impacts()
+        return index
+
+    def lengths_of(self, ids: np.ndarray) -> np.ndarray:
+        """The weighted term counts of the passages `ids`, all held by this index (rows are in id order)."""
+        return self._lengths[np.searchsorted(self.ids, ids)]

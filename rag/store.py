@@ -202,10 +202,18 @@ class Store:
         """(id, text, context) of the stored passages among `ids`, in id order."""
         if not len(ids):
             return []
-        wanted = set(np.asarray(ids, dtype=np.int64).tolist())
+        wanted = sorted(set(np.asarray(ids, dtype=np.int64).tolist()))
+        if len(wanted) <= 2000:  # a few ids: look each up; many: one scan of their id range
+            out = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                out += self._db.execute(f"SELECT id, text, context FROM passages WHERE id IN ({','.join('?' * len(chunk))})"
+                                        " ORDER BY id", chunk).fetchall()
+            return out
+        keep = set(wanted)
         rows = self._db.execute("SELECT id, text, context FROM passages WHERE id BETWEEN ? AND ? ORDER BY id",
-                                (int(np.min(ids)), int(np.max(ids))))
-        return [row for row in rows if row[0] in wanted]
+                                (wanted[0], wanted[-1]))
+        return [row for row in rows if row[0] in keep]
 
     def passage_ids_for_documents(self, doc_ids: Sequence[str]) -> list[int]:
         if not doc_ids:

@@ -200,7 +200,7 @@ def bench_side_by_side(index_dir: Path, ingest_ours, backend: str, threads: int,
     out["note"] = ("best of the rounds for each system (the least disturbed by other users of the machine); "
                    "ingest passages/s: higher is better (ours/bare near 1.0 means the pipeline costs little); "
                    "query ms: lower is better (ours/peer below 1.0 means faster). Ours ingest is files->index "
-                   "(HTML parsing, splitting, embedding, SQLite+FTS5, FAISS); bare and peer embed the same "
+                   "(HTML parsing, splitting, embedding, SQLite, FAISS); bare and peer embed the same "
                    "passage texts that ours produced.")
     return out
 
@@ -218,6 +218,20 @@ def bench_synthetic(index_dir: Path, passages: int, work: Path, batch: int, vect
     if proc.returncode != 0:
         raise RuntimeError(f"synthetic build of {passages} failed: {proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def reused_index(index_dir: Path) -> dict:
+    """What a kept index from an earlier run (`--keep-indexes`) holds; its ingest is not measured again."""
+    from rag.index import Index
+
+    from .synthetic import dir_size
+
+    index = Index(index_dir, None)
+    try:
+        return {"passages": index.manifest.passages, "vector_index": index.vectors.kind,
+                "index_bytes": dir_size(index_dir), "reused": True}
+    finally:
+        index.close()
 
 
 def recall_at_10(index_dir: Path, query_vectors: np.ndarray, nprobes: Sequence[int]) -> dict:
@@ -306,6 +320,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--split-limit", type=int, default=10**12,
                    help="from this many passages on, cut synthetic passages without the splitter (its cost is linear)")
     p.add_argument("--keep-indexes", action="store_true", help="keep the synthetic indexes in --work")
+    p.add_argument("--reuse-indexes", action="store_true",
+                   help="query synthetic indexes kept by an earlier run (--keep-indexes) instead of building them")
     p.add_argument("--repeats", type=int, default=2, help="rounds of the side by side (best round reported)")
     p.add_argument("--sections", default="startup,side,synthetic,debian",
                    help="which sections to run (comma-separated: startup, side, synthetic, debian)")
@@ -418,9 +434,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for n in sorted(set(ingest_scales) | set(query_scales)):
             index_dir = work / f"synthetic-{n}"
             _log(f"synthetic ingest of {n} passages")
-            built = bench_synthetic(index_dir, n, work, args.batch_passages, vector_config,
-                                    use_splitter=n < args.split_limit)
-            if n in ingest_scales:
+            if args.reuse_indexes and (index_dir / "manifest.json").exists():
+                built = reused_index(index_dir)
+            else:
+                built = bench_synthetic(index_dir, n, work, args.batch_passages, vector_config,
+                                        use_splitter=n < args.split_limit)
+            if n in ingest_scales and not built.get("reused"):
                 results["ingest_synthetic"].append(built)
             save()
             if n in query_scales:
@@ -432,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 entry["index_bytes"] = built["index_bytes"]
                 results["query"].append(entry)
                 save()
-            if not args.keep_indexes:
+            if not (args.keep_indexes or built.get("reused")):
                 shutil.rmtree(index_dir, ignore_errors=True)
 
     if "debian" in sections and debian is not None and not args.skip_debian_full:

@@ -98,3 +98,60 @@ def test_the_index_keyword_search_follows_its_generations(tmp_path):
     index.apply([update("d", "More lava flows.")])
     reader.refresh()
     assert len(reader.keywords.search("lava", 5)) == 2
+
+
+def test_save_and_load_give_the_same_index(tmp_path):
+    index = KeywordIndex().updated(ROWS, NO_IDS)
+    index.save(tmp_path / "k.npz")
+    loaded = KeywordIndex.load(tmp_path / "k.npz")
+    for query in ("treaty", "install packages", "fishing boats"):
+        assert loaded.search(query, 10) == index.search(query, 10)
+    more = [(9, "Fishing treaty.", "")]
+    assert loaded.updated(more, np.array([1])).search("treaty", 10) == index.updated(more, np.array([1])).search(
+        "treaty", 10)
+
+
+def _index_with(tmp_path, texts: dict[str, str], name: str = "idx") -> Index:
+    index = Index(tmp_path / name, "test-embedder", dimension=4)
+    rng = np.random.default_rng(0)
+    updates = []
+    for doc_name, text in texts.items():
+        doc = _document(doc_name, text)
+        updates.append(DocumentUpdate(doc, [Passage(doc.id, 0, len(text), text, 0)],
+                                      rng.random((1, 4), dtype=np.float32)))
+    index.apply(updates)
+    return index
+
+
+def test_a_server_starts_from_the_keyword_cache_and_reads_only_new_passages(tmp_path, monkeypatch):
+    monkeypatch.setattr("rag.index.KEYWORDS_CACHE_MIN_NEW", 1)
+    texts = {f"doc{i}": f"Passage number {i} about volcano {i} and lava." for i in range(40)}
+    writer = _index_with(tmp_path, texts)
+    built = writer.keywords
+    assert (tmp_path / "idx" / "keywords.npz").exists()
+    doc = _document("late", "A late passage about basalt.")
+    writer.apply([DocumentUpdate(doc, [Passage(doc.id, 0, len(doc.text), doc.text, 0)],
+                                 np.ones((1, 4), dtype=np.float32))], removals=["doc3"])
+
+    reader = Index(tmp_path / "idx", "test-embedder")
+    fetched: list[int] = []
+    original = reader.store.passage_texts
+    monkeypatch.setattr(reader.store, "passage_texts", lambda ids: fetched.append(len(ids)) or original(ids))
+    keywords = reader.keywords
+    assert fetched[0] <= 16 and fetched[1:] == [1]  # a sample to check the cache, then only the new passage
+    assert len(keywords) == len(built)  # one removed, one added
+    assert [p for p, _ in keywords.search("basalt", 5)] == [p for p, _ in writer.keywords.search("basalt", 5)]
+    assert keywords.search("lava", 100) == writer.keywords.search("lava", 100)
+
+
+def test_a_damaged_or_foreign_keyword_cache_is_ignored(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr("rag.index.KEYWORDS_CACHE_MIN_NEW", 1)
+    ours = _index_with(tmp_path, {"a": "Volcanoes erupt lava.", "b": "Glaciers carve valleys."}, "ours")
+    expected = ours.keywords.search("lava glaciers", 5)
+    other = _index_with(tmp_path, {"x": "Completely different words here, many of them.", "y": "And more."}, "other")
+    other.keywords  # noqa: B018 - writes other's cache
+    cache = tmp_path / "ours" / "keywords.npz"
+    for content in (b"not a zip file", (tmp_path / "other" / "keywords.npz").read_bytes()):
+        cache.write_bytes(content)
+        assert Index(tmp_path / "ours", "test-embedder").keywords.search("lava glaciers", 5) == expected
+    assert "ignoring the keyword cache" in caplog.text
