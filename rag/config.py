@@ -34,6 +34,10 @@ class Settings:
     faiss_threads: int = 1
     passage_tokens: int = 128
     overlap_tokens: int = 32
+    # The prefix embedded with each passage ("chain", "heading", "title" or "none"; rag/split.py), capped at
+    # passage_context_tokens embedder tokens (0: no cap). Stored and keyword-searched context is always the chain.
+    passage_context: str = "chain"
+    passage_context_tokens: int = 0
     top_k: int = 5
     candidates: int = 40
     rerank_passages: int = 8

@@ -34,7 +34,9 @@ class Document:
 class Passage:
     """A retrievable span of a document: `text == document.text[start:end]` always.
 
-    `context` (section headings) is prepended to what is embedded, never to what is quoted.
+    `context` (the document title and heading chain) is stored and searched with the passage, never quoted.
+    `embedding_context` is what is prepended to the text when it is embedded (None: `context`); the splitter
+    sets it from `SplitConfig.context` so the embedded prefix can be shorter than the stored one.
     """
 
     doc_id: str
@@ -44,9 +46,11 @@ class Passage:
     ordinal: int
     context: str = ""
     id: int | None = None
+    embedding_context: str | None = None
 
     def embedding_text(self) -> str:
-        return f"{self.context}\n{self.text}" if self.context else self.text
+        prefix = self.context if self.embedding_context is None else self.embedding_context
+        return f"{prefix}\n{self.text}" if prefix else self.text
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ from .sentences import sentence_spans
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _WORD = re.compile(r"\S+")
 _MAX_CONTEXT_CHARS = 200
+# What is prepended to a passage's text when it is embedded (the stored, searched `context` is always "chain"):
+# the title and heading chain, the nearest heading (the title where there is none), the title, or nothing.
+CONTEXT_MODES = ("chain", "heading", "title", "none")
 
 
 def whitespace_token_counter(texts: Sequence[str]) -> list[int]:
@@ -25,8 +28,14 @@ def whitespace_token_counter(texts: Sequence[str]) -> list[int]:
 class SplitConfig:
     max_tokens: int = 128
     overlap_tokens: int = 32
+    context: str = "chain"  # one of CONTEXT_MODES: the prefix embedded with each passage
+    context_tokens: int = 0  # at most this many embedder tokens of it, nearest heading first (0: no cap)
 
     def __post_init__(self) -> None:
+        if self.context not in CONTEXT_MODES:
+            raise InvalidInputError(f"passage context must be one of {', '.join(CONTEXT_MODES)}, got {self.context!r}")
+        if self.context_tokens < 0:
+            raise InvalidInputError(f"passage context cap must be >= 0 tokens, got {self.context_tokens}")
         if self.max_tokens < 8:
             raise InvalidInputError(f"passage size must be at least 8 tokens, got {self.max_tokens}")
         if not 0 <= self.overlap_tokens < self.max_tokens:
@@ -80,8 +89,8 @@ def _units(doc: Document, config: SplitConfig, count: TokenCounter) -> list[_Uni
     return units
 
 
-def _context(doc: Document, section: int) -> str:
-    """The document title and the chain of headings above a passage: embedded, never quoted."""
+def _context_parts(doc: Document, section: int) -> list[str]:
+    """The document title and the chain of headings above a passage, outermost first."""
     parts = [doc.title]
     if section >= 0:
         chain: list[Section] = []
@@ -89,7 +98,34 @@ def _context(doc: Document, section: int) -> str:
             if not chain or sec.level < chain[-1].level:
                 chain.append(sec)
         parts.extend(s.title for s in reversed(chain) if s.title != doc.title)
-    return " > ".join(p for p in parts if p)[:_MAX_CONTEXT_CHARS]
+    return [p for p in parts if p]
+
+
+def _context(parts: Sequence[str]) -> str:
+    """The stored and searched context of a passage: its title and heading chain, never quoted."""
+    return " > ".join(parts)[:_MAX_CONTEXT_CHARS]
+
+
+def _embedding_context(parts: Sequence[str], config: SplitConfig, count: TokenCounter) -> str:
+    """The prefix embedded with a passage, as `config.context` and `config.context_tokens` ask."""
+    if config.context == "none" or not parts:
+        return ""
+    chosen = {"chain": list(parts), "heading": list(parts[-1:]), "title": list(parts[:1])}[config.context]
+    text = _context(chosen)
+    if not config.context_tokens or count([text])[0] <= config.context_tokens:
+        return text
+    kept: list[str] = []  # the nearest headings that fit, then the words of the nearest one that fit
+    for part in reversed(chosen):
+        if count([" > ".join([part, *kept])])[0] > config.context_tokens:
+            break
+        kept.insert(0, part)
+    if kept:
+        return _context(kept)
+    words = chosen[-1].split()
+    n = 0
+    while n < len(words) and count([" ".join(words[: n + 1])])[0] <= config.context_tokens:
+        n += 1
+    return " ".join(words[:n])
 
 
 def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> list[Passage]:
@@ -101,9 +137,14 @@ def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> l
     units = _units(doc, config, count)
     passages: list[Passage] = []
     current: list[_Unit] = []
+    contexts: dict[int, tuple[str, str]] = {}  # section -> (stored context, embedded context)
 
     def flush() -> None:
         first, last = current[0], current[-1]
+        if first.section not in contexts:
+            parts = _context_parts(doc, first.section)
+            contexts[first.section] = (_context(parts), _embedding_context(parts, config, count))
+        context, embedding_context = contexts[first.section]
         passages.append(
             Passage(
                 doc_id=doc.id,
@@ -111,7 +152,8 @@ def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> l
                 end=last.end,
                 text=doc.text[first.start : last.end],
                 ordinal=len(passages),
-                context=_context(doc, first.section),
+                context=context,
+                embedding_context=embedding_context,
             )
         )
 

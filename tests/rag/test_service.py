@@ -47,3 +47,14 @@ def test_filters_restrict_results_to_the_named_documents(seed_service):
 def test_bad_questions_are_refused_with_a_message(seed_service, question, top_k):
     with pytest.raises(InvalidInputError):
         seed_service.ask(question, top_k)
+
+
+def test_the_passage_context_settings_reach_the_splitter(embedder):
+    from rag.config import Settings
+    from rag.service import RagService
+
+    settings = Settings.from_env({"RAG_PASSAGE_CONTEXT": "heading", "RAG_PASSAGE_CONTEXT_TOKENS": "12"})
+    split = RagService(settings, embedder=embedder).split_config
+    assert (split.context, split.context_tokens) == ("heading", 12)
+    with pytest.raises(InvalidInputError):
+        RagService(Settings(passage_context="titles"), embedder=embedder)

@@ -80,3 +80,48 @@ def test_overlap_repeats_trailing_sentences_of_the_previous_passage():
 def test_split_config_refuses_impossible_sizes(size, overlap):
     with pytest.raises(InvalidInputError):
         SplitConfig(size, overlap)
+
+
+_NESTED_TEXT = "Intro line here.\n\nGuide\n\nGuide body.\n\nInstall the system\n\nDeep body sentence."
+
+
+def _nested_doc() -> Document:
+    t = _NESTED_TEXT
+    guide, install = t.index("Guide"), t.index("Install")
+    sections = (Section("Guide", guide, install, 1), Section("Install the system", install, len(t), 2))
+    return Document(id="d", source="d.txt", title="Manual", text=t, content_hash="h", sections=sections)
+
+
+@pytest.mark.parametrize(
+    ("mode", "cap", "embedded"),
+    [
+        ("chain", 0, "Manual > Guide > Install the system"),
+        ("heading", 0, "Install the system"),
+        ("title", 0, "Manual"),
+        ("none", 0, ""),
+        ("chain", 5, "Guide > Install the system"),  # nearest headings first, whole
+        ("chain", 2, "Install the"),  # the nearest heading alone is too long: its first words
+        ("heading", 3, "Install the system"),
+    ],
+)
+def test_the_embedded_context_follows_the_mode_and_cap_while_the_stored_one_stays_the_chain(mode, cap, embedded):
+    passages = split_document(_nested_doc(), SplitConfig(128, 0, context=mode, context_tokens=cap), whitespace_token_counter)
+    deep = next(p for p in passages if "Deep body" in p.text)
+    assert deep.context == "Manual > Guide > Install the system"
+    assert deep.embedding_text() == (f"{embedded}\n{deep.text}" if embedded else deep.text)
+    assert deep.text == _NESTED_TEXT[deep.start : deep.end]
+    if cap:
+        assert whitespace_token_counter([deep.embedding_text()])[0] - whitespace_token_counter([deep.text])[0] <= cap
+
+
+def test_heading_mode_falls_back_to_the_title_before_the_first_heading():
+    passages = split_document(_nested_doc(), SplitConfig(128, 0, context="heading"), whitespace_token_counter)
+    intro = next(p for p in passages if "Intro line" in p.text)
+    assert intro.context == "Manual"
+    assert intro.embedding_text() == f"Manual\n{intro.text}"
+
+
+@pytest.mark.parametrize(("mode", "cap"), [("headings", 0), ("", 0), ("chain", -1)])
+def test_split_config_refuses_unknown_context_modes_and_negative_caps(mode, cap):
+    with pytest.raises(InvalidInputError):
+        SplitConfig(context=mode, context_tokens=cap)
