@@ -184,11 +184,9 @@ class KeywordIndex:
             scores[self._rows[start:end]] += self._impact[start:end]
         if allowed_ids is not None:
             scores[~np.isin(self.ids, allowed_ids)] = 0.0
-        matched = np.flatnonzero(scores > 0)
-        if len(matched) > k:
-            # Everything that scores at least the k-th best, so ties at the cut are broken by id, not by chance.
-            kth = scores[matched[np.argpartition(-scores[matched], k - 1)[k - 1]]]
-            matched = matched[scores[matched] >= kth]
+        # Everything that scores at least the k-th best, so ties at the cut are broken by id, not by chance.
+        kth = scores[np.argpartition(scores, len(scores) - k)[len(scores) - k]] if len(scores) > k else 0.0
+        matched = np.flatnonzero(scores >= max(kth, np.finfo(np.float32).tiny))
         best = matched[np.lexsort((self.ids[matched], -scores[matched]))][:k]
         return [(int(self.ids[r]), float(scores[r])) for r in best]
 
