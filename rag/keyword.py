@@ -41,11 +41,14 @@ def _stemmer():  # noqa: ANN202 - a Stemmer.Stemmer
         import Stemmer
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingDependencyError("keyword search needs PyStemmer: pip install pystemmer==3.1.0") from exc
-    return Stemmer.Stemmer("english")
+    return Stemmer.Stemmer("porter")
 
 
 class Analyzer:
-    """Text -> index terms: lowercase words, stopwords dropped, English Snowball stems."""
+    """Text -> index terms: lowercase words, stopwords dropped, Porter stems (as SQLite FTS5's porter tokenizer)."""
+
+    # Names what turns words into terms; a saved index made by another analyzer is not reused.
+    name = "porter/stopwords-1"
 
     def __init__(self) -> None:
         self._stemmer = _stemmer()
@@ -153,12 +156,17 @@ class KeywordIndex:
         return new
 
     def _impacts(self) -> np.ndarray:
-        """Each posting's BM25 contribution: idf(term) * tf (k1 + 1) / (tf + k1 (1 - b + b len / avg len))."""
+        """Each posting's BM25 contribution: idf(term) * tf (k1 + 1) / (tf + k1 (1 - b + b len / avg len)).
+
+        Stems, idf and weights follow the SQLite FTS5 index this replaced (porter tokenizer, bm25() with the
+        headings weighted 0.4); body and heading words share one length normalization here.
+        """
         n = len(self.ids)
         if n == 0:
             return np.zeros(0, dtype=np.float32)
         df = np.diff(self._ptr).astype(np.float64)
-        idf = np.log1p((n - df + 0.5) / (df + 0.5))  # always positive (Lucene's form)
+        # FTS5's idf, floored near 0: a word in over half the passages says little about any of them.
+        idf = np.maximum(np.log((n - df + 0.5) / (df + 0.5)), 1e-6)
         avg = float(self._lengths.mean()) or 1.0
         norm = self.k1 * (1.0 - self.b + self.b * self._lengths / avg)
         per_posting_idf = np.repeat(idf, np.diff(self._ptr))
@@ -204,7 +212,8 @@ class KeywordIndex:
             with open(tmp, "wb") as handle:
                 np.savez(handle, ids=self.ids, lengths=self._lengths, ptr=self._ptr[: len(terms) + 1],
                          rows=self._rows, tf=self._tf, params=np.array([self.context_weight, self.k1, self.b]),
-                         vocab=np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8))
+                         vocab=np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
+                         analyzer=np.frombuffer(self.analyzer.name.encode("utf-8"), dtype=np.uint8))
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -216,6 +225,9 @@ class KeywordIndex:
         with np.load(path, allow_pickle=False) as data:
             context_weight, k1, b = (float(x) for x in data["params"])
             index = cls(analyzer, context_weight, k1, b)
+            made_by = data["analyzer"].tobytes().decode("utf-8") if "analyzer" in data.files else "unknown"
+            if made_by != index.analyzer.name:
+                raise ValueError(f"{path} was made by analyzer {made_by!r}, not {index.analyzer.name!r}")
             text = data["vocab"].tobytes().decode("utf-8")
             index._vocab = {term: i for i, term in enumerate(text.split("\n"))} if text else {}
             index.ids, index._lengths, index._ptr = data["ids"], data["lengths"], data["ptr"]

@@ -13,12 +13,14 @@ ROWS = [
     (2, "Fishing boats near the islands were discussed at length.", "Fisheries"),
     (3, "The treaty negotiations continue; the treaty remains unsigned.", "Peace treaty"),
     (4, "Installing packages with apt keeps the system consistent.", "Packages"),
+    (5, "Rain fell all afternoon over the harbour.", "Weather"),
+    (6, "The delegation returned home on Friday evening.", "Travel"),
 ]
 NO_IDS = np.zeros(0, dtype=np.int64)
 
 
 def _bm25(tf: float, df: int, n: int, length: float, avg: float, k1: float = 1.2, b: float = 0.75) -> float:
-    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    idf = max(math.log((n - df + 0.5) / (df + 0.5)), 1e-6)
     return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg))
 
 
@@ -26,11 +28,11 @@ def test_scores_are_bm25_with_heading_words_weighted_less():
     index = KeywordIndex().updated(ROWS, NO_IDS)
     hits = dict(index.search("treaty", 10))
     assert set(hits) == {1, 3}
-    # Content words after stopwords: 6 in each body; one heading word (two in row 3) at 0.4 each.
-    lengths = {1: 6 + 0.4, 2: 6 + 0.4, 3: 6 + 0.8, 4: 6 + 0.4}
-    avg = sum(lengths.values()) / 4
-    assert hits[1] == pytest.approx(_bm25(1.0, 2, 4, lengths[1], avg), rel=1e-5)
-    assert hits[3] == pytest.approx(_bm25(2.0 + 0.4, 2, 4, lengths[3], avg), rel=1e-5)
+    # Content words after stopwords: 6, 6, 6, 6, 4 and 5 in the bodies; one heading word (two in row 3) at 0.4.
+    lengths = {1: 6 + 0.4, 2: 6 + 0.4, 3: 6 + 0.8, 4: 6 + 0.4, 5: 4 + 0.4, 6: 5 + 0.4}
+    avg = sum(lengths.values()) / 6
+    assert hits[1] == pytest.approx(_bm25(1.0, 2, 6, lengths[1], avg), rel=1e-5)
+    assert hits[3] == pytest.approx(_bm25(2.0 + 0.4, 2, 6, lengths[3], avg), rel=1e-5)
     assert index.search("treaty", 10)[0][0] == 3
 
 
@@ -151,7 +153,12 @@ def test_a_damaged_or_foreign_keyword_cache_is_ignored(tmp_path, monkeypatch, ca
     other = _index_with(tmp_path, {"x": "Completely different words here, many of them.", "y": "And more."}, "other")
     other.keywords  # noqa: B018 - writes other's cache
     cache = tmp_path / "ours" / "keywords.npz"
-    for content in (b"not a zip file", (tmp_path / "other" / "keywords.npz").read_bytes()):
+    ours.keywords.save(tmp_path / "by-another-analyzer.npz")
+    np.savez(tmp_path / "by-another-analyzer.npz", **{
+        k: v for k, v in np.load(tmp_path / "by-another-analyzer.npz").items() if k != "analyzer"})
+    for content in (b"not a zip file", (tmp_path / "other" / "keywords.npz").read_bytes(),
+                    (tmp_path / "by-another-analyzer.npz").read_bytes()):
         cache.write_bytes(content)
         assert Index(tmp_path / "ours", "test-embedder").keywords.search("lava glaciers", 5) == expected
-    assert "ignoring the keyword cache" in caplog.text
+    assert caplog.text.count("ignoring the keyword cache") == 3
+    assert "was made by analyzer 'unknown'" in caplog.text
