@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 
@@ -136,6 +137,14 @@ def _write_error(directory: Path, exc: BaseException) -> BaseException:
                             "the previous index is untouched")
         return RagError(f"cannot write the index {directory}: {text}; the previous index is untouched")
     return exc
+
+
+def _raise_write_error(directory: Path, exc: BaseException) -> NoReturn:
+    """Re-raise a failed write as its clear error (see `_write_error`), or unchanged when it is not one."""
+    error = _write_error(directory, exc)
+    if error is exc:
+        raise exc
+    raise error from exc
 
 
 def _disk_nearly_full(directory: Path) -> bool:
@@ -350,7 +359,7 @@ class Index:
         try:
             return Store(self.directory / STORE_FILE)
         except BaseException as exc:
-            raise _write_error(self.directory, exc) from exc
+            _raise_write_error(self.directory, exc)
 
     def _save_vectors(self, vectors: FaissVectorIndex, name: str) -> None:
         vectors.save(self.directory / name)
@@ -401,10 +410,7 @@ class Index:
                 with contextlib.suppress(OSError):
                     (self.directory / vectors_file).unlink(missing_ok=True)
                     (self.directory / (vectors_file + ".tmp")).unlink(missing_ok=True)
-                error = _write_error(self.directory, exc)
-                if error is exc:
-                    raise
-                raise error from exc
+                _raise_write_error(self.directory, exc)
             finally:
                 writer.close()
             crash_point("committed")
@@ -509,10 +515,7 @@ class Index:
             except BaseException as exc:
                 with contextlib.suppress(Exception):
                     writer.rollback()
-                error = _write_error(self.directory, exc)
-                if error is exc:
-                    raise
-                raise error from exc
+                _raise_write_error(self.directory, exc)
             finally:
                 writer.close()
             self.refresh()
