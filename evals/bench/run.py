@@ -21,7 +21,7 @@ from .query import Server, latency, percentile, throughput
 from .report import render
 from .side import DEFAULT_PEER_VENV, run_bare, run_peer
 from .synthetic import dir_size
-from .vector_scale import ivf_recall
+from .vector_scale import exact_top10, ivf_recall
 
 QUESTION_FILES = (ROOT / "evals" / "questions" / "debian-reference.jsonl", ROOT / "evals" / "questions" / "seeds.jsonl")
 
@@ -243,15 +243,7 @@ def recall_at_10(index_dir: Path, query_vectors: np.ndarray, nprobes: Sequence[i
     index = Index(index_dir, "all-MiniLM-L6-v2")
     vectors = index.vectors
     out: dict = {"vector_index": vectors.kind}
-    ids, all_vecs = vectors.ids(), vectors.all_vectors()
-    flat = faiss.IndexFlatIP(all_vecs.shape[1])
-    flat.add(all_vecs)
-    exact_ms, exact = [], []
-    for q in query_vectors:
-        t = time.perf_counter()
-        _, rows = flat.search(q.reshape(1, -1), 10)
-        exact_ms.append((time.perf_counter() - t) * 1000)
-        exact.append(set(ids[rows[0]].tolist()))
+    exact, exact_ms = exact_top10(vectors.ids(), vectors.all_vectors(), query_vectors)
     out["exact_flat_search_ms"] = _summary(exact_ms)
     if vectors.kind == "ivf":
         ivf = faiss.extract_index_ivf(vectors._index)
