@@ -417,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         (work / "sentences.json").write_text(json.dumps(sentences))
         np.save(work / "sentence-vectors.npy", vectors)
         query_vectors = embedder.encode(questions)
+        np.save(work / "question-vectors.npy", query_vectors)  # read by evals.bench.vector_scale too
         del embedder
 
         vector_config = {"kind": args.vector_index, "ivf_min_vectors": args.ivf_min_vectors}

@@ -1,8 +1,9 @@
 """The vector index alone at 1M passages: IVF build time, memory, file size, load time, recall@10 and latency.
 
-For when the full 1M ingest (SQLite + FTS5 + splitter) does not fit the time at hand: passage vectors are
+For when the full 1M ingest (SQLite + splitter) does not fit the time at hand: passage vectors are
 made as in corpus.py (the normalized mean of 6 random real sentence vectors), without passage text.
-Usage: python -m evals.bench.vector_scale WORK_DIR PASSAGES OUT.json
+Usage: python -m evals.bench.vector_scale WORK_DIR PASSAGES OUT.json, where WORK_DIR holds the sentence and
+question vectors a synthetic section of `python -m evals.bench` wrote (sentence-vectors.npy, question-vectors.npy).
 """
 
 from __future__ import annotations
