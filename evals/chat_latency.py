@@ -16,7 +16,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,24 +34,16 @@ sys.stdin.read()
 
 @contextmanager
 def serve(settings) -> Iterator[str]:  # noqa: ANN001 - rag.config.Settings, imported lazily
-    import uvicorn
-
     from api.app import create_app
+    from api.live_server import live_server
     from rag.service import RagService
 
     service = RagService(settings)
     service.warm_up(create=False)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, service), host="127.0.0.1", port=0,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/v1"
+        with live_server(create_app(settings, service)) as url:
+            yield url + "/v1"
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         service.close()
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from live_server import live_server
 
 from api.app import create_app
+from api.live_server import live_server
 from rag.load import load_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ import httpx
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from live_server import live_server
 
 from api.app import create_app
+from api.live_server import live_server
 from api.logs import JsonFormatter
 from rag.service import RagService
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from live_server import live_server
 
 from api.app import create_app
+from api.live_server import live_server
 from rag.config import Settings
 from rag.service import RagService
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_server import live_server
 
 from api.app import create_app
+from api.live_server import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

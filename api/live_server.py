@@ -1,5 +1,5 @@
-"""Serve an ASGI app with uvicorn on a free loopback port in a background thread, for tests that need
-real sockets (client disconnects, load); stopped when the block ends."""
+"""Serve an ASGI app with uvicorn on a free loopback port in a background thread, for tests and benchmarks
+that need real sockets (client disconnects, load, latency); stopped when the block ends."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001 - an ASGI app
     deadline = time.monotonic() + 60
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
+            raise RuntimeError("the server did not start")
         time.sleep(0.02)
     try:
         yield f"http://127.0.0.1:{port}"
