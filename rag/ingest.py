@@ -37,6 +37,18 @@ class IngestReport:
         }
 
 
+def prepare_update(doc: Document, embedder: Embedder, split: SplitConfig) -> DocumentUpdate | None:
+    """Split and embed one document into what the index stores for it; None when it has no text to index.
+
+    The unit of work of every ingest path (in-process or spread over workers): it reads nothing from the index.
+    """
+    passages = split_document(doc, split, embedder.count_tokens)
+    if not passages:
+        return None
+    vectors = embedder.encode([p.embedding_text() for p in passages])
+    return DocumentUpdate(doc, passages, vectors)
+
+
 def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
                     report: IngestReport | None = None, removals: Sequence[str] = ()) -> IngestReport:
     """Split and embed new or changed documents, then publish them with `removals` as one generation.
@@ -54,14 +66,13 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
         if previous == doc.content_hash:
             report.unchanged.append(doc.source)
             continue
-        passages = split_document(doc, split, embedder.count_tokens)
-        if not passages:
+        update = prepare_update(doc, embedder, split)
+        if update is None:
             report.skipped.append((doc.source, "no text to index"))
             continue
-        vectors = embedder.encode([p.embedding_text() for p in passages])
-        updates.append(DocumentUpdate(doc, passages, vectors))
+        updates.append(update)
         (report.updated if previous else report.added).append(doc.source)
-        report.passages += len(passages)
+        report.passages += len(update.passages)
     index.apply(updates, removals)
     return report
 
