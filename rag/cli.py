@@ -107,6 +107,13 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    service = _service(args, create=False)  # opening a writable index of an older format migrates it
+    manifest = service.index.manifest
+    print(f"ok: format {manifest.format_version}, {manifest.passages} passages")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -169,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add("check", cmd_check, "check the index for consistency")
     add("repair", cmd_repair, "bring the index back to its last committed version, made consistent")
+    add("migrate", cmd_migrate, "bring an index of an older format up to date (makes its sentence vectors)")
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)

@@ -12,6 +12,7 @@ from .errors import InvalidInputError, RagError
 from .index import DocumentUpdate, Index
 from .load import default_source, find_files, load_path
 from .records import Document
+from .sentence_vectors import embed_passages
 from .split import SplitConfig, split_document
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,8 @@ def prepare_update(doc: Document, embedder: Embedder, split: SplitConfig) -> Doc
     passages = split_document(doc, split, embedder.count_tokens)
     if not passages:
         return None
-    vectors = embedder.encode([p.embedding_text() for p in passages])
-    return DocumentUpdate(doc, passages, vectors)
+    vectors, sentences = embed_passages(embedder, passages)
+    return DocumentUpdate(doc, passages, vectors, sentences)
 
 
 def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
