@@ -168,7 +168,10 @@ class RagService:
         timings: dict[str, float] = {}
         top_k = self.settings.top_k if top_k is None else top_k
         question = self._check_question(question, top_k)
-        hits = self.retriever.search(question, top_k, self._check_filter(doc_ids), timings)
+        # The answer reads every passage whose sentences were scored, not only the top_k shown: a passage ranked
+        # sixth may hold the one sentence that answers (sentence vectors make reading it free).
+        reading = max(top_k, self.settings.rerank_passages)
+        hits = self.retriever.search(question, reading, self._check_filter(doc_ids), timings)
         t = time.perf_counter()
         absent = self.retriever.absent_terms(question)
         answer = self.answerer.answer(question, hits, absent)
