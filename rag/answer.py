@@ -46,6 +46,8 @@ class AnswerConfig:
     echo_penalty: float = 0.15
     # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
     absent_name_penalty: float = 0.25
+    # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
+    missing_phrase_penalty: float = 0.15
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
 
@@ -67,6 +69,25 @@ class _Quote:
     end: int
     text: str
     term: str | None  # the definition term the quote describes, if any
+    header: str | None = None  # the header row of the table the quoted row belongs to, if any
+
+    def shown(self) -> str:
+        """The quote as the answer shows it: a table row with its column headers ("class: LRUCache; ...")."""
+        text = " ".join(self.text.split())
+        if self.header and " | " in text:
+            names, cells = self.header.split(" | "), text.split(" | ")
+            if len(names) == len(cells):
+                return "; ".join(f"{n.strip()}: {c.strip()}" for n, c in zip(names, cells, strict=True))
+        return text
+
+
+def _table_header(sentences: Sequence[ScoredSentence], i: int, passage_text: str, offset: int) -> str | None:
+    """The first row of the table that row `i` belongs to (rows one line apart), when it is in the passage."""
+    first = i
+    while first > 0 and " | " in sentences[first - 1].text and \
+            passage_text[sentences[first - 1].end - offset : sentences[first].start - offset].count("\n") == 1:
+        first -= 1
+    return sentences[first].text if first < i else None
 
 
 def _normalize(text: str) -> str:
@@ -76,6 +97,8 @@ def _normalize(text: str) -> str:
 def _looks_like_heading(text: str, headings: set[str]) -> bool:
     """A title, section heading, definition term or lead-in line: quoting it alone answers nothing."""
     stripped = text.strip()
+    if " | " in stripped:  # a table row: its cells are the content
+        return False
     if stripped.endswith(":"):
         return True
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
@@ -192,14 +215,15 @@ class ExtractiveAnswerer:
             if link is not None and (link & question_terms or score >= best.score - self.config.follow_margin):
                 last += 1
         start, end = sentences[first].start, sentences[last].end
-        return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term)
+        header = _table_header(sentences, i, passage.text, passage.start) if first == last == i and \
+            " | " in current else None
+        return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header)
 
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
         candidates = self.score_sentences(question, hits)
-        confidence = (candidates[0].score if candidates else 0.0) - self.question_penalty(question, absent_terms)
-        if not candidates or confidence < self.config.threshold:
-            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
+        if not candidates:
+            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
         kind = expected_kind(question)
         question_terms = content_stems(question)
@@ -217,13 +241,18 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, quote.term)
             if phrase:
                 break
+        confidence = candidates[0].score - self.question_penalty(question, absent_terms)
+        if kind in _STRICT_KINDS and phrase is None:
+            confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
+        if confidence < self.config.threshold:
+            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
         citations: list[Citation] = []
         parts: list[str] = []
         for number, (cand, quote) in enumerate(quotes, start=1):
             hit = cand.hit
             citations.append(Citation(number, hit.passage.doc_id, hit.source, hit.title, quote.start, quote.end,
                                       quote.text, cand.score))
-            parts.append(f"{' '.join(quote.text.split())} [{number}]")
+            parts.append(f"{quote.shown()} [{number}]")
         text = " ".join(parts)
         if phrase and _normalize(phrase) != _normalize(citations[0].text):
             text = f"{phrase} — {text}"
