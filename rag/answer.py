@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer_phrases import expected_kind, find_phrase
+from .answer_phrases import NAME, expected_kind, find_phrase
 from .records import Answer, Citation, Hit, ScoredSentence
 from .terms import content_stems
 
@@ -177,14 +177,19 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def question_penalty(self, question: str, absent_terms: Sequence[str]) -> float:
+    def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
-        if not absent_terms:
-            return 0.0
         words = re.findall(r"\w[\w.+-]*\w|\w", question)
         # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses.
         named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w)} & set(absent_terms)
-        return self.config.absent_name_penalty if named else 0.0
+        penalty = self.config.absent_name_penalty if named else 0.0
+        # A name of several words ("Prime Minister") that no passage read for the answer holds, though its
+        # words may each occur: the question is about something the documents do not name. Counted on top of
+        # an absent word: the two are separate evidence (the corpus's vocabulary, the passages read).
+        read = " ".join(_normalize(f"{h.title} {h.passage.context} {h.passage.text}") for h in hits)
+        if any(_normalize(m.group()) not in read for m in NAME.finditer(question[1:])):
+            penalty += self.config.absent_name_penalty
+        return penalty
 
     def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float]) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
@@ -241,7 +246,7 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, quote.term)
             if phrase:
                 break
-        confidence = candidates[0].score - self.question_penalty(question, absent_terms)
+        confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
         if confidence < self.config.threshold:

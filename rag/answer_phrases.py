@@ -45,8 +45,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("how", re.compile(r"\bhow (?:do|can|should|would|could|to)\b|\bwhere (?:does|do|is|are|can)\b", re.I)),
     # "Which function ...", "What command ...", "What is the default X", but not "What does X do" / "What is X".
     ("term", re.compile(r"\bwhich\b|\bwhat (?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|happens\b|happened\b|about\b)"
-                        r"\w+|\bwhat (?:is|are|was) the (?:name|default|command|option|function|file|package|tool|"
-                        r"program|unit|value|setting|variable|format|encoding|path|method|class|module)\b", re.I)),
+                        r"\w+|\bwhat(?:'s| (?:is|are|was|were)) (?:the|a|an) \w+", re.I)),
 )
 
 
@@ -122,7 +121,11 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
         if name and not content_stems(name) <= asked:
             return name
     best: tuple[float, int, str] | None = None
-    for candidate in _candidates(kind, text):
+    found = _candidates(kind, text)
+    ordered = sorted({(c[0], c[1]) for c in found})
+    next_start = {e: min((s for s, _ in ordered if s >= e), default=len(text)) for _, e in ordered}
+    prev_end = {s: max((e for _, e in ordered if e <= s), default=0) for s, _ in ordered}
+    for candidate in found:
         start, end = candidate[0], candidate[1]
         prior = candidate[2] if len(candidate) > 2 else 0.0
         phrase = text[start:end].strip().strip(",;:")
@@ -135,10 +138,14 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
             phrase = _strip_titles(phrase, asked)
             if not phrase:
                 continue
-        window = content_stems(text[max(0, start - 60) : start] + " " + text[end : end + 60])
         if kind in ("term", "how") and wants_path and phrase.startswith("/"):
             prior += 1.0
-        score = len(window & asked) + prior - 0.001 * start
+        # The words that qualify a phrase follow it ("23:50 Japan Standard Time", "tracepath(8) command"), but
+        # precede a name ("Foreign Minister Kono"); each window stops at the neighbouring candidates.
+        after = content_stems(text[end : min(end + 40, next_start.get(end, len(text)))]) & asked
+        before = content_stems(text[max(start - 40, prev_end.get(start, 0)) : start]) & asked
+        near, far = (before, after) if kind == "name" else (after, before)
+        score = len(near) + 0.25 * len(far) + prior - 0.001 * start
         if best is None or score > best[0]:
             best = (score, start, phrase)
     return best[2] if best else None
