@@ -87,7 +87,8 @@ def _table_header(sentences: Sequence[ScoredSentence], i: int, passage_text: str
     while first > 0 and " | " in sentences[first - 1].text and \
             passage_text[sentences[first - 1].end - offset : sentences[first].start - offset].count("\n") == 1:
         first -= 1
-    return sentences[first].text if first < i else None
+    # A header names columns: no figures in it (a row of data above, from a table begun in an earlier passage, has).
+    return sentences[first].text if first < i and not re.search(r"\d", sentences[first].text) else None
 
 
 def _normalize(text: str) -> str:

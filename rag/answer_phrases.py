@@ -26,7 +26,7 @@ _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 _QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
-_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)")
+_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)")
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
@@ -42,11 +42,15 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         re.I)),
     ("reason", re.compile(r"\bwhy\b|\bfor what reason\b", re.I)),
     # "How do I save ...": the answer is often a command or a tool named in the quote.
-    ("how", re.compile(r"\bhow (?:do|can|should|would|could|to)\b|\bwhere (?:does|do|is|are|can)\b", re.I)),
+    ("how", re.compile(r"\bhow (?:do|can|should|would|could|to|am|is|are)\b|\bwhere (?:does|do|is|are|can)\b", re.I)),
     # "Which function ...", "What command ...", "What is the default X", but not "What does X do" / "What is X".
     ("term", re.compile(r"\bwhich\b|\bwhat (?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|happens\b|happened\b|about\b)"
                         r"\w+|\bwhat(?:'s| (?:is|are|was|were)) (?:the|a|an) \w+", re.I)),
 )
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def expected_kind(question: str) -> str | None:
@@ -116,6 +120,7 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
         return None
     asked = content_stems(question)
     wants_path = re.search(r"\b(?:file|directory|folder|path|where)\b", question, re.I) is not None
+    wants_command = re.search(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", question, re.I) is not None
     if kind in ("term", "how") and term:
         name = term_name(term)
         if name and not content_stems(name) <= asked:
@@ -132,13 +137,16 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
         if kind in ("term", "how"):
             phrase = _MAN_REF.sub(r"\1", phrase)
         stems = content_stems(phrase)
-        if not phrase or (stems and stems <= asked) or len(phrase) > 120:
+        own_words = _normalize(phrase) in _normalize(question) if kind in ("term", "how") else stems <= asked
+        if not phrase or (stems and own_words) or len(phrase) > 120 or not re.search(r"[^\W\d_]|\d", phrase):
             continue  # the question's own words answer nothing
         if kind == "name":
             phrase = _strip_titles(phrase, asked)
             if not phrase:
                 continue
         if kind in ("term", "how") and wants_path and phrase.startswith("/"):
+            prior += 1.0
+        if kind in ("term", "how") and wants_command and prior >= 1.0:  # a manual page reference
             prior += 1.0
         # The words that qualify a phrase follow it ("23:50 Japan Standard Time", "tracepath(8) command"), but
         # precede a name ("Foreign Minister Kono"); each window stops at the neighbouring candidates.
