@@ -1,22 +1,34 @@
-"""The MCP server with the SDK's own client over stdio (`rag mcp` in a child process)."""
+"""The MCP server with the SDK's own client, over both transports: stdio (`rag mcp` in a child process) and
+streamable HTTP (/mcp on a live API server, behind API keys)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
+import httpx
+import httpx2
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+
+from api.app import create_app
+from api.live_server import live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = {"search", "ask", "list_documents", "read_document", "add_document", "remove_document"}
 HARBOUR = ("Harbour report\n\nThe harbour of Vellmar reopened on 3 May after six weeks of repairs to the "
            "eastern breakwater.\n")
 HARBOUR_QUESTION = "When did the harbour of Vellmar reopen?"
+FULL_KEY, READ_KEY = "mcp-full-key", "mcp-read-key"
 
 
 def structured(result) -> dict:  # noqa: ANN001 - a CallToolResult
@@ -112,3 +124,80 @@ def test_rag_mcp_without_an_index_folder_creates_it_and_adds_a_document(tmp_path
             assert "3 May" in answer["answer"]
 
     anyio.run(main)
+
+
+@contextlib.asynccontextmanager
+async def http_client(url: str, key: str | None) -> AsyncIterator[Client]:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    async with httpx2.AsyncClient(headers=headers, timeout=120) as http, \
+            Client(streamable_http_client(f"{url}/mcp", http_client=http)) as client:
+        yield client
+
+
+@pytest.fixture
+def keyed_server(make_service, seed_index_dir) -> str:
+    service = make_service(copy_seed_from=seed_index_dir, api_keys=(FULL_KEY,), read_only_api_keys=(READ_KEY,))
+    with live_server(create_app(service=service)) as url:
+        yield url
+
+
+def test_http_endpoint_lists_and_calls_every_tool_with_a_full_key(keyed_server: str) -> None:
+    async def main() -> None:
+        async with http_client(keyed_server, FULL_KEY) as client:
+            await exercise_tools(client)
+
+    anyio.run(main)
+
+
+def test_http_tool_results_are_the_records_of_the_http_api(keyed_server: str) -> None:
+    auth = {"Authorization": f"Bearer {FULL_KEY}"}
+    question = {"question": "How long did the ministers meet?", "top_k": 4}
+
+    async def main() -> tuple[dict, dict, dict]:
+        async with http_client(keyed_server, FULL_KEY) as client:
+            return (structured(await client.call_tool("ask", question)),
+                    structured(await client.call_tool("search", {"query": question["question"], "top_k": 4})),
+                    structured(await client.call_tool("list_documents", {"limit": 5})))
+
+    ask, search, documents = anyio.run(main)
+    over_http = httpx.post(f"{keyed_server}/v1/ask", json=question, headers=auth).json()
+    assert {**ask, "timings_ms": None} == {**over_http, "timings_ms": None}
+    over_http = httpx.post(f"{keyed_server}/v1/search", json={"query": question["question"], "top_k": 4},
+                           headers=auth).json()
+    assert {**search, "timings_ms": None} == {**over_http, "timings_ms": None}
+    assert documents == httpx.get(f"{keyed_server}/v1/documents?limit=5", headers=auth).json()
+
+
+def test_http_read_only_key_can_read_but_not_change_documents(keyed_server: str) -> None:
+    async def main() -> None:
+        async with http_client(keyed_server, READ_KEY) as client:
+            before = structured(await client.call_tool("list_documents", {}))
+            doc_id = before["documents"][0]["id"]
+            assert structured(await client.call_tool("ask", {"question": "How long did the ministers meet?"}))
+            for name, arguments in (("add_document", {"text": HARBOUR, "title": "Harbour"}),
+                                    ("remove_document", {"doc_id": doc_id})):
+                assert "read-only" in await tool_error(client, name, arguments)
+            assert structured(await client.call_tool("list_documents", {})) == before
+
+    anyio.run(main)
+
+
+def test_http_endpoint_refuses_a_missing_or_wrong_key(keyed_server: str) -> None:
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}}
+    accept = {"Accept": "application/json, text/event-stream"}
+    for headers in ({}, {"Authorization": "Bearer wrong-key"}):
+        response = httpx.post(f"{keyed_server}/mcp", json=initialize, headers={**accept, **headers})
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert "API key" in response.json()["error"]["message"]
+    opened = httpx.post(f"{keyed_server}/mcp", json=initialize, headers={**accept, "Authorization": f"Bearer {FULL_KEY}"})
+    assert opened.status_code == 200 and opened.json()["result"]["serverInfo"]["name"] == "rag-cited"
+
+    async def main() -> None:
+        async with http_client(keyed_server, None):
+            pass
+
+    with pytest.raises(ExceptionGroup) as refused:  # the SDK reports the 401 from inside its task groups
+        anyio.run(main)
+    assert refused.group_contains(MCPError)
