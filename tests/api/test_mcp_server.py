@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -201,3 +202,21 @@ def test_http_endpoint_refuses_a_missing_or_wrong_key(keyed_server: str) -> None
     with pytest.raises(ExceptionGroup) as refused:  # the SDK reports the 401 from inside its task groups
         anyio.run(main)
     assert refused.group_contains(MCPError)
+
+
+def test_without_the_mcp_package_the_api_serves_without_mcp_and_rag_mcp_says_what_to_install(
+        seed_service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in sys.modules if n == "mcp" or n.startswith(("mcp.", "mcp_types"))]:
+        monkeypatch.setitem(sys.modules, name, None)  # None in sys.modules: importing it raises ImportError
+    monkeypatch.delitem(sys.modules, "api.mcp_server", raising=False)  # imported afresh, so it meets the missing package
+    with live_server(create_app(service=seed_service)) as url:
+        assert httpx.post(f"{url}/mcp", json={}).status_code == 404
+        assert httpx.post(f"{url}/v1/search", json={"query": "border demarcation"}).status_code == 200
+
+    hide = "import sys; sys.modules['mcp'] = None; from rag.cli import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run([sys.executable, "-c", hide, "mcp", "--index", str(tmp_path / "index")],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("rag: error: the MCP server needs the `mcp` package: "
+                                   "pip install 'rag-cited[mcp]'")
+    assert not (tmp_path / "index").exists()  # it stopped before loading anything
