@@ -161,6 +161,7 @@ def add_document_resources(server: MCPServer, service: RagService) -> None:
             Resource(uri=DOCUMENT_URI.format(doc_id=d.id), name=d.id, title=d.title, mime_type="text/plain",
                      description=f"{d.source}: {d.chars} characters, {d.passages} passages") for d in documents)]
 
+    # The SDK lists only resources registered up front; the documents change while it runs.
     server.list_resources = list_resources  # type: ignore[method-assign]
 
 
@@ -174,7 +175,3 @@ def http_route(server: MCPServer, path: str, host: str) -> Route:
     app = server.streamable_http_app(streamable_http_path=path, stateless_http=True, json_response=True, host=host)
     (route,) = [r for r in app.routes if getattr(r, "path", None) == path]
     return route
-
-
-async def serve_stdio(service: RagService) -> None:
-    await build_server(service).run_stdio_async()
