@@ -130,6 +130,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    import contextlib
+
+    import anyio
+
+    from api.mcp_server import build_server
+
+    # stdout is the protocol's channel: anything printed while the model loads goes to stderr instead.
+    with contextlib.redirect_stdout(sys.stderr):
+        service = _service(args)  # may create the index: add_document can fill an empty one
+        server = build_server(service)
+    try:
+        anyio.run(server.run_stdio_async)
+    finally:
+        service.close()
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.command import run_command
 
@@ -182,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--allow-open", action="store_true",
                    help="serve without API keys on a non-loopback host (also RAG_ALLOW_OPEN=1)")
+    add("mcp", cmd_mcp, "serve the Model Context Protocol over stdio, for assistants and editors (docs/mcp.md)")
     p = add("eval", cmd_eval, "score answers and retrieval on a question set; `rag eval compare A B` compares runs")
     from evals.command import add_arguments as add_eval_arguments
 
