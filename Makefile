@@ -35,11 +35,23 @@ serve: install
 index: install
 	$(BIN)/rag ingest seeds --prune --index $(INDEX)
 
-# The Debian Reference (HTML, from Debian's package registry): the larger corpus of the tests and evals.
-corpus: corpora/debian-reference/ch03.en.html
+# The eval corpora, from Debian's package registry (evals/corpora/README.md): the Debian Reference (HTML,
+# also the larger corpus of the tests), Werkzeug's API reference (HTML), the Debian FAQ (HTML) and
+# An Introduction to R (PDF). Each is fetched once; a stamp (hidden, so never ingested) marks it done.
+corpus: corpora/debian-reference/ch03.en.html corpora/werkzeug/.fetched corpora/debian-faq/.fetched \
+	corpora/r-intro/.fetched
 
 corpora/debian-reference/ch03.en.html:
 	bash evals/corpora/get_debian_reference.sh corpora/debian-reference
+
+corpora/werkzeug/.fetched: evals/corpora/get_werkzeug.sh
+	bash evals/corpora/get_werkzeug.sh corpora/werkzeug && touch $@
+
+corpora/debian-faq/.fetched: evals/corpora/get_debian_faq.sh
+	bash evals/corpora/get_debian_faq.sh corpora/debian-faq && touch $@
+
+corpora/r-intro/.fetched: evals/corpora/get_r_intro.sh
+	bash evals/corpora/get_r_intro.sh corpora/r-intro && touch $@
 
 test: install browser corpus
 	$(BIN)/ruff check .
