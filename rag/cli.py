@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf)")
+    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf, docx, pptx, epub, csv, tsv, json, jsonl)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--prune", action="store_true",
                    help="also remove documents once read from these folders whose files are gone")

@@ -1,0 +1,74 @@
+"""Word (.docx) reader: the body's paragraphs and tables in order, as blank-line separated blocks.
+
+Paragraphs styled "Title" or "Heading N" are headings and open sections; a table is one block, its header row
+first and every further row with its column names. Headers, footers and comments are page chrome, left out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from rag.errors import DocumentLoadError, MissingDependencyError
+from rag.load.archive import open_zip, refuse_ole
+from rag.load.tables import table_lines
+from rag.load.text import MAX_TITLE_CHARS, Block, assemble
+from rag.records import Section
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+KIND = "Word document"
+_HEADING_STYLE = re.compile(r"heading\s*(\d)$", re.IGNORECASE)
+_MAX_LEVEL = 6
+
+
+def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
+    """Canonical text, title and sections of a Word document."""
+    try:
+        import docx
+        from docx.table import Table
+    except ImportError as exc:
+        raise MissingDependencyError("reading .docx files needs python-docx: pip install python-docx") from exc
+    refuse_ole(data, name, KIND)
+    open_zip(data, name, KIND)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks: list[Block] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                table = "\n".join(table_lines(_rows(item)))
+                if table:
+                    blocks.append((table, 0))
+                continue
+            text = " ".join(item.text.split())
+            if text:
+                style = item.style.name if item.style is not None else ""
+                level = _heading_level(style or "")
+                blocks.append((f"- {text}" if style.startswith("List Bullet") else text, level))
+        core_title = " ".join((document.core_properties.title or "").split())
+    except DocumentLoadError:
+        raise
+    except Exception as exc:  # python-docx and lxml signal a malformed package with many exception types
+        raise DocumentLoadError(f"{name}: not a readable {KIND}: {exc}") from exc
+    text, sections = assemble(blocks)
+    title = core_title or next((block for block, level in blocks if level == 1), "") or PurePosixPath(name).stem
+    return text, title[:MAX_TITLE_CHARS], sections
+
+
+def _heading_level(style: str) -> int:
+    if style == "Title":
+        return 1
+    match = _HEADING_STYLE.match(style.strip())
+    return min(int(match.group(1)), _MAX_LEVEL) if match and int(match.group(1)) > 0 else 0
+
+
+def _rows(table: Table) -> list[list[str]]:
+    """Cell texts row by row; a cell merged across columns, which python-docx repeats, is kept once."""
+    rows = []
+    for row in table.rows:
+        cells = row.cells
+        rows.append([cell.text for i, cell in enumerate(cells) if i == 0 or cell._tc is not cells[i - 1]._tc])
+    return rows
