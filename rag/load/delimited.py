@@ -11,7 +11,7 @@ import io
 from pathlib import PurePosixPath
 
 from rag.errors import DocumentLoadError
-from rag.load.tables import header_and_rows, header_line, row_line
+from rag.load.tables import header_and_rows, pipe_row, row_line
 from rag.load.text import MAX_TITLE_CHARS, decode
 from rag.records import Section
 
@@ -27,7 +27,7 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
     except csv.Error as exc:
         raise DocumentLoadError(f"{name}: not a readable CSV file: {exc}") from exc
     header, body = header_and_rows(rows)
-    head = header_line(header)
+    head = pipe_row(header)
     # Rows are blank-line separated so that each row is a sentence of its own for splitting and quoting.
     canonical = "\n\n".join([head, *(line for line in (row_line(header, row) for row in body) if line)]) if head else ""
     sections = (Section(title=head[:MAX_TITLE_CHARS], start=0, end=len(canonical), level=1),) if head else ()

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentLoadError, MissingDependencyError
+from rag.load.tables import pipe_row
 from rag.load.text import MAX_TITLE_CHARS, Block, assemble
 from rag.records import Section
 
@@ -265,9 +266,5 @@ def _table_lines(table: Tag) -> list[str]:
     for row in table.find_all("tr"):
         if row.find_parent("table") is not table:
             continue
-        cells = [_inline(cell) for cell in row.find_all(("td", "th"), recursive=False)]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:  # an empty first cell (a corner, an icon) shows as a leading "|", keeping columns apart
-            lines.append(" | ".join(cells).strip())
+        lines.append(pipe_row([_inline(cell) for cell in row.find_all(("td", "th"), recursive=False)]))
     return [line for line in lines if line]

@@ -1,7 +1,7 @@
 """PowerPoint (.pptx) reader: one section per slide, titled by the slide's title, speaker notes included.
 
 A slide renders as its title (a heading; "Slide N" when it has none), then the text of its other shapes in
-the deck's order (groups opened, tables with their header row), then "Notes: " and the speaker notes.
+the deck's order (groups opened, tables a row a line as in HTML), then "Notes: " and the speaker notes.
 """
 
 from __future__ import annotations

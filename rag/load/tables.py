@@ -1,4 +1,5 @@
-"""Rendering table rows as text lines that carry their column names, so a row read alone still makes sense."""
+"""Rendering tables as text: rows of cells joined by " | " (HTML, Word, PowerPoint), or, for CSV files whose
+header row is far from most rows, lines that carry their column names ("city: Oslo; age: 31")."""
 
 from __future__ import annotations
 
@@ -29,19 +30,15 @@ def row_line(header: Sequence[str], row: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
-def header_line(header: Sequence[str]) -> str:
-    """The header row itself, cells joined by " | " as the HTML loader renders a table row."""
-    cells = list(header)
+def pipe_row(cells: Sequence[str]) -> str:
+    """Cells joined by " | ", trailing empty cells dropped; an empty first cell (a corner, an icon) shows as a
+    leading "|", keeping the columns apart."""
+    cells = list(cells)
     while cells and not cells[-1]:
         cells.pop()
-    return " | ".join(cells)
+    return " | ".join(cells).strip()
 
 
 def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
-    """The header row, then each further row with its column names; a lone row is shown as a plain row."""
-    header, body = header_and_rows(rows)
-    if not header:
-        return []
-    lines = [header_line(header)]
-    lines.extend(line for line in (row_line(header, row) for row in body) if line)
-    return lines
+    """One line per row with text, the header row first, as the HTML reader renders a table."""
+    return [line for line in (pipe_row([clean_cell(cell) for cell in row]) for row in rows) if line]

@@ -1,7 +1,7 @@
 """Word (.docx) reader: the body's paragraphs and tables in order, as blank-line separated blocks.
 
-Paragraphs styled "Title" or "Heading N" are headings and open sections; a table is one block, its header row
-first and every further row with its column names. Headers, footers and comments are page chrome, left out.
+Paragraphs styled "Title" or "Heading N" are headings and open sections; a table is one block, a line per row
+(header row first, cells joined by " | "), as the HTML reader renders one. Headers, footers and comments are page chrome, left out.
 """
 
 from __future__ import annotations
