@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from rag.errors import DocumentLoadError
 
@@ -18,6 +20,7 @@ MAX_TOTAL_BYTES = 512 * 1024**2
 MAX_RATIO = 200  # deflate's best case is about 1030:1; ordinary XML stays well under 100:1
 _RATIO_FLOOR_BYTES = 1024**2  # small parts may compress extremely well without being a threat
 _ENCRYPTED = 0x1
+_Parsed = TypeVar("_Parsed")
 # An encrypted Office file is not a zip at all but an OLE compound file (as are the old .doc and .ppt).
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -62,3 +65,19 @@ def read_part(archive: zipfile.ZipFile, part: str, name: str, kind: str) -> byte
         raise DocumentLoadError(f"{name}: not a readable {kind}: part {part} is missing") from exc
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise DocumentLoadError(f"{name}: not a readable {kind}: part {part} is damaged ({exc})") from exc
+
+
+def read_office(data: bytes, name: str, kind: str, read: Callable[[io.BytesIO], _Parsed]) -> _Parsed:
+    """`read` (a python-docx or python-pptx reading) applied to an Office file that passed the checks above.
+
+    Those libraries and lxml signal a malformed package with many exception types: each becomes the file's
+    DocumentLoadError.
+    """
+    refuse_ole(data, name, kind)
+    open_zip(data, name, kind)
+    try:
+        return read(io.BytesIO(data))
+    except DocumentLoadError:
+        raise
+    except Exception as exc:
+        raise DocumentLoadError(f"{name}: not a readable {kind}: {exc}") from exc

@@ -6,18 +6,18 @@ the deck's order (groups opened, tables a row a line as in HTML), then "Notes: "
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from rag.errors import DocumentLoadError, MissingDependencyError
-from rag.load.archive import open_zip, refuse_ole
+from rag.errors import MissingDependencyError
+from rag.load.archive import read_office
 from rag.load.tables import table_lines
 from rag.load.text import MAX_TITLE_CHARS, Block, assemble
 from rag.records import Section
 
 if TYPE_CHECKING:
+    import pptx.presentation
     from pptx.shapes.base import BaseShape
     from pptx.slide import Slide
 
@@ -30,27 +30,24 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
         import pptx
     except ImportError as exc:
         raise MissingDependencyError("reading .pptx files needs python-pptx: pip install python-pptx") from exc
-    refuse_ole(data, name, KIND)
-    open_zip(data, name, KIND)
-    try:
-        deck = pptx.Presentation(io.BytesIO(data))
-        blocks: list[Block] = []
-        first_title = ""
-        for number, slide in enumerate(deck.slides, start=1):
-            slide_blocks = _slide_blocks(slide)
-            title = _one_line(slide.shapes.title.text_frame.text) if _has_title(slide) else ""
-            first_title = first_title or title
-            if slide_blocks or title:
-                blocks.append((title or f"Slide {number}", 1))
-                blocks.extend((block, 0) for block in slide_blocks)
-        core_title = _one_line(deck.core_properties.title or "")
-    except DocumentLoadError:
-        raise
-    except Exception as exc:  # python-pptx and lxml signal a malformed package with many exception types
-        raise DocumentLoadError(f"{name}: not a readable {KIND}: {exc}") from exc
+    blocks, core_title, first_title = read_office(data, name, KIND, lambda stream: _read(pptx.Presentation(stream)))
     text, sections = assemble(blocks)
     title = core_title or first_title or PurePosixPath(name).stem
     return text, title[:MAX_TITLE_CHARS], sections
+
+
+def _read(deck: pptx.presentation.Presentation) -> tuple[list[Block], str, str]:
+    """The slides' blocks, the title of the deck's properties and the first slide title."""
+    blocks: list[Block] = []
+    first_title = ""
+    for number, slide in enumerate(deck.slides, start=1):
+        slide_blocks = _slide_blocks(slide)
+        title = _one_line(slide.shapes.title.text_frame.text) if _has_title(slide) else ""
+        first_title = first_title or title
+        if slide_blocks or title:
+            blocks.append((title or f"Slide {number}", 1))
+            blocks.extend((block, 0) for block in slide_blocks)
+    return blocks, _one_line(deck.core_properties.title or ""), first_title
 
 
 def _one_line(text: str) -> str:

@@ -6,18 +6,18 @@ Paragraphs styled "Title" or "Heading N" are headings and open sections; a table
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from rag.errors import DocumentLoadError, MissingDependencyError
-from rag.load.archive import open_zip, refuse_ole
+from rag.errors import MissingDependencyError
+from rag.load.archive import read_office
 from rag.load.tables import table_lines
 from rag.load.text import MAX_TITLE_CHARS, Block, assemble
 from rag.records import Section
 
 if TYPE_CHECKING:
+    import docx.document
     from docx.table import Table
 
 KIND = "Word document"
@@ -29,33 +29,30 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
     """Canonical text, title and sections of a Word document."""
     try:
         import docx
-        from docx.table import Table
     except ImportError as exc:
         raise MissingDependencyError("reading .docx files needs python-docx: pip install python-docx") from exc
-    refuse_ole(data, name, KIND)
-    open_zip(data, name, KIND)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        blocks: list[Block] = []
-        for item in document.iter_inner_content():
-            if isinstance(item, Table):
-                table = "\n".join(table_lines(_rows(item)))
-                if table:
-                    blocks.append((table, 0))
-                continue
-            text = " ".join(item.text.split())
-            if text:
-                style = item.style.name if item.style is not None else ""
-                level = _heading_level(style or "")
-                blocks.append((f"- {text}" if style.startswith("List Bullet") else text, level))
-        core_title = " ".join((document.core_properties.title or "").split())
-    except DocumentLoadError:
-        raise
-    except Exception as exc:  # python-docx and lxml signal a malformed package with many exception types
-        raise DocumentLoadError(f"{name}: not a readable {KIND}: {exc}") from exc
+    blocks, core_title = read_office(data, name, KIND, lambda stream: _read(docx.Document(stream)))
     text, sections = assemble(blocks)
     title = core_title or next((block for block, level in blocks if level == 1), "") or PurePosixPath(name).stem
     return text, title[:MAX_TITLE_CHARS], sections
+
+
+def _read(document: docx.document.Document) -> tuple[list[Block], str]:
+    """The body's blocks in order, and the title of the document's properties."""
+    from docx.table import Table
+
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            table = "\n".join(table_lines(_rows(item)))
+            if table:
+                blocks.append((table, 0))
+            continue
+        text = " ".join(item.text.split())
+        if text:
+            style = (item.style.name if item.style is not None else "") or ""
+            blocks.append((f"- {text}" if style.startswith("List Bullet") else text, _heading_level(style)))
+    return blocks, " ".join((document.core_properties.title or "").split())
 
 
 def _heading_level(style: str) -> int:
