@@ -116,7 +116,7 @@ def build_server(service: RagService) -> MCPServer:
         title: Annotated[str, Field(min_length=1, max_length=200, description="Shown with citations.")],
         ctx: Context,
         filename: Annotated[str | None, Field(max_length=255, description=(
-            "Names the stored source (uploads/<filename>) and picks the reader by suffix (.txt, .md, .html); "
+            "Names the stored source (uploads/<filename>) and picks the reader by suffix (.txt, .md, .html, .csv, .tsv, .json, .jsonl); "
             "default: the title with .txt."))] = None,
     ) -> DocumentUploaded:
         """Adds a document (answerable when this returns); the same text again returns the stored one as duplicate."""

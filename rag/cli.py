@@ -32,7 +32,10 @@ def _print_json(data: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    report = _service(args).ingest_paths([Path(p) for p in args.paths], prune=args.prune)
+    from .cli_progress import make_progress
+
+    progress = make_progress(args.quiet, "ingest")
+    report = _service(args).ingest_paths([Path(p) for p in args.paths], prune=args.prune, progress=progress)
     if args.json:
         _print_json(report.as_dict())
     else:
@@ -160,6 +163,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.bench_args)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rag-cited")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line, not argparse's usage block: bad input gets a one-line error and exit status 2."""
@@ -168,6 +180,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rag", description="Question answering over your documents, with exact citations.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,11 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf)")
+    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf, docx, pptx, epub, csv, tsv, json, jsonl)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--prune", action="store_true",
                    help="also remove documents once read from these folders whose files are gone")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the final report as JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="show no progress (a bar on a terminal, else a line every few seconds on stderr)")
     p = add("remove", cmd_remove, "remove a document by id")
     p.add_argument("doc_id")
     p = add("search", cmd_search, "show the passages that best match a query")

@@ -18,6 +18,7 @@ from .errors import InvalidInputError, NotFoundError
 from .generate import Generation, GenerativeAnswerer, final_generation
 from .index import FORMAT_VERSION, Index
 from .ingest import IngestReport, index_documents, ingest_paths
+from .progress import Progress
 from .records import Answer, Document, Hit
 from .retrieve import RetrievalConfig, Retriever
 from .sentence_vectors import embed_passages
@@ -107,8 +108,8 @@ class RagService:
             self._index.close()
 
     # -- writing --------------------------------------------------------------------------------
-    def ingest_paths(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
-        return ingest_paths(self.index, self.embedder, paths, self.split_config, prune)
+    def ingest_paths(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
+        return ingest_paths(self.index, self.embedder, paths, self.split_config, prune, progress)
 
     def ingest_documents(self, documents: Sequence[Document]) -> IngestReport:
         return index_documents(self.index, self.embedder, documents, self.split_config)

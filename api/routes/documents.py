@@ -45,7 +45,8 @@ _UPLOAD_BODY = {
                     "type": "object", "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary",
-                                 "description": "A .txt, .md, .html or .pdf file. Its name is sanitised."},
+                                 "description": "A .txt, .md, .html, .pdf, .docx, .pptx, .epub, .csv, .tsv, .json or .jsonl file. "
+                                                "Its name is sanitised."},
                         "title": {"type": "string", "description": "Optional; replaces the detected title."},
                     },
                 },
