@@ -30,6 +30,8 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
+_HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
@@ -55,6 +57,8 @@ def _normalize(text: str) -> str:
 
 def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
+    if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
+        return "how"
     for kind, pattern in _KINDS:
         if pattern.search(question):
             return kind
@@ -90,8 +94,8 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
     if kind == "number":
         return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())]
-    if kind == "name":
-        return [m.span() for m in NAME.finditer(text)]
+    if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
+        return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
     if kind == "reason":
         out = []
         for m in _REASON_CUE.finditer(text):
