@@ -19,7 +19,7 @@ _UNITS = "second|minute|hour|day|week|month|year|decade|millisecond|ms"
 DURATION = re.compile(_APPROX + r"\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORDS + r")(?:\s*-\s*|\s+)?(?:" + _UNITS + r")s?\b", re.I)
 NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|(?:" + _NUMBER_WORDS + r")\b)(?:\s*%|\s+percent\b)?", re.I)
 DATE = re.compile(
-    r"\b(?:\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
+    r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
     + _MONTHS + r")\s+\d{4}|\d{4}-\d{2}-\d{2}|(?:1[6-9]|20)\d{2}(?:s)?)\b", re.I)
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
