@@ -6,12 +6,14 @@ Every evidence phrase must occur verbatim (case and whitespace aside, as retriev
 document's canonical text. Every accepted answer must occur in its evidence or in the corpus, as whole
 words once SQuAD-normalised (as answer accuracy scores it) or verbatim: "alsamixer" is a fair variant
 where the text says "alsamixer(1)", which normalises to one word. At least one answer of each
-question must occur as whole words, so that quoting the text can be scored right. An unanswerable
+question must be one an answer can hold as whole words: whole words of the text, or a name the text writes
+as a manual page reference ("alsamixer(1)") or as the last part of a path, which answers lead with bare. An unanswerable
 question has no evidence, and every question has a split. Exits 1 naming each failure.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -29,6 +31,7 @@ class Corpus:
     """The corpus's canonical texts, normalised once both ways the metrics match text."""
 
     def __init__(self, texts: list[str]) -> None:
+        self.raw_texts = [t.lower() for t in texts]
         self.phrase_texts = [normalize_phrase(t) for t in texts]
         self.answer_texts = [f" {squad_normalize(t)} " for t in texts]
 
@@ -41,8 +44,13 @@ class Corpus:
         return needle.strip() != "" and any(needle in text for text in self.answer_texts)
 
     def scorable(self, answer: str, evidence: tuple[str, ...]) -> bool:
-        """The answer occurs as whole normalised words in its evidence or in the corpus."""
-        return _answer_in(answer, evidence) or self.has_answer(answer)
+        """The answer occurs as whole normalised words in its evidence or in the corpus, or as a manual page name."""
+        return _answer_in(answer, evidence) or self.has_answer(answer) or self.has_manual_page(answer)
+
+    def has_manual_page(self, name: str) -> bool:
+        # "alsamixer(1)", or the last part of a path ("/usr/bin/vim.basic"): names an answer leads with bare.
+        needle = re.compile(r"(?:(?<![\w.-])|/)" + re.escape(name.lower()) + r"(?:\(\d|(?![\w/-]))")
+        return any(needle.search(text) for text in self.raw_texts)
 
     def mentions(self, answer: str, evidence: tuple[str, ...]) -> bool:
         """The answer occurs at all: scorable, or verbatim inside a longer word of the evidence or corpus."""
