@@ -128,7 +128,11 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
     env = {"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "RAY_USAGE_STATS_ENABLED": "0"}}
     try:
         if options.address:
-            ray.init(address=options.address, runtime_env=env, log_to_driver=False, logging_level="error")
+            # Ray would otherwise put a loopback address's driver on the machine's network address, where a
+            # cluster started on loopback does not listen.
+            node_ip = "127.0.0.1" if _is_loopback(options.address) else None
+            ray.init(address=options.address, runtime_env=env, log_to_driver=False, logging_level="error",
+                     _node_ip_address=node_ip)
             return options.address
         # Loopback only: no port is opened to the network, and the run works on a machine without one.
         ray.init(num_cpus=options.local_cpus or os.cpu_count() or 1, include_dashboard=False,
@@ -137,6 +141,11 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
         return "local"
     except ConnectionError as exc:
         raise RagError(f"cannot reach the Ray cluster at {options.address}: {exc}") from exc
+
+
+def _is_loopback(address: str) -> bool:
+    host = address.split("://")[-1].rsplit(":", 1)[0]
+    return host in ("localhost", "::1", "[::1]") or host.startswith("127.")
 
 
 class _Index:

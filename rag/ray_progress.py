@@ -24,7 +24,8 @@ class Progress:
         elapsed = max((now if now is not None else time.monotonic()) - self.started, 1e-9)
         rate = self.passages / elapsed
         eta = "?"
-        if self.bytes_done and self.bytes_total > self.bytes_done:
+        # Until a twentieth is done, one small file would set the pace of the whole run.
+        if self.bytes_done * 20 >= self.bytes_total > self.bytes_done:
             eta = _duration(elapsed * (self.bytes_total - self.bytes_done) / self.bytes_done)
         elif self.files_done >= self.files:
             eta = "0s"
