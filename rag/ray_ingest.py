@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -116,6 +117,7 @@ class EmbeddingWorker:
 # -- the driver -----------------------------------------------------------------------------------------------
 def import_ray():  # noqa: ANN201 - the ray module
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    _use_token_if_any()  # read by Ray on import
     try:
         import ray
     except ImportError as exc:
@@ -128,11 +130,8 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
     env = {"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "RAY_USAGE_STATS_ENABLED": "0"}}
     try:
         if options.address:
-            # Ray would otherwise put a loopback address's driver on the machine's network address, where a
-            # cluster started on loopback does not listen.
-            node_ip = "127.0.0.1" if _is_loopback(options.address) else None
-            ray.init(address=options.address, runtime_env=env, log_to_driver=False, logging_level="error",
-                     _node_ip_address=node_ip)
+            _check_reachable(options.address)
+            ray.init(address=options.address, runtime_env=env, log_to_driver=False, logging_level="error")
             return options.address
         # Loopback only: no port is opened to the network, and the run works on a machine without one.
         ray.init(num_cpus=options.local_cpus or os.cpu_count() or 1, include_dashboard=False,
@@ -143,9 +142,28 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
         raise RagError(f"cannot reach the Ray cluster at {options.address}: {exc}") from exc
 
 
-def _is_loopback(address: str) -> bool:
-    host = address.split("://")[-1].rsplit(":", 1)[0]
-    return host in ("localhost", "::1", "[::1]") or host.startswith("127.")
+def _check_reachable(address: str) -> None:
+    """A head's host:port that nothing answers on fails here at once; Ray itself would retry for minutes."""
+    if "://" in address or ":" not in address:  # ray://, "auto": Ray finds or checks those itself
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except (OSError, ValueError) as exc:
+        raise RagError(f"cannot reach the Ray cluster at {address}: {exc}; start its head with "
+                       "`ray start --head` (docs/scale-out.md)") from exc
+
+
+def _use_token_if_any() -> None:
+    """Send the cluster's token when there is one, as `ray start` does on joining (Ray's token authentication).
+
+    `ray start` turns token authentication on when it finds a token (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or
+    ~/.ray/auth_token); a driver does not, and the cluster then refuses it. RAY_AUTH_MODE, when set, wins. A
+    local cluster started for the run turns it on in any case.
+    """
+    token_file = Path(os.environ.get("RAY_AUTH_TOKEN_PATH") or Path.home() / ".ray" / "auth_token")
+    if os.environ.get("RAY_AUTH_TOKEN") or token_file.is_file():
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 
 class _Index:

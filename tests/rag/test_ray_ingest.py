@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 
 from rag.config import Settings
-from rag.errors import RagError
+from rag.errors import MissingDependencyError, RagError
 from rag.index import STORE_FILE
 from rag.ray_ingest import RayIngest, RayIngestOptions
+from rag.ray_progress import Progress
 from rag.store import Store
 from tests.conftest import ROOT
-
-pytestmark = pytest.mark.slow
 
 _WORDS = ["river", "bridge", "engine", "harbour", "signal", "ledger", "quarry", "orchard", "lantern", "compass", "meadow", "furnace", "archive", "glacier", "beacon", "canal", "mill", "tower", "valley", "market", "press", "vessel", "timber", "granite", "copper", "wool", "salt"]
 
@@ -94,6 +93,7 @@ def two_node_cluster():
         cluster.shutdown()
 
 
+@pytest.mark.slow
 def test_ray_ingest_on_a_local_cluster_matches_plain_ingest_and_reruns_as_unchanged(corpus, plain_index, tmp_path):
     index = tmp_path / "index"
     first = _rag("ingest", str(corpus), "--index", str(index), "--json", "--ray")
@@ -121,6 +121,7 @@ def _kill_first_worker_once(run: RayIngest, killed: list[int]):  # noqa: ANN202 
     return progress
 
 
+@pytest.mark.slow
 def test_a_killed_embedding_worker_is_restarted_and_nothing_is_duplicated_or_lost(
         two_node_cluster, corpus, plain_index, tmp_path):
     index = tmp_path / "index"
@@ -141,6 +142,7 @@ def test_a_killed_embedding_worker_is_restarted_and_nothing_is_duplicated_or_los
     assert _spans(index) == _spans(plain_index)
 
 
+@pytest.mark.slow
 def test_without_retries_a_killed_worker_stops_the_job_clearly_and_a_rerun_finishes_it(
         two_node_cluster, corpus, plain_index, tmp_path):
     index = tmp_path / "index"
@@ -169,3 +171,26 @@ def test_without_retries_a_killed_worker_stops_the_job_clearly_and_a_rerun_finis
     assert len(result.report.unchanged) == len(partial) and len(result.report.added) == 10 - len(partial)
     assert _counts(index) == _counts(plain_index)
     assert _spans(index) == plain
+
+
+def test_without_ray_installed_the_error_says_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
+    with pytest.raises(MissingDependencyError, match=r"pip install 'rag-cited\[ray\]'"):
+        RayIngest(Settings(index_dir=tmp_path / "index"))
+
+
+def test_an_address_nothing_answers_on_fails_at_once_with_the_address(tmp_path):
+    run = RayIngest(Settings(index_dir=tmp_path / "index"), RayIngestOptions(address="127.0.0.1:1"))
+    with pytest.raises(RagError, match=r"cannot reach the Ray cluster at 127\.0\.0\.1:1"):
+        run.start()
+    run.close()
+    assert not (tmp_path / "index").exists()
+
+
+def test_the_progress_line_gives_counts_rate_and_an_eta_by_bytes():
+    state = Progress(files=4, bytes_total=1000, started=0.0, files_done=1, bytes_done=250, passages=50)
+    assert state.line(now=10.0) == "files 1/4, 50 passages, 5.0 passages/s, elapsed 10s, ETA 30s"
+    state.bytes_done = 10  # too little done to predict from
+    assert state.line(now=10.0).endswith("ETA ?")
+    done = Progress(files=2, bytes_total=100, started=0.0, files_done=2, bytes_done=100, passages=7)
+    assert done.line(now=3700.0).endswith("elapsed 1h01m, ETA 0s")
