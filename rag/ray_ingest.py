@@ -59,12 +59,14 @@ class RayIngestResult:
     seconds: float
     commits: int
     address: str
+    commit_seconds: float  # the driver's time in index commits: what bounds the rate as workers are added
 
     def as_dict(self) -> dict:
         rate = self.report.passages / self.seconds if self.seconds > 0 else 0.0
         return {**self.report.as_dict(), "ray": {
             "address": self.address, "workers": self.workers, "seconds": round(self.seconds, 2),
-            "passages_per_s": round(rate, 2), "commits": self.commits}}
+            "passages_per_s": round(rate, 2), "commits": self.commits,
+            "commit_seconds": round(self.commit_seconds, 2)}}
 
 
 # -- what runs on the cluster ---------------------------------------------------------------------------------
@@ -134,7 +136,8 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
             ray.init(address=options.address, runtime_env=env, log_to_driver=False, logging_level="error")
             return options.address
         # Loopback only: no port is opened to the network, and the run works on a machine without one.
-        ray.init(num_cpus=options.local_cpus or os.cpu_count() or 1, include_dashboard=False,
+        # address="local": a new cluster even when this machine runs another (or a stale file says it does).
+        ray.init(address="local", num_cpus=options.local_cpus or os.cpu_count() or 1, include_dashboard=False,
                  object_store_memory=LOCAL_OBJECT_STORE_BYTES, _node_ip_address="127.0.0.1", runtime_env=env,
                  log_to_driver=False, logging_level="error")
         return "local"
@@ -233,7 +236,7 @@ class RayIngest:
         except ray.exceptions.GetTimeoutError as exc:
             raise RagError(f"the embedding workers did not start within {ACTOR_START_TIMEOUT_S:.0f} s") from exc
         except ray.exceptions.RayError as exc:
-            raise RagError(f"the embedding workers failed to start: {_cause(exc)}") from exc
+            raise RagError(f"the embedding workers failed to start: {_cause(ray, exc)}") from exc
         name, dimension, _ = described[0]
         self.worker_pids = [pid for _, _, pid in described]
         self._index = _Index(self.settings, name, dimension)
@@ -266,22 +269,25 @@ class RayIngest:
         queue: deque[Document] = deque()
         batch = _Batch()
         commits = 0
+        commit_seconds = 0.0
 
         def finish(source: str) -> None:
             state.files_done += 1
             state.bytes_done += sizes.get(source, 0)
 
         def publish(removals: Sequence[str] = ()) -> None:
-            nonlocal batch, commits
+            nonlocal batch, commits, commit_seconds
             if batch.updates or removals:
+                began = time.monotonic()
                 index.commit(list(batch.updates.values()), removals)
+                commit_seconds += time.monotonic() - began
                 commits += 1
             batch = _Batch()
 
         while waiting or loads or embeds or queue:
             # Parsing runs a little ahead of embedding, so an actor never waits for a file; no more than that
             # is in flight, so a large corpus does not sit in the object store.
-            while waiting and len(loads) < 2 * len(self.actors) + 2:
+            while waiting and len(loads) + len(queue) < 2 * len(self.actors) + 2:
                 source = waiting.popleft()
                 loads[load.remote(str(sources[source].resolve()), source, stored[source])] = source
             while idle and queue:
@@ -292,7 +298,7 @@ class RayIngest:
                 try:
                     value = ray.get(ref)
                 except ray.exceptions.RayError as exc:
-                    raise RagError(f"the Ray ingest stopped: {_cause(exc)}; the {commits} batch(es) committed "
+                    raise RagError(f"the Ray ingest stopped: {_cause(ray, exc)}; the {commits} batch(es) committed "
                                    "before it are whole and nothing else was written; run the same command again "
                                    "to finish (unchanged files are skipped)") from exc
                 if ref in loads:
@@ -320,7 +326,8 @@ class RayIngest:
                 report.removed.append(source)
         publish(removals)
         _in_file_order(report, list(sources))
-        return RayIngestResult(report, len(self.actors), time.monotonic() - started, commits, self.address)
+        return RayIngestResult(report, len(self.actors), time.monotonic() - started, commits, self.address,
+                               commit_seconds)
 
     @staticmethod
     def _loaded(loaded: _Loaded, report: IngestReport, queue: deque[Document],
@@ -360,8 +367,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _cause(exc: BaseException) -> str:
-    """Ray's error text starts with a long traceback; its last line says what happened."""
+def _cause(ray, exc: BaseException) -> str:  # noqa: ANN001 - the ray module
+    """What went wrong, in a line: Ray's own error text is a long traceback."""
+    if isinstance(exc, ray.exceptions.RayActorError):
+        return ("an embedding worker's process died (killed, out of memory, or its node lost) and Ray's restarts "
+                "of it were spent")
+    if isinstance(exc, ray.exceptions.WorkerCrashedError):
+        return "a file-reading task's process died and its retries were spent"
     lines = [line for line in str(exc).strip().splitlines() if line.strip()]
     return lines[-1].strip() if lines else type(exc).__name__
 

@@ -58,6 +58,7 @@ def measure(corpus: Path, files: int = 0) -> dict:
             if "ray" in report:
                 row["work_s"] = report["ray"]["seconds"]
                 row["work_passages_per_s"] = report["ray"]["passages_per_s"]
+                row["commit_s"] = report["ray"]["commit_seconds"]
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
         return {"corpus": str(corpus), "cpus": os.cpu_count(), "load_average": os.getloadavg(), "runs": rows}

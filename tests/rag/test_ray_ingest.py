@@ -152,7 +152,8 @@ def test_without_retries_a_killed_worker_stops_the_job_clearly_and_a_rerun_finis
     killed: list[int] = []
     try:
         run.start()
-        with pytest.raises(RagError, match="the Ray ingest stopped.*run the same command again"):
+        stopped = "the Ray ingest stopped: an embedding worker's process died.*run the same command again"
+        with pytest.raises(RagError, match=stopped):
             run.run([corpus], progress=_kill_first_worker_once(run, killed))
     finally:
         run.close()
