@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -108,6 +109,22 @@ def test_ray_ingest_on_a_local_cluster_matches_plain_ingest_and_reruns_as_unchan
     assert again.returncode == 0, again.stderr
     assert "added 0, updated 0, unchanged 10" in again.stdout
     assert _counts(index) == _counts(plain_index)
+
+
+@pytest.mark.slow
+def test_ray_ingest_updates_changed_files_and_prunes_vanished_ones(corpus, tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus, folder)
+    index = tmp_path / "index"
+    assert _rag("ingest", str(folder), "--index", str(index)).returncode == 0  # plain first: the two agree
+    (folder / "doc00.txt").unlink()
+    (folder / "doc01.txt").write_text("Document one, rewritten.\n\nThe mill by the canal grinds salt.\n")
+    result = _rag("ingest", str(folder), "--index", str(index), "--prune", "--json", "--ray=")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [len(report[k]) for k in ("added", "updated", "unchanged", "removed")] == [0, 1, 8, 1]
+    assert report["updated"][0].endswith("doc01.txt") and report["removed"][0].endswith("doc00.txt")
+    assert _counts(index).startswith("9 documents")
 
 
 def _kill_first_worker_once(run: RayIngest, killed: list[int]):  # noqa: ANN202 - a progress callback
