@@ -119,7 +119,6 @@ class EmbeddingWorker:
 # -- the driver -----------------------------------------------------------------------------------------------
 def import_ray():  # noqa: ANN201 - the ray module
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    _use_token_if_any()  # read by Ray on import
     try:
         import ray
     except ImportError as exc:
@@ -142,7 +141,10 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
                  log_to_driver=False, logging_level="error")
         return "local"
     except ConnectionError as exc:
-        raise RagError(f"cannot reach the Ray cluster at {options.address}: {exc}") from exc
+        # Ray 2.60's `ray start` turns token authentication on when it finds a token; a driver must be told.
+        hint = "" if os.environ.get("RAY_AUTH_MODE") else (
+            "; if the cluster uses token authentication, set RAY_AUTH_MODE=token (docs/scale-out.md)")
+        raise RagError(f"cannot reach the Ray cluster at {options.address}: {exc}{hint}") from exc
 
 
 def _check_reachable(address: str) -> None:
@@ -155,18 +157,6 @@ def _check_reachable(address: str) -> None:
     except (OSError, ValueError) as exc:
         raise RagError(f"cannot reach the Ray cluster at {address}: {exc}; start its head with "
                        "`ray start --head` (docs/scale-out.md)") from exc
-
-
-def _use_token_if_any() -> None:
-    """Send the cluster's token when there is one, as `ray start` does on joining (Ray's token authentication).
-
-    `ray start` turns token authentication on when it finds a token (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or
-    ~/.ray/auth_token); a driver does not, and the cluster then refuses it. RAY_AUTH_MODE, when set, wins. A
-    local cluster started for the run turns it on in any case.
-    """
-    token_file = Path(os.environ.get("RAY_AUTH_TOKEN_PATH") or Path.home() / ".ray" / "auth_token")
-    if os.environ.get("RAY_AUTH_TOKEN") or token_file.is_file():
-        os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 
 class _Index:
