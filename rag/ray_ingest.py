@@ -134,7 +134,8 @@ def _connect(ray, options: RayIngestOptions) -> str:  # noqa: ANN001 - the ray m
             _check_reachable(options.address)
             ray.init(address=options.address, runtime_env=env, log_to_driver=False, logging_level="error")
             return options.address
-        # Loopback only: no port is opened to the network, and the run works on a machine without one.
+        # The node's address is loopback, so the run also works on a machine with no network (Ray's servers still
+        # listen on every interface; a local ray.init turns Ray's token authentication on).
         # address="local": a new cluster even when this machine runs another (or a stale file says it does).
         ray.init(address="local", num_cpus=options.local_cpus or os.cpu_count() or 1, include_dashboard=False,
                  object_store_memory=LOCAL_OBJECT_STORE_BYTES, _node_ip_address="127.0.0.1", runtime_env=env,
