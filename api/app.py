@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rag.config import Settings
+from rag.errors import MissingDependencyError
 from rag.service import RagService
 
 from . import auth
@@ -25,13 +26,18 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     settings = settings or (service.settings if service else Settings.from_env())
     service = service or RagService(settings)
 
+    mcp_server = None
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.warm_up_search()
         auth.log_access(settings)
         log.info("index %s: %d documents, %d passages", settings.index_dir,
                  service.index.manifest.documents, service.index.manifest.passages)
-        yield
+        async with AsyncExitStack() as stack:
+            if mcp_server is not None:
+                await stack.enter_async_context(mcp_server.session_manager.run())
+            yield
 
     app = FastAPI(
         title="rag-cited",
@@ -47,5 +53,18 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
                    documents.router, page.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+    mcp_server = _mount_mcp(app, service, settings)
     auth.install(app, settings)
     return app
+
+
+def _mount_mcp(app: FastAPI, service: RagService, settings: Settings):  # noqa: ANN202 - an MCPServer or None
+    """The MCP endpoint at /mcp (api/mcp_server.py); without the optional `mcp` package the API serves without it."""
+    try:
+        from .mcp_server import build_server, http_route
+    except MissingDependencyError as exc:
+        log.info("no MCP endpoint: %s", exc)
+        return None
+    server = build_server(service)
+    app.router.routes.append(http_route(server, auth.MCP_PATH, settings.host))
+    return server

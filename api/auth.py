@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FULL = "full"
 READ_ONLY = "read-only"
 PROTECTED_PREFIX = "/v1/"
+MCP_PATH = "/mcp"  # the MCP endpoint (api/mcp_server.py): the same keys, and read-only keys cannot change documents
 
 
 def _digest(key: str) -> bytes:
@@ -68,7 +69,8 @@ def bearer_token(header_value: str | None) -> str | None:
 
 
 class ApiKeyMiddleware:
-    """Pure ASGI: every /v1 request needs a valid key when keys are configured; its access goes to request.state.
+    """Pure ASGI: every /v1 and /mcp request needs a valid key when keys are configured; its access goes to
+    request.state.
 
     A middleware rather than a per-router dependency, so a router added later cannot be left open by mistake.
     """
@@ -78,7 +80,7 @@ class ApiKeyMiddleware:
         self.keys = keys
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not self.keys.enabled or not scope["path"].startswith(PROTECTED_PREFIX):
+        if scope["type"] != "http" or not self.keys.enabled or not is_protected(scope["path"]):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
@@ -92,6 +94,10 @@ class ApiKeyMiddleware:
             return
         scope.setdefault("state", {})["access"] = access
         await self.app(scope, receive, send)
+
+
+def is_protected(path: str) -> bool:
+    return path.startswith(PROTECTED_PREFIX) or path == MCP_PATH or path.startswith(MCP_PATH + "/")
 
 
 async def _send_json(send: Any, status: int, body: dict, headers: list[tuple[bytes, bytes]]) -> None:

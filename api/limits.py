@@ -1,6 +1,6 @@
 """Backpressure for the HTTP API: a bounded pool of work slots, a bounded queue, a timeout per request.
 
-Every request under /v1/ (ask, search, chat, document changes: the model work) needs one of
+Every request under /v1/ (ask, search, chat, document changes: the model work) and to /mcp needs one of
 `Settings.work_slots` slots; up to `work_queue` more wait for one; past that the answer is 503 with
 Retry-After at once, so a burst cannot pile up unbounded work. A request that has not finished after
 `request_timeout_s` (queue time included) before its response starts gets 504. Its slot is released only when its work really ends:
@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.config import Settings
 
+from .auth import MCP_PATH
 from .errors import error_body
 
 LIMITED_PREFIX = "/v1/"
@@ -66,7 +67,7 @@ class LimitMiddleware:
         self.max_json_bytes = max_json_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIX):
+        if scope["type"] != "http" or not (scope["path"].startswith(LIMITED_PREFIX) or scope["path"] == MCP_PATH):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])

@@ -88,6 +88,19 @@ class DocumentDetail(DocumentInfo):
     text: str = Field(description="The canonical text: citations' start/end are offsets into it.")
 
 
+class DocumentExcerpt(DocumentInfo):
+    """A document's canonical text, or the span [start, end) of it (the MCP tool `read_document`)."""
+
+    start: int = Field(description="Offset of `text` in the canonical text (0 for the whole text).")
+    end: int = Field(description="End offset (exclusive); `chars` for the whole text.")
+    text: str = Field(description="Exactly the canonical text[start:end].")
+
+
+class DocumentRemoved(BaseModel):
+    id: str
+    removed: bool
+
+
 class DocumentUploaded(DocumentInfo):
     status: str = Field(description="created (201), replaced (200, with replace=true) or duplicate (200: "
                                     "the same bytes are already stored under this id; nothing was added).")

@@ -106,9 +106,14 @@ def _from_json(body: bytes, max_bytes: int) -> Upload:
         doc = DocumentText.model_validate_json(body)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
-    data = doc.text.encode("utf-8")
+    return text_upload(doc.text, doc.title, doc.filename, max_bytes)
+
+
+def text_upload(text: str, title: str | None, filename: str | None, max_bytes: int) -> Upload:
+    """A document given as text (JSON upload, MCP tool): UTF-8 bytes under a sanitised name."""
+    data = text.encode("utf-8")
     if len(data) > max_bytes:
         raise too_large(max_bytes)
     # Without a file name the text is plain text named after its title.
-    filename = safe_filename(doc.filename) if doc.filename else safe_filename(doc.title, fallback="text") + ".txt"
-    return Upload(data, filename, doc.title)
+    filename = safe_filename(filename) if filename else safe_filename(title, fallback="text") + ".txt"
+    return Upload(data, filename, title)

@@ -8,8 +8,9 @@ from typing import Any
 
 from rag.errors import InvalidInputError
 
+from .question_types import QUESTION_TYPES
 from .report import fmt
-from .scoring import HIT_KS, LOWER_IS_BETTER, QUALITY_METRICS, SERIOUS_CHECKS
+from .scoring import HIT_KS, LOWER_IS_BETTER, QUALITY_METRICS, SERIOUS_CHECKS, by_type
 
 # The per-question checks compared (runs written by older versions may list others, such as exact_match).
 COMPARED_CHECKS = SERIOUS_CHECKS | {f"hit@{k}" for k in HIT_KS} | {"citation_precision"}
@@ -54,6 +55,20 @@ def regressions(a: dict[str, dict], b: dict[str, dict]) -> list[tuple[str, list[
     return out
 
 
+def accuracy_by_type(a: dict[str, dict[str, Any]], b: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per question type in either run: A's and B's answer accuracy and question count, and B - A."""
+    lines = [f"{'type':<12}{'A':>14}{'B':>14}{'B-A':>10}"]
+    for qtype in [t for t in QUESTION_TYPES if t in a or t in b]:
+        va, vb = (run.get(qtype, {}).get("answer_accuracy") for run in (a, b))
+        na, nb = (run.get(qtype, {}).get("questions", 0) for run in (a, b))
+        delta = vb - va if va is not None and vb is not None else None
+        shown = "n/a" if delta is None else f"{delta:+.3f}"
+        worse = delta is not None and delta < -1e-9
+        lines.append(f"{qtype:<12}{f'{fmt(va)} ({na})':>14}{f'{fmt(vb)} ({nb})':>14}{shown:>10}"
+                     + ("  worse" if worse else ""))
+    return lines
+
+
 def compare_text(run_a: Path, run_b: Path) -> str:
     report_a, records_a = load_run(run_a)
     report_b, records_b = load_run(run_b)
@@ -65,6 +80,9 @@ def compare_text(run_a: Path, run_b: Path) -> str:
         va = report_a["metrics"]["latency_ms"]["ask"].get(key)
         vb = report_b["metrics"]["latency_ms"]["ask"].get(key)
         lines.append(f"{label:<24}" + "".join("n/a".rjust(10) if v is None else f"{v:10.1f}" for v in (va, vb)))
+    lines += ["", "answer accuracy by question type (questions in brackets)"]
+    lines += accuracy_by_type(report_a.get("by_type") or by_type(list(records_a.values())),
+                              report_b.get("by_type") or by_type(list(records_b.values())))
     regressed = regressions(records_a, records_b)
     improved = regressions(records_b, records_a)
     only = sorted(set(records_a) ^ set(records_b))

@@ -8,9 +8,13 @@ import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+from rag.sentences import sentence_spans
+
 _WS = re.compile(r"\s+")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
-_MARKER = re.compile(r"\[\d+\]")
+_MARKER = re.compile(r"\[(\d+)\]")
+# Upper bounds (characters) of the answer-length histogram's buckets; one more bucket holds the rest.
+LENGTH_BUCKETS = (50, 100, 200, 400, 600)
 _PUNCTUATION = set(string.punctuation)
 
 
@@ -119,6 +123,43 @@ def token_f1(prediction: str, accepted: Iterable[str]) -> float:
         precision, recall = common / len(pred_tokens), common / len(gold_tokens)
         best = max(best, 2 * precision * recall / (precision + recall))
     return best
+
+
+# -- answer length --------------------------------------------------------------------------------
+def answer_chars(answer: str) -> int:
+    """The answer's length in characters without its citation markers, runs of whitespace counted as one."""
+    return len(" ".join(strip_markers(answer).split()))
+
+
+def answer_sentences(answer: str) -> int:
+    """How many sentences the answer quotes: its distinct citation markers, or, with none, its sentences."""
+    markers = set(_MARKER.findall(answer))
+    if markers:
+        return len(markers)
+    return len(sentence_spans(answer)) if answer.strip() else 0
+
+
+def length_bucket(chars: int) -> str:
+    """The histogram bucket of an answer of `chars` characters: "<=50", ..., ">600"."""
+    for bound in LENGTH_BUCKETS:
+        if chars <= bound:
+            return f"<={bound}"
+    return f">{LENGTH_BUCKETS[-1]}"
+
+
+def length_distribution(chars: Sequence[int], sentences: Sequence[int]) -> dict[str, object]:
+    """p50 / p90 / max characters, the share of answers of at most one sentence, and a histogram of counts."""
+    histogram = {f"<={bound}": 0 for bound in LENGTH_BUCKETS} | {f">{LENGTH_BUCKETS[-1]}": 0}
+    for n in chars:
+        histogram[length_bucket(n)] += 1
+    return {
+        "answered": len(chars),
+        "p50_chars": percentile(chars, 50),
+        "p90_chars": percentile(chars, 90),
+        "max_chars": max(chars) if chars else None,
+        "at_most_one_sentence": ratio(sum(1 for n in sentences if n <= 1), len(sentences)),
+        "histogram": histogram,
+    }
 
 
 # -- citations ------------------------------------------------------------------------------------

@@ -82,6 +82,31 @@ def severity(record: dict[str, Any]) -> tuple:
     )
 
 
+def by_type_table(by_type: dict[str, dict[str, Any]]) -> list[str]:
+    """report.md's table of accuracy by question type (abstention: the share of the type's questions abstained)."""
+    lines = ["", "## By question type", "",
+             "| type | questions | answerable | answer_accuracy | citation_recall | abstention |",
+             "|---|---|---|---|---|---|"]
+    for qtype, row in by_type.items():
+        lines.append(f"| {qtype} | {row['questions']} | {row['answerable']} | {fmt(row['answer_accuracy'])} | "
+                     f"{fmt(row['citation_recall'])} | {fmt(row['abstention'])} |")
+    return lines
+
+
+def answer_length_section(length: dict[str, Any]) -> list[str]:
+    """report.md's answer-length distribution: the summary line and the histogram."""
+    lines = ["", "## Answer length (characters, without citation markers)", ""]
+    answered = length["answered"]
+    if not answered:
+        return [*lines, "No answers were given (a retrieval-only set, or every question abstained or failed)."]
+    lines += [f"- {answered} answers: p50 {length['p50_chars']}, p90 {length['p90_chars']}, "
+              f"max {length['max_chars']}; at most one sentence: {fmt(length['at_most_one_sentence'])}",
+              "", "| characters | answers | share |", "|---|---|---|"]
+    for bucket, count in length["histogram"].items():
+        lines.append(f"| {bucket} | {count} | {fmt(count / answered)} |")
+    return lines
+
+
 def markdown(run: EvalRun, notes: list[str] = ()) -> str:
     metrics, counts = run.metrics, run.metrics["counts"]
     identity = run.identity
@@ -111,6 +136,7 @@ def markdown(run: EvalRun, notes: list[str] = ()) -> str:
         arrow = " (lower is better)" if name in LOWER_IS_BETTER else ""
         row = [fmt(metrics.get(name))] + [fmt(run.by_split[s].get(name)) for s in splits]
         lines.append(f"| {name}{arrow} | " + " | ".join(row) + " |")
+    lines += by_type_table(run.by_type) + answer_length_section(run.answer_length)
     lines += ["", "## Latency (ms)", "", "| what | p50 | p95 | max | n |", "|---|---|---|---|---|"]
     lat = metrics["latency_ms"]
     rows = [("search (client)", lat["search"]), ("ask (client)", lat["ask"])]

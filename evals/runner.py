@@ -19,7 +19,8 @@ from rag.errors import InvalidInputError, RagError
 from . import metrics as m
 from .backends import Backend, EvalAbortedError, HttpBackend, InProcessBackend, QuestionError
 from .formats import EvalItem, QuestionSet, read_question_set
-from .scoring import aggregate, check_spans, failed_checks, score_answer, score_retrieval
+from .question_types import question_type
+from .scoring import aggregate, answer_length, by_type, check_spans, failed_checks, score_answer, score_retrieval
 
 ROOT = Path(__file__).resolve().parents[1]
 Progress = Callable[[int, int], None]
@@ -40,12 +41,15 @@ class EvalConfig:
 
 @dataclass
 class EvalRun:
-    """Everything a report needs: the metrics overall and per split, each question's record, and identity."""
+    """Everything a report needs: the metrics overall, per split and per question type, the answer lengths,
+    each question's record, and identity."""
 
     config: dict[str, Any]
     identity: dict[str, Any]
     metrics: dict[str, Any]
     by_split: dict[str, dict[str, Any]]
+    by_type: dict[str, dict[str, Any]]
+    answer_length: dict[str, Any]
     records: list[dict[str, Any]]
     span_check: dict[str, Any]
     question_set: dict[str, Any]
@@ -55,7 +59,8 @@ class EvalRun:
 def evaluate_item(item: EvalItem, backend: Backend, corpus_ids: dict[str, str], retrieval_only: bool) -> dict:
     """One question: search for retrieval figures, then ask for answer figures; a failure is recorded."""
     record: dict[str, Any] = {
-        "id": item.id, "question": item.question, "split": item.split, "answerable": item.answerable,
+        "id": item.id, "question": item.question, "question_type": question_type(item.question),
+        "split": item.split, "answerable": item.answerable,
         "answers": list(item.answers), "evidence": list(item.evidence),
     }
     if item.qrels:
@@ -203,6 +208,8 @@ def evaluate(config: EvalConfig, progress: Progress | None = None, embedder: Any
         identity=identity,
         metrics=aggregate(records, status),
         by_split=by_split,
+        by_type=by_type(records),
+        answer_length=answer_length(records),
         records=records,
         span_check=span_check,
         question_set={"format": qset.format, "path": str(qset.path), "items": len(qset.items),

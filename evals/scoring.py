@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import metrics as m
+from .question_types import QUESTION_TYPES, question_type
 
 if TYPE_CHECKING:
     from .formats import EvalItem
@@ -45,7 +46,8 @@ def score_answer(item: EvalItem, answer: dict[str, Any]) -> dict[str, Any]:
          "supports": m.citation_supports(c["text"], item.evidence)}
         for c in answer.get("citations", [])
     ]
-    out: dict[str, Any] = {"abstained": abstained, "citations": citations}
+    out: dict[str, Any] = {"abstained": abstained, "citations": citations,
+                           "answer_chars": m.answer_chars(prediction), "answer_sentences": m.answer_sentences(prediction)}
     if item.answerable:
         out["answer_accuracy"] = 1.0 if m.answer_contains(prediction, item.answers) else 0.0
         out["exact_match"] = m.exact_match(prediction, item.answers)
@@ -135,6 +137,36 @@ def aggregate(records: Sequence[dict], span_status: str = "checked") -> dict[str
     }
     out["latency_ms"] = latency(records)
     return out
+
+
+def by_type(records: Sequence[dict]) -> dict[str, dict[str, Any]]:
+    """Per question type (in QUESTION_TYPES order, types with no question left out): how many questions, how
+    many answerable, answer accuracy and citation recall as `aggregate` computes them, and the share abstained.
+    A record without `question_type` (a run written before it existed) is classified from its question."""
+    groups: dict[str, list[dict]] = {}
+    for r in records:
+        groups.setdefault(r.get("question_type") or question_type(r.get("question", "")), []).append(r)
+    out: dict[str, dict[str, Any]] = {}
+    for qtype in QUESTION_TYPES:
+        if qtype not in groups:
+            continue
+        group = groups[qtype]
+        metrics = aggregate(group)
+        asked = [r for r in group if "abstained" in r]
+        out[qtype] = {
+            "questions": len(group),
+            "answerable": sum(1 for r in group if r.get("answerable")),
+            "answer_accuracy": metrics["answer_accuracy"],
+            "citation_recall": metrics["citation_recall"],
+            "abstention": m.ratio(sum(1 for r in asked if r["abstained"]), len(asked)),
+        }
+    return out
+
+
+def answer_length(records: Sequence[dict]) -> dict[str, Any]:
+    """The length distribution of the answers given: asked, not abstained, not failed with an error."""
+    answered = [r for r in records if "abstained" in r and not r["abstained"] and not r.get("error")]
+    return m.length_distribution([r["answer_chars"] for r in answered], [r["answer_sentences"] for r in answered])
 
 
 def latency(records: Sequence[dict]) -> dict[str, Any]:

@@ -1,4 +1,11 @@
-"""Extractive answers: pick the sentences that answer the question and cite their exact spans."""
+"""Extractive answers: pick the sentences that answer the question, quote their exact spans, lead with the phrase.
+
+No model beyond the embedder: each retrieved sentence carries a similarity to the question (from vectors made at
+ingest); it is scored with that, the question's words, the passage's score and whether it holds the kind of phrase
+asked for. The best one is quoted with what it needs to stand alone (the sentence it continues, the definition term
+it describes, the item a lead-in introduces) as one exact span, and the answer leads with the short phrase that
+answers (a duration, a date, a name, a term) when the quote holds one.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +13,29 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .keyword import keyword_terms
+from .answer_phrases import NAME, expected_kind, find_phrase
 from .records import Answer, Citation, Hit, ScoredSentence
+from .terms import content_stems
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen"
-_DURATION = re.compile(r"\b(\d+([.,]\d+)?|" + _NUMBER_WORDS + r")\s*(-\s*)?(second|minute|hour|day|week|month|year|decade)s?\b", re.I)
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(" + _NUMBER_WORDS + r")\b", re.I)
-_DATE = re.compile(r"\b(\d{1,2}:\d{2}|1\d{3}|20\d{2}|" + _MONTHS + r"|mid-\w+|(early|late) \w+)\b", re.I)
-_PROPER_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
-
-# What kind of phrase a question asks for, and how to recognise one in a sentence.
-_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\bhow (long|much time)\b|\bfor how\b|\bduration\b", re.I), _DURATION),
-    (re.compile(r"\bhow (many|much)\b|\bwhat (number|percentage|share)\b", re.I), _NUMBER),
-    (re.compile(r"\bwhen\b|\b(what|which) (date|time|year|day|month)s?\b", re.I), _DATE),
-    (re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I), _PROPER_NAME),
-]
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)]|\(\w{1,3}\))\s+")
 _NAME_LIKE = re.compile(r"^(?:.*[A-Z].*|.*\d.*[a-z].*|.*[a-z].*\d.*)$")
-_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly")
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def word_stems(text: str) -> set[str]:
-    """Crudely stemmed lowercase words, for overlap between a question (or claim) and a sentence."""
-    return {_stem(t) for t in re.findall(r"\w+", text.lower())}
-
-
-def _content_stems(text: str) -> set[str]:
-    return {_stem(t) for t in keyword_terms(text) if not t.isdigit()}
+# A sentence that leans on the one before it: a pronoun or connective first ("It", "This", "However").
+_REFERS_BACK = re.compile(
+    r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
+    r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
+_DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
+# Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
+_STRICT_KINDS = frozenset({"duration", "time", "date", "number", "name"})
 
 
 @dataclass(frozen=True)
 class AnswerConfig:
     threshold: float
-    max_sentences: int = 3
-    # Sentences within this score of the best one join the answer (up to max_sentences).
-    join_margin: float = 0.04
+    # Quoted spans in an answer: the best one, and the next best when it scores within `join_margin` of it.
+    max_sentences: int = 2
+    join_margin: float = 0.02
     similarity_weight: float = 0.6
     overlap_weight: float = 0.25
     passage_weight: float = 0.15
@@ -61,14 +45,50 @@ class AnswerConfig:
     # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
     echo_penalty: float = 0.15
     # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
-    absent_name_penalty: float = 0.15
+    absent_name_penalty: float = 0.25
+    # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
+    missing_phrase_penalty: float = 0.15
+    # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
+    follow_margin: float = 0.08
 
 
 @dataclass(frozen=True)
 class _Candidate:
     hit: Hit
-    sentence: ScoredSentence
+    position: int  # index of the sentence in hit.sentences
     score: float
+
+    @property
+    def sentence(self) -> ScoredSentence:
+        return self.hit.sentences[self.position]
+
+
+@dataclass(frozen=True)
+class _Quote:
+    start: int
+    end: int
+    text: str
+    term: str | None  # the definition term the quote describes, if any
+    header: str | None = None  # the header row of the table the quoted row belongs to, if any
+
+    def shown(self) -> str:
+        """The quote as the answer shows it: a table row with its column headers ("class: LRUCache; ...")."""
+        text = " ".join(self.text.split())
+        if self.header and " | " in text:
+            names, cells = self.header.split(" | "), text.split(" | ")
+            if len(names) == len(cells):
+                return "; ".join(f"{n.strip()}: {c.strip()}" for n, c in zip(names, cells, strict=True))
+        return text
+
+
+def _table_header(sentences: Sequence[ScoredSentence], i: int, passage_text: str, offset: int) -> str | None:
+    """The first row of the table that row `i` belongs to (rows one line apart), when it is in the passage."""
+    first = i
+    while first > 0 and " | " in sentences[first - 1].text and \
+            passage_text[sentences[first - 1].end - offset : sentences[first].start - offset].count("\n") == 1:
+        first -= 1
+    # A header names columns: no figures in it (a row of data above, from a table begun in an earlier passage, has).
+    return sentences[first].text if first < i and not re.search(r"\d", sentences[first].text) else None
 
 
 def _normalize(text: str) -> str:
@@ -76,78 +96,170 @@ def _normalize(text: str) -> str:
 
 
 def _looks_like_heading(text: str, headings: set[str]) -> bool:
-    """A title, section heading or lead-in line: quoting it answers nothing."""
+    """A title, section heading, definition term or lead-in line: quoting it alone answers nothing."""
     stripped = text.strip()
+    if " | " in stripped:  # a table row: its cells are the content
+        return False
     if stripped.endswith(":"):
         return True
-    if re.search(r"""[.!?)"'”]$""", stripped):
+    if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
 
 
+def _looks_like_term(text: str) -> bool:
+    """A definition term: one short line naming a thing (an API signature, an option, a glossary word)."""
+    stripped = text.strip()
+    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped:
+        return False
+    if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
+        return True
+    return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
+
+
+def _refers_back(text: str, previous: str) -> set[str] | None:
+    """How `text` leans on `previous`: the stems of "the X" when X was just named (empty for a pronoun or a
+    connective), or None when it does not."""
+    if _REFERS_BACK.match(text):
+        return set()
+    definite = _DEFINITE.match(text)
+    if definite:
+        named = content_stems(previous)
+        shared = {stem for word in definite.groups() if word for stem in content_stems(word) & named}
+        return shared or None
+    return None
+
+
+def _introduces(term: str, gap: str) -> bool:
+    """A definition term directly above its description: the loaders put one line break between them, where
+    paragraphs (a byline, a heading) are apart by a blank line."""
+    return gap.count("\n") == 1 and _looks_like_term(term)
+
+
 class ExtractiveAnswerer:
-    """No model beyond the embedder: the answer is the best-supported sentences, quoted exactly."""
+    """No model beyond the embedder: the answer is the best-supported span, quoted exactly."""
 
     def __init__(self, config: AnswerConfig) -> None:
         self.config = config
 
     def score_sentences(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
         cfg = self.config
-        terms = {_stem(t) for t in keyword_terms(question)}
-        wanted = [pattern for q, pattern in _ANSWER_TYPES if q.search(question)]
+        terms = content_stems(question)
+        kind = expected_kind(question)
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
         for hit in hits:
-            context_stems = word_stems(hit.passage.context)
+            context_stems = content_stems(hit.passage.context)
             headings = {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
-            for sentence in hit.sentences:
+            for position, sentence in enumerate(hit.sentences):
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
                     continue
                 seen.add(key)
-                stems = word_stems(sentence.text)
+                stems = content_stems(sentence.text)
                 overlap = 0.0
                 if terms:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
                 score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
-                if wanted:
+                if kind in _STRICT_KINDS:
                     body = _LIST_MARKER.sub("", sentence.text, count=1)
-                    if any(p.search(body) for p in wanted):
+                    if find_phrase(kind, body, question):
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
                 if _looks_like_heading(sentence.text, headings):
                     score -= cfg.heading_penalty
-                if len(_content_stems(sentence.text) - terms) < 2:
+                if len(stems - terms) < 2:
                     score -= cfg.echo_penalty
-                out.append(_Candidate(hit, sentence, score))
+                out.append(_Candidate(hit, position, score))
         out.sort(key=lambda c: -c.score)
         return out
 
-    def question_penalty(self, question: str, absent_terms: Sequence[str]) -> float:
+    def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
-        if not absent_terms:
-            return 0.0
         words = re.findall(r"\w[\w.+-]*\w|\w", question)
         # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses.
         named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w)} & set(absent_terms)
-        return self.config.absent_name_penalty if named else 0.0
+        penalty = self.config.absent_name_penalty if named else 0.0
+        # A name of several words ("Prime Minister") that no passage read for the answer holds, though its
+        # words may each occur: the question is about something the documents do not name. Counted on top of
+        # an absent word: the two are separate evidence (the corpus's vocabulary, the passages read).
+        read = " ".join(_normalize(f"{h.title} {h.passage.context} {h.passage.text}") for h in hits)
+        if any(_normalize(m.group()) not in read for m in NAME.finditer(question[1:])):
+            penalty += self.config.absent_name_penalty
+        return penalty
+
+    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float]) -> _Quote:
+        """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
+        hit, i = best.hit, best.position
+        sentences, passage = hit.sentences, hit.passage
+        headings = {_normalize(part) for part in (hit.title, *passage.context.split(" > ")) if part}
+
+        def gap(a: int, b: int) -> str:
+            return passage.text[sentences[a].end - passage.start : sentences[b].start - passage.start]
+
+        first, last, term = i, i, None
+        current = sentences[i].text
+        if _looks_like_heading(current, headings) and i + 1 < len(sentences):
+            # A definition term, heading or lead-in alone answers nothing: quote what it introduces too.
+            term = current if _introduces(current, gap(i, i + 1)) and _normalize(current) not in headings else None
+            last = i + 1
+        elif i > 0:
+            previous = sentences[i - 1].text
+            if _introduces(previous, gap(i - 1, i)) and _normalize(previous) not in headings:
+                first, term = i - 1, previous
+            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None:
+                first = i - 1
+        if last + 1 < len(sentences):
+            # The next sentence says what became of what this one names ("The offer ... was declined").
+            following = sentences[last + 1]
+            score = scores.get((following.start, following.end), float("-inf"))
+            link = _refers_back(following.text, sentences[last].text)
+            if link is not None and (link & question_terms or score >= best.score - self.config.follow_margin):
+                last += 1
+        start, end = sentences[first].start, sentences[last].end
+        header = _table_header(sentences, i, passage.text, passage.start) if first == last == i and \
+            " | " in current else None
+        return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header)
 
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
         candidates = self.score_sentences(question, hits)
-        confidence = (candidates[0].score if candidates else 0.0) - self.question_penalty(question, absent_terms)
-        if not candidates or confidence < self.config.threshold:
+        if not candidates:
+            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
+        scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
+        kind = expected_kind(question)
+        question_terms = content_stems(question)
+        quotes: list[tuple[_Candidate, _Quote]] = []
+        for cand in candidates:
+            if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
+                break
+            quote = self._quote(cand, question_terms, scores)
+            doc = cand.hit.passage.doc_id
+            if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
+                continue  # overlaps a quote already taken
+            quotes.append((cand, quote))
+        phrase = None
+        for _, quote in quotes:
+            phrase = find_phrase(kind, quote.text, question, quote.term)
+            if phrase:
+                break
+        confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
+        if kind in _STRICT_KINDS and phrase is None:
+            confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
+        if confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
-        chosen = [c for c in candidates if c.score >= candidates[0].score - self.config.join_margin]
-        chosen = chosen[: self.config.max_sentences]
         citations: list[Citation] = []
         parts: list[str] = []
-        for number, cand in enumerate(chosen, start=1):
-            s, hit = cand.sentence, cand.hit
-            citations.append(Citation(number, hit.passage.doc_id, hit.source, hit.title, s.start, s.end, s.text, cand.score))
-            parts.append(f"{' '.join(s.text.split())} [{number}]")
-        return Answer(question, " ".join(parts), abstained=False, citations=citations, confidence=confidence)
+        for number, (cand, quote) in enumerate(quotes, start=1):
+            hit = cand.hit
+            citations.append(Citation(number, hit.passage.doc_id, hit.source, hit.title, quote.start, quote.end,
+                                      quote.text, cand.score))
+            parts.append(f"{quote.shown()} [{number}]")
+        text = " ".join(parts)
+        if phrase and _normalize(phrase) != _normalize(citations[0].text):
+            text = f"{phrase} — {text}"
+        return Answer(question, text, abstained=False, citations=citations, confidence=confidence)

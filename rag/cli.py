@@ -34,7 +34,10 @@ def _print_json(data: object) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.ray is not None:
         return _ingest_with_ray(args)
-    report = _service(args).ingest_paths([Path(p) for p in args.paths], prune=args.prune)
+    from .cli_progress import make_progress
+
+    progress = make_progress(args.quiet, "ingest")
+    report = _service(args).ingest_paths([Path(p) for p in args.paths], prune=args.prune, progress=progress)
     if args.json:
         _print_json(report.as_dict())
     else:
@@ -57,7 +60,7 @@ def _ingest_with_ray(args: argparse.Namespace) -> int:
         raise InvalidInputError(f"--ray-workers must be at least 1, got {args.ray_workers}")
     options = RayIngestOptions(address=args.ray or None, workers=args.ray_workers or 0)
     result = ingest_with_ray(_settings(args), [Path(p) for p in args.paths], prune=args.prune, options=options,
-                             progress=progress_printer())
+                             progress=None if args.quiet else progress_printer())
     if args.json:
         _print_json(result.as_dict())
         return 0
@@ -131,6 +134,13 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    service = _service(args, create=False)  # opening a writable index of an older format migrates it
+    manifest = service.index.manifest
+    print(f"ok: format {manifest.format_version}, {manifest.passages} passages")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -147,6 +157,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    import contextlib
+
+    import anyio
+
+    from api.mcp_server import build_server
+
+    # stdout is the protocol's channel: anything printed while the model loads goes to stderr instead.
+    with contextlib.redirect_stdout(sys.stderr):
+        service = _service(args)  # may create the index: add_document can fill an empty one
+        server = build_server(service)
+    try:
+        anyio.run(server.run_stdio_async)
+    finally:
+        service.close()
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.command import run_command
 
@@ -159,6 +187,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.bench_args)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rag-cited")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line, not argparse's usage block: bad input gets a one-line error and exit status 2."""
@@ -167,6 +204,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rag", description="Question answering over your documents, with exact citations.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -176,11 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf)")
+    p = add("ingest", cmd_ingest, "add or update files and folders (txt, md, html, pdf, docx, pptx, epub, csv, tsv, json, jsonl)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--prune", action="store_true",
                    help="also remove documents once read from these folders whose files are gone")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the final report as JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="show no progress (a bar on a terminal, else a line every few seconds on stderr)")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="spread the work over the Ray cluster at ADDRESS, or a local one started for the run; "
                         "put it after the paths or write --ray=ADDRESS (docs/scale-out.md)")
@@ -198,11 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add("check", cmd_check, "check the index for consistency")
     add("repair", cmd_repair, "bring the index back to its last committed version, made consistent")
+    add("migrate", cmd_migrate, "bring an index of an older format up to date (makes its sentence vectors)")
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
     p.add_argument("--allow-open", action="store_true",
                    help="serve without API keys on a non-loopback host (also RAG_ALLOW_OPEN=1)")
+    add("mcp", cmd_mcp, "serve the Model Context Protocol over stdio, for assistants and editors (docs/mcp.md)")
     p = add("eval", cmd_eval, "score answers and retrieval on a question set; `rag eval compare A B` compares runs")
     from evals.command import add_arguments as add_eval_arguments
 

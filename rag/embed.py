@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -13,6 +14,26 @@ import numpy as np
 from .errors import InvalidInputError, MissingDependencyError
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text's contextual token vectors from a single model pass, with each token's character span.
+
+    `special` marks the model's own tokens ([CLS], [SEP]), which have no characters in the text.
+    """
+
+    vectors: np.ndarray  # (tokens, dimension) float32
+    offsets: np.ndarray  # (tokens, 2) int32, [start, end) in the text
+    special: np.ndarray  # (tokens,) bool
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Sentence-transformers' pooling: the mean of the unmasked token vectors, normalized to unit length."""
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+    return pooled.astype(np.float32)
 
 
 class Embedder(Protocol):
@@ -107,6 +128,22 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Each text's token vectors (special tokens included) and their character offsets, from one model pass."""
+        if not texts:
+            return []
+        hidden = self.model.encode(list(texts), batch_size=self._batch_size, output_value="token_embeddings",
+                                   convert_to_numpy=False, show_progress_bar=False)
+        marks = self.model.tokenizer(list(texts), truncation=True, max_length=self.max_tokens,
+                                     return_offsets_mapping=True, return_special_tokens_mask=True, verbose=False)
+        out = []
+        for states, offsets, special in zip(hidden, marks["offset_mapping"], marks["special_tokens_mask"], strict=True):
+            vectors = states.float().numpy()
+            out.append(TokenVectors(np.ascontiguousarray(vectors, dtype=np.float32),
+                                    np.asarray(offsets, dtype=np.int32).reshape(-1, 2)[: len(vectors)],
+                                    np.asarray(special, dtype=bool)[: len(vectors)]))
+        return out
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:

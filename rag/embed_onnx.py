@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .embed import BUNDLED_MODEL, resolve_model_path
+from .embed import BUNDLED_MODEL, TokenVectors, mean_pool, resolve_model_path
 from .errors import MissingDependencyError, RagError
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -169,11 +169,9 @@ class OnnxEmbedder:
         self.warm_up()
         return self._max_tokens
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _runs(self, texts: Sequence[str]) -> Iterator[tuple[np.ndarray, list, np.ndarray, np.ndarray]]:
+        """The model over `texts` in runs of similar length: (row numbers, encodings, hidden states, mask)."""
         self.warm_up()
-        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
-        if not texts:
-            return out
         encodings = self._tokenizer.encode_batch(list(texts))
         # Batches of similar length waste little on padding.
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
@@ -192,11 +190,27 @@ class OnnxEmbedder:
                 n = len(enc.ids)
                 ids[r, :n], mask[r, :n], types[r, :n] = enc.ids, enc.attention_mask, enc.type_ids
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-            weights = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            out[rows] = pooled
+            yield rows, [encodings[i] for i in rows], hidden, mask
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.warm_up()
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        if not texts:
+            return out
+        for rows, _, hidden, mask in self._runs(texts):
+            out[rows] = mean_pool(hidden, mask)
         return out
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Each text's token vectors (special tokens included) and their character offsets, from one model pass."""
+        out: list[TokenVectors | None] = [None] * len(texts)
+        for rows, encodings, hidden, _ in self._runs(texts):
+            for r, (i, enc) in enumerate(zip(rows, encodings, strict=True)):
+                n = len(enc.ids)
+                offsets = np.asarray(enc.offsets, dtype=np.int32).reshape(n, 2)
+                special = np.asarray(enc.special_tokens_mask, dtype=bool)
+                out[i] = TokenVectors(hidden[r, :n].copy(), offsets, special)
+        return out  # type: ignore[return-value]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         self.warm_up()

@@ -15,10 +15,11 @@ import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
-from .answer import ExtractiveAnswerer, word_stems
+from .answer import ExtractiveAnswerer
 from .llm import LLMClient, LLMError
 from .records import Answer, Citation, Hit, ScoredSentence
 from .sentences import sentence_spans
+from .terms import word_stems
 
 SYSTEM_PROMPT = (
     "You answer questions using only the numbered passages in the DOCUMENTS block of the user's message. "

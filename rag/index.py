@@ -23,7 +23,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -32,13 +32,17 @@ import numpy as np
 
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, RagError
 from .keyword import KeywordIndex
-from .records import Document, Passage
+from .records import Document, Passage, SentenceVectors
 from .store import Store
 from .vectors import FaissVectorIndex, VectorIndexConfig
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: each passage's vector is also stored in the store
+# 2: each passage's vector is also stored in the store; 3: each passage's sentence vectors too.
+FORMAT_VERSION = 3
+# Older formats this version opens and brings up to date (`migrate_sentences`, run by `rag migrate` and by a
+# service that opens the index to write).
+MIGRATABLE_FORMATS = (2,)
 STORE_FILE = "store.sqlite"
 MANIFEST_FILE = "manifest.json"
 LOCK_FILE = "write.lock"
@@ -88,11 +92,12 @@ class Manifest:
 
 @dataclass(frozen=True)
 class DocumentUpdate:
-    """A document to add or replace, with its passages and their vectors (one row a passage)."""
+    """A document to add or replace, with its passages, their vectors (one row a passage) and their sentences."""
 
     document: Document
     passages: Sequence[Passage]
     vectors: np.ndarray
+    sentences: Sequence[SentenceVectors]
 
 
 def _write_json_atomically(path: Path, data: dict) -> None:
@@ -199,7 +204,7 @@ class Index:
                 self.store.commit()
             meta = self.store.meta()
         manifest = Manifest.from_meta(meta)
-        if manifest.format_version != FORMAT_VERSION:
+        if manifest.format_version != FORMAT_VERSION and manifest.format_version not in MIGRATABLE_FORMATS:
             raise IndexMismatchError(
                 f"index at {self.directory} has format {manifest.format_version}, this version reads "
                 f"{FORMAT_VERSION}: rebuild it with `rag ingest`")
@@ -278,6 +283,50 @@ class Index:
     @property
     def manifest(self) -> Manifest:
         return self._manifest
+
+    def sentence_vectors(self, passage_ids: Sequence[int]) -> dict[int, SentenceVectors]:
+        """The stored sentences (spans and vectors) of these passages; those without any are absent."""
+        with self._read_lock:
+            return self.store.sentences(passage_ids, self._manifest.dimension)
+
+    def migrate_sentences(self, make: Callable[[list[Passage]], list[SentenceVectors]], batch: int = 256,
+                          progress: Callable[[int], None] | None = None) -> int:
+        """Make the sentence rows that passages lack (an index of an older format), committing batch by batch.
+
+        Each commit holds whole rows, so an interrupted migration loses nothing and the next one goes on from there;
+        the format version is raised once no passage lacks them. Returns how many passages were migrated.
+        """
+        done = 0
+        with self.write_lock():
+            writer = self._writer()
+            try:
+                while True:
+                    ids = writer.passages_without_sentences(batch)
+                    if not ids:
+                        break
+                    rows = writer.passages(ids)
+                    passages = [rows[i][0] for i in ids]
+                    sentences = make(passages)
+                    writer.begin()
+                    writer.insert_sentences(np.asarray(ids, dtype=np.int64), sentences)
+                    writer.commit()
+                    done += len(ids)
+                    if progress is not None:
+                        progress(done)
+                if int(writer.meta()["format_version"]) != FORMAT_VERSION:
+                    writer.begin()
+                    writer.set_meta({"format_version": str(FORMAT_VERSION)})
+                    writer.commit()
+            except BaseException as exc:
+                with contextlib.suppress(Exception):
+                    writer.rollback()
+                _raise_write_error(self.directory, exc)
+            finally:
+                writer.close()
+        self.refresh()
+        self._manifest = Manifest.from_meta(self.store.meta())
+        self._sync_manifest_file()
+        return done
 
     @property
     def vectors(self) -> FaissVectorIndex:
@@ -392,10 +441,14 @@ class Index:
                               for p, i in zip(update.passages, ids, strict=True)]
                     writer.insert_document(update.document, stored)
                     writer.insert_vectors(ids, update.vectors)
+                    if len(update.sentences) != len(ids):
+                        raise IndexCorruptError(f"{update.document.source}: {len(update.sentences)} sentence rows "
+                                                f"for {len(ids)} passages")
+                    writer.insert_sentences(ids, update.sentences)
                     vectors.add(ids, update.vectors)
                 crash_point("passages_written")
                 manifest = Manifest(
-                    FORMAT_VERSION, base.embedder, base.dimension, gen, vectors_file,
+                    base.format_version, base.embedder, base.dimension, gen, vectors_file,
                     writer.count_documents(), writer.count_passages(), next_id)
                 if manifest.passages != vectors.count:
                     raise IndexCorruptError(
@@ -505,7 +558,7 @@ class Index:
                     vectors_file = f"vectors-{gen:08d}.faiss"
                     next_id = max(meta.next_passage_id, int(ids.max()) + 1 if len(ids) else 1)
                     self._save_vectors(vectors, vectors_file)
-                    writer.set_meta(Manifest(FORMAT_VERSION, meta.embedder, meta.dimension, gen, vectors_file,
+                    writer.set_meta(Manifest(meta.format_version, meta.embedder, meta.dimension, gen, vectors_file,
                                              documents, passages, next_id).to_meta())
                     writer.commit()
                     actions.append(f"published generation {gen} rebuilt from the {len(ids)} stored vectors"

@@ -7,14 +7,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .embed import Embedder
 from .errors import InvalidInputError, RagError
 from .index import DocumentUpdate, Index
 from .load import default_source, find_files, load_path
-from .records import Document
+from .progress import NoProgress, Progress
+from .records import Document, Passage
+from .sentence_vectors import embed_passages
 from .split import SplitConfig, split_document
 
 log = logging.getLogger(__name__)
+# Passages embedded per call: a large document reports progress as it goes; most documents fit one call.
+EMBED_CHUNK = 512
 
 
 @dataclass
@@ -43,22 +49,37 @@ def prepare_update(doc: Document, embedder: Embedder, split: SplitConfig) -> Doc
     The unit of work of every ingest path (in-process or spread over workers): it reads nothing from the index.
     """
     passages = split_document(doc, split, embedder.count_tokens)
-    if not passages:
-        return None
-    vectors = embedder.encode([p.embedding_text() for p in passages])
-    return DocumentUpdate(doc, passages, vectors)
+    return embed_update(doc, passages, embedder) if passages else None
+
+
+def embed_update(doc: Document, passages: Sequence[Passage], embedder: Embedder,
+                 progress: Progress | None = None) -> DocumentUpdate:
+    """Embed a document's passages, EMBED_CHUNK at a time, advancing `progress` by each chunk's passages."""
+    progress = progress or NoProgress()
+    vectors, sentences = [], []
+    for first in range(0, len(passages), EMBED_CHUNK):
+        chunk_vectors, chunk_sentences = embed_passages(embedder, passages[first : first + EMBED_CHUNK])
+        vectors.append(chunk_vectors)
+        sentences.extend(chunk_sentences)
+        progress.advance(len(chunk_sentences))
+    return DocumentUpdate(doc, list(passages), vectors[0] if len(vectors) == 1 else np.concatenate(vectors), sentences)
 
 
 def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
-                    report: IngestReport | None = None, removals: Sequence[str] = ()) -> IngestReport:
+                    report: IngestReport | None = None, removals: Sequence[str] = (),
+                    progress: Progress | None = None) -> IngestReport:
     """Split and embed new or changed documents, then publish them with `removals` as one generation.
 
-    Unchanged documents are skipped.
+    Unchanged documents are skipped. All documents are split first, so `progress` knows how many passages
+    the embedding stage has to do.
     """
     report = report or IngestReport()
-    updates: list[DocumentUpdate] = []
+    progress = progress or NoProgress()
+    split_docs: list[tuple[Document, list[Passage], bool]] = []
     seen: set[str] = set()
+    progress.start("split", len(documents), "documents")
     for doc in documents:
+        progress.advance()
         if doc.id in seen:
             raise InvalidInputError(f"{doc.source} appears twice in one batch")
         seen.add(doc.id)
@@ -66,14 +87,22 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
         if previous == doc.content_hash:
             report.unchanged.append(doc.source)
             continue
-        update = prepare_update(doc, embedder, split)
-        if update is None:
+        passages = split_document(doc, split, embedder.count_tokens)
+        if not passages:
             report.skipped.append((doc.source, "no text to index"))
             continue
-        updates.append(update)
-        (report.updated if previous else report.added).append(doc.source)
-        report.passages += len(update.passages)
+        split_docs.append((doc, passages, bool(previous)))
+    progress.finish()
+    progress.start("embed", sum(len(passages) for _, passages, _ in split_docs), "passages")
+    updates: list[DocumentUpdate] = []
+    for doc, passages, replaces in split_docs:
+        updates.append(embed_update(doc, passages, embedder, progress))
+        (report.updated if replaces else report.added).append(doc.source)
+        report.passages += len(passages)
+    progress.finish()
+    progress.start("write", None, "documents")
     index.apply(updates, removals)
+    progress.finish()
     return report
 
 
@@ -89,7 +118,7 @@ def _vanished(index: Index, folders: Sequence[Path], present: set[str]) -> list[
 
 
 def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split: SplitConfig,
-                 prune: bool = False) -> IngestReport:
+                 prune: bool = False, progress: Progress | None = None) -> IngestReport:
     """Ingest files and folders; unreadable files are reported by name and skipped, the rest goes on.
 
     With `prune`, documents once read from the given folders whose files are gone are removed too.
@@ -97,6 +126,8 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split:
     paths = list(paths)
     files, missing = find_files(paths)
     report = IngestReport(skipped=[(str(p), reason) for p, reason in missing])
+    progress = progress or NoProgress()
+    progress.start("load", len(files), "files")
     documents: list[Document] = []
     for path in files:
         try:
@@ -104,10 +135,12 @@ def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split:
         except RagError as exc:
             report.skipped.append((str(path), str(exc)))
             log.warning("skipped %s: %s", path, exc)
+        progress.advance()
+    progress.finish()
     removals: list[str] = []
     if prune:
         present = {doc.source for doc in documents}
         for doc_id, source in _vanished(index, [p for p in paths if p.is_dir()], present):
             removals.append(doc_id)
             report.removed.append(source)
-    return index_documents(index, embedder, documents, split, report, removals)
+    return index_documents(index, embedder, documents, split, report, removals, progress)

@@ -54,11 +54,14 @@ class Analyzer:
         self._stemmer = _stemmer()
         self._stemmer_lock = threading.Lock()  # a PyStemmer object is not thread-safe
 
+    def stems(self, words: list[str]) -> list[str]:
+        """The stem of each lowercase word, stopwords included."""
+        with self._stemmer_lock:
+            return self._stemmer.stemWords(words)
+
     def stems_of(self, words: list[str]) -> list[str | None]:
         """The stem of each lowercase word, None for a stopword."""
-        with self._stemmer_lock:
-            stems = self._stemmer.stemWords(words)
-        return [None if w in STOPWORDS else s for w, s in zip(words, stems, strict=True)]
+        return [None if w in STOPWORDS else s for w, s in zip(words, self.stems(words), strict=True)]
 
     def terms(self, text: str) -> list[str]:
         """The distinct index terms of a query, in order."""

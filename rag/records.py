@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Section:
@@ -51,6 +53,20 @@ class Passage:
     def embedding_text(self) -> str:
         prefix = self.context if self.embedding_context is None else self.embedding_context
         return f"{prefix}\n{self.text}" if prefix else self.text
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """The sentences of one passage, made at ingest: their spans (document offsets) and one vector each.
+
+    Vectors are float16 (half the bytes of float32; the similarities they give differ by about 1e-3).
+    """
+
+    spans: np.ndarray  # (n, 2) int32, [start, end) in the document's text
+    vectors: np.ndarray  # (n, dimension) float16
+
+    def __len__(self) -> int:
+        return len(self.spans)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .fusion import reciprocal_rank_fusion
 from .index import Index
 from .keyword import keyword_terms
 from .records import Hit, ScoredSentence
-from .sentences import sentence_spans
+from .sentence_vectors import embed_passages
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._query_cache = _LruCache(1024)
-        self._sentence_cache = _LruCache(20000)
         self._store_lock = threading.Lock()
 
     def embed_query(self, query: str) -> np.ndarray:
@@ -67,26 +66,6 @@ class Retriever:
             cached = self.embedder.encode([query])[0]
             self._query_cache.put(query, cached)
         return cached
-
-    def _sentence_vectors(self, sentences: list[tuple[int, str]], timings: dict[str, float] | None = None) -> np.ndarray:
-        """Vectors for (passage id, sentence text) pairs, embedding only those not seen before."""
-        out = np.zeros((len(sentences), self.embedder.dimension), dtype=np.float32)
-        missing = []
-        for i, key in enumerate(sentences):
-            vec = self._sentence_cache.get(key[1])
-            if vec is None:
-                missing.append(i)
-            else:
-                out[i] = vec
-        if missing:
-            t = time.perf_counter()
-            fresh = self.embedder.encode([sentences[i][1] for i in missing])
-            if timings is not None:  # the model's share of sentence re-scoring
-                timings["sentence_embed"] = (time.perf_counter() - t) * 1000
-            for i, vec in zip(missing, fresh, strict=True):
-                out[i] = vec
-                self._sentence_cache.put(sentences[i][1], vec)
-        return out
 
     def search(self, query: str, top_k: int = 5, doc_ids: Sequence[str] | None = None,
                timings: dict[str, float] | None = None, rescore: bool = True) -> list[Hit]:
@@ -150,20 +129,24 @@ class Retriever:
 
     def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float,
                  timings: dict[str, float] | None = None) -> None:
+        """Score each candidate's sentences with the vectors made at ingest; re-score the passage by its best."""
         cfg = self.config
-        pairs: list[tuple[int, str]] = []
-        spans: list[tuple[int, int, int]] = []
-        for h, hit in enumerate(hits):
-            p = hit.passage
-            for s, e in sentence_spans(p.text):
-                pairs.append((p.id or 0, p.text[s:e]))
-                spans.append((h, p.start + s, p.start + e))
-        if not pairs:
-            return
-        sims = self._sentence_vectors(pairs, timings) @ qvec
-        for (h, start, end), (_, text), sim in zip(spans, pairs, sims, strict=True):
-            hits[h].sentences.append(ScoredSentence(start, end, text, float(sim)))
+        ids = [h.passage.id or 0 for h in hits]
+        with self._store_lock:
+            stored = self.index.sentence_vectors(ids)
+        lacking = [h.passage for h in hits if h.passage.id not in stored]
+        if lacking:  # an index of an older format, not migrated yet: make them now (a model call)
+            t = time.perf_counter()
+            _, made = embed_passages(self.embedder, lacking)
+            stored.update({p.id or 0: s for p, s in zip(lacking, made, strict=True)})
+            if timings is not None:
+                timings["sentence_embed"] = (time.perf_counter() - t) * 1000
         for hit in hits:
+            p = hit.passage
+            sentences = stored[p.id or 0]
+            sims = sentences.vectors.astype(np.float32) @ qvec
+            for (start, end), sim in zip(sentences.spans.tolist(), sims.tolist(), strict=True):
+                hit.sentences.append(ScoredSentence(start, end, p.text[start - p.start : end - p.start], sim))
             keyword_norm = (hit.keyword_score or 0.0) / top_keyword
             best = max((s.similarity for s in hit.sentences), default=hit.dense_score or 0.0)
             hit.sentence_score = best

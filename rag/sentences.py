@@ -11,6 +11,8 @@ _ABBREVIATIONS = frozenset(
 _LIST_MARKER = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|[a-zA-Z][.)]\s|\(\w{1,3}\)\s)")
 _SENTENCE_END = re.compile(r"""[.!?]+['"”’)\]]*(?=\s)""")
 _TERMINAL = re.compile(r"""[.!?:;]['"”’)\]]*\s*$""")
+# A table row as the loaders render it ("cell | cell"), or a Markdown one ("| a | b |"): one sentence a row.
+_TABLE_ROW = re.compile(r"\s\|\s|^\s*\|")
 # A wrapped line is at least this long; shorter lines without end punctuation are headings or items.
 _WRAP_WIDTH = 50
 
@@ -27,6 +29,7 @@ def _line_segments(text: str) -> list[tuple[int, int]]:
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         soft = (
             content.strip() != ""
+            and not _TABLE_ROW.search(content)
             and next_line.strip() != ""
             and len(content.strip()) >= _WRAP_WIDTH
             and not _TERMINAL.search(content)

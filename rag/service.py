@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from .answer import AnswerConfig, ExtractiveAnswerer
@@ -14,15 +16,18 @@ from .conversation import Message, check_conversation, history_for_prompt, retri
 from .embed import Embedder, make_embedder
 from .errors import InvalidInputError, NotFoundError
 from .generate import Generation, GenerativeAnswerer, final_generation
-from .index import Index
+from .index import FORMAT_VERSION, Index
 from .ingest import IngestReport, index_documents, ingest_paths
+from .progress import Progress
 from .records import Answer, Document, Hit
 from .retrieve import RetrievalConfig, Retriever
+from .sentence_vectors import embed_passages
 from .split import SplitConfig
 from .store import StoredDocument
 from .vectors import VectorIndexConfig, set_faiss_threads
 
 MAX_TOP_K = 50
+log = logging.getLogger(__name__)
 
 
 class RagService:
@@ -68,6 +73,14 @@ class RagService:
                 lock_timeout_s=self.settings.lock_timeout_s, vector_config=self.vector_config)
             self._retriever = Retriever(self._index, self.embedder, RetrievalConfig(
                 candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
+            if self._index.manifest.format_version < FORMAT_VERSION and os.access(self.settings.index_dir, os.W_OK):
+                self.migrate()
+
+    def migrate(self, progress: Callable[[int], None] | None = None) -> int:
+        """Bring an index of an older format up to date (its sentence vectors); returns the passages migrated."""
+        index = self._index if self._index is not None else self.index
+        log.info("migrating the index at %s to format %d (sentence vectors)", self.settings.index_dir, FORMAT_VERSION)
+        return index.migrate_sentences(lambda passages: embed_passages(self.embedder, passages)[1], progress=progress)
 
     def warm_up_search(self) -> None:
         """`warm_up()`, then build the keyword index too, so a server is ready only when it answers at full speed."""
@@ -95,8 +108,8 @@ class RagService:
             self._index.close()
 
     # -- writing --------------------------------------------------------------------------------
-    def ingest_paths(self, paths: Sequence[Path], prune: bool = False) -> IngestReport:
-        return ingest_paths(self.index, self.embedder, paths, self.split_config, prune)
+    def ingest_paths(self, paths: Sequence[Path], prune: bool = False, progress: Progress | None = None) -> IngestReport:
+        return ingest_paths(self.index, self.embedder, paths, self.split_config, prune, progress)
 
     def ingest_documents(self, documents: Sequence[Document]) -> IngestReport:
         return index_documents(self.index, self.embedder, documents, self.split_config)
@@ -156,7 +169,10 @@ class RagService:
         timings: dict[str, float] = {}
         top_k = self.settings.top_k if top_k is None else top_k
         question = self._check_question(question, top_k)
-        hits = self.retriever.search(question, top_k, self._check_filter(doc_ids), timings)
+        # The answer reads every passage whose sentences were scored, not only the top_k shown: a passage ranked
+        # sixth may hold the one sentence that answers (sentence vectors make reading it free).
+        reading = max(top_k, self.settings.rerank_passages)
+        hits = self.retriever.search(question, reading, self._check_filter(doc_ids), timings)
         t = time.perf_counter()
         absent = self.retriever.absent_terms(question)
         answer = self.answerer.answer(question, hits, absent)

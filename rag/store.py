@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .records import Document, Passage
+from .records import Document, Passage, SentenceVectors
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,7 +31,15 @@ DROP TABLE IF EXISTS passages_fts;
 CREATE TABLE IF NOT EXISTS passage_vectors(id INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TRIGGER IF NOT EXISTS passages_vector_ad AFTER DELETE ON passages BEGIN
     DELETE FROM passage_vectors WHERE id = old.id; END;
+-- Each passage's sentences, made at ingest (rag/sentence_vectors.py): int32 [start, end) pairs in document offsets
+-- and float16 vectors, one row a passage, read only for the few passages a question's answer is picked from.
+CREATE TABLE IF NOT EXISTS passage_sentences(id INTEGER PRIMARY KEY, count INTEGER NOT NULL,
+    spans BLOB NOT NULL, vectors BLOB NOT NULL);
+CREATE TRIGGER IF NOT EXISTS passages_sentences_ad AFTER DELETE ON passages BEGIN
+    DELETE FROM passage_sentences WHERE id = old.id; END;
 """
+# Sentence vectors are read by key from a memory-mapped file: no copy into the process for each question.
+_MMAP_BYTES = 1 << 30
 
 @dataclass(frozen=True)
 class StoredDocument:
@@ -64,6 +72,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
 
     def close(self) -> None:
         self._db.close()
@@ -129,6 +138,30 @@ class Store:
         rows = np.ascontiguousarray(vectors, dtype=np.float32)
         self._db.executemany("INSERT INTO passage_vectors(id, vector) VALUES (?, ?)",
                              [(int(i), row.tobytes()) for i, row in zip(ids, rows, strict=True)])
+
+    def insert_sentences(self, ids: np.ndarray, sentences: Sequence[SentenceVectors]) -> None:
+        self._db.executemany(
+            "INSERT INTO passage_sentences(id, count, spans, vectors) VALUES (?, ?, ?, ?)",
+            [(int(i), len(s), np.ascontiguousarray(s.spans, dtype=np.int32).tobytes(),
+              np.ascontiguousarray(s.vectors, dtype=np.float16).tobytes()) for i, s in zip(ids, sentences, strict=True)])
+
+    def sentences(self, ids: Sequence[int], dimension: int) -> dict[int, SentenceVectors]:
+        """The stored sentences of these passages; passages without any (an index not yet migrated) are absent."""
+        out: dict[int, SentenceVectors] = {}
+        ids = [int(i) for i in ids]
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            rows = self._db.execute(
+                f"SELECT id, count, spans, vectors FROM passage_sentences WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk)
+            for pid, count, spans, vectors in rows:
+                out[pid] = SentenceVectors(np.frombuffer(spans, dtype=np.int32).reshape(count, 2),
+                                           np.frombuffer(vectors, dtype=np.float16).reshape(count, dimension))
+        return out
+
+    def passages_without_sentences(self, limit: int = -1) -> list[int]:
+        return [r[0] for r in self._db.execute(
+            "SELECT id FROM passages WHERE id NOT IN (SELECT id FROM passage_sentences) ORDER BY id LIMIT ?", (limit,))]
 
     def stored_vectors(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
         """All stored (ids, vectors), ordered by id; the source from which a vectors file is rebuilt."""
@@ -242,12 +275,20 @@ class Store:
         cur = self._db.execute("DELETE FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)")
         if cur.rowcount:
             actions.append(f"removed {cur.rowcount} stored vectors that belonged to no passage")
+        cur = self._db.execute(_BAD_SENTENCE_ROWS.replace("SELECT COUNT(*)", "DELETE", 1))
+        if cur.rowcount:
+            actions.append(f"removed {cur.rowcount} damaged or orphaned sentence rows (`rag migrate` re-makes them)")
         return actions
 
     def documents_without_vectors(self) -> list[str]:
         return [r[0] for r in self._db.execute(
             "SELECT DISTINCT doc_id FROM passages WHERE id NOT IN (SELECT id FROM passage_vectors) ORDER BY doc_id")]
 
+
+# Sentence rows of no passage, or whose blobs do not hold `count` spans inside their passage.
+_BAD_SENTENCE_ROWS = (
+    "SELECT COUNT(*) FROM passage_sentences WHERE NOT EXISTS (SELECT 1 FROM passages p"
+    " WHERE p.id = passage_sentences.id) OR length(spans) != 8 * count OR length(vectors) % (2 * MAX(count, 1)) != 0")
 
 # Each query counts the rows that break one invariant of the store; the message says which.
 _INVARIANT_VIOLATIONS: tuple[tuple[str, str], ...] = (
@@ -260,6 +301,9 @@ _INVARIANT_VIOLATIONS: tuple[tuple[str, str], ...] = (
      "{count} passages have no stored vector"),
     ("SELECT COUNT(*) FROM passage_vectors WHERE id NOT IN (SELECT id FROM passages)",
      "{count} stored vectors belong to no passage"),
+    (_BAD_SENTENCE_ROWS, "{count} sentence rows belong to no passage or are damaged"),
+    ("SELECT COUNT(*) FROM passages WHERE id NOT IN (SELECT id FROM passage_sentences)",
+     "{count} passages have no sentence vectors (`rag migrate` makes them)"),
 )
 
 

@@ -45,7 +45,8 @@ _UPLOAD_BODY = {
                     "type": "object", "required": ["file"],
                     "properties": {
                         "file": {"type": "string", "format": "binary",
-                                 "description": "A .txt, .md, .html or .pdf file. Its name is sanitised."},
+                                 "description": "A .txt, .md, .html, .pdf, .docx, .pptx, .epub, .csv, .tsv, .json or .jsonl file. "
+                                                "Its name is sanitised."},
                         "title": {"type": "string", "description": "Optional; replaces the detected title."},
                     },
                 },
@@ -63,13 +64,13 @@ _UPLOAD_BODY = {
 }
 
 
-def _info(doc: StoredDocument) -> dict:
+def document_info(doc: StoredDocument) -> dict:
     return {"id": doc.id, "source": doc.source, "title": doc.title, "media_type": doc.media_type,
             "content_hash": doc.content_hash, "chars": doc.chars, "passages": doc.passages,
             "added_at": doc.added_at}
 
 
-def _store(service: RagService, upload: Upload, replace: bool) -> tuple[int, dict]:
+def store_upload(service: RagService, upload: Upload, replace: bool) -> tuple[int, dict]:
     """(HTTP status, body): a duplicate returns the stored document; a name taken by other content is a 409."""
     if PurePosixPath(upload.filename).suffix.lower() not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -77,7 +78,7 @@ def _store(service: RagService, upload: Upload, replace: bool) -> tuple[int, dic
     content_hash = hashlib.sha256(upload.data).hexdigest()
     same = service.document_with_hash(content_hash)
     if same is not None:
-        return 200, {**_info(same), "status": "duplicate"}
+        return 200, {**document_info(same), "status": "duplicate"}
     doc_id = document_id(upload.source)
     try:
         taken, _ = service.document(doc_id)
@@ -86,12 +87,12 @@ def _store(service: RagService, upload: Upload, replace: bool) -> tuple[int, dic
     if taken is not None and not replace:
         message = (f"{upload.source} already exists as document {doc_id} with other content; "
                    "send replace=true to replace it, or upload under another file name")
-        return 409, {**error_body(message, "conflict", 409), "document": _info(taken)}
+        return 409, {**error_body(message, "conflict", 409), "document": document_info(taken)}
     doc = load_untrusted(upload.data, upload.filename, upload.source, upload.title,
                          timeout_s=service.settings.upload_parse_timeout_s)
     service.ingest_documents([doc])
     stored, _ = service.document(doc.id)
-    return (200, {**_info(stored), "status": "replaced"}) if taken else (201, {**_info(stored), "status": "created"})
+    return (200, {**document_info(stored), "status": "replaced"}) if taken else (201, {**document_info(stored), "status": "created"})
 
 
 @router.post(
@@ -110,7 +111,7 @@ async def upload_document(
     service: RagService = Depends(get_service),
 ) -> JSONResponse:
     upload = await read_upload(request, service.settings.max_upload_bytes)
-    status, body = await run_in_threadpool(_store, service, upload, replace)
+    status, body = await run_in_threadpool(store_upload, service, upload, replace)
     return JSONResponse(body, status_code=status)
 
 
@@ -121,14 +122,14 @@ def list_documents(
     service: RagService = Depends(get_service),
 ) -> dict:
     documents, total = service.documents(limit, offset)
-    return {"documents": [_info(d) for d in documents], "total": total, "limit": limit, "offset": offset}
+    return {"documents": [document_info(d) for d in documents], "total": total, "limit": limit, "offset": offset}
 
 
 @router.get("/v1/documents/{doc_id}", response_model=DocumentDetail, responses={404: _ERROR},
             summary="A document's metadata and canonical text (citation offsets refer to it)")
 def get_document(doc_id: str = _DOC_ID, service: RagService = Depends(get_service)) -> dict:
     info, text = service.document(doc_id)
-    return {**_info(info), "text": text}
+    return {**document_info(info), "text": text}
 
 
 @router.delete("/v1/documents/{doc_id}", status_code=204, dependencies=[Depends(require_write)],

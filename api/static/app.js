@@ -1,11 +1,16 @@
-// The chat page: streams answers from /v1/chat/completions and shows each citation inside its document.
+// The chat page: streams answers from /v1/chat/completions and shows each citation inside its document;
+// the documents panel uploads, lists and deletes documents and picks the ones to ask within.
 // Document text is only ever inserted with textContent / createTextNode, never as HTML.
 "use strict";
 
 const KEY_STORAGE = "rag-cited.api-key";
+const PAGE_SIZE = 200;            // the documents API's largest page
+const MAX_LISTED = 2000;          // the list stops here; the API pages through any number
 const $ = (id) => document.getElementById(id);
 const history = [];               // the conversation sent to the chat endpoint
 const documents = new Map();      // doc_id -> promise of {title, source, text}
+const selected = new Set();       // doc_ids checked in the list: questions are asked within them (none: all)
+const titles = new Map();         // doc_id -> title, of the listed documents
 
 function authHeaders(extra = {}) {
   const key = $("api-key").value.trim();
@@ -42,17 +47,21 @@ async function readEvents(response, onEvent) {
   }
 }
 
-// Streams one answer; resolves to {content, citations}. Falls back to /v1/ask where the chat endpoint is absent.
-async function answer(messages, onText) {
+// Streams one answer; resolves to {content, citations, abstained}. Falls back to /v1/ask where the chat
+// endpoint is absent. `docIds` (undefined: all documents) limits the documents the answer may come from.
+async function answer(messages, docIds, onText) {
   const response = await fetch("/v1/chat/completions", {
     method: "POST",
     headers: authHeaders({ "Content-Type": "application/json" }),
-    body: JSON.stringify({ model: "rag-cited", messages, stream: true }),
+    body: JSON.stringify({ model: "rag-cited", messages, stream: true, doc_ids: docIds }),
   });
-  if (response.status === 404) return askOnce(messages[messages.length - 1].content, onText);
+  if (response.status === 404 && !(await isUnknownDocument(response))) {
+    return askOnce(messages[messages.length - 1].content, docIds, onText);
+  }
   if (!response.ok) throw await apiError(response);
   let content = "";
   let citations = [];
+  let abstained = false;
   await readEvents(response, (chunk) => {
     if (chunk.error) throw new Error(chunk.error.message || "the server reported an error");
     const delta = chunk.choices && chunk.choices[0] && chunk.choices[0].delta;
@@ -61,20 +70,31 @@ async function answer(messages, onText) {
       onText(content);
     }
     if (Array.isArray(chunk.citations)) citations = chunk.citations;
+    if (chunk.rag) abstained = Boolean(chunk.rag.abstained);
   });
-  return { content, citations };
+  return { content, citations, abstained };
 }
 
-async function askOnce(question, onText) {
+// A 404 from the chat endpoint is either "no such endpoint" (fall back) or an unknown document id (an error).
+async function isUnknownDocument(response) {
+  try {
+    const body = await response.clone().json();
+    return Boolean(body.error && body.error.code === "not_found");
+  } catch (_) {
+    return false;
+  }
+}
+
+async function askOnce(question, docIds, onText) {
   const response = await fetch("/v1/ask", {
     method: "POST",
     headers: authHeaders({ "Content-Type": "application/json" }),
-    body: JSON.stringify({ question }),
+    body: JSON.stringify({ question, doc_ids: docIds }),
   });
   if (!response.ok) throw await apiError(response);
   const body = await response.json();
   onText(body.answer);
-  return { content: body.answer, citations: body.citations || [] };
+  return { content: body.answer, citations: body.citations || [], abstained: Boolean(body.abstained) };
 }
 
 function addMessage(role, text) {
@@ -173,6 +193,7 @@ async function showCitation(citation) {
   warning.textContent = "The document changed since this answer: the highlighted text differs from the citation.";
   $("doc-empty").hidden = true;
   $("doc").hidden = false;
+  $("doc").dataset.docId = citation.doc_id;
   mark.scrollIntoView({ block: "center" });
 }
 
@@ -183,16 +204,24 @@ function showViewerError(error) {
 }
 
 async function ask(question) {
-  addMessage("user", question);
+  const docIds = selected.size ? [...selected] : undefined;
+  const asked = addMessage("user", question);
+  if (docIds) {
+    const scope = document.createElement("div");
+    scope.className = "scope";
+    scope.textContent = `within: ${docIds.map((id) => titles.get(id) || id).join(", ")}`;
+    asked.appendChild(scope);
+  }
   const item = addMessage("assistant", "");
   item.dataset.state = "streaming";
   history.push({ role: "user", content: question });
   try {
-    const result = await answer(history.slice(), (text) => {
+    const result = await answer(history.slice(), docIds, (text) => {
       item.querySelector(".answer").textContent = text;
     });
     history.push({ role: "assistant", content: result.content });
     renderAnswer(item, result.content, result.citations);
+    if (result.abstained) markAbstained(item);
     item.dataset.state = "done";
   } catch (error) {
     history.pop();
@@ -202,12 +231,179 @@ async function ask(question) {
   item.scrollIntoView({ block: "end" });
 }
 
+// An abstention is not an answer: it gets its own label and style, so it is never read as one.
+function markAbstained(item) {
+  item.classList.add("abstained");
+  item.dataset.abstained = "true";
+  const label = document.createElement("div");
+  label.className = "abstained-label";
+  label.textContent = "No answer found in the documents";
+  item.insertBefore(label, item.firstChild);
+}
+
+// -- documents: list, upload, delete ---------------------------------------------------------------------
+
+async function fetchDocumentList() {
+  const listed = [];
+  let total = 0;
+  for (let offset = 0; offset < MAX_LISTED; offset += PAGE_SIZE) {
+    const response = await fetch(`/v1/documents?limit=${PAGE_SIZE}&offset=${offset}`, { headers: authHeaders() });
+    if (!response.ok) throw await apiError(response);
+    const page = await response.json();
+    total = page.total;
+    listed.push(...page.documents);
+    if (page.documents.length < PAGE_SIZE || listed.length >= total) break;
+  }
+  return { listed, total };
+}
+
+async function loadDocuments() {
+  const status = $("doc-list-status");
+  let found;
+  try {
+    found = await fetchDocumentList();
+  } catch (error) {
+    status.textContent = `Could not list the documents: ${error.message}`;
+    status.dataset.state = "error";
+    return;
+  }
+  const { listed, total } = found;
+  titles.clear();
+  for (const doc of listed) titles.set(doc.id, doc.title);
+  for (const id of [...selected]) if (!titles.has(id)) selected.delete(id);
+  status.dataset.state = "done";
+  status.textContent = total === 0 ? "No documents yet: upload some above."
+    : `${total} document${total === 1 ? "" : "s"}` + (listed.length < total ? ` (the first ${listed.length} listed)` : "");
+  $("doc-list").replaceChildren(...listed.map(documentItem));
+  updateFilterNote();
+}
+
+function documentItem(doc) {
+  const item = document.createElement("li");
+  item.className = "doc-item";
+  item.dataset.docId = doc.id;
+  const label = document.createElement("label");
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.className = "doc-pick";
+  box.checked = selected.has(doc.id);
+  box.addEventListener("change", () => {
+    if (box.checked) selected.add(doc.id);
+    else selected.delete(doc.id);
+    updateFilterNote();
+  });
+  const name = document.createElement("span");
+  name.className = "doc-name";
+  name.textContent = doc.title;
+  name.title = doc.source;
+  label.append(box, name);
+  const count = document.createElement("span");
+  count.className = "doc-passages";
+  count.textContent = `${doc.passages} passage${doc.passages === 1 ? "" : "s"}`;
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "doc-delete";
+  remove.textContent = "Delete";
+  remove.title = `Delete ${doc.title}`;
+  remove.addEventListener("click", () => deleteDocument(doc));
+  item.append(label, count, remove);
+  return item;
+}
+
+function updateFilterNote() {
+  const note = $("doc-filter");
+  note.textContent = selected.size
+    ? `Asking within ${selected.size} checked document${selected.size === 1 ? "" : "s"}.`
+    : "Ask within the checked documents; none checked: all of them.";
+  note.classList.toggle("active", selected.size > 0);
+}
+
+async function deleteDocument(doc) {
+  if (!window.confirm(`Delete “${doc.title}” and its ${doc.passages} passages? This cannot be undone.`)) return;
+  const status = $("doc-list-status");
+  const response = await fetch(`/v1/documents/${encodeURIComponent(doc.id)}`, { method: "DELETE", headers: authHeaders() });
+  if (!response.ok && response.status !== 404) {  // 404: already gone, which is what was asked
+    const error = await apiError(response);
+    status.textContent = `Could not delete “${doc.title}”: ${error.message}`;
+    status.dataset.state = "error";
+    return;
+  }
+  selected.delete(doc.id);
+  documents.delete(doc.id);
+  if ($("doc").dataset.docId === doc.id) {  // the viewer showed it: it is gone
+    $("doc").hidden = true;
+    delete $("doc").dataset.docId;
+    $("doc-empty").hidden = false;
+    $("doc-empty").textContent = `“${doc.title}” was deleted.`;
+  }
+  await loadDocuments();
+}
+
+// Uploads each file on its own (one failure does not stop the rest) and reports it on its own line.
+async function uploadFiles(files) {
+  if (!files.length) return;
+  const results = $("upload-results");
+  const lines = files.map((file) => {
+    const line = document.createElement("li");
+    line.dataset.state = "uploading";
+    line.textContent = `${file.name}: uploading…`;
+    return line;
+  });
+  results.replaceChildren(...lines);
+  for (const [i, file] of files.entries()) {
+    const line = lines[i];
+    try {
+      const form = new FormData();
+      form.append("file", file, file.name);
+      const response = await fetch("/v1/documents", { method: "POST", headers: authHeaders(), body: form });
+      if (!response.ok) throw await apiError(response);
+      const doc = await response.json();
+      documents.delete(doc.id);  // a replaced document's text is new
+      line.dataset.state = "done";
+      line.dataset.docId = doc.id;
+      const passages = `${doc.passages} passage${doc.passages === 1 ? "" : "s"}`;
+      line.textContent = doc.status === "duplicate"
+        ? `${file.name}: already stored as “${doc.title}” (${passages})`
+        : `${file.name}: added as “${doc.title}” (${passages})`;
+    } catch (error) {
+      line.dataset.state = "error";
+      line.textContent = `${file.name}: ${error.message}`;
+    }
+  }
+  await loadDocuments();
+}
+
+function startDocuments() {
+  const input = $("file-input");
+  input.addEventListener("change", () => {
+    const files = [...input.files];
+    input.value = "";  // choosing the same file again is a new upload
+    uploadFiles(files);
+  });
+  const zone = $("drop-zone");
+  zone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    zone.classList.add("dragging");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    uploadFiles([...event.dataTransfer.files]);
+  });
+  // A file dropped beside the zone must not replace the page with the file.
+  for (const type of ["dragover", "drop"]) document.addEventListener(type, (event) => event.preventDefault());
+  loadDocuments();
+}
+
 function start() {
   const key = $("api-key");
   key.value = localStorage.getItem(KEY_STORAGE) || "";
   key.addEventListener("change", () => {
     if (key.value.trim()) localStorage.setItem(KEY_STORAGE, key.value.trim());
     else localStorage.removeItem(KEY_STORAGE);
+    documents.clear();
+    loadDocuments();
   });
   const form = $("ask-form");
   const input = $("question");
@@ -235,6 +431,7 @@ function start() {
     $("messages").replaceChildren();
     input.focus();
   });
+  startDocuments();
 }
 
 document.addEventListener("DOMContentLoaded", start);

@@ -34,8 +34,26 @@ def _questions() -> list[str]:
     return out
 
 
-def _log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+class _Stages:
+    """A line on stderr as each stage starts and as it ends (with its time), through rag's progress display."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rag.cli_progress import LineProgress
+        from rag.progress import NoProgress
+
+        self._progress = NoProgress() if quiet else LineProgress("bench")
+        self._open = False
+
+    def begin(self, name: str) -> None:
+        """Ends the stage in progress, if any, and starts `name`."""
+        self.end()
+        self._progress.start(name, None, "")
+        self._open = True
+
+    def end(self) -> None:
+        if self._open:
+            self._progress.finish()
+            self._open = False
 
 
 class _TimedEmbedder:
@@ -141,22 +159,22 @@ def _best(runs: list[dict], key) -> dict:  # noqa: ANN001
 
 
 def bench_side_by_side(index_dir: Path, ingest_ours, backend: str, threads: int, queries: Sequence[str],  # noqa: ANN001
-                       peer_venv: Path, k: int, repeats: int) -> dict:
+                       peer_venv: Path, k: int, repeats: int, stages: _Stages) -> dict:
     """Ours, bare and peer in turn, `repeats` rounds, so load from other users hits them alike; best round each."""
     from rag.embed import bundled_model_path
 
     ours_runs, bare_runs, peer_runs, query_runs = [], [], [], []
     for round_ in range(repeats):
-        _log(f"side by side round {round_ + 1}: ours ingest")
+        stages.begin(f"side by side round {round_ + 1}: ours ingest")
         ours_runs.append(ingest_ours())
         texts = _passage_texts(index_dir)
         spec = {"model_path": str(bundled_model_path()), "passages": texts, "queries": list(queries), "k": k,
                 "threads": threads}
-        _log(f"side by side round {round_ + 1}: bare limit on {len(texts)} passages")
+        stages.begin(f"side by side round {round_ + 1}: bare limit on {len(texts)} passages")
         bare_runs.append(run_bare(spec))
-        _log(f"side by side round {round_ + 1}: peer")
+        stages.begin(f"side by side round {round_ + 1}: peer")
         peer_runs.append(run_peer(spec, peer_venv))
-        _log(f"side by side round {round_ + 1}: ours queries")
+        stages.begin(f"side by side round {round_ + 1}: ours queries")
         query_runs.append(bench_ours_queries(index_dir, backend, threads, queries, k))
     ours_ingest = _best(ours_runs, lambda r: r["passages_per_s"])
     bare = _best(bare_runs, lambda r: -(r["encode_s"] + r["index_s"]))
@@ -297,6 +315,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--compare-backend", default="sentence-transformers",
                    help="a second backend for the real-corpus ingest ('' to skip)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--quiet", action="store_true", help="no stage lines on stderr")
     p.add_argument("--ingest-scales", default="10000,100000,1000000")
     p.add_argument("--query-scales", default="1000,100000,1000000")
     p.add_argument("--batch-passages", type=int, default=100_000, help="passages per published generation")
@@ -338,6 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     concurrency = [int(c) for c in args.concurrency.split(",")]
+    stages = _Stages(args.quiet)
     started = time.perf_counter()
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -364,15 +384,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["debian_missing"] = "Debian Reference HTML not found: run evals/corpora/get_debian_reference.sh"
 
     if "startup" in sections:
-        _log("rag --help")
+        stages.begin("rag --help")
         results["cli_help"] = _time_help()
 
         # Real corpora, real model: files -> queryable index.
         for backend in backends:
-            _log(f"ingest seeds with {backend}")
+            stages.begin(f"ingest seeds with {backend}")
             results["ingest_real"].append(bench_real_ingest("seeds", [SEEDS], work / f"real-seeds-{backend}", backend,
                                                             args.threads))
-        _log("serve ready on the seed corpus")
+        stages.begin("serve ready on the seed corpus")
         seed_server = Server(work / f"real-seeds-{args.backend}", env, logs / "serve-seeds.log")
         results["serve_ready_seeds_s"] = round(seed_server.ready_s, 2)
         seed_server.stop()
@@ -386,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             side_name, side_paths = "seeds", [SEEDS]
         for backend in backends[1:]:
-            _log(f"side by side: ours ingest ({backend})")
+            stages.begin(f"side by side: ours ingest ({backend})")
             results["ingest_real"].append(
                 bench_real_ingest(side_name, side_paths, work / f"side-{backend}", backend, args.threads))
         ours_runs: list[dict] = []
@@ -398,14 +418,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         side_queries = questions[: args.queries]
         results["side_by_side"] = bench_side_by_side(work / f"side-{args.backend}", ingest_ours, args.backend,
-                                                     args.threads, side_queries, args.peer_venv, 10, args.repeats)
+                                                     args.threads, side_queries, args.peer_venv, 10, args.repeats, stages)
         results["ingest_real"].append(_best(ours_runs, lambda r: r["passages_per_s"]))
         results["side_by_side"]["corpus"] = side_name
         save()
 
     if "synthetic" in sections:
         # Synthetic corpora: sentences of the real corpora, embedded once.
-        _log("real sentences for the synthetic corpora")
+        stages.begin("real sentences for the synthetic corpora")
         documents = load_documents([SEEDS, *([debian] if debian is not None else [])])
         sentences = real_sentences(documents)
         from rag.embed import make_embedder
@@ -426,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["ingest_synthetic"], results["query"] = [], []
         for n in sorted(set(ingest_scales) | set(query_scales)):
             index_dir = work / f"synthetic-{n}"
-            _log(f"synthetic ingest of {n} passages")
+            stages.begin(f"synthetic ingest of {n} passages")
             if args.reuse_indexes and (index_dir / "manifest.json").exists():
                 built = reused_index(index_dir)
             else:
@@ -436,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results["ingest_synthetic"].append(built)
             save()
             if n in query_scales:
-                _log(f"recall and queries at {n} passages")
+                stages.begin(f"recall and queries at {n} passages")
                 entry = {"passages": built["passages"], "vector_index": built["vector_index"],
                          "recall": recall_at_10(index_dir, query_vectors, [int(x) for x in args.nprobes.split(",")])}
                 entry.update(bench_queries_at_scale(index_dir, env, questions, args.queries, args.throughput_requests,
@@ -448,9 +468,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shutil.rmtree(index_dir, ignore_errors=True)
 
     if "debian" in sections and debian is not None and not args.skip_debian_full:
-        _log("ingest the whole Debian Reference")
+        stages.begin("ingest the whole Debian Reference")
         results["ingest_real"].append(bench_real_ingest("debian-reference (all)", [debian], work / "real-debian",
                                                         args.backend, args.threads))
+    stages.end()
     save(done=True)
     table = render(results)
     (out_dir / f"bench-{stamp}.md").write_text(table)

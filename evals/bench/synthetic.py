@@ -13,6 +13,7 @@ import numpy as np
 from rag.embed import BUNDLED_MODEL, bundled_model_path
 from rag.index import DocumentUpdate, Index
 from rag.records import Passage
+from rag.sentence_vectors import passage_vector_sentences
 from rag.split import SplitConfig, split_document
 from rag.vectors import VectorIndexConfig
 
@@ -77,7 +78,7 @@ def build(index_dir: Path, passages: int, sentences: list[str], vectors: np.ndar
         times["load"] += t2 - t1
         times["split"] += t3 - t2
         times["vectors"] += t4 - t3
-        batch.append(DocumentUpdate(document, cut, vecs))
+        batch.append(DocumentUpdate(document, cut, vecs, passage_vector_sentences(cut, vecs)))
         batch_n += len(cut)
         done += len(cut)
         if batch_n >= batch_passages or done >= passages:
@@ -94,7 +95,8 @@ def build(index_dir: Path, passages: int, sentences: list[str], vectors: np.ndar
     doc = load_synthetic(extra)
     cut = split_document(doc, split, count)
     t = time.perf_counter()
-    index.apply([DocumentUpdate(doc, cut, passage_vectors(extra, [(p.start, p.end) for p in cut], vectors))])
+    extra_vectors = passage_vectors(extra, [(p.start, p.end) for p in cut], vectors)
+    index.apply([DocumentUpdate(doc, cut, extra_vectors, passage_vector_sentences(cut, extra_vectors))])
     one_write = time.perf_counter() - t
     vectors_index = index.vectors
     result = {

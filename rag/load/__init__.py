@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from rag.errors import DocumentLoadError, UnsupportedFileError
-from rag.load import html, markdown, pdf, text
+from rag.load import delimited, epub, html, jsondoc, markdown, pdf, powerpoint, text, word
 from rag.records import Document, Section
 
 _Parser = Callable[[bytes, str], tuple[str, str, tuple[Section, ...]]]
@@ -27,6 +27,13 @@ _READERS: dict[str, tuple[_Parser, str]] = {
     ".html": (html.parse, "text/html"),
     ".htm": (html.parse, "text/html"),
     ".pdf": (pdf.parse, "application/pdf"),
+    ".docx": (word.parse, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ".pptx": (powerpoint.parse, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ".epub": (epub.parse, "application/epub+zip"),
+    ".csv": (delimited.parse, "text/csv"),
+    ".tsv": (delimited.parse, "text/tab-separated-values"),
+    ".json": (jsondoc.parse, "application/json"),
+    ".jsonl": (jsondoc.parse, "application/jsonl"),
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_READERS)
 

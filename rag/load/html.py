@@ -10,7 +10,8 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentLoadError, MissingDependencyError
-from rag.load.text import MAX_TITLE_CHARS, sections_between
+from rag.load.tables import pipe_row
+from rag.load.text import MAX_TITLE_CHARS, Block, assemble
 from rag.records import Section
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ _BLOCKS = frozenset(
 _LAYOUT_MARKERS = ("table", "pre", "h1", "h2", "h3", "h4", "h5", "h6")
 _MAIN_SHARE = 0.5
 
-_Block = tuple[str, int]  # (text, heading level; 0 for a non-heading block)
 _FLUSH = object()  # marks the end of a block element in the render stack
 
 
@@ -58,7 +58,7 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
         blocks = _Renderer().render(_content_root(soup))
     except RecursionError as exc:
         raise DocumentLoadError(f"{name}: HTML is nested too deeply to read") from exc
-    text, sections = _assemble(blocks)
+    text, sections = assemble(blocks)
     if not page_title:
         h1 = next((block for block, level in blocks if level == 1), "")
         page_title = h1 or PurePosixPath(name).stem
@@ -107,21 +107,6 @@ def _text_size(tag: Tag) -> int:
     return sum(len(part) for part in tag.get_text().split())
 
 
-def _assemble(blocks: list[_Block]) -> tuple[str, tuple[Section, ...]]:
-    """Join blocks with blank lines; every heading opens a section that runs to the next heading."""
-    parts: list[str] = []
-    headings: list[tuple[int, str, int]] = []
-    offset = 0
-    for text, level in blocks:
-        if parts:
-            offset += 2
-        if level:
-            headings.append((offset, text, level))
-        parts.append(text)
-        offset += len(text)
-    return "\n\n".join(parts), sections_between(headings, offset)
-
-
 class _Renderer:
     """Walks a tree, turning block elements into blocks and inline content into their lines.
 
@@ -129,10 +114,10 @@ class _Renderer:
     """
 
     def __init__(self) -> None:
-        self.blocks: list[_Block] = []
+        self.blocks: list[Block] = []
         self._lines: list[list[str]] = [[]]  # inline text pieces; a <br> starts a new line
 
-    def render(self, node: Tag) -> list[_Block]:
+    def render(self, node: Tag) -> list[Block]:
         from bs4 import CData, NavigableString, Tag
 
         pending: list[object] = [*reversed(node.contents)]  # a stack: deep pages cannot exhaust recursion
@@ -233,10 +218,10 @@ def _int_attr(tag: Tag, attribute: str, default: int) -> int:
         return default
 
 
-def _definition_blocks(node: Tag) -> list[_Block]:
+def _definition_blocks(node: Tag) -> list[Block]:
     """Each group of terms is one block with the first block of its definition, so they split together."""
-    blocks: list[_Block] = []
-    group: list[_Block] = []
+    blocks: list[Block] = []
+    group: list[Block] = []
     seen_definition = False
     for item in _definition_items(node):
         if item.name == "dt":
@@ -281,9 +266,5 @@ def _table_lines(table: Tag) -> list[str]:
     for row in table.find_all("tr"):
         if row.find_parent("table") is not table:
             continue
-        cells = [_inline(cell) for cell in row.find_all(("td", "th"), recursive=False)]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:  # an empty first cell (a corner, an icon) shows as a leading "|", keeping columns apart
-            lines.append(" | ".join(cells).strip())
+        lines.append(pipe_row([_inline(cell) for cell in row.find_all(("td", "th"), recursive=False)]))
     return [line for line in lines if line]

@@ -19,6 +19,8 @@ _MAX_HEADING_CHARS = 100
 _NUMBERING = re.compile(r"(\d+(?:\.\d+)*)\.?\s")
 _BULLETS = ("- ", "* ", "+ ", "\u2022", ">", "|")
 
+Block = tuple[str, int]  # a rendered block: (text, heading level; 0 for a non-heading block)
+
 
 def decode(data: bytes, name: str) -> str:
     """Strict UTF-8 (a BOM is dropped), or UTF-16 when the data starts with its BOM; binary is refused.
@@ -85,6 +87,21 @@ def sections_between(headings: list[tuple[int, str, int]], text_length: int) -> 
         Section(title=title, start=start, end=end, level=level)
         for (start, title, level), end in zip(headings, ends, strict=False)
     )
+
+
+def assemble(blocks: list[Block]) -> tuple[str, tuple[Section, ...]]:
+    """Join rendered blocks with blank lines; every heading opens a section that runs to the next heading."""
+    parts: list[str] = []
+    headings: list[tuple[int, str, int]] = []
+    offset = 0
+    for block, level in blocks:
+        if parts:
+            offset += 2
+        if level:
+            headings.append((offset, block, level))
+        parts.append(block)
+        offset += len(block)
+    return "\n\n".join(parts), sections_between(headings, offset)
 
 
 def _paragraphs(text: str) -> list[list[tuple[int, str]]]:

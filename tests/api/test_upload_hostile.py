@@ -199,3 +199,39 @@ def _upload_with_limit(client: TestClient, name: str, data: bytes, limit: int):
         return upload(client, name, data)
     finally:
         service.settings = original
+
+
+def test_accepted_word_upload_keeps_its_headings(client):
+    from tests.rag.load.office_files import make_docx
+
+    data = make_docx([("heading 1", "Ferry timetable"), ("para", "The ferry to Ormsby leaves at nine every morning.")])
+    created = upload(client, "ferry.docx", data)
+    assert created.status_code == 201, created.text
+    assert created.json()["media_type"].endswith("wordprocessingml.document")
+    doc = client.get(f"/v1/documents/{created.json()['id']}").json()
+    assert doc["text"] == "Ferry timetable\n\nThe ferry to Ormsby leaves at nine every morning."
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pptx", ".epub"])
+def test_a_zip_bomb_named_as_an_office_file_or_book_is_refused(client, suffix):
+    from tests.rag.load.office_files import zip_bomb
+
+    bomb = zip_bomb(256 * 1024**2)  # 256 MiB of zeros in about 256 KB
+    own_peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert_refused(_upload_with_limit(client, f"bomb{suffix}", bomb, limit=len(bomb) + 1), 422, f"bomb{suffix}", "zip bomb")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - own_peak_before < 100_000
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pptx", ".epub"])
+def test_corrupt_encrypted_and_mislabelled_zip_files_are_refused(client, suffix):
+    from tests.rag.load.office_files import make_docx, make_epub, make_pptx, set_encrypted_flag
+
+    makers = {".docx": lambda: make_docx([("para", "The lamp is lit at dusk.")]),
+              ".pptx": lambda: make_pptx([{"title": "Lamp", "body": ["The lamp is lit at dusk."]}]),
+              ".epub": lambda: make_epub(["<p>The lamp is lit at dusk.</p>"])}
+    good = makers[suffix]()
+    assert_refused(upload(client, f"cut{suffix}", good[: len(good) // 2]), 422, f"cut{suffix}", "not a readable")
+    assert_refused(upload(client, f"locked{suffix}", set_encrypted_flag(good)), 422, f"locked{suffix}", "encrypted")
+    other = makers[{".docx": ".pptx", ".pptx": ".epub", ".epub": ".docx"}[suffix]]()
+    assert_refused(upload(client, f"other{suffix}", other), 422, f"other{suffix}", "not a readable")
+    assert_refused(upload(client, f"text{suffix}", b"plain words, not a zip"), 422, f"text{suffix}")

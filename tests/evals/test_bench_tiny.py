@@ -32,3 +32,7 @@ def test_bench_tiny_runs_end_to_end_and_reports_a_missing_peer(tmp_path: Path) -
     assert query["recall"]["vector_index"] == "ivf" and all(0 <= c["recall_at_10"] <= 1 for c in query["recall"]["curve"])
     assert result["ingest_synthetic"][0]["passages"] == query["passages"]
     assert "recombining real sentences" in result["synthetic_note"]
+    stage_lines = [line for line in proc.stderr.splitlines() if line.startswith("[bench ")]
+    assert any(line.endswith("] rag --help ...") for line in stage_lines), proc.stderr[-3000:]
+    assert any("rag --help: done in " in line for line in stage_lines)
+    assert any("synthetic ingest of " in line and ": done in " in line for line in stage_lines)

@@ -66,10 +66,11 @@ def test_bounds_are_parsed_and_checked():
     assert missed == ["hit@5 0.8000 is under the bound 0.85", "answer_accuracy has no value in this run (bound 0.1)"]
 
 
-def _fake_run(folder: Path, metrics: dict, records: list[dict]) -> Path:
+def _fake_run(folder: Path, metrics: dict, records: list[dict], by_type: dict | None = None) -> Path:
     folder.mkdir()
     full = {"latency_ms": {"ask": {"p50": 10.0, "p95": 20.0}}, **metrics}
-    (folder / "report.json").write_text(json.dumps({"metrics": full}))
+    report = {"metrics": full} if by_type is None else {"metrics": full, "by_type": by_type}
+    (folder / "report.json").write_text(json.dumps(report))
     (folder / "questions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     return folder
 
@@ -116,3 +117,30 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
     close()
     assert "eval: 100%" in terminal.getvalue() and "5/5" in terminal.getvalue()
     assert "questions" not in terminal.getvalue()
+
+
+def test_compare_shows_answer_accuracy_by_question_type_for_both_runs(tmp_path: Path):
+    row = {"answerable": 2, "citation_recall": 1.0, "abstention": 0.0}
+    a = _fake_run(tmp_path / "a", {}, [{"id": "q1", "question": "Who?", "failed": []}],
+                  {"who": {**row, "questions": 2, "answer_accuracy": 1.0},
+                   "how long": {**row, "questions": 4, "answer_accuracy": 0.5}})
+    b = _fake_run(tmp_path / "b", {}, [{"id": "q1", "question": "Who?", "failed": []}],
+                  {"who": {**row, "questions": 2, "answer_accuracy": 0.5},
+                   "why": {**row, "questions": 1, "answer_accuracy": 1.0}})
+    lines = compare_text(a, b).splitlines()
+    rows = {line[:12].strip(): line[12:].split() for line in lines[lines.index(
+        "answer accuracy by question type (questions in brackets)") + 2:] if line.strip()}
+    assert rows["who"] == ["1.000", "(2)", "0.500", "(2)", "-0.500", "worse"]
+    assert rows["how long"] == ["0.500", "(4)", "n/a", "(0)", "n/a"]
+    assert rows["why"] == ["n/a", "(0)", "1.000", "(1)", "n/a"]
+
+
+def test_compare_classifies_the_questions_of_a_run_written_before_types(tmp_path: Path):
+    records = [{"id": "q1", "question": "Who met Ivanov?", "failed": [], "answerable": True, "abstained": False,
+                "citations": [], "answer_accuracy": 1.0, "exact_match": 0.0, "token_f1": 0.5},
+               {"id": "q2", "question": "How long did they talk?", "failed": [], "answerable": True,
+                "abstained": False, "citations": [], "answer_accuracy": 0.0, "exact_match": 0.0, "token_f1": 0.0}]
+    a = _fake_run(tmp_path / "a", {}, records)
+    text = compare_text(a, a)
+    assert any(line.split()[:3] == ["who", "1.000", "(1)"] for line in text.splitlines())
+    assert any(line.split()[:4] == ["how", "long", "0.000", "(1)"] for line in text.splitlines())

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from evals import metrics as m
-from evals.scoring import aggregate, check_spans, failed_checks
+from evals.scoring import aggregate, answer_length, by_type, check_spans, failed_checks, score_answer
 
 
 def test_evidence_matching_ignores_case_and_whitespace_but_not_words():
@@ -147,3 +147,72 @@ def test_span_check_reports_unavailable_when_no_document_can_be_fetched():
     assert aggregate([{**records[0], "answerable": False, "abstained": False}], "unavailable")["span_validity"] is None
     status = check_spans(records, {"d1": "A document"}.get)
     assert status == {"status": "checked", "citations": 1, "valid": 1}
+
+
+def test_answer_chars_leave_out_markers_and_count_whitespace_runs_once():
+    assert m.answer_chars("approximately 50 minutes [1]") == len("approximately 50 minutes")
+    assert m.answer_chars("Kono met  Ivanov [1]\nin New York [2].") == len("Kono met Ivanov in New York .")
+    assert m.answer_chars("") == 0
+
+
+def test_answer_sentences_count_distinct_markers_else_sentences():
+    assert m.answer_sentences("Kono met Ivanov. [1] They talked for 50 minutes. [2] Kono again [1]") == 2
+    assert m.answer_sentences("50 minutes. The ministers met on 14 September [3]") == 1
+    # No markers (an answer quoted without them): the sentences themselves are counted.
+    assert m.answer_sentences("The ministers met. They talked for 50 minutes. Then they left.") == 3
+    assert m.answer_sentences("   ") == 0
+
+
+def test_length_distribution_by_hand():
+    chars = [30, 50, 51, 100, 150, 450, 601, 900, 20, 10]
+    sentences = [1, 1, 1, 1, 2, 2, 3, 4, 0, 1]
+    out = m.length_distribution(chars, sentences)
+    # sorted: 10 20 30 50 51 100 150 450 601 900 -> nearest rank p50 is the 5th, p90 the 9th
+    assert out["answered"] == 10 and out["p50_chars"] == 51 and out["p90_chars"] == 601 and out["max_chars"] == 900
+    assert out["at_most_one_sentence"] == 0.6
+    assert out["histogram"] == {"<=50": 4, "<=100": 2, "<=200": 1, "<=400": 0, "<=600": 1, ">600": 2}
+    empty = m.length_distribution([], [])
+    assert empty["answered"] == 0 and empty["p50_chars"] is None and empty["at_most_one_sentence"] is None
+    assert sum(empty["histogram"].values()) == 0
+
+
+class _Item:
+    answerable, answers, evidence = True, ("50 minutes",), ("for approximately 50 minutes",)
+
+
+def test_score_answer_records_the_answer_shape_and_zero_when_abstained():
+    citation = {"doc_id": "d", "start": 0, "end": 40, "text": "on 14 September for approximately 50 minutes"}
+    out = score_answer(_Item(), {"abstained": False, "answer": "approximately 50 minutes [1]",
+                                 "citations": [citation]})
+    assert out["answer_chars"] == 24 and out["answer_sentences"] == 1 and out["answer_accuracy"] == 1.0
+    out = score_answer(_Item(), {"abstained": True, "answer": "I cannot answer that from the documents.",
+                                 "citations": []})
+    assert out["answer_chars"] == 0 and out["answer_sentences"] == 0
+
+
+def test_by_type_and_answer_length_by_hand():
+    good = {"doc_id": "d", "start": 0, "end": 1, "text": "a", "supports": True, "span_valid": True}
+    records = [
+        {**_record("q1", True, False, 1.0, [good], 1), "question": "Who met Ivanov?", "question_type": "who",
+         "answer_chars": 40, "answer_sentences": 1},
+        {**_record("q2", True, False, 0.0, [], 2), "question": "Who spoke first?", "question_type": "who",
+         "answer_chars": 700, "answer_sentences": 3},
+        {**_record("q3", False, True, 0.0, [], "unjudged"), "question": "Who won the marathon?",
+         "question_type": "who", "answer_chars": 0, "answer_sentences": 0},
+        {**_record("q4", True, True, 0.0, [], 1), "question": "How long did they talk?",
+         "question_type": "how long", "answer_chars": 0, "answer_sentences": 0},
+        # Written before records had a type: classified from its question; failed with an error.
+        {**_record("q5", True, False, 0.0, [], None), "question": "Why did Kono say so?", "error": "boom",
+         "answer_chars": 0, "answer_sentences": 0},
+    ]
+    out = by_type(records)
+    assert list(out) == ["who", "how long", "why"]  # in QUESTION_TYPES order
+    assert out["who"] == {"questions": 3, "answerable": 2, "answer_accuracy": 0.5, "citation_recall": 0.5,
+                          "abstention": pytest.approx(1 / 3)}
+    assert out["how long"] == {"questions": 1, "answerable": 1, "answer_accuracy": 0.0, "citation_recall": 0.0,
+                               "abstention": 1.0}
+    assert out["why"]["questions"] == 1 and out["why"]["abstention"] == 0.0
+    length = answer_length(records)  # answered: q1 and q2 (q3, q4 abstained; q5 failed)
+    assert length["answered"] == 2 and length["max_chars"] == 700 and length["p50_chars"] == 40
+    assert length["at_most_one_sentence"] == 0.5
+    assert length["histogram"]["<=50"] == 1 and length["histogram"][">600"] == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -13,6 +14,7 @@ import pytest
 
 from evals.backends import EvalAbortedError, HttpBackend
 from evals.formats import read_question_set
+from evals.question_types import QUESTION_TYPES, question_type
 from evals.report import write_reports
 from evals.runner import EvalConfig, evaluate
 from evals.scoring import QUALITY_METRICS
@@ -82,6 +84,34 @@ def test_seed_run_in_process_scores_the_system_honestly(in_process_run):
         assert in_process_run.metrics["latency_ms"]["ask_stages"][stage]["n"] == 51
 
 
+def test_seed_run_reports_accuracy_by_question_type_and_answer_lengths(in_process_run):
+    records = in_process_run.records
+    assert all(r["question_type"] == question_type(r["question"]) for r in records)
+    by_type = in_process_run.by_type
+    assert set(by_type) <= set(QUESTION_TYPES) and {"who", "when", "how long", "which", "why"} <= set(by_type)
+    assert sum(row["questions"] for row in by_type.values()) == 51
+    assert sum(row["answerable"] for row in by_type.values()) == 39
+    for qtype, row in by_type.items():
+        answerable = [r for r in records if r["question_type"] == qtype and r["answerable"]]
+        if answerable:
+            correct = sum(r["answer_accuracy"] for r in answerable)
+            assert row["answer_accuracy"] == pytest.approx(correct / len(answerable)), qtype
+    for r in records:
+        if r["abstained"]:
+            assert r["answer_chars"] == 0 and r["answer_sentences"] == 0
+        else:
+            assert 0 < r["answer_chars"] <= len(r["answer"])
+            # The extractive answerer marks each quoted sentence with its citation's number.
+            assert r["answer_sentences"] == len(set(re.findall(r"\[(\d+)\]", r["answer"]))) >= 1
+    length = in_process_run.answer_length
+    answered = [r for r in records if not r["abstained"]]
+    assert length["answered"] == len(answered) > 0
+    assert sum(length["histogram"].values()) == len(answered)
+    assert length["max_chars"] == max(r["answer_chars"] for r in answered)
+    assert length["p50_chars"] <= length["p90_chars"] <= length["max_chars"]
+    assert 0.0 <= length["at_most_one_sentence"] <= 1.0
+
+
 def test_http_run_gives_the_same_metrics_as_in_process(in_process_run, served_seed_index):
     over_http = evaluate(EvalConfig(questions=SEEDS_SET, url=served_seed_index, concurrency=3))
     assert over_http.identity["mode"] == "http"
@@ -90,6 +120,8 @@ def test_http_run_gives_the_same_metrics_as_in_process(in_process_run, served_se
         assert over_http.metrics[name] == pytest.approx(in_process_run.metrics[name], abs=1e-9), name
     assert [r["id"] for r in over_http.records] == [r["id"] for r in in_process_run.records]
     assert [r["failed"] for r in over_http.records] == [r["failed"] for r in in_process_run.records]
+    assert over_http.by_type == in_process_run.by_type
+    assert over_http.answer_length == in_process_run.answer_length
 
 
 def test_span_validity_is_unavailable_when_the_server_has_no_documents_api(in_process_run):
@@ -164,12 +196,20 @@ def test_reports_and_plots_are_written(in_process_run, tmp_path: Path):
     report = json.loads((tmp_path / "run" / "report.json").read_text())
     assert report["metrics"]["answer_accuracy"] == in_process_run.metrics["answer_accuracy"]
     assert report["identity"]["commit"]
+    assert report["by_type"] == in_process_run.by_type and report["answer_length"] == in_process_run.answer_length
     lines = (tmp_path / "run" / "questions.jsonl").read_text().splitlines()
     assert len(lines) == 51
     first = json.loads(lines[0])
-    assert {"answer", "citations", "failed", "retrieval"} <= set(first)
+    assert {"answer", "citations", "failed", "retrieval", "question_type", "answer_chars",
+            "answer_sentences"} <= set(first)
     markdown = (tmp_path / "run" / "report.md").read_text()
     assert "| answer_accuracy |" in markdown and "## Worst questions" in markdown
+    who = in_process_run.by_type["who"]
+    assert "## By question type" in markdown
+    assert f"| who | {who['questions']} | {who['answerable']} | {who['answer_accuracy']:.3f} |" in markdown
+    length = in_process_run.answer_length
+    assert "## Answer length" in markdown and f"p50 {length['p50_chars']}, p90 {length['p90_chars']}" in markdown
+    assert f"| <=50 | {length['histogram']['<=50']} |" in markdown
     for png in ("metrics.png", "latency.png"):
         assert (tmp_path / "run" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -182,6 +222,8 @@ def test_beir_set_is_ingested_into_a_fresh_index_and_scored(embedder, tmp_path: 
     metrics = run.metrics
     assert metrics["counts"]["judged_for_retrieval"] == 12
     assert metrics["answer_accuracy"] is None and metrics["abstention_recall"] is None
+    assert run.answer_length["answered"] == 0 and run.answer_length["p50_chars"] is None
+    assert sum(row["questions"] for row in run.by_type.values()) == 12
     assert metrics["hit@10"] == 1.0  # 8 documents, 10 retrieved: every relevant one is in the list
     assert 0.5 < metrics["ndcg@10"] <= 1.0
     assert metrics["hit@1"] >= 0.5

@@ -51,3 +51,52 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path):
     assert missing.stderr.strip().count("\n") == 0 and "rag: error:" in missing.stderr
     empty = _rag("ask", "   ", "--index", str(tmp_path / "no-index"))
     assert empty.returncode == 1 and "rag: error:" in empty.stderr
+
+
+def test_ingest_progress_goes_to_stderr_as_lines_quiet_silences_it_and_json_parses(tmp_path):
+    logged = _rag("ingest", str(SEED_FILE), "--index", str(tmp_path / "a"))
+    assert logged.returncode == 0, logged.stderr
+    progress = [line for line in logged.stderr.splitlines() if line.startswith("[ingest ")]
+    assert any("embed: done, " in line and "passages/s" in line for line in progress), logged.stderr
+    assert not any(line.startswith("[ingest ") for line in logged.stdout.splitlines())
+
+    quiet = _rag("ingest", str(SEED_FILE), "--index", str(tmp_path / "b"), "--quiet", "--json")
+    assert quiet.returncode == 0, quiet.stderr
+    assert "[ingest " not in quiet.stderr and "passages/s" not in quiet.stderr
+    assert json.loads(quiet.stdout)["passages"] > 0
+
+
+def test_ingest_on_a_terminal_shows_a_bar_with_rate_and_eta(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command with a terminal as its stdout and stderr
+        os.chdir(ROOT)
+        os.environ.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1")
+        os.execv(sys.executable, [sys.executable, "-m", "rag.cli", "ingest", str(SEED_FILE),
+                                  "--index", str(tmp_path / "idx")])
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    _, status = os.waitpid(pid, 0)
+    text = screen.decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "embed: 100%" in text and "passages/s" in text and "\r" in text  # a bar redrawn in place
+    assert "load: 100%" in text and "files/s" in text
+
+
+def test_version_prints_the_package_version():
+    from importlib.metadata import version
+
+    result = _rag("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"rag {version('rag-cited')}"

@@ -7,6 +7,7 @@ import pytest
 from rag.index import DocumentUpdate, Index
 from rag.keyword import KeywordIndex
 from rag.records import Document, Passage
+from rag.sentence_vectors import passage_vector_sentences
 
 ROWS = [
     (1, "The ministers met in Tokyo to discuss the peace treaty.", "Meeting"),
@@ -85,7 +86,7 @@ def test_the_index_keyword_search_follows_its_generations(tmp_path):
 
     def update(name: str, text: str) -> DocumentUpdate:
         doc = _document(name, text)
-        return DocumentUpdate(doc, [Passage(doc.id, 0, len(text), text, 0)], rng.random((1, 4), dtype=np.float32))
+        return _update(doc, rng.random((1, 4), dtype=np.float32))
 
     index.apply([update("a", "Volcanoes erupt lava."), update("b", "Glaciers carve valleys.")])
     assert [index.store.passages([p])[p][0].doc_id for p, _ in index.keywords.search("lava", 5)] == ["a"]
@@ -113,14 +114,19 @@ def test_save_and_load_give_the_same_index(tmp_path):
         "treaty", 10)
 
 
+def _update(doc, vectors: np.ndarray) -> DocumentUpdate:
+    """The document as one passage with the given vector (its sentences share it)."""
+    passages = [Passage(doc.id, 0, len(doc.text), doc.text, 0)]
+    return DocumentUpdate(doc, passages, vectors, passage_vector_sentences(passages, vectors))
+
+
 def _index_with(tmp_path, texts: dict[str, str], name: str = "idx") -> Index:
     index = Index(tmp_path / name, "test-embedder", dimension=4)
     rng = np.random.default_rng(0)
     updates = []
     for doc_name, text in texts.items():
         doc = _document(doc_name, text)
-        updates.append(DocumentUpdate(doc, [Passage(doc.id, 0, len(text), text, 0)],
-                                      rng.random((1, 4), dtype=np.float32)))
+        updates.append(_update(doc, rng.random((1, 4), dtype=np.float32)))
     index.apply(updates)
     return index
 
@@ -132,8 +138,7 @@ def test_a_server_starts_from_the_keyword_cache_and_reads_only_new_passages(tmp_
     built = writer.keywords
     assert (tmp_path / "idx" / "keywords.npz").exists()
     doc = _document("late", "A late passage about basalt.")
-    writer.apply([DocumentUpdate(doc, [Passage(doc.id, 0, len(doc.text), doc.text, 0)],
-                                 np.ones((1, 4), dtype=np.float32))], removals=["doc3"])
+    writer.apply([_update(doc, np.ones((1, 4), dtype=np.float32))], removals=["doc3"])
 
     reader = Index(tmp_path / "idx", "test-embedder")
     fetched: list[int] = []

@@ -10,7 +10,8 @@ from rag.load import SUPPORTED_SUFFIXES, default_source, document_id, find_files
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"} <= SUPPORTED_SUFFIXES
+    assert {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".pptx", ".epub", ".csv", ".tsv", ".json",
+            ".jsonl"} <= SUPPORTED_SUFFIXES
 
 
 def test_document_id_is_stable_slug_plus_source_hash() -> None:
@@ -44,8 +45,8 @@ def test_source_overrides_filename_for_id() -> None:
 
 
 def test_unsupported_suffix_names_the_file() -> None:
-    with pytest.raises(UnsupportedFileError, match=r"report\.docx"):
-        load_bytes(b"PK", "report.docx")
+    with pytest.raises(UnsupportedFileError, match=r"report\.xlsx.*supported: .*\.docx"):
+        load_bytes(b"PK", "report.xlsx")
     with pytest.raises(UnsupportedFileError, match="Makefile"):
         load_bytes(b"all:", "Makefile")
 

@@ -1,0 +1,163 @@
+"""The short phrase that answers a question, found inside the quoted text: a duration, a date, a number, a name, a term.
+
+The kind of phrase is read off the question's wording ("how long" wants a duration, "which command" a term); the
+phrase is then looked for in the quote, and among several candidates the one whose neighbourhood shares most words
+with the question wins ("What time ... in Japan?" picks the time next to "Japan Standard Time").
+"""
+
+from __future__ import annotations
+
+import re
+
+from .terms import content_stems
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                 "hundred|thousand|million|billion|half|dozen")
+_APPROX = r"(?:(?:approximately|about|around|roughly|nearly|almost|over|under|some|up to|at least|at most)\s+)?"
+_UNITS = "second|minute|hour|day|week|month|year|decade|millisecond|ms"
+DURATION = re.compile(_APPROX + r"\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORDS + r")(?:\s*-\s*|\s+)?(?:" + _UNITS + r")s?\b", re.I)
+NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|(?:" + _NUMBER_WORDS + r")\b)(?:\s*%|\s+percent\b)?", re.I)
+DATE = re.compile(
+    r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
+    + _MONTHS + r")\s+\d{4}|\d{4}-\d{2}-\d{2}|(?:1[6-9]|20)\d{2}(?:s)?)\b", re.I)
+TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
+_NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
+NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
+_MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
+_QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
+_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)")
+_REASON_CUE = re.compile(r"\b(?:because(?: of)?|since|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
+_DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
+
+_HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# What a question asks for, in order: the first pattern that matches names the kind of phrase.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
+                            r"\bwhat (?:is the )?duration\b", re.I)),
+    ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which|on what) (?:date|year|day|month|decade)s?\b|\bin what year\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much|often|big|large|old)\b|\bwhat (?:number|percentage|share|amount|size)\b",
+                          re.I)),
+    ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b",
+                        re.I)),
+    ("reason", re.compile(r"\bwhy\b|\bfor what reason\b", re.I)),
+    # "How do I save ...": the answer is often a command or a tool named in the quote.
+    ("how", re.compile(r"\bhow (?:do|can|should|would|could|to|am|is|are)\b|\bwhere (?:does|do|is|are|can)\b", re.I)),
+    # "Which function ...", "What command ...", "What is the default X", but not "What does X do" / "What is X".
+    ("term", re.compile(r"\bwhich\b|\bwhat (?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|happens\b|happened\b|about\b)"
+                        r"\w+|\bwhat(?:'s| (?:is|are|was|were)) (?:the|a|an) \w+", re.I)),
+)
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def expected_kind(question: str) -> str | None:
+    """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
+    if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
+        return "how"
+    for kind, pattern in _KINDS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+_TITLES = frozenset(["minister", "president", "foreign", "affairs", "prime", "secretary", "general", "mr", "mrs", "ms", "dr", "prof", "sir", "chairman", "chairwoman", "director", "ambassador", "deputy", "vice", "chief", "senior", "state"])
+
+
+def _strip_titles(name: str, asked: set[str]) -> str:
+    """A name without the titles and question words before it: "Foreign Minister Kono" asked about Kono -> ""."""
+    words = name.split()
+    while words and (words[0].lower() in _TITLES or content_stems(words[0]) <= asked):
+        words.pop(0)
+    return " ".join(words) if words and not content_stems(" ".join(words)) <= asked else ""
+
+
+def term_name(term: str) -> str:
+    """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
+    text = _DEF_PREFIX.sub("", term.strip().lstrip("@").strip())
+    head = re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;")
+    if "(" in text or "=" in text or len(text) > 40:
+        return head or text
+    return text
+
+
+def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, float]]:
+    if kind == "duration":
+        return [m.span() for m in DURATION.finditer(text)]
+    if kind == "time":
+        return [m.span() for m in TIME.finditer(text)] or [m.span() for m in DATE.finditer(text)]
+    if kind == "date":
+        return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
+    if kind == "number":
+        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())]
+    if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
+        return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
+    if kind == "reason":
+        out = []
+        for m in _REASON_CUE.finditer(text):
+            end = re.search(r"[;.!?]|,\s+(?:and|but|which)\b|$", text[m.end():])
+            out.append((m.end(), m.end() + (end.start() if end else len(text) - m.end())))
+        return out
+    if kind == "how":  # only what names a command or a tool: a manual page reference or a quoted command
+        return [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
+    # A term: a manual page reference, a quoted name, a table row's first cell, a path or code-like word, in that
+    # order of trust (the prior below breaks ties between equally placed candidates).
+    spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)]
+    spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
+    if " | " in text:  # a table row: its first cell names the thing the row is about
+        first = text.split(" | ", 1)[0]
+        spans.append((len(first) - len(first.lstrip()), len(first.rstrip()), 0.5))
+    spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text)]
+    return spans
+
+
+def find_phrase(kind: str | None, text: str, question: str, term: str | None = None) -> str | None:
+    """The phrase of `text` that answers `question` as `kind` asks, or None when there is none.
+
+    `term`: the definition term the quote belongs to (an API signature, an option), the answer to "which" questions.
+    """
+    if kind is None:
+        return None
+    asked = content_stems(question)
+    wants_path = re.search(r"\b(?:file|directory|folder|path|where)\b", question, re.I) is not None
+    wants_command = re.search(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", question, re.I) is not None
+    if kind in ("term", "how") and term:
+        name = term_name(term)
+        if name and not content_stems(name) <= asked:
+            return name
+    best: tuple[float, int, str] | None = None
+    found = _candidates(kind, text)
+    ordered = sorted({(c[0], c[1]) for c in found})
+    next_start = {e: min((s for s, _ in ordered if s >= e), default=len(text)) for _, e in ordered}
+    prev_end = {s: max((e for _, e in ordered if e <= s), default=0) for s, _ in ordered}
+    for candidate in found:
+        start, end = candidate[0], candidate[1]
+        prior = candidate[2] if len(candidate) > 2 else 0.0
+        phrase = text[start:end].strip().strip(",;:")
+        if kind in ("term", "how"):
+            phrase = _MAN_REF.sub(r"\1", phrase)
+        stems = content_stems(phrase)
+        own_words = _normalize(phrase) in _normalize(question) if kind in ("term", "how") else stems <= asked
+        if not phrase or (stems and own_words) or len(phrase) > 120 or not re.search(r"[^\W\d_]|\d", phrase):
+            continue  # the question's own words answer nothing
+        if kind == "name":
+            phrase = _strip_titles(phrase, asked)
+            if not phrase:
+                continue
+        if kind in ("term", "how") and wants_path and phrase.startswith("/"):
+            prior += 1.0
+        if kind in ("term", "how") and wants_command and prior >= 1.0:  # a manual page reference
+            prior += 1.0
+        # The words that qualify a phrase follow it ("23:50 Japan Standard Time", "tracepath(8) command"), but
+        # precede a name ("Foreign Minister Kono"); each window stops at the neighbouring candidates.
+        after = content_stems(text[end : min(end + 40, next_start.get(end, len(text)))]) & asked
+        before = content_stems(text[max(start - 40, prev_end.get(start, 0)) : start]) & asked
+        near, far = (before, after) if kind == "name" else (after, before)
+        score = len(near) + 0.25 * len(far) + prior - 0.001 * start
+        if best is None or score > best[0]:
+            best = (score, start, phrase)
+    return best[2] if best else None

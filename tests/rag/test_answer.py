@@ -1,0 +1,117 @@
+"""Extractive answers through the real pipeline: the phrase that answers first, spans that stand alone, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer_phrases import expected_kind, find_phrase, term_name
+from rag.records import Document
+
+API_PAGE = """<html><head><title>cachetools — caching helpers</title></head><body>
+<h1>cachetools — caching helpers</h1>
+<p>The cachetools module provides decorators and functions for caching the results of calls.</p>
+<dl class="py function">
+<dt>@cachetools.memoize(maxsize=128, typed=False)</dt>
+<dd><p>Decorator to wrap a function with a memoizing callable that saves up to the maxsize most recent calls.
+It can save time when an expensive or I/O bound function is periodically called with the same arguments.</p>
+<p>If typed is set to true, function arguments of different types will be cached separately.</p></dd>
+</dl>
+<dl class="py function"><dt>cachetools.hashkey(*args, **kwargs)</dt>
+<dd><p>Return a cache key for the specified hashable arguments, suitable for use as a dictionary key.</p></dd></dl>
+<dl class="py function"><dt>cachetools.expire_all(cache)</dt>
+<dd><p>Remove every entry of the given cache whose time to live has passed.</p></dd></dl>
+<h2>Cache classes</h2>
+<table><tr><th>class</th><th>eviction policy</th></tr>
+<tr><td>LRUCache</td><td>discards the least recently used items first</td></tr>
+<tr><td>LFUCache</td><td>discards the least frequently used items first</td></tr>
+<tr><td>TTLCache</td><td>discards items whose time to live has expired</td></tr>
+</table></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def api_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.load import load_bytes
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("api-index")), embedder=embedder)
+    service.warm_up()
+    doc: Document = load_bytes(API_PAGE.encode(), "cachetools.html")
+    service.ingest_documents([doc])
+    yield service
+    service.close()
+
+
+def _exact(service, answer) -> None:
+    for c in answer.citations:
+        assert service.document(c.doc_id)[1][c.start : c.end] == c.text
+
+
+def test_a_duration_question_leads_with_the_duration(seed_service):
+    answer = seed_service.ask("How long did the ministers meet?")
+    assert answer.text.startswith("approximately 50 minutes — ")
+    assert len(answer.citations) >= 1 and "approximately 50 minutes" in answer.citations[0].text
+    _exact(seed_service, answer)
+
+
+def test_what_became_of_an_offer_quotes_the_sentence_that_says_it(seed_service):
+    answer = seed_service.ask("What became of the Russian offer of support for the flooding?")
+    assert not answer.abstained
+    assert "respectfully declined" in answer.citations[0].text  # the follow-up sentence joins the span
+    assert "kind offer of support" in answer.citations[0].text
+    _exact(seed_service, answer)
+
+
+def test_a_question_about_what_the_document_never_states_abstains(seed_service):
+    assert seed_service.ask("Who is the Prime Minister of Japan?").abstained
+
+
+def test_what_does_x_do_quotes_the_description_with_its_signature(api_service):
+    answer = api_service.ask("What does cachetools.memoize do?")
+    quote = answer.citations[0].text
+    assert quote.startswith("@cachetools.memoize(") and "Decorator to wrap a function" in quote
+    _exact(api_service, answer)
+
+
+def test_which_function_names_the_function_and_cites_its_description(api_service):
+    answer = api_service.ask("Which function returns a cache key for hashable arguments?")
+    assert answer.text.startswith("cachetools.hashkey — ")
+    assert "Return a cache key" in answer.citations[0].text
+    _exact(api_service, answer)
+
+
+def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
+    answer = api_service.ask("Which cache class discards the least frequently used items?")
+    assert answer.text.startswith("LFUCache — class: LFUCache; eviction policy: discards the least frequently")
+    assert answer.citations[0].text == "LFUCache | discards the least frequently used items first"
+    _exact(api_service, answer)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How long did the talks last?", "duration"),
+    ("What time did the meeting start?", "time"),
+    ("When was version 2 released?", "date"),
+    ("How many countries spoke?", "number"),
+    ("Who represented Russia?", "name"),
+    ("Why did Kono consider the trip a success?", "reason"),
+    ("Which function returns a key?", "term"),
+    ("What is the primary debugger on Debian?", "term"),
+    ("How do I save iptables rules?", "how"),
+    ("What does lru_cache do?", None),
+])
+def test_the_kind_of_phrase_a_question_asks_for(question, kind):
+    assert expected_kind(question) == kind
+
+
+def test_phrases_are_found_next_to_the_question_words():
+    text = "From 10:50 (Eastern Standard Time - 23:50 Japan Standard Time) on 14 September for approximately 50 minutes"
+    assert find_phrase("time", text, "What was the clock time in Japan?") == "23:50"
+    assert find_phrase("time", text, "What time did it begin in Eastern Standard Time?") == "10:50"
+    assert find_phrase("duration", text, "How long?") == "approximately 50 minutes"
+    assert find_phrase("date", text, "On what day?") == "14 September"
+    assert find_phrase("term", "the tracepath(8) command can automate this (RFC1191)", "What tool?") == "tracepath"
+    assert find_phrase("name", "Foreign Minister Kono met Igor Sergeyevich Ivanov", "Who did Kono meet?") == \
+        "Igor Sergeyevich Ivanov"
+    assert find_phrase("number", "The text has no figures at all", "How many?") is None
+    assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
+    assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
