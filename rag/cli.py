@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .config import Settings
-from .errors import RagError
+from .errors import InvalidInputError, RagError
 
 
 def _service(args: argparse.Namespace, create: bool = True):  # noqa: ANN202 - RagService, imported lazily
@@ -32,6 +32,8 @@ def _print_json(data: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.ray is not None:
+        return _ingest_with_ray(args)
     from .cli_progress import make_progress
 
     progress = make_progress(args.quiet, "ingest")
@@ -39,10 +41,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report.as_dict())
     else:
-        print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
-              f"removed {len(report.removed)}, skipped {len(report.skipped)}; {report.passages} new passages")
-        for path, reason in report.skipped:
-            print(f"skipped {path}: {reason}", file=sys.stderr)
+        _print_ingest_summary(report)
+    return 0
+
+
+def _print_ingest_summary(report, extra: str = "") -> None:  # noqa: ANN001 - an IngestReport, imported lazily
+    print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+          f"removed {len(report.removed)}, skipped {len(report.skipped)}; {report.passages} new passages" + extra)
+    for path, reason in report.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+
+
+def _ingest_with_ray(args: argparse.Namespace) -> int:
+    from .ray_ingest import RayIngestOptions, ingest_with_ray
+    from .ray_progress import progress_printer
+
+    if args.ray_workers is not None and args.ray_workers < 1:
+        raise InvalidInputError(f"--ray-workers must be at least 1, got {args.ray_workers}")
+    options = RayIngestOptions(address=args.ray or None, workers=args.ray_workers or 0)
+    result = ingest_with_ray(_settings(args), [Path(p) for p in args.paths], prune=args.prune, options=options,
+                             progress=None if args.quiet else progress_printer())
+    if args.json:
+        _print_json(result.as_dict())
+        return 0
+    ray = result.as_dict()["ray"]
+    _print_ingest_summary(result.report, f"\nray ({ray['address']}): {ray['workers']} workers, {ray['seconds']} s, "
+                                         f"{ray['passages_per_s']} passages/s, {ray['commits']} commits")
     return 0
 
 
@@ -196,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also remove documents once read from these folders whose files are gone")
     p.add_argument("--json", action="store_true", help="print the final report as JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="show no progress (a bar on a terminal, else a line every few seconds on stderr)")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="spread the work over the Ray cluster at ADDRESS, or a local one started for the run; "
+                        "put it after the paths or write --ray=ADDRESS (docs/scale-out.md)")
+    p.add_argument("--ray-workers", type=int, default=None, metavar="N",
+                   help="embedding workers of a --ray run (default: one per CPU of the cluster)")
     p = add("remove", cmd_remove, "remove a document by id")
     p.add_argument("doc_id")
     p = add("search", cmd_search, "show the passages that best match a query")
