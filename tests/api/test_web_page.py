@@ -299,3 +299,30 @@ def test_a_read_only_key_sees_the_documents_but_cannot_upload_or_delete(start_se
     assert "read-only" in page.locator("#doc-list-status").inner_text()
     assert listed_titles(page, 1) == [title]
     assert httpx.get(f"{url}/v1/documents", headers={"Authorization": "Bearer full-key"}).json()["total"] == 1
+
+
+def test_a_word_document_uploaded_from_the_page_is_answered_with_an_exact_citation(start_server, page):
+    import io
+
+    import docx
+
+    made = docx.Document()
+    made.add_heading("Lighthouse log", level=1)
+    made.add_paragraph("The Karsk lighthouse was relit on 9 March after its lens had been replaced.")
+    buffer = io.BytesIO()
+    made.save(buffer)
+    url = start_server()
+    page.goto(url)
+    [_] = listed_titles(page, 1)
+    page.set_input_files("#file-input", {
+        "name": "lighthouse.docx", "buffer": buffer.getvalue(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
+    [(state, line)] = wait_for_uploads(page, 1)
+    assert state == "done" and "lighthouse" in line.lower(), line
+    assert len(listed_titles(page, 2)) == 2
+    message = ask(page, "When was the Karsk lighthouse relit?")
+    assert "9 March" in message.inner_text()
+    answer = httpx.post(f"{url}/v1/ask", json={"question": "When was the Karsk lighthouse relit?"}).json()
+    [cited] = [c for c in answer["citations"] if "relit" in c["text"]]
+    text = httpx.get(f"{url}/v1/documents/{cited['doc_id']}").json()["text"]
+    assert text[cited["start"]:cited["end"]] == cited["text"]
