@@ -29,8 +29,9 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service.warm_up_search()
         auth.log_access(settings)
-        log.info("index %s: %d documents, %d passages", settings.index_dir,
-                 service.index.manifest.documents, service.index.manifest.passages)
+        state = service.index.state()
+        log.info("index %s: %d documents, %d passages", "PostgreSQL" if settings.index_url else settings.index_dir,
+                 state.documents, state.passages)
         yield
 
     app = FastAPI(

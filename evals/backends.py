@@ -54,7 +54,7 @@ class InProcessBackend:
         return self.service.ask(question, None, doc_ids).as_dict()
 
     def document_text(self, doc_id: str) -> str | None:
-        return self.service.index.store.document_text(doc_id)
+        return self.service.index.document_text(doc_id)
 
     def describe(self) -> dict[str, Any]:
         settings = {k: v for k, v in asdict(self.service.settings).items() if k not in _SECRET_SETTINGS}
@@ -62,7 +62,7 @@ class InProcessBackend:
             "mode": "in-process",
             "index_dir": str(self.service.settings.index_dir),
             "settings": _plain(settings),
-            "index_manifest": _plain(asdict(self.service.index.manifest)),
+            "index_manifest": _plain(asdict(self.service.index.state())),
             "embedder": self.service.embedder.name,
         }
 

@@ -22,8 +22,13 @@ def _service(args: argparse.Namespace, create: bool = True):  # noqa: ANN202 - R
     return service
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(index_dir=args.index)
+def _settings(args: argparse.Namespace, **overrides: object) -> Settings:
+    """`--index` is a folder or a `postgresql://` URL (then it overrides $RAG_INDEX_URL)."""
+    from .index_backend import is_postgres_url
+
+    if args.index is not None and is_postgres_url(args.index):
+        return Settings.from_env(index_url=args.index, **overrides)
+    return Settings.from_env(index_dir=Path(args.index) if args.index is not None else None, **overrides)
 
 
 def _print_json(data: object) -> None:
@@ -72,23 +77,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index(args: argparse.Namespace):  # noqa: ANN202 - an Index, imported lazily
+def _index(args: argparse.Namespace):  # noqa: ANN202 - an IndexBackend, imported lazily
     """The index alone, whatever its embedder: checking and repairing need no model."""
-    from .index import Index
+    from .index_backend import open_index
 
-    settings = _settings(args)
-    return Index(settings.index_dir, None, lock_timeout_s=settings.lock_timeout_s)
+    return open_index(_settings(args), None, None)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     index = _index(args)
     problems = index.check()
-    manifest = index.manifest
+    state = index.state()
     if problems:
         for problem in problems:
             print(f"problem: {problem}", file=sys.stderr)
         return 1
-    print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages")
+    print(f"ok: generation {state.generation}, {state.documents} documents, {state.passages} passages")
     return 0
 
 
@@ -100,9 +104,9 @@ def cmd_repair(args: argparse.Namespace) -> int:
     problems = index.check()
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    manifest = index.manifest
+    state = index.state()
     if not problems:
-        print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages"
+        print(f"ok: generation {state.generation}, {state.documents} documents, {state.passages} passages"
               + ("" if actions else " (nothing to repair)"))
     return 1 if problems else 0
 
@@ -115,7 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.logs import configure_logging
 
     configure_logging()
-    settings = Settings.from_env(index_dir=args.index, host=args.host, port=args.port)
+    settings = _settings(args, host=args.host, port=args.port)
     check_bind(settings, allow_open=args.allow_open or os.environ.get("RAG_ALLOW_OPEN", "") in ("1", "true", "yes"))
     # The app logs each request (JSON, with its request id): uvicorn's own access log would repeat it.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
@@ -144,7 +148,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rag", description="Question answering over your documents, with exact citations.")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
+    common.add_argument("--index", default=None,
+                        help="index folder, or a postgresql:// URL (default: $RAG_INDEX_URL, else $RAG_INDEX_DIR or index/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .embed import Embedder
 from .errors import InvalidInputError, RagError
-from .index import DocumentUpdate, Index
+from .index import DocumentUpdate
+from .index_backend import IndexBackend
 from .load import default_source, find_files, load_path
 from .records import Document
 from .split import SplitConfig, split_document
@@ -49,7 +50,7 @@ def prepare_update(doc: Document, embedder: Embedder, split: SplitConfig) -> Doc
     return DocumentUpdate(doc, passages, vectors)
 
 
-def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
+def index_documents(index: IndexBackend, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
                     report: IngestReport | None = None, removals: Sequence[str] = ()) -> IngestReport:
     """Split and embed new or changed documents, then publish them with `removals` as one generation.
 
@@ -62,7 +63,7 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
         if doc.id in seen:
             raise InvalidInputError(f"{doc.source} appears twice in one batch")
         seen.add(doc.id)
-        previous = index.store.document_hash(doc.id)
+        previous = index.document_hash(doc.id)
         if previous == doc.content_hash:
             report.unchanged.append(doc.source)
             continue
@@ -77,18 +78,18 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
     return report
 
 
-def _vanished(index: Index, folders: Sequence[Path], present: set[str]) -> list[tuple[str, str]]:
+def _vanished(index: IndexBackend, folders: Sequence[Path], present: set[str]) -> list[tuple[str, str]]:
     """(doc id, source) of stored documents that were read from these folders and are gone from them."""
     sources = [default_source(folder) for folder in folders]
     out = []
-    for doc_id in index.store.doc_ids_matching(sources=sources):
-        stored = index.store.document(doc_id)
+    for doc_id in index.doc_ids_matching(sources=sources):
+        stored = index.document(doc_id)
         if stored is not None and stored.source not in present and not Path(stored.source).exists():
             out.append((doc_id, stored.source))
     return out
 
 
-def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split: SplitConfig,
+def ingest_paths(index: IndexBackend, embedder: Embedder, paths: Iterable[Path], split: SplitConfig,
                  prune: bool = False) -> IngestReport:
     """Ingest files and folders; unreadable files are reported by name and skipped, the rest goes on.
 

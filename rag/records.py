@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Section:
@@ -51,6 +53,14 @@ class Passage:
     def embedding_text(self) -> str:
         prefix = self.context if self.embedding_context is None else self.embedding_context
         return f"{prefix}\n{self.text}" if prefix else self.text
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """A passage's sentences as made at ingest: (n, 2) int32 document offsets and (n, dim) float16 vectors."""
+
+    spans: np.ndarray
+    vectors: np.ndarray
 
 
 @dataclass(frozen=True)
