@@ -111,6 +111,31 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    """Schema migrations of a PostgreSQL index (rag/pg/migrations.py)."""
+    from .pg import migrations
+    from .pg.pool import Pool
+
+    settings = _settings(args)
+    if not settings.index_url:
+        raise RagError("`rag db` works on a PostgreSQL index: pass --index postgresql://... or set RAG_INDEX_URL")
+    pool = Pool(settings.index_url)
+    try:
+        with pool.connection() as conn:
+            if args.action == "status":
+                todo = migrations.pending(conn)
+                print(f"schema version {migrations.applied_version(conn)} of {migrations.LATEST}; "
+                      + (", ".join(f"pending: {m.version} ({m.name})" for m in todo) or "up to date"))
+                return 0
+            applied = migrations.migrate(conn, args.dimension, only_additive=False)
+    finally:
+        pool.close()
+    for m in applied:
+        print(f"applied migration {m.version}: {m.name}")
+    print(f"ok: schema version {migrations.LATEST}" + ("" if applied else " (nothing to apply)"))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -174,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add("check", cmd_check, "check the index for consistency")
     add("repair", cmd_repair, "bring the index back to its last committed version, made consistent")
+    p = add("db", cmd_db, "PostgreSQL index: `rag db migrate` applies schema migrations, `rag db status` lists them")
+    p.add_argument("action", choices=["migrate", "status"])
+    p.add_argument("--dimension", type=int, default=384,
+                   help="vector dimension when the database has no schema yet (default: 384, the bundled embedder's)")
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
