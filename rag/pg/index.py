@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import index as local_index
 from ..errors import IndexMismatchError, RagError
-from ..index import DocumentUpdate, crash_point
+from ..index import DocumentUpdate
 from ..index_backend import IndexState
 from ..keyword import keyword_terms
 from ..records import Passage, SentenceVectors
@@ -252,7 +253,7 @@ class PgIndex:
             with self._write.connection() as conn:
                 with conn.transaction():
                     state = self._apply(conn, updates, removals)
-                crash_point("pg_committed")
+                local_index.crash_point("pg_committed")
         except psycopg.DataError as exc:  # text PostgreSQL cannot store (a NUL character), a bad value
             raise RagError(f"cannot write to the index database: {str(exc).strip()}; nothing was written") from exc
         self._generation = state.generation
@@ -275,12 +276,12 @@ class PgIndex:
             d, p = self._delete(conn, doc.id)
             self._insert(conn, update)
             documents, passages = documents - d + 1, passages - p + len(update.passages)
-        crash_point("pg_rows_written")
+        local_index.crash_point("pg_rows_written")
         # Last, so the one row every writer updates is held only until the commit.
         generation, documents, passages = conn.execute(
             "UPDATE rag_state SET generation = generation + 1, documents = documents + %s, "
             "passages = passages + %s RETURNING generation, documents, passages", (documents, passages)).fetchone()
-        crash_point("pg_state_updated")
+        local_index.crash_point("pg_state_updated")
         return IndexState(int(generation), int(documents), int(passages), self._embedder, self._dimension)
 
     @staticmethod
