@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rag.config import Settings
+from rag.errors import IndexUnavailableError
 from rag.service import RagService
 
 from . import auth
@@ -27,11 +28,14 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service.warm_up_search()
         auth.log_access(settings)
-        state = service.index.state()
-        log.info("index %s: %d documents, %d passages", "PostgreSQL" if settings.index_url else settings.index_dir,
-                 state.documents, state.passages)
+        try:
+            service.warm_up_search()
+            state = service.index.state()
+            log.info("index %s: %d documents, %d passages", "PostgreSQL" if settings.index_url else settings.index_dir,
+                     state.documents, state.passages)
+        except IndexUnavailableError as exc:  # serve anyway: /readyz says 503 until the database is back
+            log.error("starting without the index: %s", exc)
         yield
 
     app = FastAPI(

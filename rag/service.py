@@ -42,6 +42,7 @@ class RagService:
         self._index: IndexBackend | None = None
         self._retriever: Retriever | None = None
         self._open_lock = threading.Lock()
+        self._model_loaded = False
 
     def _make_generator(self, settings: Settings) -> GenerativeAnswerer | None:
         """An LLM answerer when `llm_base_url` is set; the LLM is contacted per question, never at start-up."""
@@ -62,6 +63,7 @@ class RagService:
             if self._index is not None:
                 return
             self.embedder.warm_up()
+            self._model_loaded = True
             set_faiss_threads(self.settings.faiss_threads)
             self._index = open_index(self.settings, self.embedder.name, self.embedder.dimension if create else None,
                                      self.vector_config)
@@ -76,6 +78,11 @@ class RagService:
     def is_warm(self) -> bool:
         """The model is loaded and the index open: requests will not wait for start-up."""
         return self._index is not None
+
+    @property
+    def is_model_loaded(self) -> bool:
+        """The model is loaded (the index may still be closed: its database was unreachable at start-up)."""
+        return self._model_loaded
 
     @property
     def index(self) -> IndexBackend:

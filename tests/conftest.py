@@ -85,6 +85,16 @@ def pg_server():
     server.remove()
 
 
+@pytest.fixture(scope="session")
+def pg_replica(pg_server):
+    """A streaming read replica of the session's server: databases made later on the server appear on it too."""
+    from rag.pg.server import init_replica
+
+    replica = init_replica(pg_server)
+    yield replica
+    replica.remove()
+
+
 @pytest.fixture
 def pg_url(pg_server) -> Iterator[str]:
     """The URL of a fresh, empty database on the session's server (with the vector extension), dropped after."""

@@ -19,10 +19,10 @@ router = APIRouter(tags=["operations"])
                                                               "the index's database cannot be reached."}})
 def readyz(request: Request) -> JSONResponse:
     service = request.app.state.service
-    if not service.is_warm:
+    if not service.is_warm and not service.is_model_loaded:
         return JSONResponse(Readiness(status="starting").model_dump(), status_code=503)
     try:
-        state = service.index.state()
+        state = service.index.state()  # opens the index if the database was unreachable at start-up
     except IndexUnavailableError as exc:  # a database backend that cannot be reached: not ready until it is back
         return JSONResponse(Readiness(status="unavailable", detail=str(exc)).model_dump(), status_code=503,
                             headers={"Retry-After": RETRY_AFTER_S})
