@@ -67,8 +67,9 @@ class InProcessBackend:
         }
 
     def all_passage_texts(self) -> list[str]:
-        store = self.service.index.store
-        return [p.text for p, _, _ in store.passages(store.all_passage_ids()).values()]
+        index = self.service.index  # through the index contract: either backend
+        doc_ids = [d.id for d in index.documents(limit=index.state().documents)]
+        return [p.text for p, _, _ in index.passages(index.passage_ids_for_documents(doc_ids).tolist()).values()]
 
 
 class HttpBackend:
