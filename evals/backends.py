@@ -10,7 +10,7 @@ from urllib.parse import quote
 from rag.errors import InvalidInputError, RagError
 
 SEARCH_K = 10
-_SECRET_SETTINGS = ("api_keys", "read_only_api_keys", "llm_api_key")
+_SECRET_SETTINGS = ("api_keys", "read_only_api_keys", "llm_api_key", "index_url", "index_read_url")  # URLs may hold passwords
 
 
 class EvalAbortedError(RagError):

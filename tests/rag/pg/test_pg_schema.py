@@ -99,5 +99,13 @@ def test_rag_db_migrate_and_status_on_the_command_line(pg_url: str) -> None:
     done = rag("db", "migrate", "--index", pg_url, "--dimension", "32")
     assert done.returncode == 0 and "applied migration 1" in done.stdout
     assert "up to date" in rag("db", "status", "--index", pg_url).stdout
+    PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
+    check = rag("check", "--index", pg_url)
+    assert check.returncode == 0 and check.stdout.startswith("ok: generation 0, 0 documents"), check.stderr
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE rag_state SET documents = 5")
+    assert rag("check", "--index", pg_url).returncode == 1
+    repaired = rag("repair", "--index", pg_url)
+    assert repaired.returncode == 0 and "recounted" in repaired.stdout
     local = rag("db", "status", "--index", "some/folder")
     assert local.returncode == 1 and "PostgreSQL" in local.stderr and len(local.stderr.strip().splitlines()) == 1
