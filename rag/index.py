@@ -351,41 +351,36 @@ class Index:
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         return self.keywords.absent_terms(terms)
 
-    def passages(self, ids: Sequence[int]) -> dict[int, tuple[Passage, str, str]]:
+    def _locked(self, read, *args):  # noqa: ANN001, ANN202 - one store read, on the shared connection
         with self._read_lock:
-            return self.store.passages(ids)
+            return read(*args)
+
+    def passages(self, ids: Sequence[int]) -> dict[int, tuple[Passage, str, str]]:
+        return self._locked(self.store.passages, ids)
 
     def passage_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        with self._read_lock:
-            return self.store.vectors_of(ids, self._manifest.dimension)
+        return self._locked(self.store.vectors_of, ids, self._manifest.dimension)
 
     def passage_ids_for_documents(self, doc_ids: Sequence[str]) -> np.ndarray:
-        with self._read_lock:
-            return np.asarray(self.store.passage_ids_for_documents(list(doc_ids)), dtype=np.int64)
+        return np.asarray(self._locked(self.store.passage_ids_for_documents, list(doc_ids)), dtype=np.int64)
 
     def documents(self, limit: int = 100, offset: int = 0) -> list[StoredDocument]:
-        with self._read_lock:
-            return self.store.documents(limit, offset)
+        return self._locked(self.store.documents, limit, offset)
 
     def document(self, doc_id: str) -> StoredDocument | None:
-        with self._read_lock:
-            return self.store.document(doc_id)
+        return self._locked(self.store.document, doc_id)
 
     def document_text(self, doc_id: str) -> str | None:
-        with self._read_lock:
-            return self.store.document_text(doc_id)
+        return self._locked(self.store.document_text, doc_id)
 
     def document_hash(self, doc_id: str) -> str | None:
-        with self._read_lock:
-            return self.store.document_hash(doc_id)
+        return self._locked(self.store.document_hash, doc_id)
 
     def find_by_hash(self, content_hash: str) -> str | None:
-        with self._read_lock:
-            return self.store.find_by_hash(content_hash)
+        return self._locked(self.store.find_by_hash, content_hash)
 
     def doc_ids_matching(self, doc_ids: Iterable[str] = (), sources: Iterable[str] = ()) -> list[str]:
-        with self._read_lock:
-            return self.store.doc_ids_matching(doc_ids, sources)
+        return self._locked(self.store.doc_ids_matching, doc_ids, sources)
 
     # -- writing --------------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -14,20 +14,16 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from test_index_crash import Zygote, verify_after_crash  # noqa: E402 - the local crash test's harness
+import test_index_crash as local_crash  # noqa: E402 - the local crash test's harness
+from test_index_crash import Zygote, verify_after_crash  # noqa: E402
 
 from rag.pg.index import CRASH_POINTS  # noqa: E402
+
+zygote = local_crash.zygote  # its fixture: one forking worker per test
 
 pytestmark = pytest.mark.slow
 
 RANDOM_KILLS = int(os.environ.get("RAG_PG_CRASH_KILLS", "20"))
-
-
-@pytest.fixture
-def zygote():
-    z = Zygote()
-    yield z
-    z.close()
 
 
 def test_a_kill_at_each_step_of_a_postgres_write_publishes_all_or_nothing(pg_url: str, zygote: Zygote) -> None:
