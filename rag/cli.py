@@ -23,12 +23,14 @@ def _service(args: argparse.Namespace, create: bool = True):  # noqa: ANN202 - R
 
 
 def _settings(args: argparse.Namespace, **overrides: object) -> Settings:
-    """`--index` is a folder or a `postgresql://` URL (then it overrides $RAG_INDEX_URL)."""
+    """`--index` is a folder or a `postgresql://` URL; either overrides $RAG_INDEX_URL and $RAG_INDEX_DIR."""
     from .index_backend import is_postgres_url
 
-    if args.index is not None and is_postgres_url(args.index):
+    if args.index is None:
+        return Settings.from_env(**overrides)
+    if is_postgres_url(args.index):
         return Settings.from_env(index_url=args.index, **overrides)
-    return Settings.from_env(index_dir=Path(args.index) if args.index is not None else None, **overrides)
+    return Settings.from_env(index_dir=Path(args.index), index_url="", **overrides)
 
 
 def _print_json(data: object) -> None:

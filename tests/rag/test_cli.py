@@ -51,3 +51,15 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path):
     assert missing.stderr.strip().count("\n") == 0 and "rag: error:" in missing.stderr
     empty = _rag("ask", "   ", "--index", str(tmp_path / "no-index"))
     assert empty.returncode == 1 and "rag: error:" in empty.stderr
+
+
+def test_the_index_flag_names_a_folder_or_a_postgres_url_and_wins_over_the_environment(monkeypatch):
+    from rag.cli import _settings, build_parser
+
+    monkeypatch.setenv("RAG_INDEX_URL", "postgresql://rag@db.example:5432/rag")
+    folder = _settings(build_parser().parse_args(["check", "--index", "some/folder"]))
+    assert folder.index_url == "" and str(folder.index_dir) == "some/folder"
+    assert _settings(build_parser().parse_args(["check"])).index_url == "postgresql://rag@db.example:5432/rag"
+    monkeypatch.delenv("RAG_INDEX_URL")
+    url = _settings(build_parser().parse_args(["check", "--index", "postgresql://u@h:5433/other"]))
+    assert url.index_url == "postgresql://u@h:5433/other"
