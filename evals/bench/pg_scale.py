@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
     embedder.warm_up()
     corpus = [ROOT / "seeds"] + ([debian_dir()] if debian_dir() else [])
     sentences = real_sentences(load_documents(corpus))
-    vectors = sentence_vectors(sentences, embedder.encode, ROOT / "evals/bench/.cache")
+    vectors = sentence_vectors(sentences, embedder.encode, Path(tempfile.gettempdir()) / "rag-bench-cache")
     questions = [json.loads(line)["question"] for path in QUESTION_SETS if path.exists()
                  for line in path.read_text().splitlines() if line.strip()]
     queries = embedder.encode(questions)

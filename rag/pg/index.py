@@ -32,6 +32,7 @@ from ..records import Passage, SentenceVectors
 from ..store import StoredDocument, like_prefix
 from . import migrations
 from .pool import Pool, psycopg_module
+from .term_rarity import TermRarity
 
 if TYPE_CHECKING:
     import psycopg
@@ -60,6 +61,8 @@ class PgIndex:
             self.close()
             raise
         self._generation = -1
+        self._idf = TermRarity()
+        self._analyzed = False
 
     def _open(self, embedder_name: str | None, dimension: int | None) -> tuple[str, int]:
         # The migration runs on a connection of its own, closed afterwards: it may create the vector type,
@@ -99,6 +102,8 @@ class PgIndex:
         with self._read.connection() as conn:
             generation = int(conn.execute("SELECT generation FROM rag_state").fetchone()[0])
         changed, self._generation = generation != self._generation, generation
+        if changed:
+            self._idf.forget()  # the statistics are read again for the new generation
         return changed
 
     def state(self) -> IndexState:
@@ -139,11 +144,13 @@ class PgIndex:
         if not terms or k <= 0 or (allowed is not None and not len(allowed)):
             return []
         # Any of the words (OR), as BM25 does; each word through plainto_tsquery, so no input can break the syntax.
-        tsquery = " || ".join(["plainto_tsquery('english', %s)"] * len(terms))
-        sql = (f"SELECT id, ts_rank_cd(terms, q, 1) AS score FROM passages, ({'SELECT ' + tsquery} AS q) AS query "
-               "WHERE terms @@ q" + (" AND id = ANY(%s)" if allowed is not None else "")
-               + " ORDER BY score DESC, id LIMIT %s")
-        params: list[object] = [*terms]
+        # Each word's ts_rank_cd is weighted by its rarity (the IDF of BM25, which ts_rank_cd lacks).
+        weights = self._idf.weights(terms, self._read)
+        each = ["plainto_tsquery('english', %s)" for _ in terms]
+        score = " + ".join(f"%s * ts_rank_cd(terms, {q}, 1)" for q in each)
+        sql = (f"SELECT id, {score} AS score FROM passages WHERE terms @@ ({' || '.join(each)})"
+               + (" AND id = ANY(%s)" if allowed is not None else "") + " ORDER BY score DESC, id LIMIT %s")
+        params: list[object] = [x for pair in zip(weights, terms, strict=True) for x in pair] + [*terms]
         if allowed is not None:
             params.append(list(map(int, allowed)))
         params.append(k)
@@ -254,6 +261,11 @@ class PgIndex:
                 with conn.transaction():
                     state = self._apply(conn, updates, removals)
                 local_index.crash_point("pg_committed")
+                if not self._analyzed:
+                    # Word statistics for keyword ranking (rag/pg/term_rarity.py) without waiting for autovacuum;
+                    # once a process: autovacuum keeps them current as the table grows.
+                    conn.execute("ANALYZE passages")
+                    self._analyzed = True
         except psycopg.DataError as exc:  # text PostgreSQL cannot store (a NUL character), a bad value
             raise RagError(f"cannot write to the index database: {str(exc).strip()}; nothing was written") from exc
         self._generation = state.generation
