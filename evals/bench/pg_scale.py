@@ -105,6 +105,9 @@ def main(argv: list[str]) -> int:
             index.apply(batch)
         build_s = time.perf_counter() - t
         with psycopg.connect(url) as conn:
+            from pgvector.psycopg import register_vector
+
+            register_vector(conn)
             sizes = dict(conn.execute(
                 "SELECT 'database', pg_database_size('bench') UNION ALL "
                 "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
