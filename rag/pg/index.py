@@ -49,7 +49,7 @@ _DOCUMENT_COLUMNS = ("d.id, d.source, d.title, d.media_type, d.content_hash, d.a
 
 class PgIndex:
     def __init__(self, url: str, embedder_name: str | None, dimension: int | None,
-                 read_url: str | None = None, ef_search: int = 100) -> None:
+                 read_url: str | None = None, ef_search: int = 200) -> None:
         """`embedder_name=None` opens whatever the database holds; `dimension=None` refuses to create the schema."""
         psycopg_module()  # a clear install hint before anything else
         self.ef_search = ef_search
