@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense and keyword candidates from the index, fused, then re-scored by sentence."""
+"""Hybrid retrieval: dense (FAISS) and keyword (BM25, rag/keyword.py) candidates, fused, then re-scored by sentence."""
 
 from __future__ import annotations
 
