@@ -257,23 +257,35 @@ async function fetchDocumentList() {
   return { listed, total };
 }
 
-async function loadDocuments() {
+// Counts the messages written to the list's status line, so a refresh that started before a newer message
+// (a failed delete while the list reloads after uploads) does not overwrite it.
+let statusWrites = 0;
+
+function setListStatus(text, state) {
   const status = $("doc-list-status");
+  statusWrites += 1;
+  status.textContent = text;
+  status.dataset.state = state;
+}
+
+async function loadDocuments() {
+  const before = statusWrites;
   let found;
   try {
     found = await fetchDocumentList();
   } catch (error) {
-    status.textContent = `Could not list the documents: ${error.message}`;
-    status.dataset.state = "error";
+    if (statusWrites === before) setListStatus(`Could not list the documents: ${error.message}`, "error");
     return;
   }
   const { listed, total } = found;
   titles.clear();
   for (const doc of listed) titles.set(doc.id, doc.title);
   for (const id of [...selected]) if (!titles.has(id)) selected.delete(id);
-  status.dataset.state = "done";
-  status.textContent = total === 0 ? "No documents yet: upload some above."
-    : `${total} document${total === 1 ? "" : "s"}` + (listed.length < total ? ` (the first ${listed.length} listed)` : "");
+  if (statusWrites === before) {
+    setListStatus(total === 0 ? "No documents yet: upload some above."
+      : `${total} document${total === 1 ? "" : "s"}` + (listed.length < total ? ` (the first ${listed.length} listed)` : ""),
+    "done");
+  }
   $("doc-list").replaceChildren(...listed.map(documentItem));
   updateFilterNote();
 }
@@ -320,12 +332,10 @@ function updateFilterNote() {
 
 async function deleteDocument(doc) {
   if (!window.confirm(`Delete “${doc.title}” and its ${doc.passages} passages? This cannot be undone.`)) return;
-  const status = $("doc-list-status");
   const response = await fetch(`/v1/documents/${encodeURIComponent(doc.id)}`, { method: "DELETE", headers: authHeaders() });
   if (!response.ok && response.status !== 404) {  // 404: already gone, which is what was asked
     const error = await apiError(response);
-    status.textContent = `Could not delete “${doc.title}”: ${error.message}`;
-    status.dataset.state = "error";
+    setListStatus(`Could not delete “${doc.title}”: ${error.message}`, "error");
     return;
   }
   selected.delete(doc.id);
