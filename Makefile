@@ -8,7 +8,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install serve test lint index clean browser corpus eval-gate bench
+.PHONY: install serve test lint index clean browser corpus eval-gate bench cluster cluster-down
 
 # Idempotent: the stamp is rebuilt only when pyproject.toml changes.
 install: $(VENV)/.installed
@@ -34,6 +34,14 @@ serve: install
 
 index: install
 	$(BIN)/rag ingest seeds --prune --index $(INDEX)
+
+# A PostgreSQL primary, a streaming read replica and two API replicas on loopback (docs/scale-out.md);
+# returns when all are ready and prints their addresses. `make cluster-down` stops them all.
+cluster: install
+	$(BIN)/python -m rag.pg.cluster up --state .cluster
+
+cluster-down:
+	$(BIN)/python -m rag.pg.cluster down --state .cluster
 
 # The eval corpora, from Debian's package registry (evals/corpora/README.md): the Debian Reference (HTML,
 # also the larger corpus of the tests), Werkzeug's API reference (HTML), the Debian FAQ (HTML) and

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from rag.config import Settings
-from rag.errors import MissingDependencyError
+from rag.errors import IndexUnavailableError, MissingDependencyError
 from rag.service import RagService
 
 from . import auth
@@ -30,10 +30,14 @@ def create_app(settings: Settings | None = None, service: RagService | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service.warm_up_search()
         auth.log_access(settings)
-        log.info("index %s: %d documents, %d passages", settings.index_dir,
-                 service.index.manifest.documents, service.index.manifest.passages)
+        try:
+            service.warm_up_search()
+            state = service.index.state()
+            log.info("index %s: %d documents, %d passages", "PostgreSQL" if settings.index_url else settings.index_dir,
+                     state.documents, state.passages)
+        except IndexUnavailableError as exc:  # serve anyway: /readyz says 503 until the database is back
+            log.error("starting without the index: %s", exc)
         async with AsyncExitStack() as stack:
             if mcp_server is not None:
                 await stack.enter_async_context(mcp_server.session_manager.run())

@@ -16,6 +16,7 @@ from rag.errors import (
     IndexBusyError,
     IndexCorruptError,
     IndexMismatchError,
+    IndexUnavailableError,
     InvalidInputError,
     NotFoundError,
     RagError,
@@ -23,6 +24,7 @@ from rag.errors import (
 )
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_S = "1"  # a busy writer or an unreachable database: both are worth a retry soon
 
 _STATUS: list[tuple[type[RagError], int]] = [
     (UnsupportedFileError, 415),
@@ -30,6 +32,7 @@ _STATUS: list[tuple[type[RagError], int]] = [
     (InvalidInputError, 422),
     (NotFoundError, 404),
     (IndexBusyError, 503),
+    (IndexUnavailableError, 503),
     (IndexMismatchError, 500),
     (IndexCorruptError, 500),
 ]
@@ -60,7 +63,7 @@ def install_error_handlers(app: FastAPI) -> None:
         status = status_for(exc)
         if status >= 500:
             log.error("request failed: %s", exc)
-        headers = {"Retry-After": "1"} if status == 503 else None  # busy (another writer): worth a retry
+        headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else None
         return ErrorJSONResponse(error_body(str(exc), type(exc).__name__, status), status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -6,12 +6,14 @@ the `timings_ms` that the library reports in ask/search responses (see api/middl
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from rag.errors import IndexUnavailableError
 from rag.service import RagService
 
 from .limits import WorkLimiter
@@ -28,8 +30,11 @@ class _StateCollector(Collector):
         self.limiter = limiter
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        manifest = None
         if self.service.is_warm:
-            manifest = self.service.index.manifest
+            with contextlib.suppress(IndexUnavailableError):  # a scrape still reports the rest; /readyz says why
+                manifest = self.service.index.state()
+        if manifest is not None:
             for name, value, text in (
                 ("rag_index_documents", manifest.documents, "Documents in the index generation being served."),
                 ("rag_index_passages", manifest.passages, "Passages in the index generation being served."),

@@ -118,7 +118,9 @@ class Health(BaseModel):
 
 
 class Readiness(BaseModel):
-    status: str = Field(description="`ready`, or `starting` while the model loads and the index opens.")
+    status: str = Field(description="`ready`; `starting` while the model loads and the index opens; `unavailable` "
+                                    "while the index's database cannot be reached.")
+    detail: str | None = None
     generation: int | None = None
     documents: int | None = None
     passages: int | None = None

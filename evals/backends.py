@@ -10,7 +10,7 @@ from urllib.parse import quote
 from rag.errors import InvalidInputError, RagError
 
 SEARCH_K = 10
-_SECRET_SETTINGS = ("api_keys", "read_only_api_keys", "llm_api_key")
+_SECRET_SETTINGS = ("api_keys", "read_only_api_keys", "llm_api_key", "index_url", "index_read_url")  # URLs may hold passwords
 
 
 class EvalAbortedError(RagError):
@@ -54,7 +54,7 @@ class InProcessBackend:
         return self.service.ask(question, None, doc_ids).as_dict()
 
     def document_text(self, doc_id: str) -> str | None:
-        return self.service.index.store.document_text(doc_id)
+        return self.service.index.document_text(doc_id)
 
     def describe(self) -> dict[str, Any]:
         settings = {k: v for k, v in asdict(self.service.settings).items() if k not in _SECRET_SETTINGS}
@@ -62,13 +62,14 @@ class InProcessBackend:
             "mode": "in-process",
             "index_dir": str(self.service.settings.index_dir),
             "settings": _plain(settings),
-            "index_manifest": _plain(asdict(self.service.index.manifest)),
+            "index_manifest": _plain(asdict(self.service.index.state())),
             "embedder": self.service.embedder.name,
         }
 
     def all_passage_texts(self) -> list[str]:
-        store = self.service.index.store
-        return [p.text for p, _, _ in store.passages(store.all_passage_ids()).values()]
+        index = self.service.index  # through the index contract: either backend
+        doc_ids = [d.id for d in index.documents(limit=index.state().documents)]
+        return [p.text for p, _, _ in index.passages(index.passage_ids_for_documents(doc_ids).tolist()).values()]
 
 
 class HttpBackend:

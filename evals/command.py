@@ -103,7 +103,7 @@ def run_command(args: argparse.Namespace) -> int:
     from .runner import EvalConfig, evaluate
 
     config = EvalConfig(
-        questions=Path(args.questions), format=args.format, index=args.index, url=args.url,
+        questions=Path(args.questions), format=args.format, index=Path(args.index) if args.index else None, url=args.url,
         api_key=args.api_key or os.environ.get("RAG_EVAL_API_KEY") or None, concurrency=args.concurrency,
         split=args.split, allow_malformed=args.allow_malformed)
     update, close = progress_printer()

@@ -228,7 +228,7 @@ def _open_service(config: EvalConfig, qset: QuestionSet, stack: ExitStack, embed
         service = RagService(Settings.from_env(index_dir=config.index), embedder=embedder)
         service.warm_up(create=False)
         stack.callback(service.close)
-        if service.index.manifest.documents == 0:
+        if service.index.state().documents == 0:
             raise InvalidInputError(f"the index at {service.settings.index_dir} is empty: run `rag ingest` first")
         return service
     # BEIR / SQuAD: the set's own corpus goes into a fresh index (kept only when --index names one).

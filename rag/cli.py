@@ -22,8 +22,15 @@ def _service(args: argparse.Namespace, create: bool = True):  # noqa: ANN202 - R
     return service
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(index_dir=args.index)
+def _settings(args: argparse.Namespace, **overrides: object) -> Settings:
+    """`--index` is a folder or a `postgresql://` URL; either overrides $RAG_INDEX_URL and $RAG_INDEX_DIR."""
+    from .index_backend import is_postgres_url
+
+    if args.index is None:
+        return Settings.from_env(**overrides)
+    if is_postgres_url(args.index):
+        return Settings.from_env(index_url=args.index, **overrides)
+    return Settings.from_env(index_dir=Path(args.index), index_url="", **overrides)
 
 
 def _print_json(data: object) -> None:
@@ -99,23 +106,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index(args: argparse.Namespace):  # noqa: ANN202 - an Index, imported lazily
+def _index(args: argparse.Namespace):  # noqa: ANN202 - an IndexBackend, imported lazily
     """The index alone, whatever its embedder: checking and repairing need no model."""
-    from .index import Index
+    from .index_backend import open_index
 
-    settings = _settings(args)
-    return Index(settings.index_dir, None, lock_timeout_s=settings.lock_timeout_s)
+    return open_index(_settings(args), None, None)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     index = _index(args)
     problems = index.check()
-    manifest = index.manifest
+    state = index.state()
     if problems:
         for problem in problems:
             print(f"problem: {problem}", file=sys.stderr)
         return 1
-    print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages")
+    print(f"ok: generation {state.generation}, {state.documents} documents, {state.passages} passages")
     return 0
 
 
@@ -127,17 +133,44 @@ def cmd_repair(args: argparse.Namespace) -> int:
     problems = index.check()
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
-    manifest = index.manifest
+    state = index.state()
     if not problems:
-        print(f"ok: generation {manifest.generation}, {manifest.documents} documents, {manifest.passages} passages"
+        print(f"ok: generation {state.generation}, {state.documents} documents, {state.passages} passages"
               + ("" if actions else " (nothing to repair)"))
     return 1 if problems else 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     service = _service(args, create=False)  # opening a writable index of an older format migrates it
-    manifest = service.index.manifest
+    manifest = getattr(service.index, "manifest", None)
+    if manifest is None:
+        raise RagError("`rag migrate` brings a local index folder up to date; PostgreSQL uses `rag db migrate`")
     print(f"ok: format {manifest.format_version}, {manifest.passages} passages")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """Schema migrations of a PostgreSQL index (rag/pg/migrations.py)."""
+    from .pg import migrations
+    from .pg.pool import Pool
+
+    settings = _settings(args)
+    if not settings.index_url:
+        raise RagError("`rag db` works on a PostgreSQL index: pass --index postgresql://... or set RAG_INDEX_URL")
+    pool = Pool(settings.index_url)
+    try:
+        with pool.connection() as conn:
+            if args.action == "status":
+                todo = migrations.pending(conn)
+                print(f"schema version {migrations.applied_version(conn)} of {migrations.LATEST}; "
+                      + (", ".join(f"pending: {m.version} ({m.name})" for m in todo) or "up to date"))
+                return 0
+            applied = migrations.migrate(conn, args.dimension, only_additive=False)
+    finally:
+        pool.close()
+    for m in applied:
+        print(f"applied migration {m.version}: {m.name}")
+    print(f"ok: schema version {migrations.LATEST}" + ("" if applied else " (nothing to apply)"))
     return 0
 
 
@@ -149,7 +182,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.logs import configure_logging
 
     configure_logging()
-    settings = Settings.from_env(index_dir=args.index, host=args.host, port=args.port)
+    settings = _settings(args, host=args.host, port=args.port)
     check_bind(settings, allow_open=args.allow_open or os.environ.get("RAG_ALLOW_OPEN", "") in ("1", "true", "yes"))
     # The app logs each request (JSON, with its request id): uvicorn's own access log would repeat it.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
@@ -206,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rag", description="Question answering over your documents, with exact citations.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, default=None, help="index folder (default: $RAG_INDEX_DIR or index/)")
+    common.add_argument("--index", default=None,
+                        help="index folder, or a postgresql:// URL (default: $RAG_INDEX_URL, else $RAG_INDEX_DIR or index/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
@@ -238,6 +272,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("check", cmd_check, "check the index for consistency")
     add("repair", cmd_repair, "bring the index back to its last committed version, made consistent")
     add("migrate", cmd_migrate, "bring an index of an older format up to date (makes its sentence vectors)")
+    p = add("db", cmd_db, "PostgreSQL index: `rag db migrate` applies schema migrations, `rag db status` lists them")
+    p.add_argument("action", choices=["migrate", "status"])
+    p.add_argument("--dimension", type=int, default=384,
+                   help="vector dimension when the database has no schema yet (default: 384, the bundled embedder's)")
     p = add("serve", cmd_serve, "serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)

@@ -18,6 +18,12 @@ DEFAULT_ABSTAIN_THRESHOLD = 0.35
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = Path("index")
+    # A `postgresql://` URL selects the PostgreSQL + pgvector backend (rag/pg/) instead of the folder; reads may go
+    # to a streaming replica (index_read_url); hnsw_ef_search is the HNSW search breadth (raised to k when lower):
+    # 200 is the first that gave recall@10 >= 0.95 at 20k passages (evals/bench/README.md).
+    index_url: str = ""
+    index_read_url: str = ""
+    hnsw_ef_search: int = 200
     # "onnx": fused ONNX Runtime graph exported once from the bundled weights (rag/embed_onnx.py); same vectors as
     # "sentence-transformers" (torch) to 2e-7, faster on single queries and on passage batches (evals/bench/README.md).
     embedder_backend: str = "onnx"

@@ -29,6 +29,10 @@ class IndexBusyError(RagError):
     """Another writer holds the index lock and did not release it in time."""
 
 
+class IndexUnavailableError(RagError):
+    """The index's database cannot be reached (down, restarting, network): worth a retry, not a bug."""
+
+
 class IndexCorruptError(RagError):
     """The index on disk failed its consistency check."""
 

@@ -23,7 +23,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -31,9 +31,10 @@ from typing import NoReturn
 import numpy as np
 
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, RagError
+from .index_backend import IndexState
 from .keyword import KeywordIndex
 from .records import Document, Passage, SentenceVectors
-from .store import Store
+from .store import Store, StoredDocument
 from .vectors import FaissVectorIndex, VectorIndexConfig
 
 log = logging.getLogger(__name__)
@@ -380,6 +381,55 @@ class Index:
         except OSError as exc:  # a read-only or full folder: the next start rebuilds from the store instead
             log.info("could not write the keyword cache in %s: %s", self.directory, exc)
 
+    # -- the index contract (rag/index_backend.py): thin methods over the parts above ------------
+    def state(self) -> IndexState:
+        m = self._manifest
+        return IndexState(m.generation, m.documents, m.passages, m.embedder, m.dimension)
+
+    def warm_up(self) -> None:
+        self.keywords  # noqa: B018 - the property builds the keyword index
+
+    def dense_candidates(self, query: np.ndarray, k: int,
+                         allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self._vectors.search(query, k, allowed)
+
+    def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        return self.keywords.search(query, k, allowed)
+
+    def absent_terms(self, terms: Sequence[str]) -> list[str]:
+        return self.keywords.absent_terms(terms)
+
+    def _locked(self, read, *args):  # noqa: ANN001, ANN202 - one store read, on the shared connection
+        with self._read_lock:
+            return read(*args)
+
+    def passages(self, ids: Sequence[int]) -> dict[int, tuple[Passage, str, str]]:
+        return self._locked(self.store.passages, ids)
+
+    def passage_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        return self._locked(self.store.vectors_of, ids, self._manifest.dimension)
+
+    def passage_ids_for_documents(self, doc_ids: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._locked(self.store.passage_ids_for_documents, list(doc_ids)), dtype=np.int64)
+
+    def documents(self, limit: int = 100, offset: int = 0) -> list[StoredDocument]:
+        return self._locked(self.store.documents, limit, offset)
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        return self._locked(self.store.document, doc_id)
+
+    def document_text(self, doc_id: str) -> str | None:
+        return self._locked(self.store.document_text, doc_id)
+
+    def document_hash(self, doc_id: str) -> str | None:
+        return self._locked(self.store.document_hash, doc_id)
+
+    def find_by_hash(self, content_hash: str) -> str | None:
+        return self._locked(self.store.find_by_hash, content_hash)
+
+    def doc_ids_matching(self, doc_ids: Iterable[str] = (), sources: Iterable[str] = ()) -> list[str]:
+        return self._locked(self.store.doc_ids_matching, doc_ids, sources)
+
     # -- writing --------------------------------------------------------------------------------
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -414,13 +464,13 @@ class Index:
         vectors.save(self.directory / name)
         _fsync_dir(self.directory)
 
-    def apply(self, updates: Sequence[DocumentUpdate] = (), removals: Sequence[str] = ()) -> Manifest:
+    def apply(self, updates: Sequence[DocumentUpdate] = (), removals: Sequence[str] = ()) -> IndexState:
         """Add/replace and remove documents as one atomic generation: all of it is published or none.
 
         The writer uses its own connection so readers in this process never see its open transaction.
         """
         if not updates and not removals:
-            return self._manifest
+            return self.state()
         with self.write_lock():
             self.refresh()
             base = self._manifest
@@ -471,7 +521,7 @@ class Index:
             self._sync_manifest_file()
             crash_point("manifest_written")
             self._remove_stale_files(keep={vectors_file, base.vectors_file})
-            return manifest
+            return self.state()
 
     def _remove_stale_files(self, keep: set[str]) -> int:
         """Vectors files of older or never-published generations, and temporary files; call under the lock."""

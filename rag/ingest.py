@@ -11,7 +11,8 @@ import numpy as np
 
 from .embed import Embedder
 from .errors import InvalidInputError, RagError
-from .index import DocumentUpdate, Index
+from .index import DocumentUpdate
+from .index_backend import IndexBackend
 from .load import default_source, find_files, load_path
 from .progress import NoProgress, Progress
 from .records import Document, Passage
@@ -65,7 +66,7 @@ def embed_update(doc: Document, passages: Sequence[Passage], embedder: Embedder,
     return DocumentUpdate(doc, list(passages), vectors[0] if len(vectors) == 1 else np.concatenate(vectors), sentences)
 
 
-def index_documents(index: Index, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
+def index_documents(index: IndexBackend, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
                     report: IngestReport | None = None, removals: Sequence[str] = (),
                     progress: Progress | None = None) -> IngestReport:
     """Split and embed new or changed documents, then publish them with `removals` as one generation.
@@ -83,7 +84,7 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
         if doc.id in seen:
             raise InvalidInputError(f"{doc.source} appears twice in one batch")
         seen.add(doc.id)
-        previous = index.store.document_hash(doc.id)
+        previous = index.document_hash(doc.id)
         if previous == doc.content_hash:
             report.unchanged.append(doc.source)
             continue
@@ -106,18 +107,18 @@ def index_documents(index: Index, embedder: Embedder, documents: Sequence[Docume
     return report
 
 
-def _vanished(index: Index, folders: Sequence[Path], present: set[str]) -> list[tuple[str, str]]:
+def _vanished(index: IndexBackend, folders: Sequence[Path], present: set[str]) -> list[tuple[str, str]]:
     """(doc id, source) of stored documents that were read from these folders and are gone from them."""
     sources = [default_source(folder) for folder in folders]
     out = []
-    for doc_id in index.store.doc_ids_matching(sources=sources):
-        stored = index.store.document(doc_id)
+    for doc_id in index.doc_ids_matching(sources=sources):
+        stored = index.document(doc_id)
         if stored is not None and stored.source not in present and not Path(stored.source).exists():
             out.append((doc_id, stored.source))
     return out
 
 
-def ingest_paths(index: Index, embedder: Embedder, paths: Iterable[Path], split: SplitConfig,
+def ingest_paths(index: IndexBackend, embedder: Embedder, paths: Iterable[Path], split: SplitConfig,
                  prune: bool = False, progress: Progress | None = None) -> IngestReport:
     """Ingest files and folders; unreadable files are reported by name and skipped, the rest goes on.
 

@@ -13,7 +13,7 @@ import numpy as np
 from .embed import Embedder
 from .errors import InvalidInputError
 from .fusion import reciprocal_rank_fusion
-from .index import Index
+from .index_backend import IndexBackend
 from .keyword import keyword_terms
 from .records import Hit, ScoredSentence
 from .sentence_vectors import embed_passages
@@ -53,7 +53,7 @@ class _LruCache:
 class Retriever:
     """Searches one index with one embedder. Thread-safe: reads of the store are serialized."""
 
-    def __init__(self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+    def __init__(self, index: IndexBackend, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
@@ -85,21 +85,19 @@ class Retriever:
 
         with self._store_lock:
             self.index.refresh()
-            vectors = self.index.vectors
-            store = self.index.store
             allowed = None
             if doc_ids is not None:
-                allowed = np.asarray(store.passage_ids_for_documents(list(doc_ids)), dtype=np.int64)
+                allowed = self.index.passage_ids_for_documents(list(doc_ids))
             t2 = time.perf_counter()
-            dense_ids, dense_scores = vectors.search(qvec, n_candidates, allowed)
+            dense_ids, dense_scores = self.index.dense_candidates(qvec, n_candidates, allowed)
             t3 = time.perf_counter()
-            keyword = self.index.keywords.search(query, n_candidates, allowed)
+            keyword = self.index.keyword_candidates(query, n_candidates, allowed)
             t4 = time.perf_counter()
             fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
             keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
             ids = [pid for pid, _ in keep]
-            rows = store.passages(ids)
-            cand_vectors = vectors.vectors_for(np.asarray([i for i in ids if i in rows], dtype=np.int64))
+            rows = self.index.passages(ids)
+            cand_vectors = self.index.passage_vectors([i for i in ids if i in rows])
             t5 = time.perf_counter()
         timings["dense_search"] = (t3 - t2) * 1000
         timings["keyword_search"] = (t4 - t3) * 1000
@@ -109,10 +107,10 @@ class Retriever:
         top_keyword = max(keyword_scores.values(), default=0.0) or 1.0
         hits: list[Hit] = []
         for (pid, fused_score) in keep:
-            if pid not in rows:
-                continue  # removed by a writer since the vectors were loaded
+            if pid not in rows or pid not in cand_vectors:
+                continue  # removed by a writer since the candidates were found
             passage, source, title = rows[pid]
-            dense = float(cand_vectors[len(hits)] @ qvec)
+            dense = float(cand_vectors[pid] @ qvec)
             hits.append(Hit(passage, score=dense, source=source, title=title, dense_score=dense,
                             keyword_score=keyword_scores.get(pid), fused_score=fused_score))
         if rescore:
@@ -125,7 +123,7 @@ class Retriever:
     def absent_terms(self, query: str) -> list[str]:
         """The query's keyword terms that occur in no passage."""
         with self._store_lock:
-            return self.index.keywords.absent_terms(keyword_terms(query))
+            return self.index.absent_terms(keyword_terms(query))
 
     def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float,
                  timings: dict[str, float] | None = None) -> None:

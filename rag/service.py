@@ -17,6 +17,7 @@ from .embed import Embedder, make_embedder
 from .errors import InvalidInputError, NotFoundError
 from .generate import Generation, GenerativeAnswerer, final_generation
 from .index import FORMAT_VERSION, Index
+from .index_backend import IndexBackend, open_index
 from .ingest import IngestReport, index_documents, ingest_paths
 from .progress import Progress
 from .records import Answer, Document, Hit
@@ -44,9 +45,10 @@ class RagService:
         self.answerer = ExtractiveAnswerer(
             AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
         self.generator = self._make_generator(settings)
-        self._index: Index | None = None
+        self._index: IndexBackend | None = None
         self._retriever: Retriever | None = None
         self._open_lock = threading.Lock()
+        self._model_loaded = False
 
     def _make_generator(self, settings: Settings) -> GenerativeAnswerer | None:
         """An LLM answerer when `llm_base_url` is set; the LLM is contacted per question, never at start-up."""
@@ -67,24 +69,28 @@ class RagService:
             if self._index is not None:
                 return
             self.embedder.warm_up()
+            self._model_loaded = True
             set_faiss_threads(self.settings.faiss_threads)
-            self._index = Index(
-                self.settings.index_dir, self.embedder.name, self.embedder.dimension if create else None,
-                lock_timeout_s=self.settings.lock_timeout_s, vector_config=self.vector_config)
+            self._index = open_index(self.settings, self.embedder.name, self.embedder.dimension if create else None,
+                                     self.vector_config)
             self._retriever = Retriever(self._index, self.embedder, RetrievalConfig(
                 candidates=self.settings.candidates, rerank_passages=self.settings.rerank_passages))
-            if self._index.manifest.format_version < FORMAT_VERSION and os.access(self.settings.index_dir, os.W_OK):
+            # Only the local folder has formats to migrate (PostgreSQL has its own migrations: `rag db migrate`).
+            if isinstance(self._index, Index) and self._index.manifest.format_version < FORMAT_VERSION \
+                    and os.access(self.settings.index_dir, os.W_OK):
                 self.migrate()
 
     def migrate(self, progress: Callable[[int], None] | None = None) -> int:
         """Bring an index of an older format up to date (its sentence vectors); returns the passages migrated."""
         index = self._index if self._index is not None else self.index
+        if not isinstance(index, Index):
+            return 0
         log.info("migrating the index at %s to format %d (sentence vectors)", self.settings.index_dir, FORMAT_VERSION)
         return index.migrate_sentences(lambda passages: embed_passages(self.embedder, passages)[1], progress=progress)
 
     def warm_up_search(self) -> None:
         """`warm_up()`, then build the keyword index too, so a server is ready only when it answers at full speed."""
-        self.index.keywords  # noqa: B018 - the property builds it (and warms up the rest)
+        self.index.warm_up()
 
     @property
     def is_warm(self) -> bool:
@@ -92,7 +98,12 @@ class RagService:
         return self._index is not None
 
     @property
-    def index(self) -> Index:
+    def is_model_loaded(self) -> bool:
+        """The model is loaded (the index may still be closed: its database was unreachable at start-up)."""
+        return self._model_loaded
+
+    @property
+    def index(self) -> IndexBackend:
         self.warm_up()
         assert self._index is not None
         return self._index
@@ -115,27 +126,26 @@ class RagService:
         return index_documents(self.index, self.embedder, documents, self.split_config)
 
     def remove(self, doc_id: str) -> None:
-        if self.index.store.document(doc_id) is None:
+        if self.index.document(doc_id) is None:
             raise NotFoundError(f"no document with id {doc_id!r}")
         self.index.apply(removals=[doc_id])
 
     # -- documents ------------------------------------------------------------------------------
     def documents(self, limit: int = 100, offset: int = 0) -> tuple[list[StoredDocument], int]:
         """A page of the stored documents, oldest first, and how many there are in all."""
-        store = self.index.store
-        return store.documents(limit, offset), store.count_documents()
+        self.index.refresh()  # the count follows writes by other processes, as the page does
+        return self.index.documents(limit, offset), self.index.state().documents
 
     def document(self, doc_id: str) -> tuple[StoredDocument, str]:
         """A document's metadata and its canonical text (the text every citation offset refers to)."""
-        store = self.index.store
-        info, text = store.document(doc_id), store.document_text(doc_id)
+        info, text = self.index.document(doc_id), self.index.document_text(doc_id)
         if info is None or text is None:
             raise NotFoundError(f"no document with id {doc_id!r}")
         return info, text
 
     def document_with_hash(self, content_hash: str) -> StoredDocument | None:
-        found = self.index.store.find_by_hash(content_hash)
-        return self.index.store.document(found) if found else None
+        found = self.index.find_by_hash(content_hash)
+        return self.index.document(found) if found else None
 
     # -- reading --------------------------------------------------------------------------------
     def _check_question(self, text: str, top_k: int) -> str:
@@ -152,7 +162,7 @@ class RagService:
     def _check_filter(self, doc_ids: Sequence[str] | None) -> list[str] | None:
         if doc_ids is None:
             return None
-        known = set(self.index.store.doc_ids_matching(doc_ids))
+        known = set(self.index.doc_ids_matching(doc_ids))
         unknown = [d for d in doc_ids if d not in known]
         if unknown:
             raise NotFoundError(f"unknown document id(s): {', '.join(unknown)}")

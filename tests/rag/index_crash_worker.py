@@ -1,7 +1,7 @@
 """Crash-test worker ("zygote"): imports the library once, then forks one child per ingest batch.
 
 Run as a script with PYTHONPATH=<repo>:<repo>/tests. Reads commands from stdin, one a line:
-    <index_dir> <batch> <kill_after_s or -> <crash point or ->
+    <index folder or postgresql:// URL> <batch> <kill_after_s or -> <crash point or ->
 For each, a forked child ingests batch <batch> (see `batch_documents`) into <index_dir>, with
 RAG_CRASH_AT set to the crash point when one is given. The zygote kills the child with SIGKILL after
 kill_after_s if it is still running (it is our unreaped child, so its pid cannot have been reused),
@@ -23,6 +23,7 @@ from hash_embedder import HashEmbedder
 import rag.index as index_module
 from rag.config import Settings
 from rag.index import CRASH_ENV
+from rag.index_backend import is_postgres_url
 from rag.load import load_bytes
 from rag.records import Document
 from rag.service import RagService
@@ -53,8 +54,15 @@ def batch_documents(batch: int) -> list[Document]:
     return docs
 
 
-def ingest(index_dir: Path, batch: int) -> None:
-    service = RagService(Settings(index_dir=index_dir, lock_timeout_s=10), embedder=HashEmbedder())
+def settings_for(index: str | Path) -> Settings:
+    """The settings of an index folder or of a PostgreSQL index (a `postgresql://` URL)."""
+    if is_postgres_url(index):
+        return Settings(index_url=str(index), lock_timeout_s=10)
+    return Settings(index_dir=Path(index), lock_timeout_s=10)
+
+
+def ingest(index: str | Path, batch: int) -> None:
+    service = RagService(settings_for(index), embedder=HashEmbedder())
     service.warm_up()
     service.ingest_documents(batch_documents(batch))
     service.close()
@@ -78,7 +86,7 @@ def main() -> None:
             try:
                 if point != "-":
                     os.environ[CRASH_ENV] = point
-                ingest(Path(index_dir), int(batch))
+                ingest(index_dir, int(batch))
                 os.write(write_end, ",".join(marks).encode())
                 code = 0
             except BaseException as exc:  # report, never fall back into the zygote's loop

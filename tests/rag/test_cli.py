@@ -100,3 +100,13 @@ def test_version_prints_the_package_version():
 
     result = _rag("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"rag {version('rag-cited')}"
+def test_the_index_flag_names_a_folder_or_a_postgres_url_and_wins_over_the_environment(monkeypatch):
+    from rag.cli import _settings, build_parser
+
+    monkeypatch.setenv("RAG_INDEX_URL", "postgresql://rag@db.example:5432/rag")
+    folder = _settings(build_parser().parse_args(["check", "--index", "some/folder"]))
+    assert folder.index_url == "" and str(folder.index_dir) == "some/folder"
+    assert _settings(build_parser().parse_args(["check"])).index_url == "postgresql://rag@db.example:5432/rag"
+    monkeypatch.delenv("RAG_INDEX_URL")
+    url = _settings(build_parser().parse_args(["check", "--index", "postgresql://u@h:5433/other"]))
+    assert url.index_url == "postgresql://u@h:5433/other"

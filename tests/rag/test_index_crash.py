@@ -67,13 +67,13 @@ def batch_ids(batch: int) -> list[str]:
     return [document_id(f"crash/b{batch}/d{j}.txt") for j in range(worker.DOCS_PER_BATCH)]
 
 
-def verify_after_crash(index_dir: Path, committed: list[int], batch: int) -> bool:
-    """Assert the index is whole and return whether the interrupted `batch` landed (all of it)."""
-    service = RagService(Settings(index_dir=index_dir), embedder=HashEmbedder())
+def verify_after_crash(index_dir: Path | str, committed: list[int], batch: int) -> bool:
+    """Assert the index (a folder or a PostgreSQL URL) is whole and return whether the interrupted `batch` landed."""
+    service = RagService(worker.settings_for(index_dir), embedder=HashEmbedder())
     service.warm_up(create=False)
     try:
         assert service.index.check() == [], f"inconsistent after a kill in batch {batch}"
-        store = service.index.store
+        store = service.index
         present = [store.document(d) is not None for d in batch_ids(batch)]
         assert all(present) or not any(present), f"batch {batch} half there: {present}"
         landed = all(present)

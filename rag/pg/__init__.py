@@ -1,0 +1,1 @@
+"""The PostgreSQL + pgvector index backend (optional: pip install 'rag-cited[postgres]')."""

@@ -1,0 +1,111 @@
+"""The PostgreSQL index's schema: migrations (automatic only when additive), the HNSW and GIN indexes, sentences."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import psycopg
+import pytest
+from hash_embedder import HashEmbedder
+
+from rag.errors import IndexMismatchError, RagError
+from rag.index import DocumentUpdate
+from rag.load import load_bytes
+from rag.pg import migrations
+from rag.pg.index import PgIndex
+from rag.records import Passage, SentenceVectors
+
+EMBEDDER = HashEmbedder(32)
+
+
+def test_opening_an_empty_database_applies_the_schema_with_the_embedders_dimension(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    with psycopg.connect(pg_url) as conn:
+        assert migrations.applied_version(conn) == migrations.LATEST
+        indexes = dict(conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'passages'"))
+        width = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass "
+                             "AND attname = 'embedding'").fetchone()[0]
+    assert "hnsw" in indexes["passages_embedding"] and "m='16'" in indexes["passages_embedding"]
+    assert "gin" in indexes["passages_terms"]
+    assert width == EMBEDDER.dimension
+    assert index.check() == []
+    index.close()
+
+
+def test_without_an_embedder_an_empty_database_is_not_created(pg_url: str) -> None:
+    with pytest.raises(RagError, match="rag ingest"):
+        PgIndex(pg_url, None, None)
+
+
+def test_an_additive_migration_is_applied_on_open_and_another_waits_for_rag_db_migrate(pg_url, monkeypatch) -> None:
+    PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
+    added = migrations.Migration(migrations.LATEST + 1, "a note column", "ALTER TABLE documents ADD COLUMN note text",
+                                 additive=True)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, added))
+    monkeypatch.setattr(migrations, "LATEST", added.version)
+    PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
+    with psycopg.connect(pg_url) as conn:
+        assert migrations.applied_version(conn) == added.version
+        conn.execute("SELECT note FROM documents")  # the column exists
+    rewrite = migrations.Migration(added.version + 1, "drop the note", "ALTER TABLE documents DROP COLUMN note",
+                                   additive=False)
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, rewrite))
+    monkeypatch.setattr(migrations, "LATEST", rewrite.version)
+    with pytest.raises(IndexMismatchError, match="rag db migrate"):
+        PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert [m.version for m in migrations.migrate(conn, None, only_additive=False)] == [rewrite.version]
+        assert migrations.pending(conn) == []
+
+
+def test_a_database_newer_than_this_version_is_refused(pg_url: str) -> None:
+    PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO rag_schema_migrations(version, name) VALUES (99, 'from the future')")
+    with pytest.raises(IndexMismatchError, match="upgrade"):
+        PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+
+
+def test_sentence_vectors_round_trip_and_an_update_without_them_stores_none(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    doc = load_bytes(b"Tides\n\nThe tide turns twice a day. Boats wait for high water.", "tides.txt", source="t.txt")
+    passage = Passage(doc.id, 7, len(doc.text), doc.text[7:], 0)
+    spans = np.array([[7, 31], [32, len(doc.text)]], dtype=np.int32)
+    vectors = EMBEDDER.encode([doc.text[s:e] for s, e in spans]).astype(np.float16)
+    index.apply([DocumentUpdate(doc, [passage], EMBEDDER.encode([passage.text]), [SentenceVectors(spans, vectors)])])
+    pid = int(index.passage_ids_for_documents([doc.id])[0])
+    stored = index.sentence_vectors([pid])[pid]
+    assert np.array_equal(stored.spans, spans) and np.array_equal(stored.vectors, vectors)
+    assert stored.vectors.dtype == np.float16
+    other = load_bytes(b"Winds\n\nThe wind backs before rain.", "winds.txt", source="w.txt")
+    index.apply([DocumentUpdate(other, [Passage(other.id, 0, len(other.text), other.text, 0)],
+                                EMBEDDER.encode([other.text]))])
+    other_pid = int(index.passage_ids_for_documents([other.id])[0])
+    assert index.sentence_vectors([other_pid]) == {}
+    index.apply(removals=[doc.id])
+    assert index.sentence_vectors([pid]) == {}  # they go with their passage
+    assert index.check() == []
+    index.close()
+
+
+def test_rag_db_migrate_and_status_on_the_command_line(pg_url: str) -> None:
+    def rag(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, timeout=60)
+
+    status = rag("db", "status", "--index", pg_url)
+    assert status.returncode == 0 and "schema version 0" in status.stdout and "pending: 1" in status.stdout
+    done = rag("db", "migrate", "--index", pg_url, "--dimension", "32")
+    assert done.returncode == 0 and "applied migration 1" in done.stdout
+    assert "up to date" in rag("db", "status", "--index", pg_url).stdout
+    PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
+    check = rag("check", "--index", pg_url)
+    assert check.returncode == 0 and check.stdout.startswith("ok: generation 0, 0 documents"), check.stderr
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE rag_state SET documents = 5")
+    assert rag("check", "--index", pg_url).returncode == 1
+    repaired = rag("repair", "--index", pg_url)
+    assert repaired.returncode == 0 and "recounted" in repaired.stdout
+    local = rag("db", "status", "--index", "some/folder")
+    assert local.returncode == 1 and "PostgreSQL" in local.stderr and len(local.stderr.strip().splitlines()) == 1
