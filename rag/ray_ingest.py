@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import InvalidInputError, MissingDependencyError, RagError
-from .index import DocumentUpdate, Index
+from .index import DocumentUpdate
+from .index_backend import open_index
 from .ingest import IngestReport, _vanished, prepare_update
 from .load import default_source, document_id, find_files, load_bytes
 from .ray_progress import Progress
@@ -161,15 +162,14 @@ def _check_reachable(address: str) -> None:
 
 
 class _Index:
-    """Every index call of a Ray ingest, in one place (the PostgreSQL backend will offer the same three)."""
+    """Every index call of a Ray ingest, in one place: the local folder or PostgreSQL, through the index contract."""
 
     def __init__(self, settings: Settings, embedder_name: str, dimension: int) -> None:
         config = VectorIndexConfig(settings.vector_index, settings.ivf_min_vectors, settings.ivf_nprobe)
-        self.index = Index(settings.index_dir, embedder_name, dimension, lock_timeout_s=settings.lock_timeout_s,
-                           vector_config=config)
+        self.index = open_index(settings, embedder_name, dimension, config)
 
     def stored_hash(self, doc_id: str) -> str | None:
-        return self.index.store.document_hash(doc_id)
+        return self.index.document_hash(doc_id)
 
     def vanished(self, folders: Sequence[Path], present: set[str]) -> list[tuple[str, str]]:
         return _vanished(self.index, folders, present)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.index import DocumentUpdate
+from rag.sentence_vectors import passage_vector_sentences
 
 from .corpus import (
     ROOT,
@@ -44,7 +45,8 @@ def updates(sentences: list[str], vectors: np.ndarray, passages: int, seed: int,
     for synthetic in synthetic_documents(sentences, 10**9, seed=seed):
         document = load_synthetic(synthetic)
         cut = sentence_passages(document, synthetic)[: passages - done]
-        out.append(DocumentUpdate(document, cut, passage_vectors(synthetic, [(p.start, p.end) for p in cut], vectors)))
+        vecs = passage_vectors(synthetic, [(p.start, p.end) for p in cut], vectors)
+        out.append(DocumentUpdate(document, cut, vecs, passage_vector_sentences(cut, vecs)))
         n, done = n + len(cut), done + len(cut)
         if n >= batch or done >= passages:
             yield out

@@ -81,7 +81,7 @@ def test_sentence_vectors_round_trip_and_an_update_without_them_stores_none(pg_u
     assert stored.vectors.dtype == np.float16
     other = load_bytes(b"Winds\n\nThe wind backs before rain.", "winds.txt", source="w.txt")
     index.apply([DocumentUpdate(other, [Passage(other.id, 0, len(other.text), other.text, 0)],
-                                EMBEDDER.encode([other.text]))])
+                                EMBEDDER.encode([other.text]), [])])
     other_pid = int(index.passage_ids_for_documents([other.id])[0])
     assert index.sentence_vectors([other_pid]) == {}
     index.apply(removals=[doc.id])

@@ -14,7 +14,7 @@ EMBEDDER = HashEmbedder(32)
 
 def one_passage(name: str, text: str) -> DocumentUpdate:
     doc = load_bytes(text.encode(), f"{name}.txt", source=f"rarity/{name}.txt")
-    return DocumentUpdate(doc, [Passage(doc.id, 0, len(doc.text), doc.text, 0)], EMBEDDER.encode([doc.text]))
+    return DocumentUpdate(doc, [Passage(doc.id, 0, len(doc.text), doc.text, 0)], EMBEDDER.encode([doc.text]), [])
 
 
 def test_a_rare_word_outweighs_a_common_one(pg_url: str) -> None:
