@@ -212,3 +212,14 @@ def test_the_progress_line_gives_counts_rate_and_an_eta_by_bytes():
     assert state.line(now=10.0).endswith("ETA ?")
     done = Progress(files=2, bytes_total=100, started=0.0, files_done=2, bytes_done=100, passages=7)
     assert done.line(now=3700.0).endswith("elapsed 1h01m, ETA 0s")
+
+
+@pytest.mark.slow
+def test_ray_ingest_into_postgresql_matches_plain_ingest_into_a_folder(corpus, plain_index, pg_url):
+    first = _rag("ingest", str(corpus), "--index", pg_url, "--ray")
+    assert first.returncode == 0, first.stderr
+    assert "added 10" in first.stdout
+    assert _counts(pg_url) == _counts(plain_index)
+    again = _rag("ingest", str(corpus), "--index", pg_url, "--ray")
+    assert again.returncode == 0 and "unchanged 10" in again.stdout, again.stderr
+    assert _counts(pg_url) == _counts(plain_index)
