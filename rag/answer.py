@@ -27,7 +27,7 @@ _REFERS_BACK = re.compile(
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
-_STRICT_KINDS = frozenset({"duration", "time", "date", "number", "name"})
+_STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 
 
 @dataclass(frozen=True)

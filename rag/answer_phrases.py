@@ -37,7 +37,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
                             r"\bwhat (?:is the )?duration\b", re.I)),
     ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
-    ("date", re.compile(r"\bwhen\b|\b(?:what|which|on what) (?:date|year|day|month|decade)s?\b|\bin what year\b", re.I)),
+    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(?:what|which|on what) (?:year|month|decade)s?\b|\bin what year\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|often|big|large|old)\b|\bwhat (?:number|percentage|share|amount|size)\b",
                           re.I)),
     ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b",
@@ -92,6 +93,8 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         return [m.span() for m in TIME.finditer(text)] or [m.span() for m in DATE.finditer(text)]
     if kind == "date":
         return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
+    if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
+        return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
     if kind == "number":
         return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")

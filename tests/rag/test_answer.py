@@ -91,6 +91,7 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
     ("How long did the talks last?", "duration"),
     ("What time did the meeting start?", "time"),
     ("When was version 2 released?", "date"),
+    ("On what day did the meeting happen?", "day"),
     ("How many countries spoke?", "number"),
     ("Who represented Russia?", "name"),
     ("Why did Kono consider the trip a success?", "reason"),
@@ -113,5 +114,7 @@ def test_phrases_are_found_next_to_the_question_words():
     assert find_phrase("name", "Foreign Minister Kono met Igor Sergeyevich Ivanov", "Who did Kono meet?") == \
         "Igor Sergeyevich Ivanov"
     assert find_phrase("number", "The text has no figures at all", "How many?") is None
+    assert find_phrase("day", "talks in Tokyo during mid-October", "On what day?") is None  # a day, not a month
+    assert find_phrase("date", "talks in Tokyo during mid-October", "When?") == "mid-October"
     assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
