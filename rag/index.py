@@ -298,32 +298,23 @@ class Index:
         the format version is raised once no passage lacks them. Returns how many passages were migrated.
         """
         done = 0
-        with self.write_lock():
-            writer = self._writer()
-            try:
-                while True:
-                    ids = writer.passages_without_sentences(batch)
-                    if not ids:
-                        break
-                    rows = writer.passages(ids)
-                    passages = [rows[i][0] for i in ids]
-                    sentences = make(passages)
-                    writer.begin()
-                    writer.insert_sentences(np.asarray(ids, dtype=np.int64), sentences)
-                    writer.commit()
-                    done += len(ids)
-                    if progress is not None:
-                        progress(done)
-                if int(writer.meta()["format_version"]) != FORMAT_VERSION:
-                    writer.begin()
-                    writer.set_meta({"format_version": str(FORMAT_VERSION)})
-                    writer.commit()
-            except BaseException as exc:
-                with contextlib.suppress(Exception):
-                    writer.rollback()
-                _raise_write_error(self.directory, exc)
-            finally:
-                writer.close()
+        with self.write_lock(), self._writing() as writer:
+            while True:
+                ids = writer.passages_without_sentences(batch)
+                if not ids:
+                    break
+                rows = writer.passages(ids)
+                sentences = make([rows[i][0] for i in ids])
+                writer.begin()
+                writer.insert_sentences(np.asarray(ids, dtype=np.int64), sentences)
+                writer.commit()
+                done += len(ids)
+                if progress is not None:
+                    progress(done)
+            if int(writer.meta()["format_version"]) != FORMAT_VERSION:
+                writer.begin()
+                writer.set_meta({"format_version": str(FORMAT_VERSION)})
+                writer.commit()
         self.refresh()
         self._manifest = Manifest.from_meta(self.store.meta())
         self._sync_manifest_file()
@@ -460,6 +451,19 @@ class Index:
         except BaseException as exc:
             _raise_write_error(self.directory, exc)
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Store]:
+        """A writer connection for the block; whatever fails inside is rolled back and re-raised as its clear error."""
+        writer = self._writer()
+        try:
+            yield writer
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+            _raise_write_error(self.directory, exc)
+        finally:
+            writer.close()
+
     def _save_vectors(self, vectors: FaissVectorIndex, name: str) -> None:
         vectors.save(self.directory / name)
         _fsync_dir(self.directory)
@@ -589,8 +593,7 @@ class Index:
         """
         actions: list[str] = []
         with self.write_lock():
-            writer = self._writer()
-            try:
+            with self._writing() as writer:
                 writer.begin()
                 actions += writer.repair_rows()
                 lost = writer.documents_without_vectors()
@@ -615,12 +618,6 @@ class Index:
                                    + (f" ({file_problem})" if file_problem else ""))
                 else:
                     writer.rollback()
-            except BaseException as exc:
-                with contextlib.suppress(Exception):
-                    writer.rollback()
-                _raise_write_error(self.directory, exc)
-            finally:
-                writer.close()
             self.refresh()
             removed = self._remove_stale_files(keep={self._manifest.vectors_file})
             if removed:

@@ -17,6 +17,11 @@ from tests.conftest import ROOT, SEED_FILE
 ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
 
 
+def _rag(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], env=ENV, cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
 def _seed_passages(embedder):
     doc = load_path(SEED_FILE)
     return doc, split_document(doc, SplitConfig(), embedder.count_tokens)
@@ -60,15 +65,12 @@ def test_an_index_of_the_previous_format_is_migrated_and_checked(make_service, s
     with sqlite3.connect(directory / "store.sqlite") as db:  # what a version-2 index looks like
         db.execute("DELETE FROM passage_sentences")
         db.execute("UPDATE meta SET value = '2' WHERE key = 'format_version'")
-    check = subprocess.run([sys.executable, "-m", "rag.cli", "check", "--index", str(directory)],
-                           env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    check = _rag("check", "--index", str(directory))
     assert check.returncode == 1 and "have no sentence vectors" in check.stderr
-    migrate = subprocess.run([sys.executable, "-m", "rag.cli", "migrate", "--index", str(directory)],
-                             env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    migrate = _rag("migrate", "--index", str(directory))
     assert migrate.returncode == 0, migrate.stderr
     assert f"format {FORMAT_VERSION}" in migrate.stdout
-    check = subprocess.run([sys.executable, "-m", "rag.cli", "check", "--index", str(directory)],
-                           env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    check = _rag("check", "--index", str(directory))
     assert check.returncode == 0, check.stderr
 
 
@@ -78,9 +80,7 @@ def test_repair_drops_damaged_sentence_rows_and_check_names_them(make_service, s
     service.close()
     with sqlite3.connect(directory / "store.sqlite") as db:
         db.execute("UPDATE passage_sentences SET spans = x'00' WHERE id = (SELECT MIN(id) FROM passage_sentences)")
-    check = subprocess.run([sys.executable, "-m", "rag.cli", "check", "--index", str(directory)],
-                           env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    check = _rag("check", "--index", str(directory))
     assert check.returncode == 1 and "sentence rows" in check.stderr
-    repair = subprocess.run([sys.executable, "-m", "rag.cli", "repair", "--index", str(directory)],
-                            env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    repair = _rag("repair", "--index", str(directory))
     assert "damaged or orphaned sentence rows" in repair.stdout
