@@ -77,8 +77,8 @@ def run(choices: Sequence[str], rounds: int, corpus: Path, work: Path, save) -> 
                 entry["debian"] = evaluate(QUESTIONS["debian"], work / "debian", work / f"eval-debian-{_slug(name)}", env)
                 ingest_process([SEEDS], work / "seeds", env)
                 entry["seeds"] = evaluate(QUESTIONS["seeds"], work / "seeds", work / f"eval-seeds-{_slug(name)}", env)
-            walls = [r["wall_s"] for r in entry["ingest"]]
-            entry["ingest_median_s"] = round(statistics.median(walls), 2)
+            entry["ingest_median_s"] = round(statistics.median(r["wall_s"] for r in entry["ingest"]), 2)
+            entry["ingest_median_cpu_s"] = round(statistics.median(r["cpu_s"] for r in entry["ingest"]), 2)
             save(results)
     return results
 
@@ -92,11 +92,11 @@ def _f(value: float | None) -> str:
 
 
 def render(results: dict) -> str:
-    lines = ["| choice | ingest s (rounds) | passages | tokens embedded | truncated / alone | set | hit@5 all/cal/held "
+    lines = ["| choice | ingest wall s / CPU s (rounds) | passages | tokens embedded | truncated / alone | set | hit@5 all/cal/held "
              "| MRR all/cal/held | answer acc. all/cal/held | cit. recall all/cal/held |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for name, e in results["choices"].items():
-        walls = ", ".join(f"{r['wall_s']:.0f}" for r in e["ingest"])
+        walls = ", ".join(f"{r['wall_s']:.0f} / {r['cpu_s']:.0f}" for r in e["ingest"])
         emb = e.get("embedded", {})
         for set_name in ("debian", "seeds"):
             if set_name not in e:
@@ -119,7 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=ROOT / "corpora" / "bench-work" / "passage-choices")
     p.add_argument("--out", type=Path, default=None,
                    help="JSON file (default: evals/bench/results/passage-choices-*.json)")
+    p.add_argument("--render", type=Path, default=None, help="print the table of a saved JSON file and stop")
     args = p.parse_args(argv)
+    if args.render:
+        print(render(json.loads(args.render.read_text())))
+        return 0
     corpus = args.corpus or debian_dir()
     if corpus is None:
         raise SystemExit("Debian Reference HTML not found: run `make corpus` or pass --corpus")
