@@ -43,6 +43,10 @@ class _TimedEmbedder:
 
     def __init__(self, inner) -> None:  # noqa: ANN001
         self.inner, self.name, self.encode_s, self.encoded = inner, inner.name, 0.0, 0
+        # Late chunking needs token vectors; without them ingest would embed every sentence on its own
+        # (rag/sentence_vectors.py), which is not what the service does with the same model.
+        if hasattr(inner, "encode_tokens"):
+            self.encode_tokens = self._encode_tokens
 
     @property
     def dimension(self) -> int:
@@ -54,6 +58,13 @@ class _TimedEmbedder:
     def encode(self, texts):  # noqa: ANN001, ANN201
         t = time.perf_counter()
         out = self.inner.encode(texts)
+        self.encode_s += time.perf_counter() - t
+        self.encoded += len(texts)
+        return out
+
+    def _encode_tokens(self, texts):  # noqa: ANN001, ANN202
+        t = time.perf_counter()
+        out = self.inner.encode_tokens(texts)
         self.encode_s += time.perf_counter() - t
         self.encoded += len(texts)
         return out

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from evals.bench.ours_ingest import embedded_tokens
 from evals.bench.passage_choices import choice_env, parse_choice
 from evals.bench.peer_ingest import html_text
+from rag.embed import TokenVectors
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +72,34 @@ def test_whole_ingest_without_a_peer_says_how_to_make_one(tmp_path: Path) -> Non
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and "no-such-venv" in proc.stderr and "llama-index-core" in proc.stderr
     assert not (tmp_path / "w.json").exists()
+
+
+def test_the_timed_embedder_keeps_late_chunking() -> None:
+    from evals.bench.run import _TimedEmbedder
+    from rag.records import Passage
+    from rag.sentence_vectors import embed_passages
+
+    class Counting:
+        name, dimension = "fake", 4
+
+        def __init__(self) -> None:
+            self.encoded: list[str] = []
+
+        def encode(self, texts):  # noqa: ANN001, ANN202
+            self.encoded += texts
+            return np.ones((len(texts), 4), dtype=np.float32)
+
+        def encode_tokens(self, texts):  # noqa: ANN001, ANN202
+            out = []
+            for text in texts:
+                words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+                out.append(TokenVectors(np.ones((len(words), 4), dtype=np.float32),
+                                        np.asarray(words, dtype=np.int32), np.zeros(len(words), dtype=bool)))
+            return out
+
+    inner = Counting()
+    timed = _TimedEmbedder(inner)
+    passage = Passage(doc_id="d", start=0, end=36, text="One sentence here. Another one here.", ordinal=0)
+    _, sentences = embed_passages(timed, [passage])
+    assert inner.encoded == [] and len(sentences[0]) == 2 and timed.encoded == 1 and timed.encode_s > 0
+    assert not hasattr(_TimedEmbedder(type("NoTokens", (), {"name": "x"})()), "encode_tokens")
