@@ -83,6 +83,20 @@ def run(choices: Sequence[str], rounds: int, corpus: Path, work: Path, save) -> 
     return results
 
 
+def merge(runs: Sequence[dict]) -> dict:
+    """Several saved sweeps as one: each choice's timed ingests together, its quality from the first that has it
+    (quality does not depend on the run: the same code and settings give the same figures)."""
+    merged: dict = {"choices": {}}
+    for result in runs:
+        for name, entry in result["choices"].items():
+            into = merged["choices"].setdefault(name, {"settings": entry["settings"], "ingest": []})
+            into["ingest"] += entry["ingest"]
+            for key in ("embedded", "debian", "seeds"):
+                if key in entry:
+                    into.setdefault(key, entry[key])
+    return merged
+
+
 def _slug(name: str) -> str:
     return name.replace("/", "-").replace(":", "-")
 
@@ -119,10 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=ROOT / "corpora" / "bench-work" / "passage-choices")
     p.add_argument("--out", type=Path, default=None,
                    help="JSON file (default: evals/bench/results/passage-choices-*.json)")
-    p.add_argument("--render", type=Path, default=None, help="print the table of a saved JSON file and stop")
+    p.add_argument("--render", type=Path, nargs="+", default=None,
+                   help="print the table of saved JSON files (runs of the same choice merged) and stop")
     args = p.parse_args(argv)
     if args.render:
-        print(render(json.loads(args.render.read_text())))
+        print(render(merge([json.loads(f.read_text()) for f in args.render])))
         return 0
     corpus = args.corpus or debian_dir()
     if corpus is None:

@@ -1,10 +1,11 @@
 """The peer's whole ingest as a LlamaIndex user writes it, run in the peer venv (.venv-peer): no `rag` import here.
 
-    python peer_ingest.py ingest CORPUS_DIR MODEL_PATH PERSIST_DIR [CHUNK_SIZE]
+    python peer_ingest.py ingest CORPUS_DIR MODEL_PATH PERSIST_DIR [CHUNK_SIZE[/OVERLAP]]
     python peer_ingest.py count PERSIST_DIR MODEL_PATH OUT.json
 
 `ingest`: every *.html file of CORPUS_DIR as text, LlamaIndex's defaults otherwise: `SentenceSplitter` (chunk
-1024 tiktoken tokens, overlap 20, unless CHUNK_SIZE is given), `HuggingFaceEmbedding` of the same bundled model
+1024 tiktoken tokens, overlap 200, unless CHUNK_SIZE / OVERLAP are given; setting only `Settings.chunk_size = 256`
+keeps the overlap of 200, and the chunks then hold each token about 3 times), `HuggingFaceEmbedding` of the same bundled model
 (batch 10, truncation at the model's 256 tokens), `VectorStoreIndex` in the default in-memory store, persisted to
 PERSIST_DIR (our ingest writes its index to disk too). LlamaIndex has no HTML reader by default
 (`SimpleDirectoryReader` would embed the markup), so the text is taken with the standard library's html.parser,
@@ -56,13 +57,16 @@ def html_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def ingest(corpus: Path, model_path: str, persist: Path, chunk_size: int | None) -> None:
+def ingest(corpus: Path, model_path: str, persist: Path, chunking: str | None) -> None:
     from llama_index.core import Document, Settings, VectorStoreIndex
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     Settings.embed_model = HuggingFaceEmbedding(model_name=model_path, device="cpu")
-    if chunk_size:
-        Settings.chunk_size = chunk_size
+    size, _, overlap = (chunking or "").partition("/")
+    if size:
+        Settings.chunk_size = int(size)
+    if overlap:
+        Settings.chunk_overlap = int(overlap)
     documents = [Document(text=html_text(f.read_text(encoding="utf-8")), metadata={"file_name": f.name})
                  for f in sorted(corpus.glob("*.html"))]
     index = VectorStoreIndex.from_documents(documents)
@@ -87,7 +91,7 @@ def count(persist: Path, model_path: str, out: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if argv[0] == "ingest":
-        ingest(Path(argv[1]), argv[2], Path(argv[3]), int(argv[4]) if len(argv) > 4 else None)
+        ingest(Path(argv[1]), argv[2], Path(argv[3]), argv[4] if len(argv) > 4 else None)
     elif argv[0] == "count":
         count(Path(argv[1]), argv[2], Path(argv[3]))
     else:

@@ -1,9 +1,9 @@
 """Whole-process ingest side by side: `rag ingest CORPUS` in a fresh index against a LlamaIndex script ingesting
 the same HTML files with the same model (evals/bench/peer_ingest.py, run from the peer venv), interleaved rounds.
 
-    python -m evals.bench.whole_ingest [--corpus DIR] [--rounds 2] [--peer-chunks 1024,256] [--out FILE.json]
+    python -m evals.bench.whole_ingest [--corpus DIR] [--rounds 2] [--peer-chunks 1024,256/32] [--out FILE.json]
 
-Each round runs ours, then the peer once per chunk size, so load from other users of the machine hits them
+Each round runs ours, then the peer once per chunking (SIZE or SIZE/OVERLAP, tiktoken tokens), so load from other users of the machine hits them
 alike; every run is a new process (interpreter start, imports, model load, parsing, splitting, embedding,
 writing the index) timed from outside. Passages and tokens embedded are counted afterwards, untimed.
 """
@@ -33,10 +33,10 @@ def _log(message: str) -> None:
     print(f"[whole-ingest {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def peer_process(python: Path, corpus: Path, model_path: str, persist: Path, chunk_size: int) -> dict:
+def peer_process(python: Path, corpus: Path, model_path: str, persist: Path, chunking: str) -> dict:
     """One LlamaIndex ingest, a child process timed from outside; then its chunks and tokens, counted apart."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": ""}
-    args = [str(python), str(PEER_SCRIPT), "ingest", str(corpus), model_path, str(persist), str(chunk_size)]
+    args = [str(python), str(PEER_SCRIPT), "ingest", str(corpus), model_path, str(persist), chunking]
     started, cpu = time.perf_counter(), children_cpu_s()
     proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=3600)
     wall, cpu = time.perf_counter() - started, children_cpu_s() - cpu
@@ -48,7 +48,7 @@ def peer_process(python: Path, corpus: Path, model_path: str, persist: Path, chu
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "load_avg_1m": round(os.getloadavg()[0], 2), **json.loads(counted.read_text())}
 
 
-def run(corpus: Path, rounds: int, peer_chunks: Sequence[int], peer_venv: Path, work: Path,
+def run(corpus: Path, rounds: int, peer_chunks: Sequence[str], peer_venv: Path, work: Path,
         progress: Callable[[dict], None] = lambda runs: None) -> dict:
     from rag.config import Settings
     from rag.embed import bundled_model_path
@@ -65,7 +65,8 @@ def run(corpus: Path, rounds: int, peer_chunks: Sequence[int], peer_venv: Path, 
         progress(runs)
         for chunk in peer_chunks:
             _log(f"round {round_ + 1}: peer, chunk {chunk}")
-            runs[f"peer_{chunk}"].append(peer_process(python, corpus, model_path, work / f"peer-{chunk}", chunk))
+            runs[f"peer_{chunk}"].append(peer_process(python, corpus, model_path,
+                                                      work / f"peer-{chunk.replace('/', '-')}", chunk))
             progress(runs)
     ours_tokens = embedded_tokens([corpus], settings.passage_tokens, settings.overlap_tokens,
                                   settings.passage_context, settings.passage_context_tokens)
@@ -94,7 +95,7 @@ def render(result: dict) -> str:
     lines = ["| system | wall s per round | median s | CPU s per round | passages | tokens embedded | truncated passages |",
              "|---|---|---|---|---|---|---|"]
     for name, s in result["systems"].items():
-        label = "ours (`rag ingest`)" if name == "ours" else f"LlamaIndex, chunk {name.split('_')[1]}"
+        label = "ours (`rag ingest`)" if name == "ours" else f"LlamaIndex, chunk {name.removeprefix('peer_')}"
         walls, cpus = (", ".join(f"{w:.1f}" for w in s[key]) for key in ("wall_s", "cpu_s"))
         lines.append(f"| {label} | {walls} | {s['median_s']:.1f} | {cpus} | {s['passages']:,} | {s['tokens_embedded']:,} | "
                      f"{s['truncated_passages']} |")
@@ -108,7 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m evals.bench.whole_ingest", description=__doc__.splitlines()[0])
     p.add_argument("--corpus", type=Path, default=None, help="HTML folder (default: the Debian Reference)")
     p.add_argument("--rounds", type=int, default=2)
-    p.add_argument("--peer-chunks", default="1024,256", help="LlamaIndex chunk sizes (1024 is its default)")
+    p.add_argument("--peer-chunks", default="1024,256/32",
+                   help="LlamaIndex chunkings, SIZE or SIZE/OVERLAP (its defaults: 1024 and overlap 200)")
     p.add_argument("--peer-venv", type=Path, default=Path(os.environ.get("RAG_BENCH_PEER_VENV", DEFAULT_PEER_VENV)))
     p.add_argument("--out", type=Path, default=None, help="JSON file (default: evals/bench/results/whole-ingest-*.json)")
     p.add_argument("--render", type=Path, default=None, help="print the table of a saved JSON file and stop")
@@ -123,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".partial.json")  # each run as it ends, so a run cut short keeps what it measured
     with tempfile.TemporaryDirectory(prefix="whole-ingest-") as tmp:
-        result = run(corpus, args.rounds, [int(c) for c in args.peer_chunks.split(",") if c], args.peer_venv,
+        result = run(corpus, args.rounds, [c for c in args.peer_chunks.split(",") if c], args.peer_venv,
                      Path(tmp), lambda runs: partial.write_text(json.dumps(runs, indent=2)))
     partial.unlink(missing_ok=True)
     out.write_text(json.dumps(result, indent=2))

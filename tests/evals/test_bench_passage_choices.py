@@ -103,3 +103,19 @@ def test_the_timed_embedder_keeps_late_chunking() -> None:
     _, sentences = embed_passages(timed, [passage])
     assert inner.encoded == [] and len(sentences[0]) == 2 and timed.encoded == 1 and timed.encode_s > 0
     assert not hasattr(_TimedEmbedder(type("NoTokens", (), {"name": "x"})()), "encode_tokens")
+
+
+def test_saved_sweeps_merge_by_choice() -> None:
+    from evals.bench.passage_choices import merge, render
+
+    quality = {s: {"hit@5": 1.0, "mrr": 0.5, "answer_accuracy": 0.25, "citation_recall": None}
+               for s in ("all", "calibrate", "heldout")}
+    first = {"choices": {"128/32/chain": {"settings": {}, "ingest": [{"wall_s": 90.0, "cpu_s": 70.0}],
+                                          "embedded": {"passages": 10, "tokens_embedded": 1000,
+                                                       "truncated_passages": 0, "sentences_alone": 0},
+                                          "debian": quality}}}
+    second = {"choices": {"128/32/chain": {"settings": {}, "ingest": [{"wall_s": 80.0, "cpu_s": 60.0}]}}}
+    merged = merge([first, second])
+    assert [r["cpu_s"] for r in merged["choices"]["128/32/chain"]["ingest"]] == [70.0, 60.0]
+    table = render(merged)
+    assert "| 128/32/chain | 90 / 70, 80 / 60 | 10 | 1,000 | 0 / 0 | debian | 1.00 / 1.00 / 1.00 | .500" in table
