@@ -55,19 +55,18 @@ class _TimedEmbedder:
     def warm_up(self) -> None:
         self.inner.warm_up()
 
-    def encode(self, texts):  # noqa: ANN001, ANN201
+    def _timed(self, model_call, texts):  # noqa: ANN001, ANN202
         t = time.perf_counter()
-        out = self.inner.encode(texts)
+        out = model_call(texts)
         self.encode_s += time.perf_counter() - t
         self.encoded += len(texts)
         return out
 
+    def encode(self, texts):  # noqa: ANN001, ANN201
+        return self._timed(self.inner.encode, texts)
+
     def _encode_tokens(self, texts):  # noqa: ANN001, ANN202
-        t = time.perf_counter()
-        out = self.inner.encode_tokens(texts)
-        self.encode_s += time.perf_counter() - t
-        self.encoded += len(texts)
-        return out
+        return self._timed(self.inner.encode_tokens, texts)
 
     def count_tokens(self, texts):  # noqa: ANN001, ANN201
         return self.inner.count_tokens(texts)
