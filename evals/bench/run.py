@@ -61,6 +61,10 @@ class _TimedEmbedder:
 
     def __init__(self, inner) -> None:  # noqa: ANN001
         self.inner, self.name, self.encode_s, self.encoded = inner, inner.name, 0.0, 0
+        # Late chunking needs token vectors; without them ingest would embed every sentence on its own
+        # (rag/sentence_vectors.py), which is not what the service does with the same model.
+        if hasattr(inner, "encode_tokens"):
+            self.encode_tokens = self._encode_tokens
 
     @property
     def dimension(self) -> int:
@@ -69,12 +73,18 @@ class _TimedEmbedder:
     def warm_up(self) -> None:
         self.inner.warm_up()
 
-    def encode(self, texts):  # noqa: ANN001, ANN201
+    def _timed(self, model_call, texts):  # noqa: ANN001, ANN202
         t = time.perf_counter()
-        out = self.inner.encode(texts)
+        out = model_call(texts)
         self.encode_s += time.perf_counter() - t
         self.encoded += len(texts)
         return out
+
+    def encode(self, texts):  # noqa: ANN001, ANN201
+        return self._timed(self.inner.encode, texts)
+
+    def _encode_tokens(self, texts):  # noqa: ANN001, ANN202
+        return self._timed(self.inner.encode_tokens, texts)
 
     def count_tokens(self, texts):  # noqa: ANN001, ANN201
         return self.inner.count_tokens(texts)
