@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer_phrases import NAME, expected_kind, find_phrase
+from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
 from .terms import content_stems
 
@@ -91,8 +92,9 @@ def _table_header(sentences: Sequence[ScoredSentence], i: int, passage_text: str
     return sentences[first].text if first < i and not re.search(r"\d", sentences[first].text) else None
 
 
-def _normalize(text: str) -> str:
-    return " ".join(text.split()).lower()
+def _headings(hit: Hit) -> set[str]:
+    """The passage's document title and heading chain, normalized: lines that name a section, not define a term."""
+    return {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
 
 
 def _looks_like_heading(text: str, headings: set[str]) -> bool:
@@ -152,7 +154,7 @@ class ExtractiveAnswerer:
         out: list[_Candidate] = []
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
-            headings = {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
+            headings = _headings(hit)
             for position, sentence in enumerate(hit.sentences):
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
@@ -196,7 +198,7 @@ class ExtractiveAnswerer:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
-        headings = {_normalize(part) for part in (hit.title, *passage.context.split(" > ")) if part}
+        headings = _headings(hit)
 
         def gap(a: int, b: int) -> str:
             return passage.text[sentences[a].end - passage.start : sentences[b].start - passage.start]

@@ -52,7 +52,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def _normalize(text: str) -> str:
+def normalize_spaces(text: str) -> str:
+    """Lowercased, with each run of whitespace one space: how quotes, headings and phrases are compared."""
     return " ".join(text.lower().split())
 
 
@@ -144,7 +145,7 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
         if kind in ("term", "how"):
             phrase = _MAN_REF.sub(r"\1", phrase)
         stems = content_stems(phrase)
-        own_words = _normalize(phrase) in _normalize(question) if kind in ("term", "how") else stems <= asked
+        own_words = normalize_spaces(phrase) in normalize_spaces(question) if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not re.search(r"[^\W\d_]|\d", phrase):
             continue  # the question's own words answer nothing
         if kind == "name":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,17 +147,10 @@ class Store:
 
     def sentences(self, ids: Sequence[int], dimension: int) -> dict[int, SentenceVectors]:
         """The stored sentences of these passages; passages without any (an index not yet migrated) are absent."""
-        out: dict[int, SentenceVectors] = {}
-        ids = [int(i) for i in ids]
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            rows = self._db.execute(
-                f"SELECT id, count, spans, vectors FROM passage_sentences WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk)
-            for pid, count, spans, vectors in rows:
-                out[pid] = SentenceVectors(np.frombuffer(spans, dtype=np.int32).reshape(count, 2),
-                                           np.frombuffer(vectors, dtype=np.float16).reshape(count, dimension))
-        return out
+        return {pid: SentenceVectors(np.frombuffer(spans, dtype=np.int32).reshape(count, 2),
+                                     np.frombuffer(vectors, dtype=np.float16).reshape(count, dimension))
+                for pid, count, spans, vectors in self._rows_by_id(
+                    "SELECT id, count, spans, vectors FROM passage_sentences WHERE id IN ({ids})", ids)}
 
     def passages_without_sentences(self, limit: int = -1) -> list[int]:
         return [r[0] for r in self._db.execute(
@@ -230,16 +223,10 @@ class Store:
     def passages(self, ids: Sequence[int]) -> dict[int, tuple[Passage, str, str]]:
         """Passages by id with their document's source and title; ids no longer stored are absent."""
         out: dict[int, tuple[Passage, str, str]] = {}
-        ids = [int(i) for i in ids]
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
-            rows = self._db.execute(
-                'SELECT p.id, p.doc_id, p.start, p."end", p.text, p.ordinal, p.context, d.source, d.title'
-                f" FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for pid, doc_id, start, end, text, ordinal, context, source, title in rows:
-                out[pid] = (Passage(doc_id, start, end, text, ordinal, context, pid), source, title)
+        rows = self._rows_by_id('SELECT p.id, p.doc_id, p.start, p."end", p.text, p.ordinal, p.context, d.source,'
+                                " d.title FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({ids})", ids)
+        for pid, doc_id, start, end, text, ordinal, context, source, title in rows:
+            out[pid] = (Passage(doc_id, start, end, text, ordinal, context, pid), source, title)
         return out
 
     def passage_texts(self, ids: np.ndarray) -> list[tuple[int, str, str]]:
@@ -248,16 +235,19 @@ class Store:
             return []
         wanted = sorted(set(np.asarray(ids, dtype=np.int64).tolist()))
         if len(wanted) <= 2000:  # a few ids: look each up; many: one scan of their id range
-            out = []
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                out += self._db.execute(f"SELECT id, text, context FROM passages WHERE id IN ({','.join('?' * len(chunk))})"
-                                        " ORDER BY id", chunk).fetchall()
-            return out
+            return list(self._rows_by_id("SELECT id, text, context FROM passages WHERE id IN ({ids}) ORDER BY id",
+                                         wanted))
         keep = set(wanted)
         rows = self._db.execute("SELECT id, text, context FROM passages WHERE id BETWEEN ? AND ? ORDER BY id",
                                 (wanted[0], wanted[-1]))
         return [row for row in rows if row[0] in keep]
+
+    def _rows_by_id(self, sql: str, ids: Iterable[int]) -> Iterator[tuple]:
+        """The rows of `sql` (whose `{ids}` is filled with placeholders) for these ids, 500 ids a query."""
+        ids = [int(i) for i in ids]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            yield from self._db.execute(sql.format(ids=",".join("?" * len(chunk))), chunk)
 
     def passage_ids_for_documents(self, doc_ids: Sequence[str]) -> list[int]:
         if not doc_ids:
