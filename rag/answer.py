@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer_phrases import NAME, expected_kind, find_phrase
+from .answer_phrases import NAME, command_line, expected_kind, find_phrase
 from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
 from .terms import content_stems
@@ -102,7 +102,8 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     stripped = text.strip()
     if " | " in stripped:  # a table row: its cells are the content
         return False
-    if stripped.endswith(":"):
+    # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
+    if stripped.endswith((":", "?")):
         return True
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False
@@ -118,6 +119,27 @@ def _looks_like_term(text: str) -> bool:
     if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
         return True
     return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
+
+
+def _is_command_line(text: str) -> bool:
+    """A line of code or a command on its own ("dpkg --status package", `> sink("out.txt")`), list marker and
+    shell prompt aside: what a lead-in like "run the command" introduces, or what a fragment after it describes."""
+    return command_line(text) is not None
+
+
+def _continues_command(text: str, previous: str) -> bool:
+    """A sentence that starts in lower case right after a command line describes it ("will divert all output")."""
+    return bool(re.match(r"[a-z]", text.strip())) and _is_command_line(previous.rstrip().rsplit("\n", 1)[-1])
+
+
+def _first_line_term(text: str) -> str | None:
+    """A definition term glued to its description in one sentence (no full stop ends the term's line): the
+    first line when it looks like a term and the next line starts a sentence of its own."""
+    first, sep, rest = text.strip().partition("\n")
+    if not sep or not rest.strip()[:1].isupper():
+        return None
+    signature = len(first) <= 400 and re.search(r"\w\(.*\)\s*(?:->.*)?$", first.strip())
+    return first if (signature or _looks_like_term(first)) and not first.rstrip().endswith(":") else None
 
 
 def _refers_back(text: str, previous: str) -> set[str] | None:
@@ -172,7 +194,13 @@ class ExtractiveAnswerer:
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
-                if _looks_like_heading(sentence.text, headings):
+                # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
+                # way a "how do I" question asks for, not a heading.
+                introduces_command = position + 1 < len(hit.sentences) and \
+                    _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text)
+                if introduces_command and kind == "how":
+                    score += cfg.answer_type_bonus
+                elif _looks_like_heading(sentence.text, headings):
                     score -= cfg.heading_penalty
                 if len(stems - terms) < 2:
                     score -= cfg.echo_penalty
@@ -194,7 +222,8 @@ class ExtractiveAnswerer:
             penalty += self.config.absent_name_penalty
         return penalty
 
-    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float]) -> _Quote:
+    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float],
+               wants_command: bool = False) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
@@ -213,8 +242,12 @@ class ExtractiveAnswerer:
             previous = sentences[i - 1].text
             if _introduces(previous, gap(i - 1, i)) and _normalize(previous) not in headings:
                 first, term = i - 1, previous
-            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None:
+            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None or \
+                    _continues_command(current, previous):
                 first = i - 1
+        if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
+                and not _is_command_line(sentences[last].text) and (wants_command or current.rstrip().endswith(":")):
+            last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")
         if last + 1 < len(sentences):
             # The next sentence says what became of what this one names ("The offer ... was declined").
             following = sentences[last + 1]
@@ -223,6 +256,8 @@ class ExtractiveAnswerer:
             if link is not None and (link & question_terms or score >= best.score - self.config.follow_margin):
                 last += 1
         start, end = sentences[first].start, sentences[last].end
+        if term is None and first == i:
+            term = _first_line_term(current)
         header = _table_header(sentences, i, passage.text, passage.start) if first == last == i and \
             " | " in current else None
         return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header)
@@ -239,7 +274,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            quote = self._quote(cand, question_terms, scores)
+            quote = self._quote(cand, question_terms, scores, kind in ("how", "term"))
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken

@@ -118,3 +118,88 @@ def test_phrases_are_found_next_to_the_question_words():
     assert find_phrase("date", "talks in Tokyo during mid-October", "When?") == "mid-October"
     assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
+
+
+FAQ_PAGE = """<html><head><title>Package FAQ</title></head><body>
+<h1>Package FAQ</h1>
+<h2>3.1. How can I find out which package owns a file?</h2>
+<p>Every installed package keeps a list of the files it installed in the package database.</p>
+<p>To identify the package that owns the file named foo, run:</p>
+<pre>pkgtool --owner foo</pre>
+<p>The output names each package whose file list holds foo.</p>
+<h2>3.2. How do I see the default boot target?</h2>
+<p>The boot target decides which services start when the machine boots.</p>
+<p>To display the default target the system boots into, run the command</p>
+<pre>bootctl show-default</pre>
+</body></html>"""
+
+MANUAL_TEXT = """Sending output to a file
+
+Commands can also be read from a file kept in the working directory. The function divert,
+> divert("log.txt")
+will send all later output from the console to the file log.txt. The
+command
+> divert()
+restores it to the console once again.
+"""
+
+
+@pytest.fixture(scope="module")
+def faq_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.load import load_bytes
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("faq-index")), embedder=embedder)
+    service.warm_up()
+    service.ingest_documents([load_bytes(FAQ_PAGE.encode(), "faq.html"), load_bytes(MANUAL_TEXT.encode(), "manual.txt")])
+    yield service
+    service.close()
+
+
+def test_a_how_question_leads_with_the_command_its_lead_in_introduces(faq_service):
+    answer = faq_service.ask("How can I find out which package owns a given file?")
+    assert answer.text.startswith("pkgtool --owner foo — "), answer.text
+    assert "run:" in answer.citations[0].text and answer.citations[0].text.endswith("pkgtool --owner foo")
+    _exact(faq_service, answer)
+    answer = faq_service.ask("How do I check which target the system boots into by default?")
+    assert answer.text.startswith("bootctl show-default — "), answer.text
+    _exact(faq_service, answer)
+
+
+def test_a_question_in_the_document_never_answers_alone(faq_service):
+    answer = faq_service.ask("How can I find out which package owns a file?")
+    assert "?" not in answer.citations[0].text.rstrip()[-1:]
+    assert "pkgtool --owner foo" in answer.text
+
+
+def test_a_fragment_after_a_command_line_is_quoted_with_the_command(faq_service):
+    answer = faq_service.ask("How do I send all output to a file instead of the console?")
+    assert answer.text.startswith('divert("log.txt") — '), answer.text
+    assert '> divert("log.txt")\nwill send all later output' in answer.citations[0].text
+    _exact(faq_service, answer)
+
+
+@pytest.mark.parametrize(("line", "command"), [
+    ("dpkg --status package", "dpkg --status package"),
+    ("- apt-file search foo", "apt-file search foo"),
+    ('> sink("record.lis")', 'sink("record.lis")'),
+    ("$ ls -l /tmp", "ls -l /tmp"),
+    ("the tracepath(8) command can automate this (RFC1191)", None),  # prose in lower case
+    ("of the data", None),
+    ("restores it to the console once again.", None),
+    ("Start a development server", None),
+])
+def test_command_lines(line, command):
+    from rag.answer_phrases import command_line
+
+    assert command_line(line) == command
+
+
+def test_a_signature_glued_to_its_description_is_its_term():
+    from rag.answer import _first_line_term
+
+    text = "werkzeug.serving.run_simple(hostname, port, application, use_reloader=False)\nStart a development server."
+    assert _first_line_term(text) == "werkzeug.serving.run_simple(hostname, port, application, use_reloader=False)"
+    assert term_name(_first_line_term(text)) == "werkzeug.serving.run_simple"
+    assert _first_line_term("a wrapped line of prose\nthat goes on.") is None
