@@ -194,6 +194,8 @@ class ExtractiveAnswerer:
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
+                elif kind == "term" and find_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
+                    score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
                 introduces_command = position + 1 < len(hit.sentences) and \
@@ -223,7 +225,7 @@ class ExtractiveAnswerer:
         return penalty
 
     def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float],
-               wants_command: bool = False) -> _Quote:
+               kind: str | None = None) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
@@ -246,14 +248,17 @@ class ExtractiveAnswerer:
                     _continues_command(current, previous):
                 first = i - 1
         if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
-                and not _is_command_line(sentences[last].text) and (wants_command or current.rstrip().endswith(":")):
+                and not _is_command_line(sentences[last].text) and (kind in ("how", "term") or current.rstrip().endswith(":")):
             last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")
         if last + 1 < len(sentences):
             # The next sentence says what became of what this one names ("The offer ... was declined").
             following = sentences[last + 1]
             score = scores.get((following.start, following.end), float("-inf"))
             link = _refers_back(following.text, sentences[last].text)
-            if link is not None and (link & question_terms or score >= best.score - self.config.follow_margin):
+            # Asked why, a statement with no reason of its own is often followed by one ("This preserves ...").
+            reason_follows = kind == "reason" and link == set() and not find_phrase(kind, sentences[last].text, "")
+            if link is not None and (link & question_terms or reason_follows
+                                     or score >= best.score - self.config.follow_margin):
                 last += 1
         start, end = sentences[first].start, sentences[last].end
         if term is None and first == i:
@@ -274,7 +279,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            quote = self._quote(cand, question_terms, scores, kind in ("how", "term"))
+            quote = self._quote(cand, question_terms, scores, kind)
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken

@@ -26,8 +26,11 @@ _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 _QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
-_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)")
-_REASON_CUE = re.compile(r"\b(?:because(?: of)?|since|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
+_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
+                        r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # paths, dotted or snake_case names, calls, CamelCase
+# "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
+_REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
+                         + _MONTHS + r"))|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)

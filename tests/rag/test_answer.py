@@ -133,6 +133,16 @@ FAQ_PAGE = """<html><head><title>Package FAQ</title></head><body>
 <pre>bootctl show-default</pre>
 </body></html>"""
 
+CHANGES_PAGE = """<html><head><title>Redirect helpers</title></head><body>
+<h1>Redirect helpers</h1>
+<p>The redirect helper sends the client to the same URL with a slash appended.</p>
+<p>Changed in version 3.2: The default status code of the redirect helper is 308 instead of 301.
+This keeps the request method and body intact.</p>
+<h2>Debugging</h2>
+<p>The debugging page is also a middleware that can be applied by hand.</p>
+<p>Turn the debugging page on by wrapping the application in the TracebackViewer middleware.</p>
+</body></html>"""
+
 MANUAL_TEXT = """Sending output to a file
 
 Commands can also be read from a file kept in the working directory. The function divert,
@@ -152,7 +162,8 @@ def faq_service(embedder, tmp_path_factory):
 
     service = RagService(Settings(index_dir=tmp_path_factory.mktemp("faq-index")), embedder=embedder)
     service.warm_up()
-    service.ingest_documents([load_bytes(FAQ_PAGE.encode(), "faq.html"), load_bytes(MANUAL_TEXT.encode(), "manual.txt")])
+    service.ingest_documents([load_bytes(FAQ_PAGE.encode(), "faq.html"), load_bytes(MANUAL_TEXT.encode(), "manual.txt"),
+                               load_bytes(CHANGES_PAGE.encode(), "changes.html")])
     yield service
     service.close()
 
@@ -203,3 +214,20 @@ def test_a_signature_glued_to_its_description_is_its_term():
     assert _first_line_term(text) == "werkzeug.serving.run_simple(hostname, port, application, use_reloader=False)"
     assert term_name(_first_line_term(text)) == "werkzeug.serving.run_simple"
     assert _first_line_term("a wrapped line of prose\nthat goes on.") is None
+
+
+def test_a_why_question_quotes_the_reason_that_follows_the_change(faq_service):
+    answer = faq_service.ask("Why was the default status code of the redirect helper changed from 301?")
+    assert "This keeps the request method and body intact." in answer.citations[0].text, answer.text
+    _exact(faq_service, answer)
+
+
+def test_which_class_prefers_the_sentence_that_names_one(faq_service):
+    answer = faq_service.ask("Which middleware class do I wrap my application in to get the debugging page?")
+    assert "TracebackViewer" in answer.text.split(" — ")[0], answer.text
+    _exact(faq_service, answer)
+
+
+def test_since_with_a_version_is_a_time_not_a_reason():
+    assert find_phrase("reason", "Since version 0.10, there are two backends.", "Why two backends?") is None
+    assert find_phrase("reason", "It is slow since it polls every file.", "Why is it slow?") == "it polls every file"
