@@ -27,6 +27,8 @@ _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
+# Where a thing is kept: a path or a web address.
+_PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 
@@ -114,8 +116,8 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
 def _looks_like_term(text: str) -> bool:
     """A definition term: one short line naming a thing (an API signature, an option, a glossary word)."""
     stripped = text.strip()
-    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped:
-        return False
+    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith("("):
+        return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
     if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
         return True
     return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
@@ -171,6 +173,7 @@ class ExtractiveAnswerer:
         cfg = self.config
         terms = content_stems(question)
         kind = expected_kind(question)
+        wants_place = re.match(r"\W*where\b", question, re.I) is not None
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
@@ -183,6 +186,11 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text)
+                if position > 0:
+                    previous = hit.sentences[position - 1]
+                    between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
+                    if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
+                        stems = stems | content_stems(previous.text)  # a description is about its term
                 overlap = 0.0
                 if terms:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
@@ -194,6 +202,8 @@ class ExtractiveAnswerer:
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
+                elif wants_place and _PLACE.search(sentence.text):
+                    score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
                 elif kind == "term" and find_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the

@@ -143,6 +143,18 @@ This keeps the request method and body intact.</p>
 <p>Turn the debugging page on by wrapping the application in the TracebackViewer middleware.</p>
 </body></html>"""
 
+SCRIPTS_PAGE = """<html><head><title>Package scripts</title></head><body>
+<h1>Package scripts</h1>
+<p>Packages may carry scripts that the package manager runs around installation and removal.</p>
+<dl>
+<dt>setup</dt><dd>This script typically writes the configuration of the package once it has been unpacked.</dd>
+<dt>teardown</dt><dd>This script typically stops any services which belong to the package.</dd>
+<dt>verify</dt><dd>This script typically checks the files of the package against their recorded checksums.</dd>
+</dl>
+<p>The scripts of installed packages are kept up to date by the package manager itself.</p>
+<p>All of the scripts of installed packages are kept in the directory /var/lib/pkgtool/scripts.</p>
+</body></html>"""
+
 MANUAL_TEXT = """Sending output to a file
 
 Commands can also be read from a file kept in the working directory. The function divert,
@@ -163,7 +175,8 @@ def faq_service(embedder, tmp_path_factory):
     service = RagService(Settings(index_dir=tmp_path_factory.mktemp("faq-index")), embedder=embedder)
     service.warm_up()
     service.ingest_documents([load_bytes(FAQ_PAGE.encode(), "faq.html"), load_bytes(MANUAL_TEXT.encode(), "manual.txt"),
-                               load_bytes(CHANGES_PAGE.encode(), "changes.html")])
+                               load_bytes(CHANGES_PAGE.encode(), "changes.html"),
+                               load_bytes(SCRIPTS_PAGE.encode(), "scripts.html")])
     yield service
     service.close()
 
@@ -231,3 +244,15 @@ def test_which_class_prefers_the_sentence_that_names_one(faq_service):
 def test_since_with_a_version_is_a_time_not_a_reason():
     assert find_phrase("reason", "Since version 0.10, there are two backends.", "Why two backends?") is None
     assert find_phrase("reason", "It is slow since it polls every file.", "Why is it slow?") == "it polls every file"
+
+
+def test_a_description_is_found_through_its_definition_term(faq_service):
+    answer = faq_service.ask("What does a package's teardown script usually do?")
+    assert "stops any services" in answer.citations[0].text, answer.text
+    _exact(faq_service, answer)
+
+
+def test_where_prefers_the_sentence_with_the_path(faq_service):
+    answer = faq_service.ask("Where are the scripts of installed packages kept?")
+    assert "/var/lib/pkgtool/scripts" in answer.citations[0].text, answer.text
+    _exact(faq_service, answer)
