@@ -27,6 +27,8 @@ _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
+# A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
+_VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
 # Where a thing is kept: a path or a web address.
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
@@ -48,7 +50,7 @@ class AnswerConfig:
     # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
     echo_penalty: float = 0.15
     # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
-    absent_name_penalty: float = 0.25
+    absent_name_penalty: float = 0.4
     # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
     missing_phrase_penalty: float = 0.15
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
@@ -144,6 +146,17 @@ def _first_line_term(text: str) -> str | None:
     return first if (signature or _looks_like_term(first)) and not first.rstrip().endswith(":") else None
 
 
+def _initials(text: str) -> set[str]:
+    """The abbreviations a text spells out: "United Nations" -> "UN" (capitalised words in a row, "of" skipped)."""
+    out = set()
+    for m in re.finditer(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*)+", text):
+        words = [w for w in m.group().split() if w[0].isupper()]
+        for i in range(len(words)):
+            for j in range(i + 2, min(len(words), i + 6) + 1):
+                out.add("".join(w[0] for w in words[i:j]))
+    return out
+
+
 def _refers_back(text: str, previous: str) -> set[str] | None:
     """How `text` leans on `previous`: the stems of "the X" when X was just named (empty for a pronoun or a
     connective), or None when it does not."""
@@ -222,15 +235,20 @@ class ExtractiveAnswerer:
 
     def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
+        read_text = " ".join(f"{h.title} {h.passage.context} {h.passage.text}" for h in hits)
         words = re.findall(r"\w[\w.+-]*\w|\w", question)
-        # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses.
-        named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w)} & set(absent_terms)
-        penalty = self.config.absent_name_penalty if named else 0.0
+        # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses, unless
+        # it abbreviates a name the passages read spell out ("UN" for "United Nations").
+        spelled_out = _initials(read_text)
+        named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w) and w not in spelled_out}
+        penalty = self.config.absent_name_penalty if named & set(absent_terms) else 0.0
         # A name of several words ("Prime Minister") that no passage read for the answer holds, though its
         # words may each occur: the question is about something the documents do not name. Counted on top of
         # an absent word: the two are separate evidence (the corpus's vocabulary, the passages read).
-        read = " ".join(_normalize(f"{h.title} {h.passage.context} {h.passage.text}") for h in hits)
-        if any(_normalize(m.group()) not in read for m in NAME.finditer(question[1:])):
+        read = _normalize(read_text)
+        unpossessed = re.sub(r"['’]s\b", ",", question)  # "Werkzeug's ProxyFix" names two things, not one
+        names = [m.group() for m in NAME.finditer(unpossessed[1:])] + [m.group() for m in _VERSIONED.finditer(question)]
+        if any(_normalize(name) not in read for name in names):
             penalty += self.config.absent_name_penalty
         return penalty
 

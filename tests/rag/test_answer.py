@@ -256,3 +256,31 @@ def test_where_prefers_the_sentence_with_the_path(faq_service):
     answer = faq_service.ask("Where are the scripts of installed packages kept?")
     assert "/var/lib/pkgtool/scripts" in answer.citations[0].text, answer.text
     _exact(faq_service, answer)
+
+
+def _penalty(question: str, passage_text: str, absent: list[str] = ()) -> float:
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage
+
+    hit = Hit(Passage("d", 0, len(passage_text), passage_text, 0), 1.0, title="Minutes")
+    return ExtractiveAnswerer(AnswerConfig(threshold=0.35)).question_penalty(question, absent, [hit])
+
+
+def test_an_abbreviation_the_passages_spell_out_is_not_an_absent_name():
+    text = "Many nations spoke for reform at the United Nations Millennium Summit."
+    assert _penalty("At which UN summit did nations speak for reform?", text, ["un"]) == 0.0
+    assert _penalty("At which WTO summit did nations speak for reform?", text, ["wto"]) > 0.0
+
+
+def test_a_possessive_does_not_glue_two_names_into_one():
+    text = "Werkzeug ships middleware. ProxyFix adjusts the WSGI environ from X-Forwarded headers."
+    assert _penalty("What does Werkzeug's ProxyFix middleware do?", text) == 0.0
+    assert _penalty("What does Werkzeug's Request Limiter do?", text) > 0.0  # a name the passages never hold
+
+
+def test_a_thing_named_with_its_number_must_be_in_the_passages():
+    text = "This manual is for R, version 4.2.2. Debian 12 is the current stable release."
+    assert _penalty("When was R version 4.2.2 released?", text) == 0.0
+    assert _penalty("When was R version 1.0.0 released?", text) > 0.0
+    assert _penalty("Which character will Debian 14 be named after?", text) > 0.0
+    assert _penalty("Which character is Debian 12 named after?", text) == 0.0
