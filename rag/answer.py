@@ -143,7 +143,12 @@ def _first_line_term(text: str) -> str | None:
     if not sep or not rest.strip()[:1].isupper():
         return None
     signature = len(first) <= 400 and re.search(r"\w\(.*\)\s*(?:->.*)?$", first.strip())
-    return first if (signature or _looks_like_term(first)) and not first.rstrip().endswith(":") else None
+    if signature:
+        return first
+    # A line of prose wrapped mid-sentence ("Please address email correspondence to") ends on a function word.
+    last_word = re.findall(r"\w+", first)[-1:] or [""]
+    return first if _looks_like_term(first) and content_stems(last_word[0]) and not first.rstrip().endswith(":") \
+        else None
 
 
 def _initials(text: str) -> set[str]:

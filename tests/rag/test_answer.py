@@ -284,3 +284,10 @@ def test_a_thing_named_with_its_number_must_be_in_the_passages():
     assert _penalty("When was R version 1.0.0 released?", text) > 0.0
     assert _penalty("Which character will Debian 14 be named after?", text) > 0.0
     assert _penalty("Which character is Debian 12 named after?", text) == 0.0
+
+
+def test_a_wrapped_line_of_prose_is_not_a_term():
+    from rag.answer import _first_line_term
+
+    assert _first_line_term("Please address email correspondence to\nR-help@example.org.") is None
+    assert _first_line_term("lru_cache\nDecorator to wrap a function.") == "lru_cache"
