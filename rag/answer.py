@@ -204,14 +204,18 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text)
+                leaned_on: set[str] = set()
                 if position > 0:
                     previous = hit.sentences[position - 1]
                     between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
                     if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
                         stems = stems | content_stems(previous.text)  # a description is about its term
+                    elif _REFERS_BACK.match(sentence.text):
+                        leaned_on = content_stems(previous.text)  # "It has five arguments": "it" is named before
                 overlap = 0.0
                 if terms:
-                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
+                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on else 0.0
+                                  for t in terms) / len(terms)
                 score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
                 if kind in _STRICT_KINDS:

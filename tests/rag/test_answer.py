@@ -291,3 +291,19 @@ def test_a_wrapped_line_of_prose_is_not_a_term():
 
     assert _first_line_term("Please address email correspondence to\nR-help@example.org.") is None
     assert _first_line_term("lru_cache\nDecorator to wrap a function.") == "lru_cache"
+
+
+def test_a_sentence_that_refers_back_is_scored_with_what_it_refers_to():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage, ScoredSentence
+
+    def score_of_second(first: str, second: str = "It has five arguments.") -> float:
+        text = f"{first} {second}"
+        sentences = [ScoredSentence(0, len(first), first, 0.5), ScoredSentence(len(first) + 1, len(text), second, 0.5)]
+        hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
+        scored = ExtractiveAnswerer(AnswerConfig(threshold=0.35)).score_sentences("How many arguments does span() take?",
+                                                                                  [hit])
+        return next(c.score for c in scored if c.sentence.text == second)
+
+    # "It" stands for what the sentence before names: span() there counts for "It has five arguments".
+    assert score_of_second("The function span() builds sequences.") > score_of_second("The function builds sequences.")
