@@ -307,3 +307,9 @@ def test_a_sentence_that_refers_back_is_scored_with_what_it_refers_to():
 
     # "It" stands for what the sentence before names: span() there counts for "It has five arguments".
     assert score_of_second("The function span() builds sequences.") > score_of_second("The function builds sequences.")
+
+
+def test_a_count_of_something_else_does_not_answer_how_many():
+    text = "More than 1000 volunteers maintain over 59100 packages."
+    assert find_phrase("number", text, "How many packages are there?") == "over 59100"
+    assert find_phrase("number", text, "How many votes were cast in the election?") is None
