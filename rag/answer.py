@@ -29,6 +29,7 @@ _REFERS_BACK = re.compile(
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
+_ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
 # Where a thing is kept: a path or a web address.
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
@@ -118,8 +119,10 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
 def _looks_like_term(text: str) -> bool:
     """A definition term: one short line naming a thing (an API signature, an option, a glossary word)."""
     stripped = text.strip()
-    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith("("):
+    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith(("(", "|")):
         return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
+    if _ADMONITION.fullmatch(stripped):
+        return False  # "Note", "Tip": the label of an admonition box, not a thing defined
     if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
         return True
     return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6

@@ -313,3 +313,10 @@ def test_a_count_of_something_else_does_not_answer_how_many():
     text = "More than 1000 volunteers maintain over 59100 packages."
     assert find_phrase("number", text, "How many packages are there?") == "over 59100"
     assert find_phrase("number", text, "How many votes were cast in the election?") is None
+
+
+def test_an_admonition_label_or_a_table_border_is_not_a_term():
+    from rag.answer import _first_line_term
+
+    assert _first_line_term("Note\nFor detailed documentation, install the -doc package.") is None
+    assert _first_line_term("| Tip\nCode examples give you good ideas.") is None
