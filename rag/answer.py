@@ -287,6 +287,9 @@ class ExtractiveAnswerer:
             elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None or \
                     _continues_command(current, previous):
                 first = i - 1
+                # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
+                if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):
+                    first -= 1
         if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
                 and not _is_command_line(sentences[last].text) and (kind in ("how", "term") or current.rstrip().endswith(":")):
             last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")

@@ -320,3 +320,19 @@ def test_an_admonition_label_or_a_table_border_is_not_a_term():
 
     assert _first_line_term("Note\nFor detailed documentation, install the -doc package.") is None
     assert _first_line_term("| Tip\nCode examples give you good ideas.") is None
+
+
+def test_a_chain_of_sentences_leaning_back_is_quoted_from_the_one_that_names_the_thing():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage, ScoredSentence
+
+    parts = ["The environment variable PAGER_PIN sets the pin.", "This can be set to a number.",
+             "This variable can also be set to the value off to disable the pin check entirely."]
+    text = " ".join(parts)
+    sentences, offset = [], 0
+    for part, similarity in zip(parts, (0.3, 0.4, 0.8), strict=True):
+        sentences.append(ScoredSentence(offset, offset + len(part), part, similarity))
+        offset += len(part) + 1
+    hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I switch off the pin check?", [hit])
+    assert answer.citations[0].text == text  # from the sentence naming PAGER_PIN to the one that answers
