@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer_phrases import NAME, command_line, expected_kind, find_phrase
+from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase
 from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
 from .terms import content_stems
@@ -207,7 +207,7 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text)
-                leaned_on: set[str] = set()
+                leaned_on: frozenset[str] = frozenset()
                 if position > 0:
                     previous = hit.sentences[position - 1]
                     between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
@@ -223,13 +223,13 @@ class ExtractiveAnswerer:
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
                 if kind in _STRICT_KINDS:
                     body = _LIST_MARKER.sub("", sentence.text, count=1)
-                    if find_phrase(kind, body, question):
+                    if has_phrase(kind, body, question):
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
                 elif wants_place and _PLACE.search(sentence.text):
                     score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
-                elif kind == "term" and find_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
+                elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
@@ -264,7 +264,7 @@ class ExtractiveAnswerer:
             penalty += self.config.absent_name_penalty
         return penalty
 
-    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float],
+    def _quote(self, best: _Candidate, question_terms: frozenset[str], scores: dict[tuple[int, int], float],
                kind: str | None = None) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
