@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase
+from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
 from .terms import content_stems
@@ -30,6 +30,10 @@ _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
 _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
+# Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
+_ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
+# A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
+_CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s|#\s)", re.M)
 # Where a thing is kept: a path or a web address.
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
@@ -154,6 +158,11 @@ def _first_line_term(text: str) -> str | None:
         else None
 
 
+def _last_name(name: str) -> str:
+    """The part of a dotted name that names the thing: `werkzeug.middleware.ProxyFix` -> `proxyfix`."""
+    return name.rstrip("()").rsplit(".", 1)[-1].lower()
+
+
 def _initials(text: str) -> set[str]:
     """The abbreviations a text spells out: "United Nations" -> "UN" (capitalised words in a row, "of" skipped)."""
     out = set()
@@ -195,6 +204,7 @@ class ExtractiveAnswerer:
         terms = content_stems(question)
         kind = expected_kind(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
+        asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
@@ -208,11 +218,13 @@ class ExtractiveAnswerer:
                 seen.add(key)
                 stems = content_stems(sentence.text)
                 leaned_on: frozenset[str] = frozenset()
+                term = _first_line_term(sentence.text)
                 if position > 0:
                     previous = hit.sentences[position - 1]
                     between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
                     if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
                         stems = stems | content_stems(previous.text)  # a description is about its term
+                        term = previous.text
                     elif _REFERS_BACK.match(sentence.text):
                         leaned_on = content_stems(previous.text)  # "It has five arguments": "it" is named before
                 overlap = 0.0
@@ -241,6 +253,10 @@ class ExtractiveAnswerer:
                     score -= cfg.heading_penalty
                 if len(stems - terms) < 2:
                     score -= cfg.echo_penalty
+                if term and asked_names and _last_name(term_name(term)) in asked_names:
+                    score += cfg.answer_type_bonus  # the entry that defines the very name asked about
+                if kind not in ("how", "term") and _CODE.match(sentence.text):
+                    score -= cfg.heading_penalty  # an example's code shows a thing in use, it does not say what it does
                 out.append(_Candidate(hit, position, score))
         out.sort(key=lambda c: -c.score)
         return out

@@ -336,3 +336,17 @@ def test_a_chain_of_sentences_leaning_back_is_quoted_from_the_one_that_names_the
     hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I switch off the pin check?", [hit])
     assert answer.citations[0].text == text  # from the sentence naming PAGER_PIN to the one that answers
+
+
+def test_what_does_x_do_prefers_the_entry_defining_x_over_an_example_using_it():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage, ScoredSentence
+
+    example = "from toolkit.middleware import HeaderFix\n# The app sits behind one proxy that sets headers."
+    entry = "class toolkit.middleware.HeaderFix(app, x_for=1)\nAdjust the environ from headers that proxies set."
+    text = f"{example}\n\n{entry}"
+    sentences = [ScoredSentence(0, len(example), example, 0.75),
+                 ScoredSentence(len(example) + 2, len(text), entry, 0.65)]
+    hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What does the HeaderFix middleware do?", [hit])
+    assert answer.citations[0].text == entry, answer.text
