@@ -34,6 +34,14 @@ _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?
                          + _MONTHS + r"))|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
+_ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[.)]\s")
+
+
+def _is_item_number(text: str, start: int) -> bool:
+    """A number that begins a line and ends in "." or ")": a list item's or a section's number, not a count."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _ITEM_NUMBER.match(text, start) is not None
+
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
@@ -135,8 +143,9 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
-    if kind == "number":
-        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())]
+    if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")
+        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
+                and not _is_item_number(text, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
     if kind == "reason":

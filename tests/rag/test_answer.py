@@ -350,3 +350,9 @@ def test_what_does_x_do_prefers_the_entry_defining_x_over_an_example_using_it():
     hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What does the HeaderFix middleware do?", [hit])
     assert answer.citations[0].text == entry, answer.text
+
+
+def test_the_number_of_a_list_item_or_section_is_not_a_count():
+    text = "3. Leaks of secret documents\n\n  1. Statements by the minister: he regretted the incident."
+    assert find_phrase("number", text, "How many secret documents were leaked?") is None
+    assert find_phrase("number", "He leaked 12 secret documents.", "How many secret documents were leaked?") == "12"
