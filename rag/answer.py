@@ -241,6 +241,8 @@ class ExtractiveAnswerer:
                         score -= cfg.answer_type_penalty
                 elif wants_place and _PLACE.search(sentence.text):
                     score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
+                elif kind == "reason" and has_phrase(kind, sentence.text, question):
+                    score += cfg.answer_type_bonus  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the

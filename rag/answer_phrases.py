@@ -31,7 +31,8 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # paths, dotted or snake_case names, calls, CamelCase
 # "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
-                         + _MONTHS + r"))|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
+                         + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
+                         r"the (?:purpose|reason|point|goal|aim) (?:of [^.;]{1,60}? )?is(?: to| that)?)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[.)]\s")

@@ -356,3 +356,10 @@ def test_the_number_of_a_list_item_or_section_is_not_a_count():
     text = "3. Leaks of secret documents\n\n  1. Statements by the minister: he regretted the incident."
     assert find_phrase("number", text, "How many secret documents were leaked?") is None
     assert find_phrase("number", "He leaked 12 secret documents.", "How many secret documents were leaked?") == "12"
+
+
+def test_reason_cues_beyond_because():
+    question = "Why does a release get a codename?"
+    text = "The purpose of these codenames is to make mirroring easier."
+    assert find_phrase("reason", text, question) == "make mirroring easier"
+    assert find_phrase("reason", "Install it there to avoid collisions.", "Why there?") == "collisions"
