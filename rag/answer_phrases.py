@@ -43,6 +43,7 @@ def _is_item_number(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return not text[line_start:start].strip() and _ITEM_NUMBER.match(text, start) is not None
 
+_HOW_LONG_A_THING = re.compile(r"\bhow long\b(?:(?!\b(?:take|last|took|lasted|wait|run|ran)\b).)*\bbe\W*$", re.I)
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
@@ -97,6 +98,8 @@ def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"
+    if _HOW_LONG_A_THING.search(question):  # "How long may a name be?": a length, often not a number at all
+        return None
     for kind, pattern in _KINDS:
         if pattern.search(question):
             return kind
