@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -94,7 +95,8 @@ def main(argv: list[str]) -> int:
     questions = [json.loads(line)["question"] for path in QUESTION_SETS if path.exists()
                  for line in path.read_text().splitlines() if line.strip()]
     queries = embedder.encode(questions)
-    result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions)}
+    result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions),
+                    "load_average_start": [round(x, 2) for x in os.getloadavg()]}
     server = init_primary()
     try:
         with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
@@ -113,7 +115,8 @@ def main(argv: list[str]) -> int:
             sizes = dict(conn.execute(
                 "SELECT 'database', pg_database_size('bench') UNION ALL "
                 "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('passages', 'documents', 'passages_embedding', 'passages_terms')").fetchall())
+                "('passages', 'documents', 'passages_embedding', 'passages_terms', 'keyword_postings', "
+                "'keyword_postings_best', 'keyword_terms')").fetchall())
             for pid, vec in conn.execute("SELECT id, embedding FROM passages ORDER BY id"):
                 all_ids.append(pid)
                 all_vectors.append(vec.to_numpy() if hasattr(vec, "to_numpy") else np.asarray(vec))
@@ -136,6 +139,8 @@ def main(argv: list[str]) -> int:
         result["postgres"]["hnsw"] = recall
         index.ef_search = settings.hnsw_ef_search
         result["postgres"]["search"] = _search_latency(Retriever(index, embedder), questions)
+        result["postgres"]["keyword"], pg_keyword = _keyword_latency(index, questions)
+        result["load_average_after_search"] = [round(x, 2) for x in os.getloadavg()]
         index.close()
         # Several writers at once, each adding its own documents one transaction each.
         ctx = multiprocessing.get_context("fork")
@@ -172,10 +177,46 @@ def main(argv: list[str]) -> int:
         result["local"] = {"build_s": round(build_s, 1), "ingest_passages_per_s": round(args.passages / build_s, 1),
                            "vector_index": local.vectors.kind, "recall@10": round(float(np.mean(hits)), 4),
                            "search": _search_latency(Retriever(local, embedder), questions)}
+        # Passage ids differ between the two indexes: compare the passages' texts, rank by rank.
+        same = []
+        for q, pg_texts in zip(questions, pg_keyword, strict=True):
+            ids = [pid for pid, _ in local.keyword_candidates(q, KEYWORD_K)]
+            rows = local.passages(ids)
+            same.append([rows[pid][0].text for pid in ids] == pg_texts)
+        result["postgres"]["keyword"]["same_ranking_as_local"] = round(sum(same) / len(same), 4)
+        result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         local.close()
     args.out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     return 0
+
+
+KEYWORD_K = 40  # the retriever's candidates a side
+
+
+def _keyword_latency(index, questions: list[str]) -> tuple[dict, list[list[str]]]:  # noqa: ANN001
+    """The keyword side alone (k = 40, as the retriever asks): latency, how deep the exact top-k had to read,
+    and each query's ranking as passage texts (to compare with the local BM25)."""
+    from rag.pg import keyword
+
+    ms, rounds = [], []
+    with index._read.connection() as conn:
+        key_length = keyword.key_length(conn)
+        for q in questions:
+            depths: list[int] = []
+            t = time.perf_counter()
+            keyword.search(conn, index._analyzer.terms(q), KEYWORD_K, None, key_length, depths=depths)
+            ms.append((time.perf_counter() - t) * 1000)
+            rounds.append(len(depths))
+    rankings = []
+    for q in questions:
+        ids = [pid for pid, _ in index.keyword_candidates(q, KEYWORD_K)]
+        rows = index.passages(ids)
+        rankings.append([rows[pid][0].text for pid in ids])
+    out = {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "mean_ms": round(statistics.mean(ms), 2),
+           "rounds_mean": round(statistics.mean(rounds), 3),
+           "queries_needing_more_than_one_round": sum(r > 1 for r in rounds)}
+    return out, rankings
 
 
 def _search_latency(retriever, questions: list[str]) -> dict:  # noqa: ANN001

@@ -142,13 +142,16 @@ UNION ALL SELECT 3, 0, avg, NULL FROM st
 
 
 def search(conn: psycopg.Connection, terms: Sequence[str], k: int, allowed: Sequence[int] | None,
-           key_length: float, depth: int = FIRST_DEPTH) -> list[tuple[int, float]]:
-    """The k best (passage id, BM25 score) for the query terms (stems), best first, ties by id: exact."""
+           key_length: float, depth: int = FIRST_DEPTH, depths: list[int] | None = None) -> list[tuple[int, float]]:
+    """The k best (passage id, BM25 score) for the query terms (stems), best first, ties by id: exact.
+    `depths` (for measuring) receives the depth of each round."""
     sql = _SEARCH.format(filter="AND p.passage_id = ANY(%(allowed)s)" if allowed is not None else "")
     params: dict[str, object] = {"terms": list(terms), "k": k, "floor": _IDF_FLOOR, "k1p1": K1 + 1.0, "k1": K1,
                                  "one_b": 1.0 - B, "b": B, "allowed": list(allowed) if allowed is not None else None}
     while True:
         params["depth"] = depth
+        if depths is not None:
+            depths.append(depth)
         rows = conn.execute(sql, params).fetchall()
         hits = [(int(r[1]), float(r[2])) for r in rows if r[0] == 0]
         cut = {r[3]: float(r[2]) for r in rows if r[0] == 1 and r[1] >= depth}  # lists that may go on

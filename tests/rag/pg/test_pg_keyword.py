@@ -65,11 +65,16 @@ def assert_same_as_local(index: PgIndex, allowed: np.ndarray | None = None, k: i
 def test_the_ranking_is_the_local_bm25_also_when_the_lists_are_cut(pg_url: str, monkeypatch, depth: int) -> None:
     # Depth 2 cuts every list: the answer must still be exact (the bound sends the query deeper).
     monkeypatch.setattr(keyword, "FIRST_DEPTH", depth)
-    monkeypatch.setattr(keyword.search, "__defaults__", (depth,))
+    monkeypatch.setattr(keyword.search, "__defaults__", (depth, None))
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     index.apply(corpus(120, seed=1))
     assert_same_as_local(index)
     assert_same_as_local(index, k=1)
+    if depth == 2:  # the lists were cut, and the query went deeper
+        depths: list[int] = []
+        with psycopg.connect(pg_url) as conn:
+            keyword.search(conn, ["server", "network"], 10, None, keyword.key_length(conn), depths=depths)
+        assert depths[0] == 2 and len(depths) > 1
     some = index.passage_ids_for_documents([u.document.id for u in corpus(120, seed=1)[::7]])
     assert_same_as_local(index, allowed=some)
     assert index.keyword_candidates("quokka", 5, allowed=np.zeros(0, dtype=np.int64)) == []
