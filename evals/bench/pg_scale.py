@@ -199,24 +199,33 @@ KEYWORD_K = 40  # the retriever's candidates a side
 
 
 def _keyword_latency(index, questions: list[str], first_depths: list[int]) -> tuple[dict, list[list[str]]]:  # noqa: ANN001
-    """The keyword side alone (k = 40, as the retriever asks), per first depth: latency, how many rounds the exact
-    top-k needed; and each query's ranking as passage texts (to compare with the local BM25)."""
+    """The keyword side alone (k = 40, as the retriever asks): latency as configured, then with the pruned lists
+    forced from each first depth (rounds: how deep the exact top k had to read); and each query's ranking as
+    passage texts (to compare with the local BM25)."""
     from rag.pg import keyword
 
-    out = {}
-    with index._read.connection() as conn:
-        key_length = keyword.key_length(conn)
-        for first in first_depths:
-            ms, rounds = [], []
+    def timed(**how: object) -> dict:
+        ms, ways, rounds = [], [], []
+        with index._read.connection() as conn:
+            key_length = keyword.key_length(conn)
             for q in questions:
-                depths: list[int] = []
+                stats: dict = {}
                 t = time.perf_counter()
-                keyword.search(conn, index._analyzer.terms(q), KEYWORD_K, None, key_length, first, depths)
+                keyword.search(conn, index._analyzer.terms(q), KEYWORD_K, None, key_length, stats=stats, **how)
                 ms.append((time.perf_counter() - t) * 1000)
-                rounds.append(len(depths))
-            out[str(first)] = {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95),
-                               "mean_ms": round(statistics.mean(ms), 2), "rounds_mean": round(statistics.mean(rounds), 3),
-                               "queries_needing_more_than_one_round": sum(r > 1 for r in rounds)}
+                ways.append(stats["way"])
+                rounds.append(len(stats.get("depths", ())))
+        out = {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "mean_ms": round(statistics.mean(ms), 2),
+               "queries_scoring_all_postings": ways.count("all")}
+        listed = [r for r in rounds if r]
+        if listed:
+            out["rounds_mean"] = round(statistics.mean(listed), 3)
+            out["queries_needing_more_than_one_round"] = sum(r > 1 for r in listed)
+        return out
+
+    out = {"default": timed()}
+    for first in first_depths:
+        out[f"lists_from_depth_{first}"] = timed(depth=first, all_postings_max=0)
     rankings = []
     for q in questions:
         ids = [pid for pid, _ in index.keyword_candidates(q, KEYWORD_K)]

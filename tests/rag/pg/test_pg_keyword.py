@@ -61,20 +61,23 @@ def assert_same_as_local(index: PgIndex, allowed: np.ndarray | None = None, k: i
         assert np.allclose([s for _, s in got], [s for _, s in want], rtol=1e-5), query
 
 
-@pytest.mark.parametrize("depth", [keyword.FIRST_DEPTH, 2])
-def test_the_ranking_is_the_local_bm25_also_when_the_lists_are_cut(pg_url: str, monkeypatch, depth: int) -> None:
-    # Depth 2 cuts every list: the answer must still be exact (the bound sends the query deeper).
-    monkeypatch.setattr(keyword, "FIRST_DEPTH", depth)
-    monkeypatch.setattr(keyword.search, "__defaults__", (depth, None))
+@pytest.mark.parametrize("way", ["all", "lists", "cut lists"])
+def test_the_ranking_is_the_local_bm25_also_when_the_lists_are_cut(pg_url: str, monkeypatch, way: str) -> None:
+    # "all": every posting of the terms summed; "lists": the pruned lists; depth 2 cuts every list, and the
+    # answer must still be exact (the bound sends the query deeper).
+    defaults = {"all": {"depth": 100, "all_postings_max": 10**9}, "lists": {"depth": 100, "all_postings_max": 0},
+                "cut lists": {"depth": 2, "all_postings_max": 0}}[way]
+    monkeypatch.setattr(keyword.search, "__kwdefaults__", {**defaults, "stats": None})
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     index.apply(corpus(120, seed=1))
     assert_same_as_local(index)
     assert_same_as_local(index, k=1)
-    if depth == 2:  # the lists were cut, and the query went deeper
-        depths: list[int] = []
-        with psycopg.connect(pg_url) as conn:
-            keyword.search(conn, ["server", "network"], 10, None, keyword.key_length(conn), depths=depths)
-        assert depths[0] == 2 and len(depths) > 1
+    stats: dict = {}
+    with psycopg.connect(pg_url) as conn:
+        keyword.search(conn, ["server", "network"], 10, None, keyword.key_length(conn), stats=stats)
+    assert stats["way"] == ("all" if way == "all" else "lists")
+    if way == "cut lists":  # the lists were cut, and the query went deeper
+        assert stats["depths"][0] == 2 and len(stats["depths"]) > 1
     some = index.passage_ids_for_documents([u.document.id for u in corpus(120, seed=1)[::7]])
     assert_same_as_local(index, allowed=some)
     assert index.keyword_candidates("quokka", 5, allowed=np.zeros(0, dtype=np.int64)) == []
