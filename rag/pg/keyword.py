@@ -5,17 +5,23 @@ words weigh 0.4), so the scores are the in-memory BM25's, not PostgreSQL full te
 
 - `keyword_postings(passage_id, term, tf, length, key)`: one row per term of a passage; `tf` its weighted count,
   `length` the passage's weighted length, `key` = tf / (tf + k1 (1 - b + b length / L0)), BM25's term-frequency
-  part at a fixed reference length L0 (`rag_meta.keyword_key_length`). A B-tree on (term, key DESC) hands out each
-  term's best postings first; the primary key (passage_id, term) scores a candidate on every query term.
+  part at a fixed reference length L0 (`rag_meta.keyword_key_length`). A B-tree on (term, key DESC) carrying
+  (passage_id, tf, length) hands out a term's postings best first, by index-only scans; the primary key
+  (passage_id, term) finds one posting of a passage.
 - `keyword_terms(term, df)`: each term's document frequency, and `rag_state.keyword_length` the summed lengths,
   both changed by the writer in the transaction that writes the passages. BM25's idf and average length are
   therefore exact at every generation, as in the local index.
 
-A query (the threshold algorithm of Fagin et al.) reads the `depth` best postings of each term, scores every
-passage seen there on all query terms, and keeps the k best. A passage seen in none of the lists scores at most
-the sum, over the terms whose list was cut, of the BM25 of that list's last key (bounded for the current average
-length, see `_bound`); when the k-th best score beats that bound the answer is exactly the local one, otherwise
-the depth grows eightfold and the query runs again (a list shorter than its depth is complete: bound 0).
+A query takes one of two ways, both exact:
+- its terms are in at most `ALL_POSTINGS_MAX` postings together: one statement
+  reads them all (an index-only scan a term) and sums them per passage, as the local index does in numpy
+  (every benchmark query at 20k passages: at most 43k postings);
+- more (common words of a large corpus): the threshold algorithm of Fagin et al. It reads the `depth` best
+  postings of each term, scores each passage seen there (its other terms by primary-key lookups, only for the
+  passages that could still reach the top k), and keeps the k best. A passage seen in none of the lists scores at
+  most the sum, over the terms whose list was cut, of the BM25 of that list's last key (bounded for the current
+  average length, see `_bound`); when the k-th best score beats that bound the answer is the local one, otherwise
+  the depth grows eightfold and the lists are read again (a list shorter than its depth is complete: bound 0).
 
 Writers change `keyword_terms` only after taking the `rag_state` row lock (the last step of every write), so the
 document-frequency updates of concurrent writers are serialized: never a deadlock between two writers adding
