@@ -6,7 +6,7 @@ both endpoints (query vectors cached, so the figures are the serving path, not t
 load-generator process (evals/bench/load_gen.py) sends `--requests` requests at `--concurrency`, round-robin over
 the replicas, and counts every status code and transport error.
 Usage: nice -n 5 python -m evals.bench.pg_throughput OUT.json [--passages 20000] [--replicas 1,2,4]
-       [--requests 320] [--concurrency 16] [--backends local,postgres]
+       [--requests 320] [--concurrency 16] [--backends local,postgres] [--questions 152]
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--requests", type=int, default=320)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backends", default="local,postgres")
+    parser.add_argument("--questions", type=int, default=152, help="the first N labelled questions as queries")
     args = parser.parse_args(argv)
     import psycopg
 
@@ -81,6 +82,7 @@ def main(argv: list[str]) -> int:
     from rag.pg.server import init_primary
 
     _, _, sentences, vectors, questions, _ = bench_inputs()
+    questions = questions[: args.questions]
     result: dict = {"passages": args.passages, "requests": args.requests, "concurrency": args.concurrency,
                     "queries": len(questions), "load_average_start": load_average()}
     with tempfile.TemporaryDirectory(prefix="rag-pgtp-") as name:
