@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .pg_scale import MODEL, bench_inputs, percentile, updates
+from .pg_scale import MODEL, bench_inputs, create_bench_database, dense_recall, percentile, updates
 from .query import Server, latency
 
 HNSW_SQL = ("CREATE INDEX passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
@@ -94,6 +94,18 @@ def bulk_load(index, url: str, batches) -> dict:  # noqa: ANN001 - a PgIndex, an
     seconds = time.perf_counter() - t0
     return {"seconds": round(seconds, 1), "passages": loaded, "passages_per_s": round(loaded / seconds, 1),
             "load_average_end": load_average()}
+
+
+def bulk_database(server, sentences: list[str], vectors: np.ndarray, passages: int) -> str:  # noqa: ANN001
+    """A new database `bench` holding `passages` synthetic passages, bulk loaded and indexed; its URL."""
+    from rag.pg.index import PgIndex
+
+    url = create_bench_database(server)
+    index = PgIndex(url, MODEL, vectors.shape[1])
+    bulk_load(index, url, updates(sentences, vectors, passages, seed=0, batch=2000))
+    index.close()
+    build_indexes(url)
+    return url
 
 
 def build_indexes(url: str, maintenance_work_mem: str = "3GB", parallel_workers: int = 1, m: int = 16,
@@ -212,13 +224,8 @@ def main(argv: list[str]) -> int:
         for ef in (int(x) for x in args.ef_search.split(",")):
             index.ef_search = ef
             index.dense_candidates(queries[0], 10)  # warm
-            hits, ms = [], []
-            for q, want in zip(queries, truth, strict=True):
-                t = time.perf_counter()
-                got, _ = index.dense_candidates(q, 10)
-                ms.append((time.perf_counter() - t) * 1000)
-                hits.append(len(want & set(got.tolist())) / 10)
-            recall[str(ef)] = {"recall@10": round(float(np.mean(hits)), 4), "dense_p50_ms": percentile(ms, 50),
+            value, ms = dense_recall(index, queries, truth)
+            recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50),
                                "dense_p95_ms": percentile(ms, 95), "load_average": load_average()}
             log("ef_search", ef, recall[str(ef)])
             result["hnsw"]["recall"] = recall

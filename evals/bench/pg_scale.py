@@ -114,6 +114,26 @@ def concurrent_writers(location: str, sentences: list[str], vectors: np.ndarray,
     return out
 
 
+def create_bench_database(server) -> str:  # noqa: ANN001 - a rag.pg.server.LocalServer
+    """A new database `bench` on the server; its URL."""
+    import psycopg
+
+    with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE bench")
+    return server.dsn("bench")
+
+
+def dense_recall(index, queries: np.ndarray, truth: list[set]) -> tuple[float, list[float]]:  # noqa: ANN001
+    """Mean recall@10 of `index.dense_candidates` against the exact top-10 sets, and each query's ms."""
+    hits, ms = [], []
+    for q, want in zip(queries, truth, strict=True):
+        t = time.perf_counter()
+        got, _ = index.dense_candidates(q, 10)
+        ms.append((time.perf_counter() - t) * 1000)
+        hits.append(len(want & set(got.tolist())) / 10)
+    return round(float(np.mean(hits)), 4), ms
+
+
 def percentile(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 2)
 
@@ -137,9 +157,7 @@ def main(argv: list[str]) -> int:
     result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions)}
     server = init_primary()
     try:
-        with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench")
-        url = server.dsn("bench")
+        url = create_bench_database(server)
         index = PgIndex(url, MODEL, vectors.shape[1])
         all_ids, all_vectors = [], []
         t = time.perf_counter()
@@ -166,13 +184,8 @@ def main(argv: list[str]) -> int:
         recall = {}
         for ef in (int(x) for x in args.ef_search.split(",")):
             index.ef_search = ef
-            hits, ms = [], []
-            for q, want in zip(queries, truth, strict=True):
-                t = time.perf_counter()
-                got, _ = index.dense_candidates(q, 10)
-                ms.append((time.perf_counter() - t) * 1000)
-                hits.append(len(want & set(got.tolist())) / 10)
-            recall[str(ef)] = {"recall@10": round(float(np.mean(hits)), 4), "dense_p50_ms": percentile(ms, 50)}
+            value, ms = dense_recall(index, queries, truth)
+            recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50)}
         result["postgres"]["hnsw"] = recall
         index.ef_search = settings.hnsw_ef_search
         result["postgres"]["search"] = _search_latency(Retriever(index, embedder), questions)

@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .corpus import ROOT
-from .pg_million import build_indexes, bulk_load, load_average, log
+from .pg_million import bulk_database, load_average, log
 from .pg_scale import MODEL, bench_inputs, updates
 from .query import Server
 
@@ -75,8 +75,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--backends", default="local,postgres")
     parser.add_argument("--questions", type=int, default=152, help="the first N labelled questions as queries")
     args = parser.parse_args(argv)
-    import psycopg
-
     from rag.index import Index
     from rag.pg.index import PgIndex
     from rag.pg.server import init_primary
@@ -98,13 +96,7 @@ def main(argv: list[str]) -> int:
         if "postgres" in args.backends:
             server = init_primary()
             try:
-                with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
-                    conn.execute("CREATE DATABASE bench")
-                url = server.dsn("bench")
-                index = PgIndex(url, MODEL, vectors.shape[1])
-                bulk_load(index, url, updates(sentences, vectors, args.passages, seed=0, batch=2000))
-                index.close()
-                build_indexes(url)
+                url = bulk_database(server, sentences, vectors, args.passages)
                 result["postgres"] = {}
                 for n in (int(x) for x in args.replicas.split(",")):
                     result["postgres"][str(n)] = _measure(url, {"RAG_INDEX_URL": url}, n, questions, questions_file,

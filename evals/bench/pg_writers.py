@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .pg_million import build_indexes, bulk_load, load_average
+from .pg_million import bulk_database, load_average
 from .pg_scale import MODEL, bench_inputs, concurrent_writers, updates
 
 
@@ -28,10 +28,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--writer-passages", type=int, default=2000)
     parser.add_argument("--backends", default="local,postgres")
     args = parser.parse_args(argv)
-    import psycopg
-
     from rag.index import Index
-    from rag.pg.index import PgIndex
     from rag.pg.server import init_primary
 
     _, _, sentences, vectors, _, _ = bench_inputs()
@@ -49,13 +46,7 @@ def main(argv: list[str]) -> int:
     if "postgres" in args.backends:
         server = init_primary()
         try:
-            with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
-                conn.execute("CREATE DATABASE bench")
-            url = server.dsn("bench")
-            index = PgIndex(url, MODEL, vectors.shape[1])
-            bulk_load(index, url, updates(sentences, vectors, args.passages, seed=0, batch=2000))
-            index.close()
-            build_indexes(url)
+            url = bulk_database(server, sentences, vectors, args.passages)
             result["postgres"] = concurrent_writers(url, sentences, vectors, counts, args.writer_passages)
         finally:
             server.remove()
