@@ -57,13 +57,82 @@ def updates(sentences: list[str], vectors: np.ndarray, passages: int, seed: int,
             return
 
 
-def _writer(url: str, sentences: list[str], vectors: np.ndarray, passages: int, seed: int) -> None:
+def bench_inputs():  # noqa: ANN201
+    """(settings, warm embedder, real sentences, their vectors, the labelled questions, their vectors)."""
+    from rag.config import Settings
+    from rag.embed import make_embedder
+
+    settings = Settings()
+    embedder = make_embedder(settings.embedder_backend, settings.embedder_model, settings.embed_batch_size)
+    embedder.warm_up()
+    corpus = [ROOT / "seeds"] + ([debian_dir()] if debian_dir() else [])
+    sentences = real_sentences(load_documents(corpus))
+    vectors = sentence_vectors(sentences, embedder.encode, Path(tempfile.gettempdir()) / "rag-bench-cache")
+    questions = [json.loads(line)["question"] for path in QUESTION_SETS if path.exists()
+                 for line in path.read_text().splitlines() if line.strip()]
+    return settings, embedder, sentences, vectors, questions, embedder.encode(questions)
+
+
+def _open(location: str, dimension: int):  # noqa: ANN202 - the index at `location`: a postgresql:// URL or a folder
+    from rag.index import Index
+    from rag.index_backend import is_postgres_url
     from rag.pg.index import PgIndex
 
-    index = PgIndex(url, MODEL, vectors.shape[1])
+    if is_postgres_url(location):
+        return PgIndex(location, MODEL, dimension)
+    return Index(Path(location), MODEL, dimension, lock_timeout_s=600)
+
+
+def _writer(location: str, sentences: list[str], vectors: np.ndarray, passages: int, seed: int) -> None:
+    index = _open(location, vectors.shape[1])
     for batch in updates(sentences, vectors, passages, seed, batch=1):  # one document a transaction
         index.apply(batch)
     index.close()
+
+
+def concurrent_writers(location: str, sentences: list[str], vectors: np.ndarray, counts: list[int],
+                       per_writer: int) -> dict:
+    """Several writer processes at once, each adding its own documents one `apply` each; then `check`."""
+    ctx = multiprocessing.get_context("fork")
+    out: dict = {}
+    for n in counts:
+        procs = [ctx.Process(target=_writer, args=(location, sentences, vectors, per_writer, 1000 * n + w))
+                 for w in range(n)]
+        t = time.perf_counter()
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        seconds = time.perf_counter() - t
+        if any(p.exitcode != 0 for p in procs):
+            raise RuntimeError(f"a writer failed: exit codes {[p.exitcode for p in procs]}")
+        out[str(n)] = {"passages_per_s": round(n * per_writer / seconds, 1), "seconds": round(seconds, 1),
+                       "load_average": [round(x, 2) for x in os.getloadavg()]}
+        print("writers", n, out[str(n)], flush=True)
+    check = _open(location, vectors.shape[1])
+    out["check_after"] = check.check()
+    check.close()
+    return out
+
+
+def create_bench_database(server) -> str:  # noqa: ANN001 - a rag.pg.server.LocalServer
+    """A new database `bench` on the server; its URL."""
+    import psycopg
+
+    with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE bench")
+    return server.dsn("bench")
+
+
+def dense_recall(index, queries: np.ndarray, truth: list[set]) -> tuple[float, list[float]]:  # noqa: ANN001
+    """Mean recall@10 of `index.dense_candidates` against the exact top-10 sets, and each query's ms."""
+    hits, ms = [], []
+    for q, want in zip(queries, truth, strict=True):
+        t = time.perf_counter()
+        got, _ = index.dense_candidates(q, 10)
+        ms.append((time.perf_counter() - t) * 1000)
+        hits.append(len(want & set(got.tolist())) / 10)
+    return round(float(np.mean(hits)), 4), ms
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -82,29 +151,17 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     import psycopg
 
-    from rag.config import Settings
-    from rag.embed import make_embedder
     from rag.index import Index
     from rag.pg.index import PgIndex
     from rag.pg.server import init_primary
     from rag.retrieve import Retriever
 
-    settings = Settings()
-    embedder = make_embedder(settings.embedder_backend, settings.embedder_model, settings.embed_batch_size)
-    embedder.warm_up()
-    corpus = [ROOT / "seeds"] + ([debian_dir()] if debian_dir() else [])
-    sentences = real_sentences(load_documents(corpus))
-    vectors = sentence_vectors(sentences, embedder.encode, Path(tempfile.gettempdir()) / "rag-bench-cache")
-    questions = [json.loads(line)["question"] for path in QUESTION_SETS if path.exists()
-                 for line in path.read_text().splitlines() if line.strip()]
-    queries = embedder.encode(questions)
+    settings, embedder, sentences, vectors, questions, queries = bench_inputs()
     result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions),
                     "load_average_start": [round(x, 2) for x in os.getloadavg()]}
     server = init_primary()
     try:
-        with psycopg.connect(server.dsn("postgres"), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench")
-        url = server.dsn("bench")
+        url = create_bench_database(server)
         index = PgIndex(url, MODEL, vectors.shape[1])
         all_ids, all_vectors = [], []
         t = time.perf_counter()
@@ -132,13 +189,8 @@ def main(argv: list[str]) -> int:
         recall = {}
         for ef in (int(x) for x in args.ef_search.split(",")):
             index.ef_search = ef
-            hits, ms = [], []
-            for q, want in zip(queries, truth, strict=True):
-                t = time.perf_counter()
-                got, _ = index.dense_candidates(q, 10)
-                ms.append((time.perf_counter() - t) * 1000)
-                hits.append(len(want & set(got.tolist())) / 10)
-            recall[str(ef)] = {"recall@10": round(float(np.mean(hits)), 4), "dense_p50_ms": percentile(ms, 50)}
+            value, ms = dense_recall(index, queries, truth)
+            recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50)}
         result["postgres"]["hnsw"] = recall
         index.ef_search = settings.hnsw_ef_search
         result["postgres"]["search"] = _search_latency(Retriever(index, embedder), questions)
@@ -154,24 +206,8 @@ def main(argv: list[str]) -> int:
         result["load_average_after_search"] = [round(x, 2) for x in os.getloadavg()]
         index.close()
         # Several writers at once, each adding its own documents one transaction each.
-        ctx = multiprocessing.get_context("fork")
-        result["postgres"]["concurrent_writers"] = {}
-        for n in (int(x) for x in args.writers.split(",")):
-            procs = [ctx.Process(target=_writer, args=(url, sentences, vectors, args.writer_passages, 1000 * n + w))
-                     for w in range(n)]
-            t = time.perf_counter()
-            for p in procs:
-                p.start()
-            for p in procs:
-                p.join()
-            seconds = time.perf_counter() - t
-            assert all(p.exitcode == 0 for p in procs)
-            result["postgres"]["concurrent_writers"][str(n)] = {
-                "passages_per_s": round(n * args.writer_passages / seconds, 1), "seconds": round(seconds, 1)}
-            print("writers", n, result["postgres"]["concurrent_writers"][str(n)], flush=True)
-        check = PgIndex(url, None, None)
-        result["postgres"]["check_after_writers"] = check.check()
-        check.close()
+        result["postgres"]["concurrent_writers"] = concurrent_writers(
+            url, sentences, vectors, [int(x) for x in args.writers.split(",")], args.writer_passages)
     finally:
         server.remove()
     with tempfile.TemporaryDirectory(prefix="rag-pgscale-") as tmp:
