@@ -11,10 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,11 +26,6 @@ _EXPORT_FORMAT = "eager-attention+bert-fusion-1"
 # less and stay in cache (Debian passages of ~150 tokens: 59 CPU ms a passage in runs of at most 4096 tokens,
 # 65 in runs of 64 passages); see evals/bench/README.md ("Levers tried").
 _RUN_TOKENS = 4096
-# Session runs kept in flight at once by calls over many texts (ingest), across all callers of one embedder. One
-# run's intra-op threads keep a 2-core machine only about half busy (many small ops, threads that sleep between
-# them); a second run fills the gaps. Never more than the embedder's threads (a one-thread Ray actor runs one).
-# Each row's vector is bit-identical however many runs overlap (tested), so this changes speed only.
-RUNS_IN_FLIGHT = 2
 
 
 def default_cache_dir() -> Path:
@@ -111,14 +103,12 @@ class OnnxEmbedder:
     """onnxruntime on the CPU; the export (if not cached yet) and the session happen on `warm_up`."""
 
     def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 64, threads: int | None = None,
-                 cache_dir: Path | None = None, runs_in_flight: int | None = None) -> None:
+                 cache_dir: Path | None = None) -> None:
         # Same name as the torch backend: the vectors are the same, so an index serves either.
         self.name = model if model == BUNDLED_MODEL else Path(model).name
         self._model_ref = model
         self._batch_size = batch_size
         self._threads = threads
-        self.runs_in_flight = max(1, runs_in_flight or min(RUNS_IN_FLIGHT, threads or os.cpu_count() or 1))
-        self._run_slots = threading.BoundedSemaphore(self.runs_in_flight)
         self._cache_dir = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
         self._session = None
         self.onnx_file: Path | None = None  # the cached export this embedder runs, once warmed up
@@ -180,33 +170,9 @@ class OnnxEmbedder:
         return self._max_tokens
 
     def _runs(self, texts: Sequence[str]) -> Iterator[tuple[np.ndarray, list, np.ndarray, np.ndarray]]:
-        """The model over `texts` in runs of similar length, in order: (row numbers, encodings, hidden states, mask).
-
-        Runs execute in pool threads, up to `runs_in_flight` at once over all callers (onnxruntime releases the GIL
-        while it runs), so the next run, or another caller's, starts while this one's last run finishes. One run
-        alone, as for a query, runs in the caller's thread.
-        """
+        """The model over `texts` in runs of similar length: (row numbers, encodings, hidden states, mask)."""
         self.warm_up()
         encodings = self._tokenizer.encode_batch(list(texts))
-        batches = list(self._batches(encodings))
-        if self.runs_in_flight == 1 or len(batches) == 1:
-            for rows, feed in batches:
-                yield rows, [encodings[i] for i in rows], self._session.run(None, feed)[0], feed["attention_mask"]
-            return
-        with ThreadPoolExecutor(self.runs_in_flight, thread_name_prefix="onnx-run") as pool:
-            pending: deque[tuple[np.ndarray, dict, Future]] = deque()
-            for rows, feed in batches:
-                pending.append((rows, feed, pool.submit(self._shared_run, feed)))
-                if len(pending) < self.runs_in_flight:
-                    continue
-                rows, feed, future = pending.popleft()
-                yield rows, [encodings[i] for i in rows], future.result(), feed["attention_mask"]
-            while pending:
-                rows, feed, future = pending.popleft()
-                yield rows, [encodings[i] for i in rows], future.result(), feed["attention_mask"]
-
-    def _batches(self, encodings: list) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
-        """Row numbers and model inputs of each run: similar lengths together, capped by rows and by tokens."""
         # Batches of similar length waste little on padding.
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         start = 0
@@ -216,19 +182,15 @@ class OnnxEmbedder:
             rows = order[start : start + max(1, min(self._batch_size, _RUN_TOKENS // width))]
             # Right padding only: the fused attention reads each row's length from its mask.
             start += len(rows)
-            feed = {name: np.zeros((len(rows), width), dtype=np.int64) for name in _INPUTS}
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            types = np.zeros((len(rows), width), dtype=np.int64)
             for r, i in enumerate(rows):
                 enc = encodings[i]
                 n = len(enc.ids)
-                feed["input_ids"][r, :n] = enc.ids
-                feed["attention_mask"][r, :n] = enc.attention_mask
-                feed["token_type_ids"][r, :n] = enc.type_ids
-            yield rows, feed
-
-    def _shared_run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
-        """One run once a slot is free: concurrent callers (documents embedded side by side) share the limit."""
-        with self._run_slots:
-            return self._session.run(None, feed)[0]
+                ids[r, :n], mask[r, :n], types[r, :n] = enc.ids, enc.attention_mask, enc.type_ids
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            yield rows, [encodings[i] for i in rows], hidden, mask
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.warm_up()

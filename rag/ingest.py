@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import threading
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,50 +66,6 @@ def embed_update(doc: Document, passages: Sequence[Passage], embedder: Embedder,
     return DocumentUpdate(doc, list(passages), vectors[0] if len(vectors) == 1 else np.concatenate(vectors), sentences)
 
 
-class _SerialProgress:
-    """Forwards to a Progress from several threads, one call at a time."""
-
-    def __init__(self, progress: Progress) -> None:
-        self._progress, self._lock = progress, threading.Lock()
-
-    def start(self, stage: str, total: int | None, unit: str) -> None:
-        with self._lock:
-            self._progress.start(stage, total, unit)
-
-    def advance(self, count: int = 1) -> None:
-        with self._lock:
-            self._progress.advance(count)
-
-    def finish(self) -> None:
-        with self._lock:
-            self._progress.finish()
-
-
-def _embedded_in_order(documents: Sequence[tuple[Document, Sequence[Passage]]], embedder: Embedder,
-                       progress: Progress) -> Iterator[DocumentUpdate]:
-    """Each document's update, in order. With an embedder that runs the model several runs at once, the next
-    document is embedded beside this one, so the model never waits at a document's end (its last run would run
-    alone); each document is embedded exactly as on its own, so the vectors are the same."""
-    ahead = getattr(embedder, "runs_in_flight", 1)
-    if ahead < 2 or len(documents) < 2:
-        for doc, passages in documents:
-            yield embed_update(doc, passages, embedder, progress)
-        return
-    shared = _SerialProgress(progress)
-    with ThreadPoolExecutor(ahead, thread_name_prefix="embed-doc") as pool:
-        pending: deque[Future[DocumentUpdate]] = deque()
-        try:
-            for doc, passages in documents:
-                pending.append(pool.submit(embed_update, doc, passages, embedder, shared))
-                if len(pending) >= ahead:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:  # a failure, or a caller that stops early: documents not started yet are not embedded
-            for future in pending:
-                future.cancel()
-
-
 def index_documents(index: IndexBackend, embedder: Embedder, documents: Sequence[Document], split: SplitConfig,
                     report: IngestReport | None = None, removals: Sequence[str] = (),
                     progress: Progress | None = None) -> IngestReport:
@@ -143,9 +96,8 @@ def index_documents(index: IndexBackend, embedder: Embedder, documents: Sequence
     progress.finish()
     progress.start("embed", sum(len(passages) for _, passages, _ in split_docs), "passages")
     updates: list[DocumentUpdate] = []
-    embedded = _embedded_in_order([(doc, passages) for doc, passages, _ in split_docs], embedder, progress)
-    for (doc, passages, replaces), update in zip(split_docs, embedded, strict=True):
-        updates.append(update)
+    for doc, passages, replaces in split_docs:
+        updates.append(embed_update(doc, passages, embedder, progress))
         (report.updated if replaces else report.added).append(doc.source)
         report.passages += len(passages)
     progress.finish()

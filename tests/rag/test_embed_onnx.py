@@ -64,26 +64,3 @@ def test_unwritable_export_cache_is_a_clear_error(tmp_path) -> None:
     model = make_embedder("onnx", "all-MiniLM-L6-v2", cache_dir=blocker / "onnx")
     with pytest.raises(RagError, match="RAG_ONNX_CACHE_DIR"):
         model.warm_up()
-
-
-def test_runs_in_flight_give_the_same_vectors_bit_for_bit(onnx_embedder) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from rag.embed_onnx import OnnxEmbedder
-
-    texts = [f"Passage {n}: " + "the ferry crosses the strait at dawn. " * (1 + n % 7) for n in range(23)]
-    one = OnnxEmbedder(batch_size=2, runs_in_flight=1)
-    two = OnnxEmbedder(batch_size=2, runs_in_flight=2)
-    assert two.runs_in_flight == 2 and one.runs_in_flight == 1
-    assert np.array_equal(one.encode(texts), two.encode(texts))
-    for a, b in zip(one.encode_tokens(texts), two.encode_tokens(texts), strict=True):
-        assert np.array_equal(a.vectors, b.vectors) and np.array_equal(a.offsets, b.offsets)
-    with ThreadPoolExecutor(3) as pool:  # callers side by side share the embedder's run slots
-        together = list(pool.map(two.encode, [texts, texts[::-1], texts[5:]]))
-    assert np.array_equal(together[0], one.encode(texts)) and np.array_equal(together[1], one.encode(texts[::-1]))
-
-
-def test_a_one_thread_embedder_runs_one_run_at_a_time() -> None:
-    from rag.embed_onnx import OnnxEmbedder
-
-    assert OnnxEmbedder(threads=1).runs_in_flight == 1  # a Ray actor holds one CPU
