@@ -9,6 +9,7 @@ so what is quoted stays an exact span.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -41,6 +42,7 @@ _OPTIONS = re.compile(rf"^{_OPTION}(?:,\s*{_OPTION})*$")
 _SEPARATOR = r"(?:\s*:\s+|\s+[-–—]{1,2}\s+|\s{2,}|\t+)"
 _INLINE = re.compile(rf"^(?P<term>`[^`\n]{{1,80}}`|\*\*[^*\n]{{1,80}}\*\*|__[^_\n]{{1,80}}__|{_OPTION}(?:,\s*{_OPTION})*|"
                      rf"[^\s:|][^:|\n]{{0,60}}?){_SEPARATOR}(?P<description>\S.*)$")
+_HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test before _INLINE, which backtracks
 _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MAX_TERM_CHARS = 160
@@ -80,12 +82,14 @@ def _marked_term(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def strong_term(text: str) -> str | None:
     """A line that is a definition term even a blank line above its description: marked up as one (emphasis, a
     code span, a heading that is a signature) or shaped as one (a signature, an option list). The term, cleaned."""
     return _marked_term(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def inline_term(text: str, run: bool = False) -> str | None:
     """The term of a one-line definition ("- `--follow`: resolve links", "-v, --verbose   Print more", "TERM: text").
 
@@ -96,7 +100,7 @@ def inline_term(text: str, run: bool = False) -> str | None:
     if " | " in line or _TABLE_SEPARATOR.match(line):
         return None
     body = _LIST_MARK.sub("", line.strip(), count=1)
-    match = _INLINE.match(body)
+    match = _INLINE.match(body) if _HAS_SEPARATOR.search(body, 0, 100) else None
     if not match or len(match.group("description").split()) < 2:
         return None
     raw = match.group("term").strip()
