@@ -235,9 +235,7 @@ class ExtractiveAnswerer:
         sentences, passage = hit.sentences, hit.passage
         headings = _headings(hit)
 
-        def gap(a: int, b: int) -> str:
-            return passage.text[sentences[a].end - passage.start : sentences[b].start - passage.start]
-
+        gap = _gap(hit)
         first, last, term, lead = i, i, None, None
         current = sentences[i].text
         structured = layout(sentences, i, gap)  # a list item, a marked-up or one-line definition (rag.structure)
