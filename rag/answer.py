@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .answer_phrases import NAME, expected_kind, find_phrase, term_name
+from .answer_phrases import NAME, command_line, expected_kind, find_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
 from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
@@ -28,6 +28,10 @@ _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
+# A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
+_VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
+# Where a thing is kept: a path or a web address.
+_PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 
@@ -49,7 +53,7 @@ class AnswerConfig:
     # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
     echo_penalty: float = 0.15
     # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
-    absent_name_penalty: float = 0.25
+    absent_name_penalty: float = 0.4
     # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
     missing_phrase_penalty: float = 0.15
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
@@ -109,7 +113,8 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     stripped = text.strip()
     if " | " in stripped:  # a table row: its cells are the content
         return False
-    if stripped.endswith(":"):
+    # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
+    if stripped.endswith((":", "?")):
         return True
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False
@@ -120,11 +125,48 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
 def _looks_like_term(text: str) -> bool:
     """A definition term: one short line naming a thing (an API signature, an option, a glossary word)."""
     stripped = text.strip()
-    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped:
-        return False
+    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith("("):
+        return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
     if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
         return True
     return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
+
+
+def _is_command_line(text: str) -> bool:
+    """A line of code or a command on its own ("dpkg --status package", `> sink("out.txt")`), list marker and
+    shell prompt aside: what a lead-in like "run the command" introduces, or what a fragment after it describes."""
+    return command_line(text) is not None
+
+
+def _continues_command(text: str, previous: str) -> bool:
+    """A sentence that starts in lower case right after a command line describes it ("will divert all output")."""
+    return bool(re.match(r"[a-z]", text.strip())) and _is_command_line(previous.rstrip().rsplit("\n", 1)[-1])
+
+
+def _first_line_term(text: str) -> str | None:
+    """A definition term glued to its description in one sentence (no full stop ends the term's line): the
+    first line when it looks like a term and the next line starts a sentence of its own."""
+    first, sep, rest = text.strip().partition("\n")
+    if not sep or not rest.strip()[:1].isupper():
+        return None
+    signature = len(first) <= 400 and re.search(r"\w\(.*\)\s*(?:->.*)?$", first.strip())
+    if signature:
+        return first
+    # A line of prose wrapped mid-sentence ("Please address email correspondence to") ends on a function word.
+    last_word = re.findall(r"\w+", first)[-1:] or [""]
+    return first if _looks_like_term(first) and content_stems(last_word[0]) and not first.rstrip().endswith(":") \
+        else None
+
+
+def _initials(text: str) -> set[str]:
+    """The abbreviations a text spells out: "United Nations" -> "UN" (capitalised words in a row, "of" skipped)."""
+    out = set()
+    for m in re.finditer(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*)+", text):
+        words = [w for w in m.group().split() if w[0].isupper()]
+        for i in range(len(words)):
+            for j in range(i + 2, min(len(words), i + 6) + 1):
+                out.add("".join(w[0] for w in words[i:j]))
+    return out
 
 
 def _refers_back(text: str, previous: str) -> set[str] | None:
@@ -179,6 +221,7 @@ class ExtractiveAnswerer:
         cfg = self.config
         terms = content_stems(question)
         kind = expected_kind(question)
+        wants_place = re.match(r"\W*where\b", question, re.I) is not None
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
@@ -194,6 +237,11 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text) | (content_stems(term) if term else set())
+                if position > 0:
+                    previous = hit.sentences[position - 1]
+                    between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
+                    if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
+                        stems = stems | content_stems(previous.text)  # a description is about its term
                 overlap = 0.0
                 if terms:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
@@ -205,7 +253,17 @@ class ExtractiveAnswerer:
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
-                if _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit_gap):
+                elif wants_place and _PLACE.search(sentence.text):
+                    score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
+                elif kind == "term" and find_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
+                    score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
+                # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
+                # way a "how do I" question asks for, not a heading.
+                introduces_command = position + 1 < len(hit.sentences) and \
+                    _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text)
+                if introduces_command and kind == "how":
+                    score += cfg.answer_type_bonus
+                elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit_gap):
                     score -= cfg.heading_penalty
                 if term and kind not in _STRICT_KINDS and _names(question, term):
                     score += cfg.named_term_bonus
@@ -217,19 +275,25 @@ class ExtractiveAnswerer:
 
     def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
+        read_text = " ".join(f"{h.title} {h.passage.context} {h.passage.text}" for h in hits)
         words = re.findall(r"\w[\w.+-]*\w|\w", question)
-        # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses.
-        named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w)} & set(absent_terms)
-        penalty = self.config.absent_name_penalty if named else 0.0
+        # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses, unless
+        # it abbreviates a name the passages read spell out ("UN" for "United Nations").
+        spelled_out = _initials(read_text)
+        named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w) and w not in spelled_out}
+        penalty = self.config.absent_name_penalty if named & set(absent_terms) else 0.0
         # A name of several words ("Prime Minister") that no passage read for the answer holds, though its
         # words may each occur: the question is about something the documents do not name. Counted on top of
         # an absent word: the two are separate evidence (the corpus's vocabulary, the passages read).
-        read = " ".join(_normalize(f"{h.title} {h.passage.context} {h.passage.text}") for h in hits)
-        if any(_normalize(m.group()) not in read for m in NAME.finditer(question[1:])):
+        read = _normalize(read_text)
+        unpossessed = re.sub(r"['’]s\b", ",", question)  # "Werkzeug's ProxyFix" names two things, not one
+        names = [m.group() for m in NAME.finditer(unpossessed[1:])] + [m.group() for m in _VERSIONED.finditer(question)]
+        if any(_normalize(name) not in read for name in names):
             penalty += self.config.absent_name_penalty
         return penalty
 
-    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float]) -> _Quote:
+    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float],
+               kind: str | None = None) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
@@ -249,16 +313,25 @@ class ExtractiveAnswerer:
             previous = sentences[i - 1].text
             if _introduces(previous, gap(i - 1, i)) and _normalize(previous) not in headings:
                 first, term = i - 1, previous
-            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None:
+            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None or \
+                    _continues_command(current, previous):
                 first = i - 1
+        if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
+                and not _is_command_line(sentences[last].text) and (kind in ("how", "term") or current.rstrip().endswith(":")):
+            last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")
         if last + 1 < len(sentences):
             # The next sentence says what became of what this one names ("The offer ... was declined").
             following = sentences[last + 1]
             score = scores.get((following.start, following.end), float("-inf"))
             link = _refers_back(following.text, sentences[last].text)
-            if link is not None and (link & question_terms or score >= best.score - self.config.follow_margin):
+            # Asked why, a statement with no reason of its own is often followed by one ("This preserves ...").
+            reason_follows = kind == "reason" and link == set() and not find_phrase(kind, sentences[last].text, "")
+            if link is not None and (link & question_terms or reason_follows
+                                     or score >= best.score - self.config.follow_margin):
                 last += 1
         start, end = sentences[first].start, sentences[last].end
+        if term is None and first == i:
+            term = _first_line_term(current)
         header = _table_header(sentences, i, gap) if first == last == i and row_cells(current) else None
         if header:
             term = asked_cell(header, row_cells(current) or [], question_terms) or term
@@ -266,7 +339,9 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
-        candidates = self.score_sentences(question, hits)
+        # A table's column names are shown with the row they head, never quoted alone.
+        candidates = [c for c in self.score_sentences(question, hits)
+                      if not is_header_row(c.hit.sentences, c.position, _gap(c.hit))]
         if not candidates:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
@@ -276,9 +351,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            if is_header_row(cand.hit.sentences, cand.position, _gap(cand.hit)):
-                continue  # column names: shown with the row they head, never an answer alone
-            quote = self._quote(cand, question_terms, scores)
+            quote = self._quote(cand, question_terms, scores, kind)
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken

@@ -26,8 +26,11 @@ _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 _QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
-_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)")
-_REASON_CUE = re.compile(r"\b(?:because(?: of)?|since|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
+_CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
+                        r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # paths, dotted or snake_case names, calls, CamelCase
+# "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
+_REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
+                         + _MONTHS + r"))|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
@@ -50,6 +53,29 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("term", re.compile(r"\bwhich\b|\bwhat (?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|happens\b|happened\b|about\b)"
                         r"\w+|\bwhat(?:'s| (?:is|are|was|were)) (?:the|a|an) \w+", re.I)),
 )
+
+
+_PROMPT_OR_MARKER = re.compile(r"^\s*(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:[$#>%]\s+)?")
+_COMMAND = re.compile(r"[a-z_][\w.+-]*(?:\([^()\n]*\)|(?:[ \t]+[^\s]+){1,7})")
+
+
+def command_line(line: str) -> str | None:
+    """The command of a line that holds only one ("$ dpkg --status pkg" -> "dpkg --status pkg"), else None.
+
+    A command starts with a lower-case program or function name, has arguments (or a call's parentheses), no
+    sentence punctuation at its end, and a prompt before it or an option, path or call in it.
+    """
+    if "\n" in line.strip():
+        return None
+    body = line[_PROMPT_OR_MARKER.match(line).end():].strip()
+    if not body or len(body) > 80 or re.search(r"[.,;:!?]$", body) or not _COMMAND.fullmatch(body):
+        return None
+    # Short lines of prose ("of the data") are lower-case words too: a command has an option, a path, a call.
+    prompted = _PROMPT_OR_MARKER.match(line).group().strip()[-1:] in ("$", "#", ">", "%")
+    words = body.split()
+    if not prompted and (not content_stems(words[0].split("(")[0]) or sum(w.isalpha() for w in words) >= 4):
+        return None  # "the tracepath(8) command can ...": prose that starts in lower case
+    return body if prompted or re.search(r"[-/()_=.\d]", body) else None
 
 
 def normalize_spaces(text: str) -> str:
@@ -91,6 +117,18 @@ def term_name(term: str) -> str:
     return text
 
 
+def _command_lines(text: str, prior: float) -> list[tuple[int, int, float]]:
+    """The lines of `text` that hold a command, as spans of the command itself."""
+    out, offset = [], 0
+    for line in text.split("\n"):
+        command = command_line(line)
+        if command:
+            start = offset + line.index(command)
+            out.append((start, start + len(command), prior))
+        offset += len(line) + 1
+    return out
+
+
 def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, float]]:
     if kind == "duration":
         return [m.span() for m in DURATION.finditer(text)]
@@ -110,11 +148,13 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
             end = re.search(r"[;.!?]|,\s+(?:and|but|which)\b|$", text[m.end():])
             out.append((m.end(), m.end() + (end.start() if end else len(text) - m.end())))
         return out
-    if kind == "how":  # only what names a command or a tool: a manual page reference or a quoted command
-        return [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
+    if kind == "how":  # only what names a command or a tool: a command line, a manual page, a quoted command
+        return _command_lines(text, 1.0) + [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + \
+            [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
     # A term: a manual page reference, a quoted name, a table row's first cell, a path or code-like word, in that
     # order of trust (the prior below breaks ties between equally placed candidates).
-    spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)]
+    # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.
+    spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + _command_lines(text, 0.5)
     spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
     if " | " in text:  # a table row: its first cell names the thing the row is about (a Markdown row opens with "|")
         lead = re.match(r"\s*\|?\s*", text).end()

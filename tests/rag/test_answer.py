@@ -118,3 +118,176 @@ def test_phrases_are_found_next_to_the_question_words():
     assert find_phrase("date", "talks in Tokyo during mid-October", "When?") == "mid-October"
     assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
+
+
+FAQ_PAGE = """<html><head><title>Package FAQ</title></head><body>
+<h1>Package FAQ</h1>
+<h2>3.1. How can I find out which package owns a file?</h2>
+<p>Every installed package keeps a list of the files it installed in the package database.</p>
+<p>To identify the package that owns the file named foo, run:</p>
+<pre>pkgtool --owner foo</pre>
+<p>The output names each package whose file list holds foo.</p>
+<h2>3.2. How do I see the default boot target?</h2>
+<p>The boot target decides which services start when the machine boots.</p>
+<p>To display the default target the system boots into, run the command</p>
+<pre>bootctl show-default</pre>
+</body></html>"""
+
+CHANGES_PAGE = """<html><head><title>Redirect helpers</title></head><body>
+<h1>Redirect helpers</h1>
+<p>The redirect helper sends the client to the same URL with a slash appended.</p>
+<p>Changed in version 3.2: The default status code of the redirect helper is 308 instead of 301.
+This keeps the request method and body intact.</p>
+<h2>Debugging</h2>
+<p>The debugging page is also a middleware that can be applied by hand.</p>
+<p>Turn the debugging page on by wrapping the application in the TracebackViewer middleware.</p>
+</body></html>"""
+
+SCRIPTS_PAGE = """<html><head><title>Package scripts</title></head><body>
+<h1>Package scripts</h1>
+<p>Packages may carry scripts that the package manager runs around installation and removal.</p>
+<dl>
+<dt>setup</dt><dd>This script typically writes the configuration of the package once it has been unpacked.</dd>
+<dt>teardown</dt><dd>This script typically stops any services which belong to the package.</dd>
+<dt>verify</dt><dd>This script typically checks the files of the package against their recorded checksums.</dd>
+</dl>
+<p>The scripts of installed packages are kept up to date by the package manager itself.</p>
+<p>All of the scripts of installed packages are kept in the directory /var/lib/pkgtool/scripts.</p>
+</body></html>"""
+
+MANUAL_TEXT = """Sending output to a file
+
+Commands can also be read from a file kept in the working directory. The function divert,
+> divert("log.txt")
+will send all later output from the console to the file log.txt. The
+command
+> divert()
+restores it to the console once again.
+"""
+
+
+@pytest.fixture(scope="module")
+def faq_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.load import load_bytes
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("faq-index")), embedder=embedder)
+    service.warm_up()
+    service.ingest_documents([load_bytes(FAQ_PAGE.encode(), "faq.html"), load_bytes(MANUAL_TEXT.encode(), "manual.txt"),
+                               load_bytes(CHANGES_PAGE.encode(), "changes.html"),
+                               load_bytes(SCRIPTS_PAGE.encode(), "scripts.html")])
+    yield service
+    service.close()
+
+
+def test_a_how_question_leads_with_the_command_its_lead_in_introduces(faq_service):
+    answer = faq_service.ask("How can I find out which package owns a given file?")
+    assert answer.text.startswith("pkgtool --owner foo — "), answer.text
+    assert "run:" in answer.citations[0].text and answer.citations[0].text.endswith("pkgtool --owner foo")
+    _exact(faq_service, answer)
+    answer = faq_service.ask("How do I check which target the system boots into by default?")
+    assert answer.text.startswith("bootctl show-default — "), answer.text
+    _exact(faq_service, answer)
+
+
+def test_a_question_in_the_document_never_answers_alone(faq_service):
+    answer = faq_service.ask("How can I find out which package owns a file?")
+    assert "?" not in answer.citations[0].text.rstrip()[-1:]
+    assert "pkgtool --owner foo" in answer.text
+
+
+def test_a_fragment_after_a_command_line_is_quoted_with_the_command(faq_service):
+    answer = faq_service.ask("How do I send all output to a file instead of the console?")
+    assert answer.text.startswith('divert("log.txt") — '), answer.text
+    assert '> divert("log.txt")\nwill send all later output' in answer.citations[0].text
+    _exact(faq_service, answer)
+
+
+@pytest.mark.parametrize(("line", "command"), [
+    ("dpkg --status package", "dpkg --status package"),
+    ("- apt-file search foo", "apt-file search foo"),
+    ('> sink("record.lis")', 'sink("record.lis")'),
+    ("$ ls -l /tmp", "ls -l /tmp"),
+    ("the tracepath(8) command can automate this (RFC1191)", None),  # prose in lower case
+    ("of the data", None),
+    ("restores it to the console once again.", None),
+    ("Start a development server", None),
+])
+def test_command_lines(line, command):
+    from rag.answer_phrases import command_line
+
+    assert command_line(line) == command
+
+
+def test_a_signature_glued_to_its_description_is_its_term():
+    from rag.answer import _first_line_term
+
+    text = "werkzeug.serving.run_simple(hostname, port, application, use_reloader=False)\nStart a development server."
+    assert _first_line_term(text) == "werkzeug.serving.run_simple(hostname, port, application, use_reloader=False)"
+    assert term_name(_first_line_term(text)) == "werkzeug.serving.run_simple"
+    assert _first_line_term("a wrapped line of prose\nthat goes on.") is None
+
+
+def test_a_why_question_quotes_the_reason_that_follows_the_change(faq_service):
+    answer = faq_service.ask("Why was the default status code of the redirect helper changed from 301?")
+    assert "This keeps the request method and body intact." in answer.citations[0].text, answer.text
+    _exact(faq_service, answer)
+
+
+def test_which_class_prefers_the_sentence_that_names_one(faq_service):
+    answer = faq_service.ask("Which middleware class do I wrap my application in to get the debugging page?")
+    assert "TracebackViewer" in answer.text.split(" — ")[0], answer.text
+    _exact(faq_service, answer)
+
+
+def test_since_with_a_version_is_a_time_not_a_reason():
+    assert find_phrase("reason", "Since version 0.10, there are two backends.", "Why two backends?") is None
+    assert find_phrase("reason", "It is slow since it polls every file.", "Why is it slow?") == "it polls every file"
+
+
+def test_a_description_is_found_through_its_definition_term(faq_service):
+    answer = faq_service.ask("What does a package's teardown script usually do?")
+    assert "stops any services" in answer.citations[0].text, answer.text
+    _exact(faq_service, answer)
+
+
+def test_where_prefers_the_sentence_with_the_path(faq_service):
+    answer = faq_service.ask("Where are the scripts of installed packages kept?")
+    assert "/var/lib/pkgtool/scripts" in answer.citations[0].text, answer.text
+    _exact(faq_service, answer)
+
+
+def _penalty(question: str, passage_text: str, absent: list[str] = ()) -> float:
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage
+
+    hit = Hit(Passage("d", 0, len(passage_text), passage_text, 0), 1.0, title="Minutes")
+    return ExtractiveAnswerer(AnswerConfig(threshold=0.35)).question_penalty(question, absent, [hit])
+
+
+def test_an_abbreviation_the_passages_spell_out_is_not_an_absent_name():
+    text = "Many nations spoke for reform at the United Nations Millennium Summit."
+    assert _penalty("At which UN summit did nations speak for reform?", text, ["un"]) == 0.0
+    assert _penalty("At which WTO summit did nations speak for reform?", text, ["wto"]) > 0.0
+
+
+def test_a_possessive_does_not_glue_two_names_into_one():
+    text = "Werkzeug ships middleware. ProxyFix adjusts the WSGI environ from X-Forwarded headers."
+    assert _penalty("What does Werkzeug's ProxyFix middleware do?", text) == 0.0
+    assert _penalty("What does Werkzeug's Request Limiter do?", text) > 0.0  # a name the passages never hold
+
+
+def test_a_thing_named_with_its_number_must_be_in_the_passages():
+    text = "This manual is for R, version 4.2.2. Debian 12 is the current stable release."
+    assert _penalty("When was R version 4.2.2 released?", text) == 0.0
+    assert _penalty("When was R version 1.0.0 released?", text) > 0.0
+    assert _penalty("Which character will Debian 14 be named after?", text) > 0.0
+    assert _penalty("Which character is Debian 12 named after?", text) == 0.0
+
+
+def test_a_wrapped_line_of_prose_is_not_a_term():
+    from rag.answer import _first_line_term
+
+    assert _first_line_term("Please address email correspondence to\nR-help@example.org.") is None
+    assert _first_line_term("lru_cache\nDecorator to wrap a function.") == "lru_cache"
