@@ -30,6 +30,7 @@ _REFERS_BACK = re.compile(
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
+_ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
 # Where a thing is kept: a path or a web address.
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
@@ -125,8 +126,10 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
 def _looks_like_term(text: str) -> bool:
     """A definition term: one short line naming a thing (an API signature, an option, a glossary word)."""
     stripped = text.strip()
-    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith("("):
+    if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith(("(", "|")):
         return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
+    if _ADMONITION.fullmatch(stripped):
+        return False  # "Note", "Tip": the label of an admonition box, not a thing defined
     if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
         return True
     return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
@@ -237,14 +240,18 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text) | (content_stems(term) if term else set())
+                leaned_on: set[str] = set()
                 if position > 0:
                     previous = hit.sentences[position - 1]
                     between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
                     if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
                         stems = stems | content_stems(previous.text)  # a description is about its term
+                    elif _REFERS_BACK.match(sentence.text):
+                        leaned_on = content_stems(previous.text)  # "It has five arguments": "it" is named before
                 overlap = 0.0
                 if terms:
-                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems else 0.0 for t in terms) / len(terms)
+                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on else 0.0
+                                  for t in terms) / len(terms)
                 score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
                 if kind in _STRICT_KINDS:
@@ -316,6 +323,9 @@ class ExtractiveAnswerer:
             elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None or \
                     _continues_command(current, previous):
                 first = i - 1
+                # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
+                if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):
+                    first -= 1
         if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
                 and not _is_command_line(sentences[last].text) and (kind in ("how", "term") or current.rstrip().endswith(":")):
             last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")

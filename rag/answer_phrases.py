@@ -210,6 +210,8 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
         after = content_stems(text[end : min(end + 40, next_start.get(end, len(text)))]) & asked
         before = content_stems(text[max(start - 40, prev_end.get(start, 0)) : start]) & asked
         near, far = (before, after) if kind == "name" else (after, before)
+        if kind == "number" and asked and not (near or far):
+            continue  # "how many developers": a count of something else ("59100 packages") does not answer
         score = len(near) + 0.25 * len(far) + prior - 0.001 * start
         if best is None or score > best[0]:
             best = (score, start, phrase)

@@ -291,3 +291,48 @@ def test_a_wrapped_line_of_prose_is_not_a_term():
 
     assert _first_line_term("Please address email correspondence to\nR-help@example.org.") is None
     assert _first_line_term("lru_cache\nDecorator to wrap a function.") == "lru_cache"
+
+
+def test_a_sentence_that_refers_back_is_scored_with_what_it_refers_to():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage, ScoredSentence
+
+    def score_of_second(first: str, second: str = "It has five arguments.") -> float:
+        text = f"{first} {second}"
+        sentences = [ScoredSentence(0, len(first), first, 0.5), ScoredSentence(len(first) + 1, len(text), second, 0.5)]
+        hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
+        scored = ExtractiveAnswerer(AnswerConfig(threshold=0.35)).score_sentences("How many arguments does span() take?",
+                                                                                  [hit])
+        return next(c.score for c in scored if c.sentence.text == second)
+
+    # "It" stands for what the sentence before names: span() there counts for "It has five arguments".
+    assert score_of_second("The function span() builds sequences.") > score_of_second("The function builds sequences.")
+
+
+def test_a_count_of_something_else_does_not_answer_how_many():
+    text = "More than 1000 volunteers maintain over 59100 packages."
+    assert find_phrase("number", text, "How many packages are there?") == "over 59100"
+    assert find_phrase("number", text, "How many votes were cast in the election?") is None
+
+
+def test_an_admonition_label_or_a_table_border_is_not_a_term():
+    from rag.answer import _first_line_term
+
+    assert _first_line_term("Note\nFor detailed documentation, install the -doc package.") is None
+    assert _first_line_term("| Tip\nCode examples give you good ideas.") is None
+
+
+def test_a_chain_of_sentences_leaning_back_is_quoted_from_the_one_that_names_the_thing():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from rag.records import Hit, Passage, ScoredSentence
+
+    parts = ["The environment variable PAGER_PIN sets the pin.", "This can be set to a number.",
+             "This variable can also be set to the value off to disable the pin check entirely."]
+    text = " ".join(parts)
+    sentences, offset = [], 0
+    for part, similarity in zip(parts, (0.3, 0.4, 0.8), strict=True):
+        sentences.append(ScoredSentence(offset, offset + len(part), part, similarity))
+        offset += len(part) + 1
+    hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I switch off the pin check?", [hit])
+    assert answer.citations[0].text == text  # from the sentence naming PAGER_PIN to the one that answers
