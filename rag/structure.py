@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from .terms import content_stems
@@ -33,10 +34,10 @@ _DESCRIPTION_MARK = re.compile(r"^\s{0,3}[:~]\s+\S")
 # A whole line in emphasis or a code span: "**term**", "__term__", "*term*", "`term`".
 _MARKED_UP = re.compile(r"^(\*\*|__|\*|_|`)(?=\S)([^*_`\n]{1,120}?)(?<=\S)\1$")
 # A signature: a dotted name (decorator, keyword such as "class" before it) and its arguments.
-_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?[A-Za-z_][\w.:]*\s?\("
+_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?[A-Za-z_][\w.:]*\("
                         r".*\)\s*(?:(?:->|:)\s*\S.*)?$")
 # Command-line options as --help and man pages list them: "-v, --verbose", "--output=FILE", "-o FILE".
-_OPTION = r"--?[A-Za-z0-9][\w-]*(?:[= ](?:[A-Z][A-Z0-9_-]*|<[\w-]+>|\[[^\]\s]+\]))?"
+_OPTION = r"(?:--[A-Za-z0-9]|-[A-Za-z])[\w-]*(?:[= ](?:[A-Z][A-Z0-9_-]*|<[\w-]+>|\[[^\]\s]+\]))?"
 _OPTIONS = re.compile(rf"^{_OPTION}(?:,\s*{_OPTION})*$")
 # A term and its description on one line: "TERM: text", "term - text", "term — text", or columns apart.
 _SEPARATOR = r"(?:\s*:\s+|\s+[-–—]{1,2}\s+|\s{2,}|\t+)"
@@ -67,8 +68,10 @@ def is_fence(text: str) -> bool:
     return bool(_FENCE.match(text))
 
 
-def _marked_term(text: str) -> str | None:
-    """The term a line names by its form alone (emphasis, a code span, a signature, options), or None."""
+@functools.lru_cache(maxsize=65536)
+def strong_term(text: str) -> str | None:
+    """A line that is a definition term even a blank line above its description: marked up as one (emphasis, a
+    code span, a heading that is a signature) or shaped as one (a signature, an option list). The term, cleaned."""
     stripped = text.strip()
     if "\n" in stripped or not stripped or len(stripped) > _MAX_TERM_CHARS or _LIST_MARK.match(stripped):
         return None
@@ -80,13 +83,6 @@ def _marked_term(text: str) -> str | None:
     if _SIGNATURE.match(plain) or _OPTIONS.match(plain):
         return plain
     return None
-
-
-@functools.lru_cache(maxsize=65536)
-def strong_term(text: str) -> str | None:
-    """A line that is a definition term even a blank line above its description: marked up as one (emphasis, a
-    code span, a heading that is a signature) or shaped as one (a signature, an option list). The term, cleaned."""
-    return _marked_term(text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -243,14 +239,15 @@ def _indented(gap: str) -> bool:
 _LEAD_IN_REACH = 1
 
 
+@dataclass(frozen=True, slots=True)
 class Layout:
     """What sentence i needs to stand alone: the span of sentences first..last, the term it defines or describes,
     the lead-in of its list when that is too far above to quote with it."""
 
-    __slots__ = ("first", "last", "term", "lead")
-
-    def __init__(self, first: int, last: int, term: str | None = None, lead: str | None = None) -> None:
-        self.first, self.last, self.term, self.lead = first, last, term, lead
+    first: int
+    last: int
+    term: str | None = None
+    lead: str | None = None
 
 
 def layout(sentences: Sequence[_Sentence], i: int, gap: Gap) -> Layout | None:
