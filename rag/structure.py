@@ -43,6 +43,8 @@ _OPTIONS = re.compile(rf"^{_OPTION}(?:,\s*{_OPTION})*$")
 _SEPARATOR = r"(?:\s*:\s+|\s+[-–—]{1,2}\s+|\s{2,}|\t+)"
 _INLINE = re.compile(rf"^(?P<term>`[^`\n]{{1,80}}`|\*\*[^*\n]{{1,80}}\*\*|__[^_\n]{{1,80}}__|{_OPTION}(?:,\s*{_OPTION})*|"
                      rf"[^\s:|][^:|\n]{{0,60}}?){_SEPARATOR}(?P<description>\S.*)$")
+# A reStructuredText field: ":returns: the joined path", ":param str path: where to start".
+_FIELD = re.compile(r"^:(?P<term>[^:\s`][^:`\n]{0,60}):\s+(?P<description>\S.*)$")
 _HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test before _INLINE, which backtracks
 _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -96,6 +98,9 @@ def inline_term(text: str, run: bool = False) -> str | None:
     if " | " in line or _TABLE_SEPARATOR.match(line):
         return None
     body = _LIST_MARK.sub("", line.strip(), count=1)
+    field = _FIELD.match(body)
+    if field and len(field.group("description").split()) >= 2:
+        return field.group("term").strip()
     match = _INLINE.match(body) if _HAS_SEPARATOR.search(body, 0, 100) else None
     if not match or len(match.group("description").split()) < 2:
         return None

@@ -62,6 +62,7 @@ def test_one_line_definitions_need_markup_an_option_or_a_run_of_them():
     assert inline_term("  -v, --verbose    Print more.") == "-v, --verbose"
     assert inline_term("* `--quiet` — print nothing but errors.") == "--quiet"
     assert inline_term("Note: the cache is cleared on restart.") is None  # one such line is prose
+    assert inline_term(":returns: the joined path, separators collapsed.") == "returns"  # a reST field
     glossary = "DOTFILE: a file whose name starts with a dot.\ninode  -  the record that keeps a file's owner.\n"
     sentences, gap = _sentences(glossary)
     assert [layout(sentences, i, gap).term for i in range(2)] == ["DOTFILE", "inode"]
