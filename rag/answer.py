@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .answer_phrases import NAME, command_line, expected_kind, find_phrase, term_name
+from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
 from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
@@ -31,6 +31,10 @@ _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
 _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
+# Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
+_ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
+# A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
+_CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s|#\s)", re.M)
 # Where a thing is kept: a path or a web address.
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
@@ -49,8 +53,6 @@ class AnswerConfig:
     answer_type_penalty: float = 0.1
     answer_type_bonus: float = 0.05
     heading_penalty: float = 0.1
-    # A description of the very term the question names ("What does os.path.join do?"): the question is about it.
-    named_term_bonus: float = 0.1
     # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
     echo_penalty: float = 0.15
     # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
@@ -161,6 +163,11 @@ def _first_line_term(text: str) -> str | None:
         else None
 
 
+def _last_name(name: str) -> str:
+    """The part of a dotted name that names the thing: `werkzeug.middleware.ProxyFix` -> `proxyfix`."""
+    return name.rstrip("()").rsplit(".", 1)[-1].lower()
+
+
 def _initials(text: str) -> set[str]:
     """The abbreviations a text spells out: "United Nations" -> "UN" (capitalised words in a row, "of" skipped)."""
     out = set()
@@ -204,15 +211,6 @@ def _described_terms(hit: Hit) -> dict[int, str]:
     return {position: term for position, term in found.items() if term}
 
 
-def _names(question: str, term: str) -> bool:
-    """The question names the term: its full name, or the last part of a dotted one, as a word of the question."""
-    asked = question.lower()
-    for name in term_name(term).split(", "):  # an option list names several: "-v, --verbose"
-        for form in {name.lower(), name.rsplit(".", 1)[-1].lower()}:
-            if len(form) > 3 and re.search(rf"(?<![\w.-]){re.escape(form)}(?![\w-])", asked):
-                return True
-    return False
-
 
 class ExtractiveAnswerer:
     """No model beyond the embedder: the answer is the best-supported span, quoted exactly."""
@@ -225,6 +223,7 @@ class ExtractiveAnswerer:
         terms = content_stems(question)
         kind = expected_kind(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
+        asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
@@ -239,13 +238,15 @@ class ExtractiveAnswerer:
                 if key in seen:
                     continue
                 seen.add(key)
-                stems = content_stems(sentence.text) | (content_stems(term) if term else set())
-                leaned_on: set[str] = set()
+                stems = content_stems(sentence.text) | (content_stems(term) if term else frozenset())
+                leaned_on: frozenset[str] = frozenset()
+                term = term or _first_line_term(sentence.text)
                 if position > 0:
                     previous = hit.sentences[position - 1]
                     between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
                     if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
                         stems = stems | content_stems(previous.text)  # a description is about its term
+                        term = previous.text
                     elif _REFERS_BACK.match(sentence.text):
                         leaned_on = content_stems(previous.text)  # "It has five arguments": "it" is named before
                 overlap = 0.0
@@ -256,13 +257,15 @@ class ExtractiveAnswerer:
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
                 if kind in _STRICT_KINDS:
                     body = _LIST_MARKER.sub("", sentence.text, count=1)
-                    if find_phrase(kind, body, question):
+                    if has_phrase(kind, body, question):
                         score += cfg.answer_type_bonus
                     else:
                         score -= cfg.answer_type_penalty
                 elif wants_place and _PLACE.search(sentence.text):
                     score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
-                elif kind == "term" and find_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
+                elif kind == "reason" and has_phrase(kind, sentence.text, question):
+                    score += cfg.answer_type_bonus  # asked why, a sentence that gives a reason ("because ...")
+                elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
@@ -272,10 +275,12 @@ class ExtractiveAnswerer:
                     score += cfg.answer_type_bonus
                 elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit_gap):
                     score -= cfg.heading_penalty
-                if term and kind not in _STRICT_KINDS and _names(question, term):
-                    score += cfg.named_term_bonus
                 if len(stems - terms) < 2:
                     score -= cfg.echo_penalty
+                if term and asked_names and _last_name(term_name(term)) in asked_names:
+                    score += cfg.answer_type_bonus  # the entry that defines the very name asked about
+                if kind not in ("how", "term") and _CODE.match(sentence.text):
+                    score -= cfg.heading_penalty  # an example's code shows a thing in use, it does not say what it does
                 out.append(_Candidate(hit, position, score))
         out.sort(key=lambda c: -c.score)
         return out
@@ -299,7 +304,7 @@ class ExtractiveAnswerer:
             penalty += self.config.absent_name_penalty
         return penalty
 
-    def _quote(self, best: _Candidate, question_terms: set[str], scores: dict[tuple[int, int], float],
+    def _quote(self, best: _Candidate, question_terms: frozenset[str], scores: dict[tuple[int, int], float],
                kind: str | None = None) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position

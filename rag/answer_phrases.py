@@ -7,6 +7,7 @@ with the question wins ("What time ... in Japan?" picks the time next to "Japan 
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .terms import content_stems
@@ -30,9 +31,19 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # paths, dotted or snake_case names, calls, CamelCase
 # "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
-                         + _MONTHS + r"))|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
+                         + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
+                         r"the (?:purpose|reason|point|goal|aim) (?:of [^.;]{1,60}? )?is(?: to| that)?)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
+_ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[.)]\s")
+
+
+def _is_item_number(text: str, start: int) -> bool:
+    """A number that begins a line and ends in "." or ")": a list item's or a section's number, not a count."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _ITEM_NUMBER.match(text, start) is not None
+
+_HOW_LONG_A_THING = re.compile(r"\bhow long\b(?:(?!\b(?:take|last|took|lasted|wait|run|ran)\b).)*\bbe\W*$", re.I)
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
@@ -87,6 +98,8 @@ def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"
+    if _HOW_LONG_A_THING.search(question):  # "How long may a name be?": a length, often not a number at all
+        return None
     for kind, pattern in _KINDS:
         if pattern.search(question):
             return kind
@@ -96,7 +109,7 @@ def expected_kind(question: str) -> str | None:
 _TITLES = frozenset(["minister", "president", "foreign", "affairs", "prime", "secretary", "general", "mr", "mrs", "ms", "dr", "prof", "sir", "chairman", "chairwoman", "director", "ambassador", "deputy", "vice", "chief", "senior", "state"])
 
 
-def _strip_titles(name: str, asked: set[str]) -> str:
+def _strip_titles(name: str, asked: frozenset[str]) -> str:
     """A name without the titles and question words before it: "Foreign Minister Kono" asked about Kono -> ""."""
     words = name.split()
     while words and (words[0].lower() in _TITLES or content_stems(words[0]) <= asked):
@@ -138,8 +151,9 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
-    if kind == "number":
-        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())]
+    if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")
+        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
+                and not _is_item_number(text, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
     if kind == "reason":
@@ -164,16 +178,28 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
     return spans
 
 
+_WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
+_WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
+_HAS_WORD = re.compile(r"[^\W\d_]|\d")
+
+
 def find_phrase(kind: str | None, text: str, question: str, term: str | None = None) -> str | None:
     """The phrase of `text` that answers `question` as `kind` asks, or None when there is none.
 
     `term`: the definition term the quote belongs to (an API signature, an option), the answer to "which" questions.
     """
+    return _find(kind, text, question, term, first=False)
+
+
+def has_phrase(kind: str | None, text: str, question: str) -> bool:
+    """Whether `text` holds a phrase that answers `question` as `kind` asks (cheaper than finding the best one)."""
+    return _find(kind, text, question, None, first=True) is not None
+
+
+def _find(kind: str | None, text: str, question: str, term: str | None, first: bool) -> str | None:
     if kind is None:
         return None
     asked = content_stems(question)
-    wants_path = re.search(r"\b(?:file|directory|folder|path|where)\b", question, re.I) is not None
-    wants_command = re.search(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", question, re.I) is not None
     if kind in ("term", "how") and term:
         name = term_name(term)
         # The question's own words answer nothing, but an option or code name that only shares a stem with them
@@ -182,11 +208,14 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
             normalize_spaces(name) in normalize_spaces(question)
         if name and not own:
             return name
-    best: tuple[float, int, str] | None = None
     found = _candidates(kind, text)
-    ordered = sorted({(c[0], c[1]) for c in found})
-    next_start = {e: min((s for s, _ in ordered if s >= e), default=len(text)) for _, e in ordered}
-    prev_end = {s: max((e for _, e in ordered if e <= s), default=0) for s, _ in ordered}
+    if not found:
+        return None
+    wants_path = _WANTS_PATH.search(question) is not None
+    wants_command = _WANTS_COMMAND.search(question) is not None
+    starts = sorted({c[0] for c in found})
+    ends = sorted({c[1] for c in found})
+    best: tuple[float, int, str] | None = None
     for candidate in found:
         start, end = candidate[0], candidate[1]
         prior = candidate[2] if len(candidate) > 2 else 0.0
@@ -195,23 +224,31 @@ def find_phrase(kind: str | None, text: str, question: str, term: str | None = N
             phrase = _MAN_REF.sub(r"\1", phrase)
         stems = content_stems(phrase)
         own_words = normalize_spaces(phrase) in normalize_spaces(question) if kind in ("term", "how") else stems <= asked
-        if not phrase or (stems and own_words) or len(phrase) > 120 or not re.search(r"[^\W\d_]|\d", phrase):
+        if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):
             continue  # the question's own words answer nothing
         if kind == "name":
             phrase = _strip_titles(phrase, asked)
             if not phrase:
                 continue
+        if first and kind != "number":
+            return phrase
         if kind in ("term", "how") and wants_path and phrase.startswith("/"):
             prior += 1.0
         if kind in ("term", "how") and wants_command and prior >= 1.0:  # a manual page reference
             prior += 1.0
         # The words that qualify a phrase follow it ("23:50 Japan Standard Time", "tracepath(8) command"), but
         # precede a name ("Foreign Minister Kono"); each window stops at the neighbouring candidates.
-        after = content_stems(text[end : min(end + 40, next_start.get(end, len(text)))]) & asked
-        before = content_stems(text[max(start - 40, prev_end.get(start, 0)) : start]) & asked
+        following = bisect.bisect_left(starts, end)
+        next_start = starts[following] if following < len(starts) else len(text)
+        preceding = bisect.bisect_right(ends, start)
+        prev_end = ends[preceding - 1] if preceding else 0
+        after = content_stems(text[end : min(end + 40, next_start)]) & asked
+        before = content_stems(text[max(start - 40, prev_end) : start]) & asked
         near, far = (before, after) if kind == "name" else (after, before)
         if kind == "number" and asked and not (near or far):
             continue  # "how many developers": a count of something else ("59100 packages") does not answer
+        if first:
+            return phrase
         score = len(near) + 0.25 * len(far) + prior - 0.001 * start
         if best is None or score > best[0]:
             best = (score, start, phrase)

@@ -15,9 +15,12 @@ def _analyzer() -> Analyzer:
     return Analyzer()
 
 
-def content_stems(text: str) -> set[str]:
+# Answers ask for the stems of the same question, phrases and sentences many times over: remembered, and shared
+# as immutable sets so no caller can change what another is handed.
+@functools.lru_cache(maxsize=8192)
+def content_stems(text: str) -> frozenset[str]:
     """The stems of a text's content words (stopwords dropped), as keyword search indexes them."""
-    return set(_analyzer().terms(text))
+    return frozenset(_analyzer().terms(text))
 
 
 def word_stems(text: str) -> set[str]:
