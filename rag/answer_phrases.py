@@ -120,6 +120,10 @@ def _strip_titles(name: str, asked: frozenset[str]) -> str:
 def term_name(term: str) -> str:
     """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
     text = _DEF_PREFIX.sub("", term.strip().lstrip("@").strip())
+    if text.startswith("-"):  # command-line options: "-o FILE, --output=FILE" -> "-o, --output"
+        options = re.findall(r"(?<![\w-])--?[A-Za-z0-9][\w-]*", text)
+        if options:
+            return ", ".join(options)
     head = re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;")
     if "(" in text or "=" in text or len(text) > 40:
         return head or text
@@ -166,9 +170,10 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
     # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.
     spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + _command_lines(text, 0.5)
     spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
-    if " | " in text:  # a table row: its first cell names the thing the row is about
-        first = text.split(" | ", 1)[0]
-        spans.append((len(first) - len(first.lstrip()), len(first.rstrip()), 0.5))
+    if " | " in text:  # a table row: its first cell names the thing the row is about (a Markdown row opens with "|")
+        lead = re.match(r"\s*\|?\s*", text).end()
+        first = text[lead:].split("|", 1)[0]
+        spans.append((lead, lead + len(first.rstrip()), 0.5))
     spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text)]
     return spans
 
@@ -197,7 +202,11 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
     asked = content_stems(question)
     if kind in ("term", "how") and term:
         name = term_name(term)
-        if name and not content_stems(name) <= asked:
+        # The question's own words answer nothing, but an option or code name that only shares a stem with them
+        # ("--absolute" for "... as an absolute path") is the answer, unless the question spells it out.
+        own = content_stems(name) <= asked if not re.search(r"[-_./()]", name) else \
+            normalize_spaces(name) in normalize_spaces(question)
+        if name and not own:
             return name
     found = _candidates(kind, text)
     if not found:
