@@ -15,6 +15,16 @@ from dataclasses import dataclass
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
+from .answer_values import (
+    Entries,
+    asked_parameter,
+    asks_default,
+    default_stems,
+    default_value,
+    entry_name_stems,
+    signature_defaults,
+    states_default,
+)
 from .records import Answer, Citation, Hit, ScoredSentence
 from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
 from .terms import content_stems
@@ -220,8 +230,10 @@ class ExtractiveAnswerer:
 
     def score_sentences(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
         cfg = self.config
-        terms = content_stems(question)
+        terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
         kind = expected_kind(question)
+        wants_default = asks_default(question)
+        entries = Entries(hits)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
@@ -239,6 +251,14 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text) | (content_stems(term) if term else frozenset())
+                entry = None  # the signature of the API entry this line is deep in, if any
+                if term is None:
+                    # A line deep in an API entry (a parameter, a "Returns:" line, a version note) is about the
+                    # entry's name though it never says it.
+                    signature = entries.signature_above(hit.passage.doc_id, sentence.start)
+                    if signature is not None and signature.sentence.start != sentence.start:
+                        entry = signature.sentence.text
+                        stems = stems | entry_name_stems(entry)
                 leaned_on: frozenset[str] = frozenset()
                 term = term or _first_line_term(sentence.text)
                 if position > 0:
@@ -255,6 +275,14 @@ class ExtractiveAnswerer:
                                   for t in terms) / len(terms)
                 score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
                          + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
+                if wants_default:
+                    # Asked for a default, a sentence that states one (or a signature giving the asked parameter
+                    # one) answers; any other does not, as a sentence with no number does not answer "how many".
+                    signature_default = asked_parameter(question, signature_defaults(sentence.text))
+                    if states_default(sentence.text) or signature_default:
+                        score += cfg.answer_type_bonus
+                    else:
+                        score -= cfg.answer_type_penalty
                 if kind in _STRICT_KINDS:
                     body = _LIST_MARKER.sub("", sentence.text, count=1)
                     if has_phrase(kind, body, question):
@@ -277,7 +305,7 @@ class ExtractiveAnswerer:
                     score -= cfg.heading_penalty
                 if len(stems - terms) < 2:
                     score -= cfg.echo_penalty
-                if term and asked_names and _last_name(term_name(term)) in asked_names:
+                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)):
                     score += cfg.answer_type_bonus  # the entry that defines the very name asked about
                 if kind not in ("how", "term") and _CODE.match(sentence.text):
                     score -= cfg.heading_penalty  # an example's code shows a thing in use, it does not say what it does
@@ -376,6 +404,20 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, quote.term)
             if phrase:
                 break
+        if quotes and (kind == "number" or asks_default(question)):
+            # A default an API entry's signature gives the parameter asked about: the value leads, and the
+            # signature and the parameter's own line are cited with the quote.
+            cand, quote = quotes[0]
+            doc = cand.hit.passage.doc_id
+            found = default_value(question, Entries(hits), doc, quote.start, quote.text,
+                                  [(c.hit.passage.doc_id, q.start, q.end) for c, q in quotes])
+            if found:
+                phrase = found.phrase
+                for first, last in found.evidence:
+                    hit, start, end = first.hit, first.sentence.start, last.sentence.end
+                    text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
+                    quotes.append((_Candidate(hit, first.position, scores.get((start, first.sentence.end), cand.score)),
+                                   _Quote(start, end, text, None)))
         confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer

@@ -1,0 +1,268 @@
+"""Value questions over reference documentation: defaults, the parameters that carry them, the entries they are in.
+
+A question that asks what something is "by default" ("out of the box", "if I don't set one") asks for a value,
+and the sentence that states a default answers it. In an API reference the value often sits in the entry's
+signature (`code=308`) while the question's words sit in the parameter's description ("- code (int) – the status
+code"), or in a line of the entry that never names it (a "Returns:" line, a "Changed in version 2.1: ..." note):
+these are linked here through the entry's signature and the parameter's name, whatever the markup (a Sphinx page,
+reStructuredText fields, Google or NumPy docstrings, JSDoc, Markdown lists).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .answer_phrases import normalize_spaces, term_name
+from .records import Hit, ScoredSentence
+from .structure import strip_markup
+from .terms import content_stems
+
+# A question that asks for the value a thing has when nobody sets it.
+_ASKS_DEFAULT = re.compile(
+    r"\bdefault(?:s|ed)?\b|\bout of the box\b|\bunless (?:i|you|we|one) (?:set|give|specify|pass|change)\b|"
+    r"\bif (?:i|you|we|one) (?:do not|don't|dont|never) (?:set|give|specify|pass|name|choose|provide|configure|"
+    r"change|supply)\b|\bif (?:i|you|we|one) (?:leave|omit)\b|\bwhen (?:it is |it's )?(?:omitted|not (?:given|set|"
+    r"specified|passed))\b", re.I)
+# A sentence that states a default: "The default is 308", "defaults to None", "(default)", "by default", "if omitted".
+_STATES_DEFAULT = re.compile(
+    r"\bdefault(?:s|ed)?\b|\bper default\b|\bif (?:omitted|not (?:given|set|specified|passed)|none is given)\b|"
+    r"\bwhen (?:omitted|not (?:given|set|specified|passed))\b|\bout of the box\b", re.I)
+# A signature: a dotted name (a keyword such as "class", a decorator's "@" before it), its arguments, what it returns.
+_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception|async|fn|pub fn|func)\s+)?"
+                        r"@?[A-Za-z_$][\w.:$]*\(.*\)\s*(?:(?:->|:)\s*\S.*)?$")
+_MAX_SIGNATURE = 500
+# The parameter a line documents: ":param int x:", "@param {number} x", "- x (int) – ...", "x: ...", "`x` - ...",
+# "x : int" (NumPy), with an optional list marker first.
+_PARAM_LINE = re.compile(
+    r"^\s*(?:[-*+•]\s+)?(?::(?:param|parameter|arg|argument|key|keyword)\s+(?:[^:\s]+\s+)*?(?P<rst>\w+)\s*:|"
+    r"@(?:param|arg|argument)\s+(?:\{[^}]*\}\s+)?\[?(?P<js>\w+)|"
+    r"(?P<q>[`*]{0,2})(?P<plain>[A-Za-z_]\w*)(?P=q)\s*(?:\([^()\n]{0,80}\))?\s*(?:[-–—]{1,2}|:)(?:\s|$))")
+_ATTRIBUTE = re.compile(r"^\s*(?:(?:property|attribute|data|const|var|let)\s+)?(?P<name>[A-Za-z_][\w.]*)\s*"
+                        r"(?::\s*[^=\n]{1,80})?\s*=\s*(?P<value>\S.{0,80})$")
+
+
+def asks_default(question: str) -> bool:
+    """The question asks what a thing is when nobody sets it ("by default", "out of the box", "if I omit it")."""
+    return _ASKS_DEFAULT.search(question) is not None
+
+
+def states_default(text: str) -> bool:
+    """The sentence says what a thing is by default ("The default is 308.", "Defaults to None.", "(default)")."""
+    return _STATES_DEFAULT.search(text) is not None
+
+
+def default_stems(question: str) -> frozenset[str]:
+    """The question's words, with "default" for the ways a question says it ("out of the box", "if I omit it"):
+    a sentence stating the default shares that word, not the question's phrasing of it."""
+    stems = content_stems(question)
+    return stems | content_stems("default") if asks_default(question) else stems
+
+
+def _split_arguments(inner: str) -> list[str]:
+    """A signature's arguments, split at the commas outside brackets and quotes."""
+    out, depth, quote, current = [], 0, "", []
+    for ch in inner:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    out.append("".join(current))
+    return [a.strip() for a in out if a.strip()]
+
+
+def signature_defaults(line: str) -> dict[str, str]:
+    """The parameters a signature line gives a default, with the default as written:
+    `f(environ, code=308, *, name: str = "x")` -> {"code": "308", "name": '"x"'}. Empty for other lines."""
+    if not is_signature(line):
+        return {}  # a call in an example ("app = ProxyFix(app, x_for=1)") sets values, it defines no defaults
+    first = line.strip().split("\n", 1)[0]
+    opening, closing = first.find("("), first.rfind(")")
+    out = {}
+    for argument in _split_arguments(first[opening + 1 : closing]):
+        m = re.match(r"^\**([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(\S.*)$", argument)
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def is_signature(text: str) -> bool:
+    """The first line of `text` is an API entry's signature (a name and its arguments, "class"/"def" before it),
+    however many arguments it lists (a definition term is shorter: rag.structure)."""
+    first = strip_markup(text.strip().split("\n", 1)[0])
+    return len(first) <= _MAX_SIGNATURE and _SIGNATURE.match(first) is not None
+
+
+def documented_parameter(text: str) -> str | None:
+    """The name of the parameter (or field) a line documents, whatever the docstring style, or None."""
+    m = _PARAM_LINE.match(text)
+    if not m:
+        return None
+    return m.group("rst") or m.group("js") or m.group("plain")
+
+
+@dataclass(frozen=True)
+class DocSentence:
+    hit: Hit
+    position: int
+
+    @property
+    def sentence(self) -> ScoredSentence:
+        return self.hit.sentences[self.position]
+
+
+class Entries:
+    """The sentences of the passages read, per document in document order, to find the API entry a sentence is
+    part of: the nearest signature above it with nothing unread and no section heading between them."""
+
+    _REACH = 40  # sentences: an entry longer than this has lost its signature out of sight anyway
+    _UNREAD = 1500  # characters of an entry unread between its signature and a line of it, at most
+
+    def __init__(self, hits: Sequence[Hit]) -> None:
+        by_doc: dict[str, dict[int, DocSentence]] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
+        self._headings: set[str] = set()
+        for hit in hits:
+            doc = hit.passage.doc_id
+            spans.setdefault(doc, []).append((hit.passage.start, hit.passage.end))
+            for position, sentence in enumerate(hit.sentences):
+                by_doc.setdefault(doc, {}).setdefault(sentence.start, DocSentence(hit, position))
+            self._headings.update(normalize_spaces(p) for p in hit.passage.context.split(" > ")[1:] if p)
+        self._sentences = {doc: [found[k] for k in sorted(found)] for doc, found in by_doc.items()}
+        self._starts = {doc: [d.sentence.start for d in found] for doc, found in self._sentences.items()}
+        self._covered = {doc: _merge(found) for doc, found in spans.items()}
+
+    def _read_through(self, doc: str, start: int, end: int, unread: int = 0) -> bool:
+        """At most `unread` characters from start to end lie in no passage read (where a heading or another
+        entry's signature could hide)."""
+        seen = sum(max(0, min(b, end) - max(a, start)) for a, b in self._covered.get(doc, []))
+        return end - start - seen <= unread
+
+    def signature_above(self, doc: str, start: int) -> DocSentence | None:
+        """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one)."""
+        import bisect
+
+        sentences = self._sentences.get(doc, [])
+        i = bisect.bisect_right(self._starts.get(doc, []), start) - 1
+        for j in range(i, max(i - self._REACH, -1), -1):
+            candidate = sentences[j].sentence
+            if not self._read_through(doc, candidate.start, start):
+                return None
+            if is_signature(candidate.text):
+                return sentences[j]
+            if normalize_spaces(candidate.text) in self._headings:
+                return None  # a new section starts: what is below it is no entry's
+        return None
+
+    def entry_sentences(self, signature: DocSentence) -> list[DocSentence]:
+        """The sentences of the entry a signature opens, in order, up to the next signature or heading."""
+        doc = signature.hit.passage.doc_id
+        sentences = self._sentences.get(doc, [])
+        i = self._starts[doc].index(signature.sentence.start)
+        out = []
+        for d in sentences[i + 1 : i + 1 + self._REACH]:
+            # A parameter list can outrun the passages read: its lines are matched by the parameter's name too.
+            if not self._read_through(doc, signature.sentence.start, d.sentence.end, self._UNREAD) \
+                    or is_signature(d.sentence.text) or normalize_spaces(d.sentence.text) in self._headings:
+                break
+            out.append(d)
+        return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def entry_name_stems(signature: str) -> frozenset[str]:
+    """The words of the name an entry's signature defines (not its arguments): what its lines are about."""
+    return content_stems(term_name(signature.strip().split("\n", 1)[0]))
+
+
+def asked_parameter(question: str, defaults: dict[str, str]) -> str | None:
+    """The parameter with a default whose name the question uses ("what status code ..." and `code=308`)."""
+    asked = content_stems(question)
+    named = [p for p in defaults if content_stems(p.replace("_", " ")) and content_stems(p.replace("_", " ")) <= asked]
+    return max(named, key=len) if named else None
+
+
+@dataclass(frozen=True)
+class DefaultValue:
+    """The default an entry's signature gives the parameter a question asks about, and the sentences that show it:
+    runs of consecutive sentences (first, last) to cite besides the quotes already taken."""
+
+    phrase: str
+    evidence: list[tuple[DocSentence, DocSentence]]
+
+
+def _item(entries: Entries, start: DocSentence, value: str) -> tuple[DocSentence, DocSentence]:
+    """A parameter's line from its first sentence to the one that states its default or holds its value (the
+    description before it says what the parameter is; the sentences after it are about something else)."""
+    hit, last = start.hit, start.position
+    passage = hit.passage
+    for j in range(start.position, len(hit.sentences)):
+        sentence = hit.sentences[j]
+        between = passage.text[hit.sentences[j - 1].end - passage.start : sentence.start - passage.start] \
+            if j > start.position else ""
+        if "\n" in between:
+            break
+        if states_default(sentence.text) or value in sentence.text:
+            last = j
+            break
+    return start, DocSentence(hit, last)
+
+
+def default_value(question: str, entries: Entries, doc: str, start: int, text: str,
+                  quoted: list[tuple[str, int, int]]) -> DefaultValue | None:
+    """The default that answers a question about a parameter of the entry the quote at `start` belongs to: the one
+    the question names (`code` in "what status code ... by default"), else the one the quote documents, else the one
+    whose description shares most words with the question. None when the entry's signature gives it none.
+    `quoted`: (doc, start, end) of the spans already cited, so nothing is cited twice."""
+    signature = entries.signature_above(doc, start)
+    if signature is None:
+        return None
+    defaults = signature_defaults(signature.sentence.text)
+    if not defaults:
+        return None
+    lines = {}
+    for d in entries.entry_sentences(signature):
+        name = documented_parameter(d.sentence.text)
+        if name in defaults and name not in lines:
+            lines[name] = d
+    named = asked_parameter(question, defaults)
+    parameter = named or (documented_parameter(text) if documented_parameter(text) in defaults else None)
+    if parameter is None:
+        asked = content_stems(question) - entry_name_stems(signature.sentence.text)
+        overlaps = {name: len(content_stems(d.sentence.text) & asked) for name, d in lines.items()}
+        best = max(overlaps, key=overlaps.__getitem__, default=None)
+        parameter = best if best is not None and overlaps[best] >= 2 else None
+    if parameter is None:
+        return None
+    value = defaults[parameter]
+    evidence = []
+
+    def cited(first: DocSentence, last: DocSentence) -> bool:
+        return any(d == doc and s <= first.sentence.start and last.sentence.end <= e for d, s, e in quoted)
+
+    if not cited(signature, signature):
+        evidence.append((signature, signature))
+    if parameter in lines:
+        first, last = _item(entries, lines[parameter], value)
+        if not cited(first, last):
+            evidence.append((first, last))
+    return DefaultValue(value if named else f"{parameter}={value}", evidence)

@@ -1,0 +1,140 @@
+"""Value questions over API references: defaults stated in prose, in signatures and in version notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer_values import asked_parameter, asks_default, documented_parameter, signature_defaults, states_default
+from rag.load import load_bytes
+
+# A made-up reference page laid out as Sphinx renders one: signature, description, parameter list, version notes.
+KETTLE_PAGE = """<html><head><title>kettle — brewing helpers</title></head><body>
+<h1>kettle — brewing helpers</h1>
+<p>The kettle module boils water and brews tea for small offices.</p>
+<dl class="py function">
+<dt>kettle.brew(pot, leaves, spoons=3, steep_minutes=4, sugar=None)</dt>
+<dd><p>Brew a pot of tea from loose leaves and pour the first cup.</p>
+<p>The pot is warmed before the leaves go in, and the leaves are strained out once steeping ends.</p>
+<dl class="field-list"><dt>Parameters:</dt><dd><ul>
+<li><p><strong>pot</strong> (<em>Pot</em>) – the pot to brew in.</p></li>
+<li><p><strong>leaves</strong> (<em>str</em>) – the name of the tea to use.</p></li>
+<li><p><strong>spoons</strong> (<em>int</em>) – Number of spoonfuls of leaves to put in the pot.</p></li>
+<li><p><strong>steep_minutes</strong> (<em>int</em>) – how long the leaves stay in the water.</p></li>
+<li><p><strong>sugar</strong> (<em>Optional[int]</em>) – lumps of sugar for the first cup.</p></li>
+</ul></dd></dl>
+<p>Changed in version 2.0: The default water temperature is 85 degrees instead of 100. This keeps green tea from
+turning bitter.</p>
+</dd></dl>
+<dl class="py function">
+<dt>kettle.descale(kettle, acid='citric')</dt>
+<dd><p>Remove the limescale that builds up inside a kettle over time.</p>
+<p>The descaler only runs when the kettle is cold and empty, since hot acid can damage the heating element.</p>
+</dd></dl>
+<h2>Safety</h2>
+<p>The kettle switches itself off when it boils dry, so an empty kettle is never left heating.</p>
+<p>By default, only the office kettle and the kitchen kettle may boil at the same time. Ask the facilities team to
+allow more.</p>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def kettle_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("kettle-index")), embedder=embedder)
+    service.warm_up()
+    service.ingest_documents([load_bytes(KETTLE_PAGE.encode(), "kettle.html")])
+    yield service
+    service.close()
+
+
+def _exact(service, answer) -> None:
+    for c in answer.citations:
+        assert service.document(c.doc_id)[1][c.start : c.end] == c.text
+
+
+@pytest.mark.parametrize("question", [
+    "What temperature does kettle.brew heat the water to by default?",
+    "Which kettles may boil at once out of the box?",
+    "How many spoons does brew use if I don't set them?",
+    "What is the sugar setting when it is omitted?",
+])
+def test_questions_that_ask_for_a_default(question):
+    assert asks_default(question)
+
+
+@pytest.mark.parametrize("question", ["What does kettle.brew do?", "Which function removes limescale?"])
+def test_questions_that_do_not_ask_for_a_default(question):
+    assert not asks_default(question)
+
+
+def test_sentences_that_state_a_default():
+    assert states_default("The default water temperature is 85 degrees.")
+    assert states_default("Defaults to None.")
+    assert states_default("- sugar (int) – lumps of sugar, or None (default) for none.")
+    assert states_default("Uses two spoons if not given.")
+    assert not states_default("Brew a pot of tea from loose leaves.")
+
+
+def test_signature_defaults_split_at_top_level_commas_only():
+    line = "def brew(pot, leaves: list[str] = ['a', 'b'], *, sep=',', opts: dict = {'x': (1, 2)}, **kw) -> Cup"
+    assert signature_defaults(line) == {"leaves": "['a', 'b']", "sep": "','", "opts": "{'x': (1, 2)}"}
+    assert signature_defaults("class kettle.Kettle(size=2)\nA kettle.") == {"size": "2"}
+
+
+def test_a_call_in_an_example_gives_no_defaults():
+    assert signature_defaults("cup = brew(pot, spoons=5)") == {}
+    assert signature_defaults("Brew the tea (it takes time=4 minutes).") == {}
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("- spoons (int) – Number of spoonfuls.", "spoons"),          # Sphinx, rendered
+    (":param int spoons: Number of spoonfuls.", "spoons"),        # reStructuredText field
+    (":param spoons: Number of spoonfuls.", "spoons"),
+    ("spoons (int): Number of spoonfuls.", "spoons"),             # Google style
+    ("@param {number} spoons - Number of spoonfuls.", "spoons"),  # JSDoc
+    ("* `spoons` - Number of spoonfuls.", "spoons"),              # rustdoc / Markdown
+    ("spoons : int", "spoons"),                                   # NumPy style
+    ("Brew a pot of tea.", None),
+])
+def test_the_parameter_a_line_documents(line, name):
+    assert documented_parameter(line) == name
+
+
+def test_the_asked_parameter_is_the_one_the_question_names():
+    defaults = {"spoons": "3", "steep_minutes": "4"}
+    assert asked_parameter("How many minutes do the leaves steep by default?", defaults) == "steep_minutes"
+    assert asked_parameter("What colour is the pot?", defaults) is None
+
+
+def test_a_default_in_a_version_note_answers_though_it_never_names_the_function(kettle_service):
+    # The note sits under the parameter list; only its entry's signature names brew.
+    answer = kettle_service.ask("What water temperature does kettle.brew use by default?")
+    assert not answer.abstained
+    assert "85 degrees" in answer.citations[0].text, answer.text
+    _exact(kettle_service, answer)
+
+
+def test_a_default_only_in_the_signature_answers_with_the_signature(kettle_service):
+    answer = kettle_service.ask("By default, how many spoonfuls of leaves does kettle.brew put in the pot?")
+    assert not answer.abstained
+    assert any("spoons=3" in c.text for c in answer.citations), answer.text
+    assert answer.text.startswith("3 — "), answer.text  # "spoonfuls" names the parameter spoons
+    assert any("Number of spoonfuls" in c.text for c in answer.citations), answer.text
+    _exact(kettle_service, answer)
+
+
+def test_out_of_the_box_finds_the_sentence_stating_the_default(kettle_service):
+    answer = kettle_service.ask("Which kettles may boil at the same time out of the box?")
+    assert not answer.abstained
+    assert "By default, only the office kettle" in answer.citations[0].text, answer.text
+
+
+def test_a_default_of_a_parameter_the_question_describes_names_the_parameter(kettle_service):
+    # Not named, described: "how long the leaves stay in the water" is steep_minutes's line.
+    answer = kettle_service.ask("By default, how long do the leaves stay in the water when kettle.brew makes tea?")
+    assert not answer.abstained
+    assert answer.text.startswith("steep_minutes=4 — "), answer.text
+    assert any("how long the leaves stay in the water" in c.text for c in answer.citations), answer.text
+    _exact(kettle_service, answer)
