@@ -333,7 +333,7 @@ class ExtractiveAnswerer:
         return penalty
 
     def _quote(self, best: _Candidate, question_terms: frozenset[str], scores: dict[tuple[int, int], float],
-               kind: str | None = None) -> _Quote:
+               kind: str | None = None, wants_default: bool = False) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
@@ -372,6 +372,9 @@ class ExtractiveAnswerer:
             if link is not None and (link & question_terms or reason_follows
                                      or score >= best.score - self.config.follow_margin):
                 last += 1
+            elif wants_default and "\n\n" not in gap(last, last + 1) and states_default(following.text) \
+                    and not states_default(sentences[last].text):
+                last += 1  # "Control whether ..." + "The default is to restore.": what the option does, then its default
         start, end = sentences[first].start, sentences[last].end
         if term is None and first == i:
             term = _first_line_term(current)
@@ -394,7 +397,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            quote = self._quote(cand, question_terms, scores, kind)
+            quote = self._quote(cand, question_terms, scores, kind, asks_default(question))
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken

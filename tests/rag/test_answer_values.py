@@ -36,6 +36,19 @@ turning bitter.</p>
 allow more.</p>
 </body></html>"""
 
+# A made-up command's manual in Markdown: each option described, then its default in a sentence of its own.
+TEAPOT_MANUAL = """# teapot — the command line
+
+## Options
+
+--keep-leaves
+Control whether used tea leaves are kept in the pot after pouring, for a second brew.
+The default is to throw them away.
+
+--quiet
+Print nothing but errors while the water heats.
+"""
+
 
 @pytest.fixture(scope="module")
 def kettle_service(embedder, tmp_path_factory):
@@ -44,7 +57,8 @@ def kettle_service(embedder, tmp_path_factory):
 
     service = RagService(Settings(index_dir=tmp_path_factory.mktemp("kettle-index")), embedder=embedder)
     service.warm_up()
-    service.ingest_documents([load_bytes(KETTLE_PAGE.encode(), "kettle.html")])
+    service.ingest_documents([load_bytes(KETTLE_PAGE.encode(), "kettle.html"),
+                              load_bytes(TEAPOT_MANUAL.encode(), "teapot.md")])
     yield service
     service.close()
 
@@ -137,4 +151,12 @@ def test_a_default_of_a_parameter_the_question_describes_names_the_parameter(ket
     assert not answer.abstained
     assert answer.text.startswith("steep_minutes=4 — "), answer.text
     assert any("how long the leaves stay in the water" in c.text for c in answer.citations), answer.text
+    _exact(kettle_service, answer)
+
+
+def test_a_default_stated_after_the_description_joins_the_quote(kettle_service):
+    answer = kettle_service.ask("Does teapot keep the used tea leaves in the pot by default?")
+    assert not answer.abstained
+    quote = answer.citations[0].text
+    assert "Control whether used tea leaves are kept" in quote and "The default is to throw them away." in quote, quote
     _exact(kettle_service, answer)
