@@ -18,10 +18,12 @@ from .answer_phrases import normalize_spaces as _normalize
 from .answer_values import (
     Entries,
     asked_parameter,
+    asked_thing,
     asks_default,
     default_stems,
     default_value,
     entry_name_stems,
+    is_asked_thing,
     signature_defaults,
     states_default,
 )
@@ -234,6 +236,7 @@ class ExtractiveAnswerer:
         kind = expected_kind(question)
         wants_default = asks_default(question)
         entries = Entries(hits)
+        thing = asked_thing(question) if kind == "term" else frozenset()
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
@@ -307,6 +310,8 @@ class ExtractiveAnswerer:
                     score -= cfg.echo_penalty
                 if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)):
                     score += cfg.answer_type_bonus  # the entry that defines the very name asked about
+                if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
+                    score += cfg.answer_type_bonus  # "which converter": the entry of a converter (PathConverter)
                 if kind not in ("how", "term") and _CODE.match(sentence.text):
                     score -= cfg.heading_penalty  # an example's code shows a thing in use, it does not say what it does
                 out.append(_Candidate(hit, position, score))
@@ -413,7 +418,7 @@ class ExtractiveAnswerer:
             cand, quote = quotes[0]
             doc = cand.hit.passage.doc_id
             found = default_value(question, Entries(hits), doc, quote.start, quote.text,
-                                  [(c.hit.passage.doc_id, q.start, q.end) for c, q in quotes])
+                                  [(c.hit.passage.doc_id, q.start, q.end) for c, q in quotes], kind == "number")
             if found:
                 phrase = found.phrase
                 for first, last in found.evidence:

@@ -228,15 +228,18 @@ def _item(entries: Entries, start: DocSentence, value: str) -> tuple[DocSentence
 
 
 def default_value(question: str, entries: Entries, doc: str, start: int, text: str,
-                  quoted: list[tuple[str, int, int]]) -> DefaultValue | None:
+                  quoted: list[tuple[str, int, int]], numeric: bool = False) -> DefaultValue | None:
     """The default that answers a question about a parameter of the entry the quote at `start` belongs to: the one
     the question names (`code` in "what status code ... by default"), else the one the quote documents, else the one
     whose description shares most words with the question. None when the entry's signature gives it none.
-    `quoted`: (doc, start, end) of the spans already cited, so nothing is cited twice."""
+    `quoted`: (doc, start, end) of the spans already cited, so nothing is cited twice; `numeric`: the question asks
+    for a number ("how many"), so only a number answers."""
     signature = entries.signature_above(doc, start)
     if signature is None:
         return None
     defaults = signature_defaults(signature.sentence.text)
+    if numeric:  # "how many ...": a default that is no number is not the one asked about
+        defaults = {name: value for name, value in defaults.items() if re.fullmatch(r"[-+]?\d[\d_.,]*", value)}
     if not defaults:
         return None
     lines = {}
@@ -266,3 +269,47 @@ def default_value(question: str, entries: Entries, doc: str, start: int, text: s
         if not cited(first, last):
             evidence.append((first, last))
     return DefaultValue(value if named else f"{parameter}={value}", evidence)
+
+
+# "Which URL converter should I use", "What exception does it raise": the words naming the kind of thing asked for,
+# up to the verb or pronoun that ends them.
+_ASKED_THING = re.compile(r"\b(?:which|what)\s+((?:(?!(?:does|do|did|is|are|was|were|should|can|could|would|will|"
+                          r"must|may|might|has|have|had|i|you|we|they|it|to|of|in|for|on)\b)[\w-]+\s+){1,3}?)"
+                          r"(?:does|do|did|is|are|was|were|should|can|could|would|will|must|may|might|has|have|had|i|"
+                          r"you|we|they|it|to|of|in|for|on)\b", re.I)
+_CLASS, _EXCEPTION = re.compile(r"class\s"), re.compile(r"exception\s|.*\w(?:Error|Exception)\(")
+_ATTRIBUTE_KEYWORD = re.compile(r"(?:property|attribute|data)\s")
+
+
+def _defines(line: str) -> frozenset[str]:
+    """The stems of what a signature line says it defines: its keyword ("class", "exception", "property"), or a
+    function or method for a bare call shape."""
+    if _CLASS.match(line):
+        kinds = "class"
+    elif _EXCEPTION.match(line):
+        kinds = "exception error"
+    elif _ATTRIBUTE_KEYWORD.match(line):
+        kinds = "attribute property"
+    else:
+        kinds = "function method" if "(" in line else ""
+    return content_stems(kinds)
+
+
+def asked_thing(question: str) -> frozenset[str]:
+    """The stem of the noun that names what a "which X" / "what X" question asks for ("converter", "function")."""
+    m = _ASKED_THING.search(question)
+    return content_stems(m.group(1).split()[-1]) if m else frozenset()
+
+
+def _name_words(name: str) -> str:
+    """A code name's words: `werkzeug.routing.PathConverter` -> "werkzeug routing Path Converter"."""
+    spaced = re.sub(r"(?<=[a-z\d])(?=[A-Z])", " ", name)
+    return re.sub(r"[._:]+", " ", spaced)
+
+
+def is_asked_thing(term: str, thing: frozenset[str]) -> bool:
+    """The definition term is one of the kind of thing asked for: its name says so (`PathConverter` for "which
+    converter") or its signature does (`class ...` for "which class", a call's shape for "which function")."""
+    line = term.strip().split("\n", 1)[0]
+    name = term_name(line).rsplit(".", 1)[-1]  # the module a thing is in is not what it is
+    return bool(thing) and bool(thing & (content_stems(_name_words(name)) | _defines(line)))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer_values import asked_parameter, asks_default, documented_parameter, signature_defaults, states_default
+from rag.answer_phrases import expected_kind
+from rag.answer_values import (
+    asked_parameter,
+    asked_thing,
+    asks_default,
+    documented_parameter,
+    is_asked_thing,
+    signature_defaults,
+    states_default,
+)
 from rag.load import load_bytes
 
 # A made-up reference page laid out as Sphinx renders one: signature, description, parameter list, version notes.
@@ -160,3 +169,43 @@ def test_a_default_stated_after_the_description_joins_the_quote(kettle_service):
     quote = answer.citations[0].text
     assert "Control whether used tea leaves are kept" in quote and "The default is to throw them away." in quote, quote
     _exact(kettle_service, answer)
+
+
+@pytest.mark.parametrize(("question", "thing"), [
+    ("Which URL converter should I use when a path has slashes?", "converter"),
+    ("What exception does kettle.brew raise when the pot is empty?", "exception"),
+    ("Which kettle function do I call to remove limescale?", "function"),
+])
+def test_the_kind_of_thing_a_which_question_asks_for(question, thing):
+    from rag.terms import content_stems
+
+    assert asked_thing(question) == content_stems(thing)
+
+
+def test_a_definition_term_is_the_thing_asked_for_by_its_name_or_its_keyword():
+    assert is_asked_thing("class kettle.valves.SteamValve(size)", asked_thing("Which valve should I fit?"))
+    assert is_asked_thing("exception kettle.BoiledDry(pot)", asked_thing("What exception is raised?"))
+    assert is_asked_thing("kettle.descale(kettle, acid='citric')", asked_thing("Which function do I call?"))
+    assert not is_asked_thing("class kettle.Kettle(size)", asked_thing("Which function do I call?"))
+    # The module a thing lives in is not what it is: `exceptions.abort` is a function, not an exception.
+    assert not is_asked_thing("kettle.exceptions.abort(code)", asked_thing("Which exception is raised?"))
+
+
+def test_when_in_a_clause_does_not_make_a_which_question_ask_for_a_date():
+    assert expected_kind("Which function should I call when the kettle is empty?") == "term"
+    assert expected_kind("When was descale added?") == "date"
+    assert expected_kind("And since when does brew warm the pot?") == "date"
+
+
+def test_a_how_many_question_takes_only_a_numeric_default(kettle_service):
+    # "sugar" is named and defaults to None: no count; the spoonfuls line is the parameter asked about.
+    answer = kettle_service.ask("By default, how many spoonfuls of leaves and lumps of sugar does kettle.brew use?")
+    assert not answer.abstained
+    assert not answer.text.startswith("None"), answer.text
+
+
+def test_which_function_names_the_entry_that_describes_it(kettle_service):
+    answer = kettle_service.ask("Which kettle function should I call when limescale has built up?")
+    assert not answer.abstained
+    assert answer.text.startswith("kettle.descale — "), answer.text
+    assert "Remove the limescale" in answer.citations[0].text
