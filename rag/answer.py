@@ -24,6 +24,9 @@ from .answer_values import (
     default_value,
     entry_name_stems,
     is_asked_thing,
+    is_signature,
+    named_parameters,
+    names_parameter,
     signature_defaults,
     states_default,
 )
@@ -255,12 +258,12 @@ class ExtractiveAnswerer:
                 seen.add(key)
                 stems = content_stems(sentence.text) | (content_stems(term) if term else frozenset())
                 entry = None  # the signature of the API entry this line is deep in, if any
-                if term is None:
-                    # A line deep in an API entry (a parameter, a "Returns:" line, a version note) is about the
-                    # entry's name though it never says it.
-                    signature = entries.signature_above(hit.passage.doc_id, sentence.start)
-                    if signature is not None and signature.sentence.start != sentence.start:
-                        entry = signature.sentence.text
+                signature = entries.signature_above(hit.passage.doc_id, sentence.start)
+                if signature is not None and signature.sentence.start != sentence.start:
+                    entry = signature.sentence.text
+                    if term is None:
+                        # A line deep in an API entry (a parameter, a "Returns:" line, a version note) is about the
+                        # entry's name though it never says it.
                         stems = stems | entry_name_stems(entry)
                 leaned_on: frozenset[str] = frozenset()
                 term = term or _first_line_term(sentence.text)
@@ -310,6 +313,15 @@ class ExtractiveAnswerer:
                     score -= cfg.echo_penalty
                 if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)):
                     score += cfg.answer_type_bonus  # the entry that defines the very name asked about
+                # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
+                # passages read: the parameter's name in the signature ties the two).
+                named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
+                if named and names_parameter(question, sentence.text, named.sentence.text):
+                    score += cfg.answer_type_bonus
+                signature_line = sentence.text if is_signature(sentence.text) else term if term and is_signature(term) \
+                    else None
+                if signature_line and named_parameters(question, signature_line) and not wants_default:
+                    score -= cfg.heading_penalty  # the entry's summary does not say what the one parameter asked does
                 if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
                     score += cfg.answer_type_bonus  # "which converter": the entry of a converter (PathConverter)
                 if kind not in ("how", "term") and _CODE.match(sentence.text):

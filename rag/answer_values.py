@@ -81,15 +81,24 @@ def _split_arguments(inner: str) -> list[str]:
     return [a.strip() for a in out if a.strip()]
 
 
+def _arguments(line: str) -> list[str]:
+    """The arguments of a signature line as written, or none for any other line."""
+    if not is_signature(line):
+        return []  # a call in an example ("app = ProxyFix(app, x_for=1)") sets values, it defines no parameters
+    first = line.strip().split("\n", 1)[0]
+    return _split_arguments(first[first.find("(") + 1 : first.rfind(")")])
+
+
+def signature_parameters(line: str) -> list[str]:
+    """The names of the parameters a signature line declares: `f(a, *args, b: int = 2, **kw)` -> a, args, b, kw."""
+    return [m.group(1) for m in (re.match(r"^\**([A-Za-z_]\w*)", a) for a in _arguments(line)) if m]
+
+
 def signature_defaults(line: str) -> dict[str, str]:
     """The parameters a signature line gives a default, with the default as written:
     `f(environ, code=308, *, name: str = "x")` -> {"code": "308", "name": '"x"'}. Empty for other lines."""
-    if not is_signature(line):
-        return {}  # a call in an example ("app = ProxyFix(app, x_for=1)") sets values, it defines no defaults
-    first = line.strip().split("\n", 1)[0]
-    opening, closing = first.find("("), first.rfind(")")
     out = {}
-    for argument in _split_arguments(first[opening + 1 : closing]):
+    for argument in _arguments(line):
         m = re.match(r"^\**([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(\S.*)$", argument)
         if m:
             out[m.group(1)] = m.group(2).strip()
@@ -126,7 +135,7 @@ class Entries:
     part of: the nearest signature above it with nothing unread and no section heading between them."""
 
     _REACH = 40  # sentences: an entry longer than this has lost its signature out of sight anyway
-    _UNREAD = 1500  # characters of an entry unread between its signature and a line of it, at most
+    UNREAD = 1500  # characters of an entry unread between its signature and a line of it, at most
 
     def __init__(self, hits: Sequence[Hit]) -> None:
         by_doc: dict[str, dict[int, DocSentence]] = {}
@@ -148,15 +157,16 @@ class Entries:
         seen = sum(max(0, min(b, end) - max(a, start)) for a, b in self._covered.get(doc, []))
         return end - start - seen <= unread
 
-    def signature_above(self, doc: str, start: int) -> DocSentence | None:
-        """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one)."""
+    def signature_above(self, doc: str, start: int, unread: int = 0) -> DocSentence | None:
+        """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one), with at
+        most `unread` characters between them in no passage read."""
         import bisect
 
         sentences = self._sentences.get(doc, [])
         i = bisect.bisect_right(self._starts.get(doc, []), start) - 1
         for j in range(i, max(i - self._REACH, -1), -1):
             candidate = sentences[j].sentence
-            if not self._read_through(doc, candidate.start, start):
+            if not self._read_through(doc, candidate.start, start, unread):
                 return None
             if is_signature(candidate.text):
                 return sentences[j]
@@ -172,7 +182,7 @@ class Entries:
         out = []
         for d in sentences[i + 1 : i + 1 + self._REACH]:
             # A parameter list can outrun the passages read: its lines are matched by the parameter's name too.
-            if not self._read_through(doc, signature.sentence.start, d.sentence.end, self._UNREAD) \
+            if not self._read_through(doc, signature.sentence.start, d.sentence.end, self.UNREAD) \
                     or is_signature(d.sentence.text) or normalize_spaces(d.sentence.text) in self._headings:
                 break
             out.append(d)
@@ -313,3 +323,27 @@ def is_asked_thing(term: str, thing: frozenset[str]) -> bool:
     line = term.strip().split("\n", 1)[0]
     name = term_name(line).rsplit(".", 1)[-1]  # the module a thing is in is not what it is
     return bool(thing) and bool(thing & (content_stems(_name_words(name)) | _defines(line)))
+
+
+def named_parameters(question: str, signature: str) -> set[str]:
+    """The parameters of a signature that the question names as parameters: in code form (`secure`, max_age,
+    secure=) or with the word ("the secure parameter"), not as a word of its prose ("a cookie header" does not name
+    the header parameter)."""
+    out = set()
+    for name in signature_parameters(signature):
+        word = re.escape(name)
+        if re.search(rf"`{word}`|(?<![\w.-]){word}\s*=|(?<![\w.-]){word}\s+(?:{_PARAMETER_WORDS})\b|"
+                     rf"\b(?:{_PARAMETER_WORDS})\s+`?{word}\b", question, re.I) or \
+                ("_" in name and re.search(rf"(?<![\w.-]){word}(?![\w-])", question)):
+            out.add(name)
+    return out
+
+
+def names_parameter(question: str, line: str, signature: str) -> bool:
+    """The line documents a parameter of the entry's signature that the question names ("What does the threaded
+    argument of run_simple do?" and "- threaded (bool) – Handle concurrent requests using threads.")."""
+    name = documented_parameter(line)
+    return name is not None and name in named_parameters(question, signature)
+
+
+_PARAMETER_WORDS = "parameters?|arguments?|args?|options?|keywords?|kwargs?|flags?|fields?|settings?"

@@ -11,7 +11,9 @@ from rag.answer_values import (
     asks_default,
     documented_parameter,
     is_asked_thing,
+    names_parameter,
     signature_defaults,
+    signature_parameters,
     states_default,
 )
 from rag.load import load_bytes
@@ -209,3 +211,27 @@ def test_which_function_names_the_entry_that_describes_it(kettle_service):
     assert not answer.abstained
     assert answer.text.startswith("kettle.descale — "), answer.text
     assert "Remove the limescale" in answer.citations[0].text
+
+
+def test_signature_parameters_are_every_declared_name():
+    assert signature_parameters("def brew(pot, *leaves, spoons: int = 3, **extra) -> Cup") == \
+        ["pot", "leaves", "spoons", "extra"]
+    assert signature_parameters("cup = brew(pot, spoons=5)") == []
+
+
+def test_a_question_names_a_parameter_in_code_form_or_with_the_word():
+    signature = "kettle.brew(pot, leaves, spoons=3, steep_minutes=4, sugar=None)"
+    line = "- sugar (Optional[int]) – lumps of sugar for the first cup."
+    assert names_parameter("What does the sugar argument of brew do?", line, signature)
+    assert names_parameter("What does `sugar` do in brew?", line, signature)
+    assert names_parameter("What does steep_minutes do?", "- steep_minutes (int) – how long.", signature)
+    # A word of the question's prose is not the parameter of that name.
+    assert not names_parameter("How much sugar does the office use?", line, signature)
+    # Nor is a parameter of another entry.
+    assert not names_parameter("What does the sugar argument do?", line, "kettle.descale(kettle, acid='citric')")
+
+
+def test_a_named_parameter_is_answered_from_its_own_line(kettle_service):
+    answer = kettle_service.ask("What does the sugar argument of kettle.brew do?")
+    assert not answer.abstained
+    assert "lumps of sugar for the first cup" in answer.citations[0].text, answer.text
