@@ -424,7 +424,7 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, quote.term)
             if phrase:
                 break
-        if quotes and (kind == "number" or asks_default(question)):
+        if quotes and (kind == "number" or asks_default(question) and kind in (None, "term", "duration")):
             # A default an API entry's signature gives the parameter asked about: the value leads, and the
             # signature and the parameter's own line are cited with the quote.
             cand, quote = quotes[0]

@@ -22,6 +22,9 @@ NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|(?:" + _NUMBER_WORDS
 DATE = re.compile(
     r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
     + _MONTHS + r")\s+\d{4}|\d{4}-\d{2}-\d{2}|(?:1[6-9]|20)\d{2}(?:s)?)\b", re.I)
+# A release, the time of an API's history ("New in version 0.13", "Added in: v10.0.0", "Since 1.2.0").
+VERSION = re.compile(r"\b(?:version|release)\s+v?\d+(?:\.\d+)*\b|(?<![\w.])v\d+(?:\.\d+)+\b|(?<=\b[Ss]ince )\d+\.\d+(?:\.\d+)?\b",
+                     re.I)
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
@@ -149,8 +152,9 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         return [m.span() for m in DURATION.finditer(text)]
     if kind == "time":
         return [m.span() for m in TIME.finditer(text)] or [m.span() for m in DATE.finditer(text)]
-    if kind == "date":
-        return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
+    if kind == "date":  # a date, else a time, else a release ("When was X added?" in an API's changelog)
+        return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)] or \
+            [m.span() for m in VERSION.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
     if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")

@@ -39,8 +39,10 @@ _PARAM_LINE = re.compile(
     r"^\s*(?:[-*+•]\s+)?(?::(?:param|parameter|arg|argument|key|keyword)\s+(?:[^:\s]+\s+)*?(?P<rst>\w+)\s*:|"
     r"@(?:param|arg|argument)\s+(?:\{[^}]*\}\s+)?\[?(?P<js>\w+)|"
     r"(?P<q>[`*]{0,2})(?P<plain>[A-Za-z_]\w*)(?P=q)\s*(?:\([^()\n]{0,80}\))?\s*(?:[-–—]{1,2}|:)(?:\s|$))")
-_ATTRIBUTE = re.compile(r"^\s*(?:(?:property|attribute|data|const|var|let)\s+)?(?P<name>[A-Za-z_][\w.]*)\s*"
-                        r"(?::\s*[^=\n]{1,80})?\s*=\s*(?P<value>\S.{0,80})$")
+# An attribute's entry line: "property mimetype: Optional[str]", "attribute encoding", "max_size = 4093" (a value,
+# not a call: "app = Flask(app)" is a line of an example).
+_ATTRIBUTE = re.compile(r"^(?:(?:property|attribute|data|const)\s+[A-Za-z_][\w.]*(?:\s*:\s*\S.{0,80})?|"
+                        r"[A-Za-z_][\w.]*(?:\s*:\s*[\w.\[\], |]{1,60})?\s+=\s+[^\s(][^()]{0,60})$")
 
 
 def asks_default(question: str) -> bool:
@@ -112,6 +114,12 @@ def is_signature(text: str) -> bool:
     return len(first) <= _MAX_SIGNATURE and _SIGNATURE.match(first) is not None
 
 
+def is_entry(text: str) -> bool:
+    """The first line of `text` opens an API entry: a signature, or an attribute's name (with its type or value)."""
+    first = strip_markup(text.strip().split("\n", 1)[0])
+    return is_signature(first) or _ATTRIBUTE.match(first) is not None
+
+
 def documented_parameter(text: str) -> str | None:
     """The name of the parameter (or field) a line documents, whatever the docstring style, or None."""
     m = _PARAM_LINE.match(text)
@@ -132,7 +140,8 @@ class DocSentence:
 
 class Entries:
     """The sentences of the passages read, per document in document order, to find the API entry a sentence is
-    part of: the nearest signature above it with nothing unread and no section heading between them."""
+    part of: the nearest entry line (a signature, an attribute) above it with nothing unread and no section heading
+    between them."""
 
     _REACH = 40  # sentences: an entry longer than this has lost its signature out of sight anyway
     UNREAD = 1500  # characters of an entry unread between its signature and a line of it, at most
@@ -168,7 +177,7 @@ class Entries:
             candidate = sentences[j].sentence
             if not self._read_through(doc, candidate.start, start, unread):
                 return None
-            if is_signature(candidate.text):
+            if is_entry(candidate.text):
                 return sentences[j]
             if normalize_spaces(candidate.text) in self._headings:
                 return None  # a new section starts: what is below it is no entry's
@@ -183,7 +192,7 @@ class Entries:
         for d in sentences[i + 1 : i + 1 + self._REACH]:
             # A parameter list can outrun the passages read: its lines are matched by the parameter's name too.
             if not self._read_through(doc, signature.sentence.start, d.sentence.end, self.UNREAD) \
-                    or is_signature(d.sentence.text) or normalize_spaces(d.sentence.text) in self._headings:
+                    or is_entry(d.sentence.text) or normalize_spaces(d.sentence.text) in self._headings:
                 break
             out.append(d)
         return out

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer_phrases import expected_kind
+from rag.answer_phrases import expected_kind, find_phrase
 from rag.answer_values import (
     asked_parameter,
     asked_thing,
     asks_default,
     documented_parameter,
     is_asked_thing,
+    is_entry,
     names_parameter,
     signature_defaults,
     signature_parameters,
@@ -36,6 +37,8 @@ KETTLE_PAGE = """<html><head><title>kettle — brewing helpers</title></head><bo
 <p>Changed in version 2.0: The default water temperature is 85 degrees instead of 100. This keeps green tea from
 turning bitter.</p>
 </dd></dl>
+<dl class="py attribute"><dt>kettle.capacity = 17</dt>
+<dd><p>Cups the office kettle holds when full.</p><p>New in version 1.4.</p></dd></dl>
 <dl class="py function">
 <dt>kettle.descale(kettle, acid='citric')</dt>
 <dd><p>Remove the limescale that builds up inside a kettle over time.</p>
@@ -235,3 +238,33 @@ def test_a_named_parameter_is_answered_from_its_own_line(kettle_service):
     answer = kettle_service.ask("What does the sugar argument of kettle.brew do?")
     assert not answer.abstained
     assert "lumps of sugar for the first cup" in answer.citations[0].text, answer.text
+
+
+@pytest.mark.parametrize(("text", "version"), [
+    ("New in version 0.13.", "version 0.13"),
+    ("Changed in version 2.0: The default is 85 degrees.", "version 2.0"),
+    ("Added in: v10.0.0", "v10.0.0"),
+    ("Since 1.2.0 this returns a tuple.", "1.2.0"),
+])
+def test_a_release_answers_when_an_api_changed(text, version):
+    assert find_phrase("date", text, "When was it added?") == version
+
+
+def test_a_date_still_wins_over_a_release():
+    assert find_phrase("date", "Version 2.0 was released on 3 March 2021.", "When was 2.0 released?") == "3 March 2021"
+
+
+@pytest.mark.parametrize(("line", "entry"), [
+    ("kettle.brew(pot, spoons=3)", True),
+    ("property kettle.Kettle.full: bool", True),
+    ("capacity = 17", True),
+    ("cup = brew(pot, spoons=5)", False),  # a call in an example
+    ("Note: brew before noon.", False),
+])
+def test_lines_that_open_an_api_entry(line, entry):
+    assert is_entry(line) is entry
+
+
+def test_when_an_attribute_was_added_is_its_version_note(kettle_service):
+    answer = kettle_service.ask("When was kettle.capacity added?")
+    assert answer.text.startswith("version 1.4 — "), answer.text
