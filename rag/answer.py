@@ -17,17 +17,21 @@ from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_
 from .answer_phrases import normalize_spaces as _normalize
 from .answer_values import (
     Entries,
+    asked_field,
     asked_parameter,
     asked_thing,
     asks_default,
     default_stems,
     default_value,
+    documented_parameter,
     entry_name_stems,
+    fills_field,
     is_asked_thing,
     is_signature,
     named_parameters,
     names_parameter,
     signature_defaults,
+    signature_parameters,
     states_default,
 )
 from .records import Answer, Citation, Hit, ScoredSentence
@@ -240,6 +244,7 @@ class ExtractiveAnswerer:
         wants_default = asks_default(question)
         entries = Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
+        field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
@@ -309,7 +314,14 @@ class ExtractiveAnswerer:
                     score += cfg.answer_type_bonus
                 elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit_gap):
                     score -= cfg.heading_penalty
-                if len(stems - terms) < 2:
+                # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
+                # ("str" under "Return type:" echoes nothing and still answers).
+                fills = field is not None and fills_field(
+                    sentence.text, hit.sentences[position - 1].text if position else None,
+                    hit_gap(position - 1, position) if position else "", field)
+                if fills:
+                    score += cfg.answer_type_bonus
+                elif len(stems - terms) < 2:
                     score -= cfg.echo_penalty
                 if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)):
                     score += cfg.answer_type_bonus  # the entry that defines the very name asked about
@@ -318,6 +330,8 @@ class ExtractiveAnswerer:
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 if named and names_parameter(question, sentence.text, named.sentence.text):
                     score += cfg.answer_type_bonus
+                elif named and field and documented_parameter(sentence.text) in signature_parameters(named.sentence.text):
+                    score -= cfg.answer_type_penalty  # asked what X returns, a line about what it is given does not say
                 signature_line = sentence.text if is_signature(sentence.text) else term if term and is_signature(term) \
                     else None
                 if signature_line and named_parameters(question, signature_line) and not wants_default:

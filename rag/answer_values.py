@@ -356,3 +356,38 @@ def names_parameter(question: str, line: str, signature: str) -> bool:
 
 
 _PARAMETER_WORDS = "parameters?|arguments?|args?|options?|keywords?|kwargs?|flags?|fields?|settings?"
+
+
+# The field of an API entry a question asks for, by its verb, and the labels docstring styles give that field
+# ("Returns:", "Return type:", ":rtype:", "@returns", "Raises:", "Throws:", "Yields:").
+_FIELD_QUESTIONS = (
+    ("rtype", re.compile(r"\b(?:what|which)\s+(?:\w+\s+)?type\b.*\breturn|\breturn(?:ed)? type\b", re.I)),
+    ("returns", re.compile(r"\breturns?\b|\breturned\b|\bgive back\b", re.I)),
+    ("raises", re.compile(r"\b(?:raises?|raised|throws?|thrown)\b", re.I)),
+    ("yields", re.compile(r"\byields?\b|\byielded\b", re.I)),
+)
+_FIELD_LABELS = {
+    "rtype": r"return\s+types?|rtype|returns?\s+type",
+    "returns": r"returns?|return\s+values?|return\s+types?|rtype|@returns?",
+    "raises": r"raises?|throws?|exceptions?|errors?|@throws|@exception",
+    "yields": r"yields?|@yields?",
+}
+
+
+def asked_field(question: str) -> str | None:
+    """The entry field a question asks about: "rtype" ("what type does X return"), "returns", "raises", "yields"."""
+    return next((field for field, pattern in _FIELD_QUESTIONS if pattern.search(question)), None)
+
+
+def is_field_label(text: str, field: str) -> bool:
+    """A line that labels the field alone ("Returns:", "Return type:", "Raises:")."""
+    return re.fullmatch(rf"\s*(?:{_FIELD_LABELS[field]})\s*:?\s*", text, re.I) is not None
+
+
+def fills_field(text: str, previous: str | None, gap: str, field: str) -> bool:
+    """The sentence gives the asked field's value: under its label line ("Returns:" + "an ETags object."), or after
+    the label on its own line (":returns: an ETags object.", "Raises: KeyError if ...", "@returns {string} ...")."""
+    if previous is not None and gap.count("\n") == 1 and is_field_label(previous, field):
+        return True
+    return re.match(rf"\s*(?:[-*+•]\s+)?:?(?:{_FIELD_LABELS[field]})\b[^:\n]{{0,40}}:\s*\S|\s*@(?:{_FIELD_LABELS[field]})\s",
+                    text, re.I) is not None

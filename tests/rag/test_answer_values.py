@@ -6,10 +6,12 @@ import pytest
 
 from rag.answer_phrases import expected_kind, find_phrase
 from rag.answer_values import (
+    asked_field,
     asked_parameter,
     asked_thing,
     asks_default,
     documented_parameter,
+    fills_field,
     is_asked_thing,
     is_entry,
     names_parameter,
@@ -34,6 +36,8 @@ KETTLE_PAGE = """<html><head><title>kettle — brewing helpers</title></head><bo
 <li><p><strong>steep_minutes</strong> (<em>int</em>) – how long the leaves stay in the water.</p></li>
 <li><p><strong>sugar</strong> (<em>Optional[int]</em>) – lumps of sugar for the first cup.</p></li>
 </ul></dd></dl>
+<dl class="field-list"><dt>Returns:</dt><dd><p>the cup poured first.</p></dd>
+<dt>Raises:</dt><dd><p>PotEmpty if the pot holds no water.</p></dd></dl>
 <p>Changed in version 2.0: The default water temperature is 85 degrees instead of 100. This keeps green tea from
 turning bitter.</p>
 </dd></dl>
@@ -268,3 +272,38 @@ def test_lines_that_open_an_api_entry(line, entry):
 def test_when_an_attribute_was_added_is_its_version_note(kettle_service):
     answer = kettle_service.ask("When was kettle.capacity added?")
     assert answer.text.startswith("version 1.4 — "), answer.text
+
+
+@pytest.mark.parametrize(("question", "field"), [
+    ("What does kettle.brew return?", "returns"),
+    ("What type does brew return?", "rtype"),
+    ("Which exception does brew raise when the pot is empty?", "raises"),
+    ("What does the generator yield?", "yields"),
+    ("What does kettle.brew do?", None),
+])
+def test_the_field_a_question_asks_for(question, field):
+    assert asked_field(question) == field
+
+
+@pytest.mark.parametrize(("text", "previous", "gap", "field"), [
+    ("the cup poured first.", "Returns:", "\n", "returns"),
+    ("str", "Return type:", "\n", "rtype"),
+    (":returns: the cup poured first.", None, "", "returns"),
+    ("@returns {Cup} the cup poured first.", None, "", "returns"),
+    ("Raises: PotEmpty if the pot is dry.", None, "", "raises"),
+    ("- Throws: PotEmpty if the pot is dry.", None, "", "raises"),
+])
+def test_lines_that_fill_a_field(text, previous, gap, field):
+    assert fills_field(text, previous, gap, field)
+
+
+def test_a_line_under_another_label_or_far_below_fills_nothing():
+    assert not fills_field("the pot to brew in.", "Parameters:", "\n", "returns")
+    assert not fills_field("the cup poured first.", "Returns:", "\n\n\n", "returns")
+    assert not fills_field("It returns the cup.", None, "", "returns")
+
+
+def test_what_a_function_returns_is_its_returns_line_not_a_parameter(kettle_service):
+    answer = kettle_service.ask("What does kettle.brew return?")
+    assert not answer.abstained
+    assert "the cup poured first" in answer.citations[0].text, answer.text
