@@ -216,7 +216,9 @@ def entry_name_stems(signature: str) -> frozenset[str]:
 def asked_parameter(question: str, defaults: dict[str, str]) -> str | None:
     """The parameter with a default whose name the question uses ("what status code ..." and `code=308`)."""
     asked = content_stems(question)
-    named = [p for p in defaults if content_stems(p.replace("_", " ")) and content_stems(p.replace("_", " ")) <= asked]
+    words = set(re.findall(r"\w+", question))
+    named = [p for p in defaults if p in words or content_stems(p.replace("_", " ")) and
+             content_stems(p.replace("_", " ")) <= asked]
     return max(named, key=len) if named else None
 
 

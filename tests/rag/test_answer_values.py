@@ -138,6 +138,7 @@ def test_the_asked_parameter_is_the_one_the_question_names():
     defaults = {"spoons": "3", "steep_minutes": "4"}
     assert asked_parameter("How many minutes do the leaves steep by default?", defaults) == "steep_minutes"
     assert asked_parameter("What colour is the pot?", defaults) is None
+    assert asked_parameter("What is the default steep_minutes of brew?", defaults) == "steep_minutes"
 
 
 def test_a_default_in_a_version_note_answers_though_it_never_names_the_function(kettle_service):
