@@ -237,12 +237,12 @@ class ExtractiveAnswerer:
     def __init__(self, config: AnswerConfig) -> None:
         self.config = config
 
-    def score_sentences(self, question: str, hits: Sequence[Hit]) -> list[_Candidate]:
+    def score_sentences(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
         cfg = self.config
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
         kind = expected_kind(question)
         wants_default = asks_default(question)
-        entries = Entries(hits)
+        entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
         field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
@@ -417,7 +417,8 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
         # A table's column names are shown with the row they head, never quoted alone.
-        candidates = [c for c in self.score_sentences(question, hits)
+        entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
+        candidates = [c for c in self.score_sentences(question, hits, entries)
                       if not is_header_row(c.hit.sentences, c.position, _gap(c.hit))]
         if not candidates:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
@@ -443,7 +444,7 @@ class ExtractiveAnswerer:
             # signature and the parameter's own line are cited with the quote.
             cand, quote = quotes[0]
             doc = cand.hit.passage.doc_id
-            found = default_value(question, Entries(hits), doc, quote.start, quote.text,
+            found = default_value(question, entries, doc, quote.start, quote.text,
                                   [(c.hit.passage.doc_id, q.start, q.end) for c, q in quotes], kind == "number")
             if found:
                 phrase = found.phrase

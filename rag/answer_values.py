@@ -10,6 +10,7 @@ reStructuredText fields, Google or NumPy docstrings, JSDoc, Markdown lists).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,9 +92,10 @@ def _arguments(line: str) -> list[str]:
     return _split_arguments(first[first.find("(") + 1 : first.rfind(")")])
 
 
-def signature_parameters(line: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def signature_parameters(line: str) -> tuple[str, ...]:
     """The names of the parameters a signature line declares: `f(a, *args, b: int = 2, **kw)` -> a, args, b, kw."""
-    return [m.group(1) for m in (re.match(r"^\**([A-Za-z_]\w*)", a) for a in _arguments(line)) if m]
+    return tuple(m.group(1) for m in (re.match(r"^\**([A-Za-z_]\w*)", a) for a in _arguments(line)) if m)
 
 
 def signature_defaults(line: str) -> dict[str, str]:
@@ -107,6 +109,7 @@ def signature_defaults(line: str) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def is_signature(text: str) -> bool:
     """The first line of `text` is an API entry's signature (a name and its arguments, "class"/"def" before it),
     however many arguments it lists (a definition term is shorter: rag.structure)."""
@@ -114,6 +117,7 @@ def is_signature(text: str) -> bool:
     return len(first) <= _MAX_SIGNATURE and _SIGNATURE.match(first) is not None
 
 
+@functools.lru_cache(maxsize=65536)
 def is_entry(text: str) -> bool:
     """The first line of `text` opens an API entry: a signature, or an attribute's name (with its type or value)."""
     first = strip_markup(text.strip().split("\n", 1)[0])
@@ -159,29 +163,45 @@ class Entries:
         self._sentences = {doc: [found[k] for k in sorted(found)] for doc, found in by_doc.items()}
         self._starts = {doc: [d.sentence.start for d in found] for doc, found in self._sentences.items()}
         self._covered = {doc: _merge(found) for doc, found in spans.items()}
+        # One pass down each document: the entry each sentence is in, with nothing unread above it and with at
+        # most UNREAD characters unread (asked per sentence scored, so found once).
+        self._above: dict[tuple[str, int], tuple[DocSentence | None, DocSentence | None]] = {}
+        for doc, sentences in self._sentences.items():
+            strict = tolerant = None
+            unread = count = 0
+            previous: DocSentence | None = None
+            for d in sentences:
+                start, text = d.sentence.start, d.sentence.text
+                if previous is not None:
+                    if previous.hit is not d.hit:  # within one passage nothing is unread
+                        unread += start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
+                    count += 1
+                previous = d
+                if is_entry(text):
+                    strict = tolerant = d
+                    unread = count = 0
+                elif len(text) < 200 and normalize_spaces(text) in self._headings or count > self._REACH:
+                    strict = tolerant = None  # a new section starts: what is below it is no entry's
+                elif unread > self.UNREAD:
+                    strict = tolerant = None
+                elif unread:
+                    strict = None
+                self._above[(doc, start)] = (strict, tolerant)
+
+    def _seen(self, doc: str, start: int, end: int) -> int:
+        """How many characters from start to end lie in passages read."""
+        return sum(max(0, min(b, end) - max(a, start)) for a, b in self._covered.get(doc, []))
 
     def _read_through(self, doc: str, start: int, end: int, unread: int = 0) -> bool:
         """At most `unread` characters from start to end lie in no passage read (where a heading or another
         entry's signature could hide)."""
-        seen = sum(max(0, min(b, end) - max(a, start)) for a, b in self._covered.get(doc, []))
-        return end - start - seen <= unread
+        return end - start - self._seen(doc, start, end) <= unread
 
     def signature_above(self, doc: str, start: int, unread: int = 0) -> DocSentence | None:
-        """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one), with at
-        most `unread` characters between them in no passage read."""
-        import bisect
-
-        sentences = self._sentences.get(doc, [])
-        i = bisect.bisect_right(self._starts.get(doc, []), start) - 1
-        for j in range(i, max(i - self._REACH, -1), -1):
-            candidate = sentences[j].sentence
-            if not self._read_through(doc, candidate.start, start, unread):
-                return None
-            if is_entry(candidate.text):
-                return sentences[j]
-            if normalize_spaces(candidate.text) in self._headings:
-                return None  # a new section starts: what is below it is no entry's
-        return None
+        """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one), with
+        nothing (`unread` 0) or at most UNREAD characters between them in no passage read."""
+        strict, tolerant = self._above.get((doc, start), (None, None))
+        return tolerant if unread else strict
 
     def entry_sentences(self, signature: DocSentence) -> list[DocSentence]:
         """The sentences of the entry a signature opens, in order, up to the next signature or heading."""
@@ -336,18 +356,31 @@ def is_asked_thing(term: str, thing: frozenset[str]) -> bool:
     return bool(thing) and bool(thing & (content_stems(_name_words(name)) | _defines(line)))
 
 
-def named_parameters(question: str, signature: str) -> set[str]:
+_PARAMETER_WORD = re.compile(r"(?:parameters?|arguments?|args?|options?|keywords?|kwargs?|flags?|fields?|settings?)$",
+                             re.I)
+_IDENTIFIER = re.compile(r"(`?)([A-Za-z_]\w*)(`?)(\s*=)?")
+
+
+@functools.lru_cache(maxsize=1024)
+def _marked_names(question: str) -> frozenset[str]:
+    """The words a question marks as code names: in backticks, before "=", beside a word like "parameter" ("the
+    secure parameter", "argument threaded"), or with an underscore (max_age)."""
+    tokens = list(_IDENTIFIER.finditer(question))
+    out = set()
+    for k, m in enumerate(tokens):
+        name = m.group(2)
+        beside = [tokens[n].group(2) for n in (k - 1, k + 1) if 0 <= n < len(tokens)]
+        if (m.group(1) and m.group(3)) or m.group(4) or "_" in name.strip("_") or \
+                any(_PARAMETER_WORD.match(word) for word in beside):
+            out.add(name)
+    return frozenset(out)
+
+
+def named_parameters(question: str, signature: str) -> frozenset[str]:
     """The parameters of a signature that the question names as parameters: in code form (`secure`, max_age,
     secure=) or with the word ("the secure parameter"), not as a word of its prose ("a cookie header" does not name
     the header parameter)."""
-    out = set()
-    for name in signature_parameters(signature):
-        word = re.escape(name)
-        if re.search(rf"`{word}`|(?<![\w.-]){word}\s*=|(?<![\w.-]){word}\s+(?:{_PARAMETER_WORDS})\b|"
-                     rf"\b(?:{_PARAMETER_WORDS})\s+`?{word}\b", question, re.I) or \
-                ("_" in name and re.search(rf"(?<![\w.-]){word}(?![\w-])", question)):
-            out.add(name)
-    return out
+    return _marked_names(question).intersection(signature_parameters(signature))
 
 
 def names_parameter(question: str, line: str, signature: str) -> bool:
@@ -356,8 +389,6 @@ def names_parameter(question: str, line: str, signature: str) -> bool:
     name = documented_parameter(line)
     return name is not None and name in named_parameters(question, signature)
 
-
-_PARAMETER_WORDS = "parameters?|arguments?|args?|options?|keywords?|kwargs?|flags?|fields?|settings?"
 
 
 # The field of an API entry a question asks for, by its verb, and the labels docstring styles give that field

@@ -223,8 +223,8 @@ def test_which_function_names_the_entry_that_describes_it(kettle_service):
 
 def test_signature_parameters_are_every_declared_name():
     assert signature_parameters("def brew(pot, *leaves, spoons: int = 3, **extra) -> Cup") == \
-        ["pot", "leaves", "spoons", "extra"]
-    assert signature_parameters("cup = brew(pot, spoons=5)") == []
+        ("pot", "leaves", "spoons", "extra")
+    assert signature_parameters("cup = brew(pot, spoons=5)") == ()
 
 
 def test_a_question_names_a_parameter_in_code_form_or_with_the_word():
