@@ -84,18 +84,36 @@ def _split_arguments(inner: str) -> list[str]:
     return [a.strip() for a in out if a.strip()]
 
 
+def _closing(text: str) -> int:
+    """The index of the bracket that closes the one `text` opens with (its length when none does)."""
+    depth = 0
+    for index, ch in enumerate(text):
+        depth += (ch in "{[(") - (ch in "}])")
+        if depth == 0:
+            return index
+    return len(text)
+
+
 def _arguments(line: str) -> list[str]:
-    """The arguments of a signature line as written, or none for any other line."""
+    """The arguments of a signature line as written, or none for any other line; the fields of a destructured
+    argument (JavaScript's `{ hiss = true } = {}`, `[first, second]`) count as arguments of their own."""
     if not is_signature(line):
         return []  # a call in an example ("app = ProxyFix(app, x_for=1)") sets values, it defines no parameters
     first = line.strip().split("\n", 1)[0]
-    return _split_arguments(first[first.find("(") + 1 : first.rfind(")")])
+    out = []
+    for argument in _split_arguments(first[first.find("(") + 1 : first.rfind(")")]):
+        if argument[:1] in "{[":
+            out += _split_arguments(argument[1 : _closing(argument)])
+        else:
+            out.append(argument)
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
 def signature_parameters(line: str) -> tuple[str, ...]:
     """The names of the parameters a signature line declares: `f(a, *args, b: int = 2, **kw)` -> a, args, b, kw."""
-    return tuple(m.group(1) for m in (re.match(r"^\**([A-Za-z_]\w*)", a) for a in _arguments(line)) if m)
+    return tuple(m.group(1) for m in (re.match(r"^(?:\*{1,2}|\.\.\.)?([A-Za-z_$][\w$]*)", a) for a in _arguments(line))
+                 if m)
 
 
 def signature_defaults(line: str) -> dict[str, str]:
@@ -103,7 +121,7 @@ def signature_defaults(line: str) -> dict[str, str]:
     `f(environ, code=308, *, name: str = "x")` -> {"code": "308", "name": '"x"'}. Empty for other lines."""
     out = {}
     for argument in _arguments(line):
-        m = re.match(r"^\**([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*(\S.*)$", argument)
+        m = re.match(r"^\**([A-Za-z_$][\w$]*)\s*\??(?::[^=]*)?=\s*(\S.*)$", argument)
         if m:
             out[m.group(1)] = m.group(2).strip()
     return out
@@ -414,7 +432,7 @@ def asked_field(question: str) -> str | None:
 
 def is_field_label(text: str, field: str) -> bool:
     """A line that labels the field alone ("Returns:", "Return type:", "Raises:")."""
-    return re.fullmatch(rf"\s*(?:{_FIELD_LABELS[field]})\s*:?\s*", text, re.I) is not None
+    return re.fullmatch(rf"\s*(?:#+\s*)?[*_]*(?:{_FIELD_LABELS[field]})[*_]*\s*:?[*_]*\s*", text, re.I) is not None
 
 
 def fills_field(text: str, previous: str | None, gap: str, field: str) -> bool:
@@ -422,5 +440,7 @@ def fills_field(text: str, previous: str | None, gap: str, field: str) -> bool:
     the label on its own line (":returns: an ETags object.", "Raises: KeyError if ...", "@returns {string} ...")."""
     if previous is not None and gap.count("\n") == 1 and is_field_label(previous, field):
         return True
-    return re.match(rf"\s*(?:[-*+•]\s+)?:?(?:{_FIELD_LABELS[field]})\b[^:\n]{{0,40}}:\s*\S|\s*@(?:{_FIELD_LABELS[field]})\s",
+    # Markdown may put the label in emphasis: "**Returns**: the cup", "- *Raises*: PotEmpty ...".
+    return re.match(rf"\s*(?:[-*+•]\s+)?[*_]*:?(?:{_FIELD_LABELS[field]})\b[^:\n]{{0,40}}:[*_]*\s*\S|"
+                    rf"\s*@(?:{_FIELD_LABELS[field]})\s",
                     text, re.I) is not None

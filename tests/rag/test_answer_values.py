@@ -67,6 +67,22 @@ The default is to throw them away.
 Print nothing but errors while the water heats.
 """
 
+# The same kind of reference in Markdown, as JavaScript and Rust projects write it.
+STEAMER_MARKDOWN = """# steamer
+
+## API
+
+### `steamer.puff(nozzle, pressure = 2, { hiss = true } = {})`
+
+Release one puff of steam through the nozzle.
+
+- `nozzle` (Nozzle): where the steam leaves.
+- `pressure` (number): bars of pressure to build first.
+- `hiss` (boolean): whether the valve whistles while it opens.
+
+**Returns**: `Puff`, a record of the steam released.
+"""
+
 
 @pytest.fixture(scope="module")
 def kettle_service(embedder, tmp_path_factory):
@@ -76,7 +92,8 @@ def kettle_service(embedder, tmp_path_factory):
     service = RagService(Settings(index_dir=tmp_path_factory.mktemp("kettle-index")), embedder=embedder)
     service.warm_up()
     service.ingest_documents([load_bytes(KETTLE_PAGE.encode(), "kettle.html"),
-                              load_bytes(TEAPOT_MANUAL.encode(), "teapot.md")])
+                              load_bytes(TEAPOT_MANUAL.encode(), "teapot.md"),
+                              load_bytes(STEAMER_MARKDOWN.encode(), "steamer.md")])
     yield service
     service.close()
 
@@ -225,6 +242,9 @@ def test_signature_parameters_are_every_declared_name():
     assert signature_parameters("def brew(pot, *leaves, spoons: int = 3, **extra) -> Cup") == \
         ("pot", "leaves", "spoons", "extra")
     assert signature_parameters("cup = brew(pot, spoons=5)") == ()
+    assert signature_parameters("function puff(nozzle, { hiss = true, loud } = {}, ...rest)") == \
+        ("nozzle", "hiss", "loud", "rest")
+    assert signature_defaults("function puff(nozzle, { hiss = true } = {})") == {"hiss": "true"}
 
 
 def test_a_question_names_a_parameter_in_code_form_or_with_the_word():
@@ -293,6 +313,9 @@ def test_the_field_a_question_asks_for(question, field):
     ("@returns {Cup} the cup poured first.", None, "", "returns"),
     ("Raises: PotEmpty if the pot is dry.", None, "", "raises"),
     ("- Throws: PotEmpty if the pot is dry.", None, "", "raises"),
+    ("**Returns**: `Cup`, the first cup.", None, "", "returns"),
+    ("the first cup.", "**Returns**", "\n", "returns"),
+    ("PotEmpty if the pot is dry.", "#### Raises", "\n", "raises"),
 ])
 def test_lines_that_fill_a_field(text, previous, gap, field):
     assert fills_field(text, previous, gap, field)
@@ -308,3 +331,12 @@ def test_what_a_function_returns_is_its_returns_line_not_a_parameter(kettle_serv
     answer = kettle_service.ask("What does kettle.brew return?")
     assert not answer.abstained
     assert "the cup poured first" in answer.citations[0].text, answer.text
+
+
+def test_markdown_entries_answer_defaults_parameters_and_returns(kettle_service):
+    default = kettle_service.ask("What pressure does steamer.puff build by default?")
+    assert default.text.startswith("2 — "), default.text
+    parameter = kettle_service.ask("What does the hiss option of steamer.puff do?")
+    assert "whether the valve whistles" in parameter.citations[0].text, parameter.text
+    returns = kettle_service.ask("What does steamer.puff return?")
+    assert "a record of the steam released" in returns.citations[0].text, returns.text
