@@ -247,6 +247,7 @@ class ExtractiveAnswerer:
         field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
+        asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
@@ -323,8 +324,11 @@ class ExtractiveAnswerer:
                     score += cfg.answer_type_bonus
                 elif len(stems - terms) < 2:
                     score -= cfg.echo_penalty
-                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)):
-                    score += cfg.answer_type_bonus  # the entry that defines the very name asked about
+                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)) or \
+                        asked_codes and any(t and asked_codes & set(re.findall(r"\b\d{3,}\b", t)) for t in (term, entry)):
+                    # The entry that defines the very name asked about, or holds the code the question gives
+                    # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
+                    score += cfg.answer_type_bonus
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
@@ -435,8 +439,14 @@ class ExtractiveAnswerer:
                 continue  # overlaps a quote already taken
             quotes.append((cand, quote))
         phrase = None
-        for _, quote in quotes:
-            phrase = find_phrase(kind, quote.text, question, quote.term)
+        for cand, quote in quotes:
+            term = quote.term
+            if term is None and kind == "term":
+                # "Which exception ...": a line deep in an entry is answered with the entry's name.
+                entry = entries.signature_above(cand.hit.passage.doc_id, quote.start)
+                term = entry.sentence.text.strip().split("\n", 1)[0] if entry and entry.sentence.start < quote.start \
+                    else None
+            phrase = find_phrase(kind, quote.text, question, term)
             if phrase:
                 break
         if quotes and (kind == "number" or asks_default(question) and kind in (None, "term", "duration")):

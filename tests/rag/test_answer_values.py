@@ -48,6 +48,11 @@ turning bitter.</p>
 <dd><p>Remove the limescale that builds up inside a kettle over time.</p>
 <p>The descaler only runs when the kettle is cold and empty, since hot acid can damage the heating element.</p>
 </dd></dl>
+<h2>Errors</h2>
+<dl class="py exception"><dt>exception kettle.PotEmpty(pot)</dt>
+<dd><p>418 Empty Pot</p><p>Raised when a brew starts and the pot holds no water at all.</p></dd></dl>
+<dl class="py exception"><dt>exception kettle.Overheated(pot)</dt>
+<dd><p>503 Too Hot</p><p>Raised when the water has boiled for far too long and the pot is unsafe.</p></dd></dl>
 <h2>Safety</h2>
 <p>The kettle switches itself off when it boils dry, so an empty kettle is never left heating.</p>
 <p>By default, only the office kettle and the kitchen kettle may boil at the same time. Ask the facilities team to
@@ -340,3 +345,10 @@ def test_markdown_entries_answer_defaults_parameters_and_returns(kettle_service)
     assert "whether the valve whistles" in parameter.citations[0].text, parameter.text
     returns = kettle_service.ask("What does steamer.puff return?")
     assert "a record of the steam released" in returns.citations[0].text, returns.text
+
+
+def test_a_code_in_the_question_finds_the_entry_holding_it_and_the_answer_names_the_entry(kettle_service):
+    answer = kettle_service.ask("Which exception should a brew raise to answer with a 418 status?")
+    assert not answer.abstained
+    assert answer.text.startswith("kettle.PotEmpty — "), answer.text
+    assert "holds no water" in answer.citations[0].text, answer.text
