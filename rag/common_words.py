@@ -6,6 +6,10 @@ question may paraphrase: "improperly", "behaved"); a rare word missing says the 
 The list of ordinary words is the bundled embedder's WordPiece vocabulary: its ~30,000 whole-word entries are the
 words common enough in its training text to get a token of their own. A word made of one of them and a common affix
 ("improperly", "sender", "unmute") is ordinary too.
+
+Known weakness: the vocabulary lacks some ordinary words ("configure", "delete", "automate", "firewall"); they count
+as rare, which matters only when no passage holds a word of the same stem (on the five labelled sets that never
+happens to an answerable question).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ def is_rare_word(word: str) -> bool:
     word = word.lower()
     if not _WORD.fullmatch(word) or _known(word):
         return False
+    if word.endswith(("ies", "ied")) and _known(word[:-3] + "y"):
+        return False  # "queries", "copied"
     for suffix in _SUFFIXES:
         base = word[: -len(suffix)]
         if word.endswith(suffix) and len(base) >= 3 and (_known(base) or _known(base + "e")):
