@@ -55,9 +55,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bwhat (?:is the )?duration\b", re.I)),
     ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
     ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b", re.I)),
-    # "when" asks for a date as the question's own word ("When was ...", "And since when ..."), not in a clause
-    # ("Which converter should I use when a variable ...").
-    ("date", re.compile(r"^\W*(?:\w+[\s,]+){0,2}?when\b|\b(?:what|which|on what) (?:year|month|decade)s?\b|\bin what year\b", re.I)),
+    # "when" asks for a date as the question's own word ("When was ...", "And since when ...", "... and when will
+    # that happen?": a verb follows it), not opening a clause ("Which converter should I use when a variable ...").
+    ("date", re.compile(r"^\W*(?:(?:and|but|so|then|ok|okay|since|until|till|from)[\s,]+){0,2}when\b|\bwhen\s+(?:will|would|did|does|do|was|were|is|are|has|have|"
+                        r"had|can|could|should|shall|may|might|must)\b|\b(?:what|which|on what) (?:year|month|decade)s?\b|\bin what year\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|often|big|large|old)\b|\bwhat (?:number|percentage|share|amount|size)\b",
                           re.I)),
     ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b",

@@ -108,6 +108,14 @@ def _exact(service, answer) -> None:
         assert service.document(c.doc_id)[1][c.start : c.end] == c.text
 
 
+def _answered(service, question: str):
+    """The answer to a question the page answers: not abstained, every citation an exact span."""
+    answer = service.ask(question)
+    assert not answer.abstained, question
+    _exact(service, answer)
+    return answer
+
+
 @pytest.mark.parametrize("question", [
     "What temperature does kettle.brew heat the water to by default?",
     "Which kettles may boil at once out of the box?",
@@ -165,42 +173,33 @@ def test_the_asked_parameter_is_the_one_the_question_names():
 
 def test_a_default_in_a_version_note_answers_though_it_never_names_the_function(kettle_service):
     # The note sits under the parameter list; only its entry's signature names brew.
-    answer = kettle_service.ask("What water temperature does kettle.brew use by default?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "What water temperature does kettle.brew use by default?")
     assert "85 degrees" in answer.citations[0].text, answer.text
-    _exact(kettle_service, answer)
 
 
 def test_a_default_only_in_the_signature_answers_with_the_signature(kettle_service):
-    answer = kettle_service.ask("By default, how many spoonfuls of leaves does kettle.brew put in the pot?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "By default, how many spoonfuls of leaves does kettle.brew put in the pot?")
     assert any("spoons=3" in c.text for c in answer.citations), answer.text
     assert answer.text.startswith("3 — "), answer.text  # "spoonfuls" names the parameter spoons
     assert any("Number of spoonfuls" in c.text for c in answer.citations), answer.text
-    _exact(kettle_service, answer)
 
 
 def test_out_of_the_box_finds_the_sentence_stating_the_default(kettle_service):
-    answer = kettle_service.ask("Which kettles may boil at the same time out of the box?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "Which kettles may boil at the same time out of the box?")
     assert "By default, only the office kettle" in answer.citations[0].text, answer.text
 
 
 def test_a_default_of_a_parameter_the_question_describes_names_the_parameter(kettle_service):
     # Not named, described: "how long the leaves stay in the water" is steep_minutes's line.
-    answer = kettle_service.ask("By default, how long do the leaves stay in the water when kettle.brew makes tea?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "By default, how long do the leaves stay in the water when kettle.brew makes tea?")
     assert answer.text.startswith("steep_minutes=4 — "), answer.text
     assert any("how long the leaves stay in the water" in c.text for c in answer.citations), answer.text
-    _exact(kettle_service, answer)
 
 
 def test_a_default_stated_after_the_description_joins_the_quote(kettle_service):
-    answer = kettle_service.ask("Does teapot keep the used tea leaves in the pot by default?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "Does teapot keep the used tea leaves in the pot by default?")
     quote = answer.citations[0].text
     assert "Control whether used tea leaves are kept" in quote and "The default is to throw them away." in quote, quote
-    _exact(kettle_service, answer)
 
 
 @pytest.mark.parametrize(("question", "thing"), [
@@ -227,18 +226,18 @@ def test_when_in_a_clause_does_not_make_a_which_question_ask_for_a_date():
     assert expected_kind("Which function should I call when the kettle is empty?") == "term"
     assert expected_kind("When was descale added?") == "date"
     assert expected_kind("And since when does brew warm the pot?") == "date"
+    assert expected_kind("Which pot did they fill, and when will that happen?") == "date"
+    assert expected_kind("What happens when the pot is empty?") != "date"
 
 
 def test_a_how_many_question_takes_only_a_numeric_default(kettle_service):
     # "sugar" is named and defaults to None: no count; the spoonfuls line is the parameter asked about.
-    answer = kettle_service.ask("By default, how many spoonfuls of leaves and lumps of sugar does kettle.brew use?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "By default, how many spoonfuls of leaves and lumps of sugar does kettle.brew use?")
     assert not answer.text.startswith("None"), answer.text
 
 
 def test_which_function_names_the_entry_that_describes_it(kettle_service):
-    answer = kettle_service.ask("Which kettle function should I call when limescale has built up?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "Which kettle function should I call when limescale has built up?")
     assert answer.text.startswith("kettle.descale — "), answer.text
     assert "Remove the limescale" in answer.citations[0].text
 
@@ -265,8 +264,7 @@ def test_a_question_names_a_parameter_in_code_form_or_with_the_word():
 
 
 def test_a_named_parameter_is_answered_from_its_own_line(kettle_service):
-    answer = kettle_service.ask("What does the sugar argument of kettle.brew do?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "What does the sugar argument of kettle.brew do?")
     assert "lumps of sugar for the first cup" in answer.citations[0].text, answer.text
 
 
@@ -333,8 +331,7 @@ def test_a_line_under_another_label_or_far_below_fills_nothing():
 
 
 def test_what_a_function_returns_is_its_returns_line_not_a_parameter(kettle_service):
-    answer = kettle_service.ask("What does kettle.brew return?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "What does kettle.brew return?")
     assert "the cup poured first" in answer.citations[0].text, answer.text
 
 
@@ -348,7 +345,6 @@ def test_markdown_entries_answer_defaults_parameters_and_returns(kettle_service)
 
 
 def test_a_code_in_the_question_finds_the_entry_holding_it_and_the_answer_names_the_entry(kettle_service):
-    answer = kettle_service.ask("Which exception should a brew raise to answer with a 418 status?")
-    assert not answer.abstained
+    answer = _answered(kettle_service, "Which exception should a brew raise to answer with a 418 status?")
     assert answer.text.startswith("kettle.PotEmpty — "), answer.text
     assert "holds no water" in answer.citations[0].text, answer.text
