@@ -1,4 +1,8 @@
-"""PDF reader: the pages' extracted text, joined by blank lines, is the canonical text."""
+"""PDF reader: the pages' extracted text, joined by blank lines, is the canonical text; headings become sections.
+
+Footnote reference markers set as small digits after a word are left out of the text (`pdf_runs`); headings come
+from the outline when it has one, else from type size and weight (`pdf_headings`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentLoadError, MissingDependencyError
-from rag.load.text import MAX_TITLE_CHARS, first_line
+from rag.load.pdf_headings import PageLine, body_size, font_headings, outline_headings
+from rag.load.pdf_runs import Line, clean_page, page_runs
+from rag.load.text import MAX_TITLE_CHARS, first_line, sections_between
 from rag.records import Section
 
 if TYPE_CHECKING:
@@ -19,7 +25,7 @@ MAX_CHARS = 50_000_000
 
 
 def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
-    """Canonical text and title of a PDF; pages without text are left out. PDFs carry no usable headings."""
+    """Canonical text, title and sections of a PDF; pages without text are left out."""
     try:
         from pypdf import PdfReader
         from pypdf.errors import DependencyError
@@ -32,24 +38,34 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
         if len(reader.pages) > MAX_PAGES:
             raise DocumentLoadError(f"{name}: PDF has {len(reader.pages)} pages, more than {MAX_PAGES}")
         pages: list[str] = []
+        lines: list[PageLine] = []
         size = 0
-        for page in reader.pages:
-            page_text = (page.extract_text() or "").rstrip()
-            size += len(page_text) + 2
-            if size > MAX_CHARS:
+        for number, page in enumerate(reader.pages):
+            page_text, page_lines = clean_page(page_runs(page))
+            if size + len(page_text) > MAX_CHARS:
                 raise DocumentLoadError(f"{name}: PDF text is longer than {MAX_CHARS} characters")
             if page_text:
+                offset = size + 2 if pages else 0
+                lines.extend(PageLine(_shifted(line, offset), number) for line in page_lines)
                 pages.append(page_text)
+                size = offset + len(page_text)
         metadata_title = _metadata_title(reader)
+        text = "\n\n".join(pages)
+        body = body_size(lines, text)
+        headings = outline_headings(reader, text, lines, body) or font_headings(text, lines, body)
     except (DocumentLoadError, MissingDependencyError):
         raise
     except DependencyError as exc:  # AES encryption needs the `cryptography` package
         raise MissingDependencyError(f"{name}: {exc}; install it with: pip install cryptography") from exc
     except Exception as exc:  # pypdf signals malformed input with many exception types
         raise DocumentLoadError(f"{name}: not a readable PDF: {exc}") from exc
-    text = "\n\n".join(pages)
     title = metadata_title or (first_line(text, name) if text.strip() else PurePosixPath(name).stem)
-    return text, title[:MAX_TITLE_CHARS], ()
+    sections = sections_between([(start, t[:MAX_TITLE_CHARS], level) for start, t, level in headings], len(text))
+    return text, title[:MAX_TITLE_CHARS], sections
+
+
+def _shifted(line: Line, offset: int) -> Line:
+    return Line(line.start + offset, line.end + offset, line.size, line.uniform, line.bold)
 
 
 def _opens_without_password(reader: PdfReader) -> bool:
