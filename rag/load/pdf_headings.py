@@ -22,7 +22,8 @@ _HEADING_SIZE_RATIO = 1.12  # set at least this much larger than the body text
 _MAX_HEADING_CHARS = 200
 _MAX_HEADING_LINES = 3  # a heading wrapped over more lines than this is a paragraph in a large font
 _MAX_NUMBERING_CHARS = 24  # "Appendix A ", "Chapter 12: ", "10.4.2 " before an outline title
-_REPEATED_ON_PAGES = 3  # a "heading" on this many pages is a running header
+_REPEATED_ON_PAGES = 3  # the same "heading" on this many pages is a running header
+_RUNNING_HEADER_SHARE = 0.6  # one differing only in its numbers is when on this share of the pages
 _NUMBERED = re.compile(r"\d+(?:\.\d+)+\.?\s+\S")
 _DIGITS = re.compile(r"\d+")
 
@@ -150,16 +151,29 @@ def font_headings(text: str, lines: list[PageLine], body: float) -> list[Heading
         if line.bold >= 0.9 and _NUMBERED.match(title) and _title_like(title) and title[-1] not in ".,;:":
             numbered.append((line.start + _leading_space(text, line), title, pl.page))
         i += 1
-    pages_of: dict[str, set[int]] = {}
-    for _, _, title, page in large:
-        pages_of.setdefault(_DIGITS.sub("", title), set()).add(page)
-    # A line printed in the same large type on several pages (page numbers aside) heads pages, not sections.
-    large = [h for h in large if len(pages_of[_DIGITS.sub("", h[2])]) < _REPEATED_ON_PAGES]
+    large = _without_running_headers(large, len({pl.page for pl in lines}))
     sizes = sorted({size for _, size, _, _ in large}, reverse=True)
     found = [(start, title, min(sizes.index(size) + 1, _MAX_LEVEL)) for start, size, title, _ in large]
     bold_level = min(len(sizes) + 1, _MAX_LEVEL)
     found.extend((start, title, bold_level) for start, title, _ in numbered)
     return sorted(found)
+
+
+def _without_running_headers(
+    large: list[tuple[int, float, str, int]], pages: int
+) -> list[tuple[int, float, str, int]]:
+    """Leave out lines that head pages, not sections: the same large line on several pages, or one that differs
+    only in its numbers (a page number) on most pages. Chapter headings differ in number too, but are on few pages."""
+    exact: dict[str, set[int]] = {}
+    numbered: dict[str, set[int]] = {}
+    for _, _, title, page in large:
+        exact.setdefault(title, set()).add(page)
+        numbered.setdefault(_DIGITS.sub("#", title), set()).add(page)
+    most = max(_REPEATED_ON_PAGES, _RUNNING_HEADER_SHARE * pages)
+    return [
+        h for h in large
+        if len(exact[h[2]]) < _REPEATED_ON_PAGES and len(numbered[_DIGITS.sub("#", h[2])]) < most
+    ]
 
 
 def _same_type(a: Line, b: Line) -> bool:
