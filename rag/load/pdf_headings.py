@@ -26,6 +26,7 @@ _REPEATED_ON_PAGES = 3  # the same "heading" on this many pages is a running hea
 _RUNNING_HEADER_SHARE = 0.6  # one differing only in its numbers is when on this share of the pages
 _NUMBERED = re.compile(r"\d+(?:\.\d+)+\.?\s+\S")
 _DIGITS = re.compile(r"\d+")
+_DOT_LEADER = re.compile(r"(?:\. ?){4}|\u2026|(?:\. ?){2,}\s*\d+$")  # "Arrays . . . . 20": an entry of a table of contents
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,11 @@ def _same_type(a: Line, b: Line) -> bool:
 
 
 def _title_like(title: str) -> bool:
-    return len(title) <= _MAX_HEADING_CHARS and sum(ch.isalpha() for ch in title) >= 2
+    return (
+        len(title) <= _MAX_HEADING_CHARS
+        and sum(ch.isalpha() for ch in title) >= 2
+        and not _DOT_LEADER.search(title)
+    )
 
 
 def _leading_space(text: str, line: Line) -> int:

@@ -202,6 +202,16 @@ def test_headings_come_from_larger_type_and_numbered_bold_lines() -> None:
     assert [s.end for s in doc.sections] == [s.start for s in doc.sections[1:]] + [len(doc.text)]
 
 
+def test_table_of_contents_entries_in_large_type_are_not_headings() -> None:
+    data = make_pdf([
+        [heading("Contents", 16.0), heading("1 Arrays . . . . . . . . . . 20", 14.0),
+         heading("2 Lists . . 29", 14.0)],
+        [heading("1 Arrays", 14.0), body("An array is a subscripted collection of data entries."),
+         body("Arrays can have several dimensions.")],
+    ])
+    assert [s.title for s in load_bytes(data, "toc.pdf").sections] == ["Contents", "1 Arrays"]
+
+
 def test_a_heading_wrapped_over_two_lines_is_one_section() -> None:
     data = make_pdf([[heading("3 Executing commands from a file", 16.0), heading("and diverting output", 16.0),
                       body("Use source() to run a file of commands."), body("Use sink() to divert the output.")]])
