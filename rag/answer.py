@@ -10,12 +10,13 @@ answers (a duration, a date, a name, a term) when the quote holds one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .records import Answer, Citation, Hit, ScoredSentence
+from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
 from .terms import content_stems
 
 NO_ANSWER = "The documents do not contain an answer to this question."
@@ -79,26 +80,30 @@ class _Quote:
     end: int
     text: str
     term: str | None  # the definition term the quote describes, if any
-    header: str | None = None  # the header row of the table the quoted row belongs to, if any
+    header: list[str] | None = None  # the column names of the table the quoted row belongs to, if any
+    lead: str | None = None  # the lead-in of the quoted list item, when too far above to be in the span
 
     def shown(self) -> str:
-        """The quote as the answer shows it: a table row with its column headers ("class: LRUCache; ...")."""
+        """The quote as the answer shows it: a table row with its column headers ("class: LRUCache; ..."), a list
+        item after its lead-in."""
         text = " ".join(self.text.split())
-        if self.header and " | " in text:
-            names, cells = self.header.split(" | "), text.split(" | ")
-            if len(names) == len(cells):
-                return "; ".join(f"{n.strip()}: {c.strip()}" for n, c in zip(names, cells, strict=True))
-        return text
+        cells = row_cells(self.text)
+        if self.header and cells and len(self.header) == len(cells):
+            return "; ".join(f"{n}: {c}" for n, c in zip(self.header, cells, strict=True))
+        return f"{' '.join(self.lead.split())} … {text}" if self.lead else text
 
 
-def _table_header(sentences: Sequence[ScoredSentence], i: int, passage_text: str, offset: int) -> str | None:
-    """The first row of the table that row `i` belongs to (rows one line apart), when it is in the passage."""
+def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[int, int], str]) -> list[str] | None:
+    """The column names of the table that row `i` belongs to: a Markdown table's header (above its "|---|" line),
+    or the first row of a rendered table (rows one line apart), when it is in the passage."""
+    found = markdown_header(sentences, i, gap)
+    if found:
+        return found
     first = i
-    while first > 0 and " | " in sentences[first - 1].text and \
-            passage_text[sentences[first - 1].end - offset : sentences[first].start - offset].count("\n") == 1:
+    while first > 0 and " | " in sentences[first - 1].text and gap(first - 1, first).count("\n") == 1:
         first -= 1
     # A header names columns: no figures in it (a row of data above, from a table begun in an earlier passage, has).
-    return sentences[first].text if first < i and not re.search(r"\d", sentences[first].text) else None
+    return row_cells(sentences[first].text) if first < i and not re.search(r"\d", sentences[first].text) else None
 
 
 def _headings(hit: Hit) -> set[str]:
@@ -193,6 +198,20 @@ def _introduces(term: str, gap: str) -> bool:
     return gap.count("\n") == 1 and _looks_like_term(term)
 
 
+def _gap(hit: Hit) -> Callable[[int, int], str]:
+    """The passage text between two of the hit's sentences (the line breaks there show the layout)."""
+    sentences, passage = hit.sentences, hit.passage
+    return lambda a, b: passage.text[sentences[a].end - passage.start : sentences[b].start - passage.start]
+
+
+def _described_terms(hit: Hit) -> dict[int, str]:
+    """The term each sentence defines or describes (rag.structure): a description is about its term's words."""
+    gap = _gap(hit)
+    found = {position: described_term(hit.sentences, position, gap) for position in range(len(hit.sentences))}
+    return {position: term for position, term in found.items() if term}
+
+
+
 class ExtractiveAnswerer:
     """No model beyond the embedder: the answer is the best-supported span, quoted exactly."""
 
@@ -211,14 +230,17 @@ class ExtractiveAnswerer:
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
             headings = _headings(hit)
+            hit_gap = _gap(hit)
+            described = _described_terms(hit)
             for position, sentence in enumerate(hit.sentences):
+                term = described.get(position)
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
                     continue
                 seen.add(key)
-                stems = content_stems(sentence.text)
+                stems = content_stems(sentence.text) | (content_stems(term) if term else frozenset())
                 leaned_on: frozenset[str] = frozenset()
-                term = _first_line_term(sentence.text)
+                term = term or _first_line_term(sentence.text)
                 if position > 0:
                     previous = hit.sentences[position - 1]
                     between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
@@ -241,6 +263,8 @@ class ExtractiveAnswerer:
                         score -= cfg.answer_type_penalty
                 elif wants_place and _PLACE.search(sentence.text):
                     score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
+                elif kind == "reason" and has_phrase(kind, sentence.text, question):
+                    score += cfg.answer_type_bonus  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
@@ -249,7 +273,7 @@ class ExtractiveAnswerer:
                     _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text)
                 if introduces_command and kind == "how":
                     score += cfg.answer_type_bonus
-                elif _looks_like_heading(sentence.text, headings):
+                elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit_gap):
                     score -= cfg.heading_penalty
                 if len(stems - terms) < 2:
                     score -= cfg.echo_penalty
@@ -287,12 +311,13 @@ class ExtractiveAnswerer:
         sentences, passage = hit.sentences, hit.passage
         headings = _headings(hit)
 
-        def gap(a: int, b: int) -> str:
-            return passage.text[sentences[a].end - passage.start : sentences[b].start - passage.start]
-
-        first, last, term = i, i, None
+        gap = _gap(hit)
+        first, last, term, lead = i, i, None, None
         current = sentences[i].text
-        if _looks_like_heading(current, headings) and i + 1 < len(sentences):
+        structured = layout(sentences, i, gap)  # a list item, a marked-up or one-line definition (rag.structure)
+        if structured:
+            first, last, term, lead = structured.first, structured.last, structured.term, structured.lead
+        elif _looks_like_heading(current, headings) and i + 1 < len(sentences):
             # A definition term, heading or lead-in alone answers nothing: quote what it introduces too.
             term = current if _introduces(current, gap(i, i + 1)) and _normalize(current) not in headings else None
             last = i + 1
@@ -322,13 +347,16 @@ class ExtractiveAnswerer:
         start, end = sentences[first].start, sentences[last].end
         if term is None and first == i:
             term = _first_line_term(current)
-        header = _table_header(sentences, i, passage.text, passage.start) if first == last == i and \
-            " | " in current else None
-        return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header)
+        header = _table_header(sentences, i, gap) if first == last == i and row_cells(current) else None
+        if header:
+            term = asked_cell(header, row_cells(current) or [], question_terms) or term
+        return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
 
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
-        candidates = self.score_sentences(question, hits)
+        # A table's column names are shown with the row they head, never quoted alone.
+        candidates = [c for c in self.score_sentences(question, hits)
+                      if not is_header_row(c.hit.sentences, c.position, _gap(c.hit))]
         if not candidates:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}

@@ -31,9 +31,19 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # paths, dotted or snake_case names, calls, CamelCase
 # "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
-                         + _MONTHS + r"))|in that|so that|due to|owing to|in order to|as a result of)\s+", re.I)
+                         + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
+                         r"the (?:purpose|reason|point|goal|aim) (?:of [^.;]{1,60}? )?is(?: to| that)?)\s+", re.I)
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
 
+_ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[.)]\s")
+
+
+def _is_item_number(text: str, start: int) -> bool:
+    """A number that begins a line and ends in "." or ")": a list item's or a section's number, not a count."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and _ITEM_NUMBER.match(text, start) is not None
+
+_HOW_LONG_A_THING = re.compile(r"\bhow long\b(?:(?!\b(?:take|last|took|lasted|wait|run|ran)\b).)*\bbe\W*$", re.I)
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
@@ -88,6 +98,8 @@ def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"
+    if _HOW_LONG_A_THING.search(question):  # "How long may a name be?": a length, often not a number at all
+        return None
     for kind, pattern in _KINDS:
         if pattern.search(question):
             return kind
@@ -108,6 +120,10 @@ def _strip_titles(name: str, asked: frozenset[str]) -> str:
 def term_name(term: str) -> str:
     """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
     text = _DEF_PREFIX.sub("", term.strip().lstrip("@").strip())
+    if text.startswith("-"):  # command-line options: "-o FILE, --output=FILE" -> "-o, --output"
+        options = re.findall(r"(?<![\w-])--?[A-Za-z0-9][\w-]*", text)
+        if options:
+            return ", ".join(options)
     head = re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;")
     if "(" in text or "=" in text or len(text) > 40:
         return head or text
@@ -135,8 +151,9 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
-    if kind == "number":
-        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())]
+    if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")
+        return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
+                and not _is_item_number(text, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
     if kind == "reason":
@@ -153,9 +170,10 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
     # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.
     spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + _command_lines(text, 0.5)
     spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
-    if " | " in text:  # a table row: its first cell names the thing the row is about
-        first = text.split(" | ", 1)[0]
-        spans.append((len(first) - len(first.lstrip()), len(first.rstrip()), 0.5))
+    if " | " in text:  # a table row: its first cell names the thing the row is about (a Markdown row opens with "|")
+        lead = re.match(r"\s*\|?\s*", text).end()
+        first = text[lead:].split("|", 1)[0]
+        spans.append((lead, lead + len(first.rstrip()), 0.5))
     spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text)]
     return spans
 
@@ -184,7 +202,11 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
     asked = content_stems(question)
     if kind in ("term", "how") and term:
         name = term_name(term)
-        if name and not content_stems(name) <= asked:
+        # The question's own words answer nothing, but an option or code name that only shares a stem with them
+        # ("--absolute" for "... as an absolute path") is the answer, unless the question spells it out.
+        own = content_stems(name) <= asked if not re.search(r"[-_./()]", name) else \
+            normalize_spaces(name) in normalize_spaces(question)
+        if name and not own:
             return name
     found = _candidates(kind, text)
     if not found:

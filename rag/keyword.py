@@ -27,6 +27,10 @@ STOPWORDS = frozenset(
 )
 
 
+# BM25's parameters and the weight of a heading word against a body word (one value for every backend).
+K1, B, CONTEXT_WEIGHT = 1.2, 0.75, 0.4
+
+
 def keyword_terms(text: str) -> list[str]:
     """Lowercased content words of a query, in order, without repeats."""
     seen: dict[str, None] = {}
@@ -67,6 +71,19 @@ class Analyzer:
         """The distinct index terms of a query, in order."""
         return list(dict.fromkeys(s for s in self.stems_of(_WORD.findall(text.lower())) if s))
 
+    def weighted_terms(self, text: str, context: str,
+                       context_weight: float = CONTEXT_WEIGHT) -> tuple[dict[str, float], float]:
+        """A passage's terms with their weighted counts (a body word 1, a heading word `context_weight`) and
+        its weighted length: what `KeywordIndex` holds for one passage, for an index kept elsewhere."""
+        weights: dict[str, float] = {}
+        length = 0.0
+        for words, weight in ((_WORD.findall(text.lower()), 1.0), (_WORD.findall(context.lower()), context_weight)):
+            kept = [s for s in self.stems_of(words) if s]
+            for stem in kept:
+                weights[stem] = weights.get(stem, 0.0) + weight
+            length += len(kept) * weight
+        return weights, length
+
 
 class KeywordIndex:
     """BM25 (k1 1.2, b 0.75; heading words count `context_weight` of a body word) over a set of passages.
@@ -75,8 +92,8 @@ class KeywordIndex:
     The vocabulary dicts are shared between versions and only ever grows; a version ignores terms newer than it.
     """
 
-    def __init__(self, analyzer: Analyzer | None = None, context_weight: float = 0.4,
-                 k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, analyzer: Analyzer | None = None, context_weight: float = CONTEXT_WEIGHT,
+                 k1: float = K1, b: float = B) -> None:
         self.analyzer = analyzer or Analyzer()
         self.context_weight = context_weight
         self.k1, self.b = k1, b

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .structure import ends_line
+
 # Words that end in a period without ending the sentence. Lowercased, without the final period.
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "cf", "al", "no", "nos", "fig", "figs", "vol", "ed", "eds", "inc", "ltd", "co", "corp", "dept", "gen", "gov", "sen", "rep", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "a.m", "p.m", "u.s", "u.k", "ph.d", "resp", "viz", "ca", "mt", "ft", "lt", "col", "sgt", "capt", "cmdr", "adm", "rev", "hon"]
@@ -34,6 +36,7 @@ def _line_segments(text: str) -> list[tuple[int, int]]:
             and len(content.strip()) >= _WRAP_WIDTH
             and not _TERMINAL.search(content)
             and not _LIST_MARKER.match(next_line)
+            and not ends_line(content, next_line)
         )
         if not soft:
             segments.append((seg_start, line_end))

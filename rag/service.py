@@ -179,28 +179,35 @@ class RagService:
         timings: dict[str, float] = {}
         top_k = self.settings.top_k if top_k is None else top_k
         question = self._check_question(question, top_k)
-        # The answer reads every passage whose sentences were scored, not only the top_k shown: a passage ranked
-        # sixth may hold the one sentence that answers (sentence vectors make reading it free).
-        reading = max(top_k, self.settings.rerank_passages)
-        hits = self.retriever.search(question, reading, self._check_filter(doc_ids), timings)
-        t = time.perf_counter()
-        absent = self.retriever.absent_terms(question)
-        answer = self.answerer.answer(question, hits, absent)
-        timings["answer"] = (time.perf_counter() - t) * 1000
+        hits = self._read(question, top_k, self._check_filter(doc_ids), timings)
+        answer = self._answer_extractive(question, hits, timings)
         timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings_ms = timings
+        return answer
+
+    def _read(self, query: str, top_k: int, doc_ids: Sequence[str] | None, timings: dict[str, float]) -> list[Hit]:
+        """The passages an extractive answer reads (best first), for /v1/ask and chat alike: every passage whose
+        sentences were scored, not only the top_k shown, since a passage ranked sixth may hold the one sentence
+        that answers (sentence vectors make reading it free)."""
+        return self.retriever.search(query, max(top_k, self.settings.rerank_passages), doc_ids, timings)
+
+    def _answer_extractive(self, query: str, hits: Sequence[Hit], timings: dict[str, float]) -> Answer:
+        t = time.perf_counter()
+        answer = self.answerer.answer(query, hits, self.retriever.absent_terms(query))
+        timings["answer"] = (time.perf_counter() - t) * 1000
         return answer
 
     # -- chat -----------------------------------------------------------------------------------
     def retrieve_for_chat(self, messages: Sequence[Message], top_k: int | None = None,
                           doc_ids: Sequence[str] | None = None,
                           timings: dict[str, float] | None = None) -> tuple[str, list[Hit]]:
-        """The query the conversation stands for (see rag.conversation) and the hits it finds."""
+        """The query the conversation stands for (see rag.conversation) and the hits it finds: the passages an
+        extractive answer reads, as `ask` reads them (more than top_k; the first top_k are the ones shown)."""
         check_conversation(messages)
         top_k = self.settings.top_k if top_k is None else top_k
         self._check_question(messages[-1].content, top_k)
         query = retrieval_query(messages)
-        return query, self.retriever.search(query, top_k, self._check_filter(doc_ids), timings)
+        return query, self._read(query, top_k, self._check_filter(doc_ids), {} if timings is None else timings)
 
     async def chat_stream(self, messages: Sequence[Message], top_k: int | None = None,
                           doc_ids: Sequence[str] | None = None,
@@ -212,10 +219,11 @@ class RagService:
         """
         started = time.perf_counter()
         timings: dict[str, float] = {}
-        query, hits = await asyncio.to_thread(self.retrieve_for_chat, messages, top_k, doc_ids, timings)
+        query, read = await asyncio.to_thread(self.retrieve_for_chat, messages, top_k, doc_ids, timings)
+        hits = read[: self.settings.top_k if top_k is None else top_k]  # shown, and what an LLM is given
         question = messages[-1].content.strip()
         if self.generator is None or not use_llm:
-            answer = self.answerer.answer(query, hits)
+            answer = await asyncio.to_thread(self._answer_extractive, query, read, timings)
             answer.question = question
             yield answer.text
             result = Generation(answer, "extractive", passages=list(hits))

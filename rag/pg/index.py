@@ -2,8 +2,8 @@
 
 Dense candidates come from an HNSW index (`hnsw.ef_search` set per query; with a `doc_ids` filter an exact scan
 of the filtered passages, or an iterative HNSW scan when the filter is large, so k rows still come back);
-keyword candidates from PostgreSQL full text (a generated `tsvector`, GIN, `ts_rank_cd`). The retriever fuses
-them by RRF as it does for the local index.
+keyword candidates are the local index's BM25 over postings tables the writers keep (rag/pg/keyword.py). The
+retriever fuses them by RRF as it does for the local index.
 
 Writes: one `apply` is one transaction. It takes an advisory lock per document id (sorted, so writers never
 deadlock), skips a document whose stored content hash is already the same (two writers ingesting one file at
@@ -27,12 +27,11 @@ from .. import index as local_index
 from ..errors import IndexMismatchError, RagError
 from ..index import DocumentUpdate
 from ..index_backend import IndexState
-from ..keyword import keyword_terms
+from ..keyword import Analyzer
 from ..records import Passage, SentenceVectors
 from ..store import StoredDocument, like_prefix
-from . import migrations
+from . import keyword, migrations
 from .pool import Pool, psycopg_module
-from .term_rarity import TermRarity
 
 if TYPE_CHECKING:
     import psycopg
@@ -61,8 +60,8 @@ class PgIndex:
             self.close()
             raise
         self._generation = -1
-        self._idf = TermRarity()
-        self._analyzed = False
+        self._analyzer = Analyzer()
+        self._key_length: float | None = None  # set by the schema's creator, never changed after
 
     def _open(self, embedder_name: str | None, dimension: int | None) -> tuple[str, int]:
         # The migration runs on a connection of its own, closed afterwards: it may create the vector type,
@@ -102,8 +101,6 @@ class PgIndex:
         with self._read.connection() as conn:
             generation = int(conn.execute("SELECT generation FROM rag_state").fetchone()[0])
         changed, self._generation = generation != self._generation, generation
-        if changed:
-            self._idf.forget()  # the statistics are read again for the new generation
         return changed
 
     def state(self) -> IndexState:
@@ -140,34 +137,23 @@ class PgIndex:
                 np.fromiter((r[1] for r in rows), dtype=np.float32, count=len(rows)))
 
     def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        terms = keyword_terms(query)
+        terms = self._analyzer.terms(query)
         if not terms or k <= 0 or (allowed is not None and not len(allowed)):
             return []
-        # Any of the words (OR), as BM25 does; each word through plainto_tsquery, so no input can break the syntax.
-        # Each word's ts_rank_cd is weighted by its rarity (the IDF of BM25, which ts_rank_cd lacks).
-        weights = self._idf.weights(terms, self._read)
-        each = ["plainto_tsquery('english', %s)" for _ in terms]
-        score = " + ".join(f"%s * ts_rank_cd(terms, {q}, 1)" for q in each)
-        sql = (f"SELECT id, {score} AS score FROM passages WHERE terms @@ ({' || '.join(each)})"
-               + (" AND id = ANY(%s)" if allowed is not None else "") + " ORDER BY score DESC, id LIMIT %s")
-        params: list[object] = [x for pair in zip(weights, terms, strict=True) for x in pair] + [*terms]
-        if allowed is not None:
-            params.append(list(map(int, allowed)))
-        params.append(k)
         with self._read.connection() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [(int(pid), float(score)) for pid, score in rows]
+            return keyword.search(conn, terms, k, None if allowed is None else list(map(int, allowed)),
+                                  self._keyword_key_length(conn))
+
+    def _keyword_key_length(self, conn: psycopg.Connection) -> float:
+        if self._key_length is None:
+            self._key_length = keyword.key_length(conn)
+        return self._key_length
 
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         if not terms:
             return []
         with self._read.connection() as conn:
-            rows = conn.execute(
-                "SELECT t FROM unnest(%s::text[]) WITH ORDINALITY AS w(t, n) "
-                "WHERE numnode(plainto_tsquery('english', t)) > 0 "  # a stopword is never absent
-                "AND NOT EXISTS (SELECT 1 FROM passages WHERE terms @@ plainto_tsquery('english', t)) ORDER BY n",
-                (list(terms),)).fetchall()
-        return [r[0] for r in rows]
+            return keyword.absent_terms(conn, self._analyzer, terms)
 
     def passages(self, ids: Sequence[int]) -> dict[int, tuple[Passage, str, str]]:
         if not len(ids):
@@ -261,11 +247,6 @@ class PgIndex:
                 with conn.transaction():
                     state = self._apply(conn, updates, removals)
                 local_index.crash_point("pg_committed")
-                if not self._analyzed:
-                    # Word statistics for keyword ranking (rag/pg/term_rarity.py) without waiting for autovacuum;
-                    # once a process: autovacuum keeps them current as the table grows.
-                    conn.execute("ANALYZE passages")
-                    self._analyzed = True
         except psycopg.DataError as exc:  # text PostgreSQL cannot store (a NUL character), a bad value
             raise RagError(f"cannot write to the index database: {str(exc).strip()}; nothing was written") from exc
         self._generation = state.generation
@@ -277,22 +258,26 @@ class PgIndex:
         for doc_id in touched:  # in one order for every writer: no deadlocks
             conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (doc_id,))
         documents = passages = 0
+        postings = keyword.Postings(self._analyzer, self._keyword_key_length(conn))
         for doc_id in removals:
-            d, p = self._delete(conn, doc_id)
+            d, p = self._delete(conn, doc_id, postings)
             documents, passages = documents - d, passages - p
         removed = set(removals)
         for update in updates:
             doc = update.document
             if doc.id not in removed and self._stored_hash(conn, doc.id) == doc.content_hash:
                 continue  # the same content is already there (another writer may have just put it)
-            d, p = self._delete(conn, doc.id)
-            self._insert(conn, update)
+            d, p = self._delete(conn, doc.id, postings)
+            self._insert(conn, update, postings)
             documents, passages = documents - d + 1, passages - p + len(update.passages)
         local_index.crash_point("pg_rows_written")
-        # Last, so the one row every writer updates is held only until the commit.
+        # Last, so the one row every writer updates is held only until the commit. Its lock serializes the
+        # writers' document-frequency updates that follow (rag/pg/keyword.py).
         generation, documents, passages = conn.execute(
             "UPDATE rag_state SET generation = generation + 1, documents = documents + %s, "
-            "passages = passages + %s RETURNING generation, documents, passages", (documents, passages)).fetchone()
+            "passages = passages + %s, keyword_length = keyword_length + %s "
+            "RETURNING generation, documents, passages", (documents, passages, postings.length)).fetchone()
+        postings.publish(conn)
         local_index.crash_point("pg_state_updated")
         return IndexState(int(generation), int(documents), int(passages), self._embedder, self._dimension)
 
@@ -302,13 +287,15 @@ class PgIndex:
         return row[0] if row else None
 
     @staticmethod
-    def _delete(conn: psycopg.Connection, doc_id: str) -> tuple[int, int]:
+    def _delete(conn: psycopg.Connection, doc_id: str, postings: keyword.Postings) -> tuple[int, int]:
         """(documents, passages) removed."""
         passages = conn.execute("SELECT COUNT(*) FROM passages WHERE doc_id = %s", (doc_id,)).fetchone()[0]
+        if passages:
+            postings.remove(conn, doc_id)
         documents = conn.execute("DELETE FROM documents WHERE id = %s", (doc_id,)).rowcount  # passages cascade
         return documents, int(passages) if documents else 0
 
-    def _insert(self, conn: psycopg.Connection, update: DocumentUpdate) -> None:
+    def _insert(self, conn: psycopg.Connection, update: DocumentUpdate, postings: keyword.Postings) -> None:
         doc = update.document
         conn.execute("INSERT INTO documents(id, source, title, media_type, content_hash, text, metadata, added_at) "
                      "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -317,12 +304,13 @@ class PgIndex:
         n = len(update.passages)
         ids = [r[0] for r in conn.execute("SELECT nextval('passage_ids') FROM generate_series(1, %s)", (n,))]
         vectors = np.ascontiguousarray(update.vectors, dtype=np.float32)
+        with conn.cursor() as cur, cur.copy('COPY passages (id, doc_id, ordinal, start, "end", context, text, '
+                                            'embedding) FROM STDIN WITH (FORMAT BINARY)') as copy:
+            copy.set_types(["int8", "text", "int4", "int4", "int4", "text", "text", "vector"])
+            for pid, p, vec in zip(ids, update.passages, vectors, strict=True):
+                copy.write_row((pid, doc.id, p.ordinal, p.start, p.end, p.context, p.text, vec))
+        postings.add(conn, ((pid, p.text, p.context) for pid, p in zip(ids, update.passages, strict=True)))
         with conn.cursor() as cur:
-            with cur.copy('COPY passages (id, doc_id, ordinal, start, "end", context, text, embedding) '
-                          "FROM STDIN WITH (FORMAT BINARY)") as copy:
-                copy.set_types(["int8", "text", "int4", "int4", "int4", "text", "text", "vector"])
-                for pid, p, vec in zip(ids, update.passages, vectors, strict=True):
-                    copy.write_row((pid, doc.id, p.ordinal, p.start, p.end, p.context, p.text, vec))
             sentences = list(update.sentences or ())
             if sentences:
                 with cur.copy("COPY passage_sentences (passage_id, spans, vectors) FROM STDIN WITH (FORMAT BINARY)") as copy:
@@ -338,7 +326,8 @@ class PgIndex:
             return _problems(conn, self._dimension)
 
     def repair(self) -> list[str]:
-        """Drop documents whose passages do not match their text, rebuild invalid indexes, recount the sizes."""
+        """Drop documents whose passages do not match their text, rebuild invalid indexes, recount the sizes
+        and the keyword statistics."""
         actions: list[str] = []
         with self._write.connection() as conn:
             actions += [f"applied migration {m.version} ({m.name})"
@@ -352,6 +341,7 @@ class PgIndex:
                 for (name,) in conn.execute(_INVALID_INDEXES).fetchall():
                     conn.execute(f'REINDEX INDEX "{name}"')
                     actions.append(f"rebuilt the invalid index {name}")
+                actions += keyword.repair(conn)
                 counted = conn.execute("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM passages)"
                                        ).fetchone()
                 if tuple(counted) != tuple(stored):
@@ -374,7 +364,8 @@ _BAD_SPANS = ('FROM passages p JOIN documents d ON d.id = p.doc_id '
 _BAD_SPANS_DOCS = f"SELECT DISTINCT p.doc_id {_BAD_SPANS} ORDER BY 1"
 _INVALID_INDEXES = ("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                     "WHERE NOT i.indisvalid AND i.indrelid IN ('passages'::regclass, 'documents'::regclass, "
-                    "'passage_sentences'::regclass) ORDER BY 1")
+                    "'passage_sentences'::regclass, 'keyword_postings'::regclass, 'keyword_terms'::regclass) "
+                    "ORDER BY 1")
 
 
 def _problems(conn: psycopg.Connection, dimension: int) -> list[str]:
@@ -402,5 +393,5 @@ def _problems(conn: psycopg.Connection, dimension: int) -> list[str]:
         problems.append(f"the state counts {stored[0]} documents, the database holds {counted[0]}")
     if stored[1] != counted[1]:
         problems.append(f"the state counts {stored[1]} passages, the database holds {counted[1]}")
-    return problems
+    return problems + keyword.problems(conn)
 

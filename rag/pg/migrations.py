@@ -12,10 +12,12 @@ docs/scale-out.md for what they cost and what was measured). `hnsw.ef_search` is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import IndexMismatchError
+from . import keyword
 
 if TYPE_CHECKING:
     import psycopg
@@ -29,6 +31,8 @@ class Migration:
     name: str
     sql: str  # `{dimension}` is the embedder's dimension
     additive: bool
+    # Fills what the SQL added from the rows already there (in the same transaction), e.g. with Python's analyzer.
+    backfill: Callable[[psycopg.Connection], None] | None = None
 
 
 _INITIAL = """
@@ -70,6 +74,9 @@ CREATE TABLE passage_sentences(
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, passages (vector + tsvector), sentences, generation", _INITIAL, additive=True),
+    # Not additive: writers of version 1 would add passages without postings.
+    Migration(2, "keyword postings and document frequencies (BM25 of the local analyzer's terms)",
+              keyword.SCHEMA, additive=False, backfill=keyword.backfill),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -96,12 +103,14 @@ def pending(conn: psycopg.Connection) -> list[Migration]:
 
 
 def migrate(conn: psycopg.Connection, dimension: int | None, only_additive: bool) -> list[Migration]:
-    """Apply the pending migrations in one transaction; with `only_additive`, refuse if any is not additive."""
+    """Apply the pending migrations in one transaction; with `only_additive`, refuse if any is not additive
+    (except on an empty database, which no server of an older version can be using)."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         _ensure_table(conn)
+        fresh = applied_version(conn) == 0
         todo = pending(conn)  # again, under the lock: another process may have just applied them
-        if only_additive and any(not m.additive for m in todo):
+        if only_additive and not fresh and any(not m.additive for m in todo):
             names = ", ".join(f"{m.version} ({m.name})" for m in todo if not m.additive)
             raise IndexMismatchError(f"the index database needs migration {names}, which is not additive: "
                                      "stop the writers and run `rag db migrate --index URL`")
@@ -110,6 +119,8 @@ def migrate(conn: psycopg.Connection, dimension: int | None, only_additive: bool
                 raise IndexMismatchError("the index database has no schema yet and no embedder dimension was "
                                          "given: run `rag ingest PATH --index URL` or `rag db migrate --dimension N`")
             conn.execute(migration.sql.replace("{dimension}", str(dimension)))
+            if migration.backfill is not None:
+                migration.backfill(conn)
             conn.execute("INSERT INTO rag_schema_migrations(version, name) VALUES (%s, %s)",
                          (migration.version, migration.name))
         return todo

@@ -142,3 +142,25 @@ def test_a_busy_index_is_a_503_with_retry_after(client, seed_service, monkeypatc
     response = _chat(client)
     assert response.status_code == 503 and response.headers["retry-after"] == "1"
     assert "busy" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("question", [QUESTION, "Who represented Russia at the meeting?",
+                                      "What became of the Russian offer of support for the flooding?",
+                                      "Which Japanese foreign minister took part in these talks?"])
+def test_extractive_chat_and_ask_read_the_same_passages_and_answer_alike(client, question):
+    # top_k 1: only one passage is shown, but both read the same wider set of candidates for the answer.
+    ask = client.post("/v1/ask", json={"question": question, "top_k": 1}).json()
+    chat = client.post("/v1/chat/completions", json={
+        "model": "rag-cited-extractive", "messages": [{"role": "user", "content": question}], "top_k": 1}).json()
+    assert chat["choices"][0]["message"]["content"].split("\n\nSources:\n")[0] == ask["answer"]
+    spans = [(c["doc_id"], c["start"], c["end"], c["text"]) for c in chat["citations"]]
+    assert spans == [(c["doc_id"], c["start"], c["end"], c["text"]) for c in ask["citations"]] and spans
+
+
+def test_extractive_chat_shows_top_k_passages_though_it_reads_more(seed_service):
+    import asyncio
+
+    from rag.conversation import Message
+
+    generation = asyncio.run(seed_service.chat([Message("user", QUESTION)], top_k=1, use_llm=False))
+    assert len(generation.passages) == 1 and "50 minutes" in generation.answer.text

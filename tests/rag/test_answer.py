@@ -99,6 +99,8 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
     ("What is the primary debugger on Debian?", "term"),
     ("How do I save iptables rules?", "how"),
     ("What does lru_cache do?", None),
+    ("How long may an object name be?", None),  # a length ("effectively unlimited"), not a duration
+    ("How long will the upgrade take to be ready?", "duration"),
 ])
 def test_the_kind_of_phrase_a_question_asks_for(question, kind):
     assert expected_kind(question) == kind
@@ -350,3 +352,16 @@ def test_what_does_x_do_prefers_the_entry_defining_x_over_an_example_using_it():
     hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=sentences)
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What does the HeaderFix middleware do?", [hit])
     assert answer.citations[0].text == entry, answer.text
+
+
+def test_the_number_of_a_list_item_or_section_is_not_a_count():
+    text = "3. Leaks of secret documents\n\n  1. Statements by the minister: he regretted the incident."
+    assert find_phrase("number", text, "How many secret documents were leaked?") is None
+    assert find_phrase("number", "He leaked 12 secret documents.", "How many secret documents were leaked?") == "12"
+
+
+def test_reason_cues_beyond_because():
+    question = "Why does a release get a codename?"
+    text = "The purpose of these codenames is to make mirroring easier."
+    assert find_phrase("reason", text, question) == "make mirroring easier"
+    assert find_phrase("reason", "Install it there to avoid collisions.", "Why there?") == "collisions"

@@ -1,4 +1,4 @@
-"""The PostgreSQL index's schema: migrations (automatic only when additive), the HNSW and GIN indexes, sentences."""
+"""The PostgreSQL index's schema: migrations (automatic only when additive), the HNSW and postings indexes, sentences."""
 
 from __future__ import annotations
 
@@ -24,11 +24,12 @@ def test_opening_an_empty_database_applies_the_schema_with_the_embedders_dimensi
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     with psycopg.connect(pg_url) as conn:
         assert migrations.applied_version(conn) == migrations.LATEST
-        indexes = dict(conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'passages'"))
+        indexes = dict(conn.execute("SELECT indexname, indexdef FROM pg_indexes "
+                                    "WHERE tablename IN ('passages', 'keyword_postings')"))
         width = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass "
                              "AND attname = 'embedding'").fetchone()[0]
     assert "hnsw" in indexes["passages_embedding"] and "m='16'" in indexes["passages_embedding"]
-    assert "gin" in indexes["passages_terms"]
+    assert "(term, key DESC)" in indexes["keyword_postings_best"] and "passages_terms" not in indexes
     assert width == EMBEDDER.dimension
     assert index.check() == []
     index.close()
@@ -95,9 +96,9 @@ def test_rag_db_migrate_and_status_on_the_command_line(pg_url: str) -> None:
         return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, timeout=60)
 
     status = rag("db", "status", "--index", pg_url)
-    assert status.returncode == 0 and "schema version 0" in status.stdout and "pending: 1" in status.stdout
+    assert status.returncode == 0 and "schema version 0" in status.stdout and "pending: 2" in status.stdout
     done = rag("db", "migrate", "--index", pg_url, "--dimension", "32")
-    assert done.returncode == 0 and "applied migration 1" in done.stdout
+    assert done.returncode == 0 and "applied migration 1" in done.stdout and "applied migration 2" in done.stdout
     assert "up to date" in rag("db", "status", "--index", pg_url).stdout
     PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
     check = rag("check", "--index", pg_url)

@@ -1,0 +1,302 @@
+"""The PostgreSQL index at 1M passages: bulk load, HNSW build, recall@10, query latency by part, a replica's RSS.
+
+Synthetic passages as in evals/bench/pg_scale.py (real sentence vectors recombined, 6 sentences a passage, 8
+passages a document), loaded through the backend's own writer (`PgIndex.apply`, binary COPY, precomputed vectors)
+in batches, with the HNSW and GIN indexes dropped during the load and built afterwards with
+`maintenance_work_mem` raised: the bulk path a new deployment would take (docs/scale-out.md). The indexes are
+rebuilt with the definitions of migration 1 (or `--m`/`--ef-construction`), checked against the catalog.
+Then: exact top-10 by numpy over the loaded vectors is the truth for the 152 labelled questions; dense recall@10
+and p50 per `ef_search`; the dense and keyword parts of retrieval timed separately (cached query vectors, no
+sentence re-scoring); `rag serve` on the database: `/v1/search` stage timings and the replica's RSS.
+
+Phases can be resumed: with `--root DIR` the server's data folder is kept there (`--keep`) and a later run with the
+same `--root` skips what is already done (the load when the passage count is reached, the indexes when present).
+Usage: nice -n 5 python -m evals.bench.pg_million OUT.json --passages 1000000 [--root DIR --keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .pg_scale import MODEL, bench_inputs, create_bench_database, dense_recall, percentile, updates
+from .query import Server, latency
+
+HNSW_SQL = ("CREATE INDEX passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
+            "WITH (m = {m}, ef_construction = {ef_construction})")
+GIN_SQL = "CREATE INDEX passages_terms ON passages USING gin(terms)"
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def log(*parts: object) -> None:
+    print(time.strftime("%H:%M:%S"), f"load {load_average()}", *parts, flush=True)
+
+
+def _server(root: Path | None, shared_buffers: str):  # noqa: ANN202 - a rag.pg.server.LocalServer
+    """The bench's server: a new one, or the one kept in `root` by an earlier run (restarted)."""
+    from rag.pg.server import LocalServer, _give_to_server_user, free_port, init_primary
+
+    state = root / "server.json" if root else None
+    if state and state.exists():
+        info = json.loads(state.read_text())
+        server = LocalServer(Path(info["root"]), free_port())
+        server.start()
+        log("reusing the server in", server.root)
+        return server
+    if root:
+        root.mkdir(parents=True, exist_ok=True)
+        _give_to_server_user(root)
+    server = init_primary(parent=root)
+    # Server settings for a 1M-passage index (see docs/scale-out.md): more shared buffers than the 128 MB default.
+    # Everything else stays the wheel's default.
+    server.stop()
+    with (server.data / "postgresql.auto.conf").open("a") as conf:
+        conf.write(f"shared_buffers = '{shared_buffers}'\n")
+    server.start()
+    if state:
+        state.write_text(json.dumps({"root": str(server.root)}))
+    return server
+
+
+def _count(conn) -> int:  # noqa: ANN001
+    return int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+
+
+def _has_index(conn, name: str) -> bool:  # noqa: ANN001
+    return bool(conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
+
+
+def bulk_load(index, url: str, batches) -> dict:  # noqa: ANN001 - a PgIndex, an iterator of update batches
+    """Load through `index.apply` with the HNSW and GIN indexes dropped (no per-row index upkeep during the load)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP INDEX IF EXISTS passages_embedding")
+        conn.execute("DROP INDEX IF EXISTS passages_terms")
+    loaded, step, t0 = 0, 0, time.perf_counter()
+    for batch in batches:
+        index.apply(batch)
+        loaded += sum(len(u.passages) for u in batch)
+        if loaded // 50_000 > step:
+            step = loaded // 50_000
+            elapsed = time.perf_counter() - t0
+            log(f"loaded {loaded} passages in {elapsed:.0f} s ({loaded / elapsed:.0f}/s)")
+    seconds = time.perf_counter() - t0
+    return {"seconds": round(seconds, 1), "passages": loaded, "passages_per_s": round(loaded / seconds, 1),
+            "load_average_end": load_average()}
+
+
+def bulk_database(server, sentences: list[str], vectors: np.ndarray, passages: int) -> str:  # noqa: ANN001
+    """A new database `bench` holding `passages` synthetic passages, bulk loaded and indexed; its URL."""
+    from rag.pg.index import PgIndex
+
+    url = create_bench_database(server)
+    index = PgIndex(url, MODEL, vectors.shape[1])
+    bulk_load(index, url, updates(sentences, vectors, passages, seed=0, batch=2000))
+    index.close()
+    build_indexes(url)
+    return url
+
+
+def build_indexes(url: str, maintenance_work_mem: str = "3GB", parallel_workers: int = 1, m: int = 16,
+                  ef_construction: int = 64) -> dict:
+    """Build the GIN and HNSW indexes that are missing (after a bulk load), then VACUUM ANALYZE; seconds each."""
+    import psycopg
+
+    builds: dict = {}
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
+        conn.execute(f"SET max_parallel_maintenance_workers = {int(parallel_workers)}")
+        for name, sql in (("passages_terms", GIN_SQL),
+                          ("passages_embedding", HNSW_SQL.format(m=m, ef_construction=ef_construction))):
+            if _has_index(conn, name):
+                continue
+            log("building", name)
+            t = time.perf_counter()
+            conn.execute(sql)
+            builds[name] = {"seconds": round(time.perf_counter() - t, 1), "load_average_end": load_average()}
+            log("built", name, builds[name])
+        t = time.perf_counter()
+        conn.execute("VACUUM ANALYZE passages")
+        builds["vacuum_analyze_s"] = round(time.perf_counter() - t, 1)
+    return builds
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.bench.pg_million")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--passages", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=5000, help="passages a transaction during the load")
+    parser.add_argument("--ef-search", default="40,100,200,400")
+    parser.add_argument("--m", type=int, default=16)
+    parser.add_argument("--ef-construction", type=int, default=64)
+    parser.add_argument("--maintenance-work-mem", default="3GB")
+    parser.add_argument("--parallel-workers", type=int, default=1, help="max_parallel_maintenance_workers")
+    parser.add_argument("--shared-buffers", default="2GB")
+    parser.add_argument("--retrieval-queries", type=int, default=50, help="questions timed part by part")
+    parser.add_argument("--http-queries", type=int, default=30, help="questions sent to /v1/search (after a warm pass)")
+    parser.add_argument("--root", type=Path, default=None, help="keep the server's data here (resumable)")
+    parser.add_argument("--keep", action="store_true", help="leave the server's data in --root afterwards")
+    parser.add_argument("--rebuild-hnsw", action="store_true", help="drop a kept HNSW index and build it with --m, "
+                        "--ef-construction (to compare parameters on one loaded database)")
+    parser.add_argument("--recall-only", action="store_true", help="stop after the recall sweep")
+    args = parser.parse_args(argv)
+    if any(not 1 <= int(x) <= 1000 for x in args.ef_search.split(",")):
+        parser.error("--ef-search values must be 1..1000 (pgvector's range for hnsw.ef_search)")
+    import psycopg
+
+    from rag.pg.index import PgIndex
+    from rag.retrieve import Retriever
+
+    settings, embedder, sentences, vectors, questions, queries = bench_inputs()
+    result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions),
+                    "server": {"shared_buffers": args.shared_buffers, "maintenance_work_mem": args.maintenance_work_mem,
+                               "max_parallel_maintenance_workers": args.parallel_workers},
+                    "load_average_start": load_average(), "cpus": os.cpu_count()}
+    out_partial = args.out.with_suffix(".partial.json")
+    server = _server(args.root, args.shared_buffers)
+    try:
+        admin = server.dsn("postgres")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench'").fetchone():
+                conn.execute("CREATE DATABASE bench")
+        url = server.dsn("bench")
+        index = PgIndex(url, MODEL, vectors.shape[1], ef_search=settings.hnsw_ef_search)
+        with psycopg.connect(url, autocommit=True) as conn:
+            have = _count(conn)
+        if have == 0:
+            result["load"] = bulk_load(index, url, updates(sentences, vectors, args.passages, seed=0, batch=args.batch))
+        elif have != args.passages:
+            raise SystemExit(f"the kept database holds {have} passages, not {args.passages}: use another --root")
+        else:
+            result["load"] = "resumed: loaded by an earlier run (see its log)"
+        out_partial.write_text(json.dumps(result, indent=2))
+        if args.rebuild_hnsw:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("DROP INDEX IF EXISTS passages_embedding")
+        result["index_builds"] = build_indexes(url, args.maintenance_work_mem, args.parallel_workers, args.m,
+                                               args.ef_construction)
+        with psycopg.connect(url, autocommit=True) as conn:
+            definition = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'passages_embedding'"
+                                      ).fetchone()[0]
+            sizes = dict(conn.execute(
+                "SELECT 'database', pg_database_size('bench') UNION ALL "
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+                "('passages', 'documents', 'passage_sentences', 'passages_embedding', 'passages_terms', "
+                "'passages_pkey', 'passages_doc')").fetchall())
+            relation = dict(conn.execute(
+                "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname IN ('passages', 'documents', "
+                "'passage_sentences')").fetchall())
+        result["hnsw"] = {"definition": definition}
+        result["bytes"] = {"total_relation": sizes, "heap_only": relation,
+                           "database_per_passage": round(sizes["database"] / args.passages)}
+        out_partial.write_text(json.dumps(result, indent=2))
+        log("sizes", sizes)
+
+        # Exact truth over every stored vector (read back, so the truth is what the database holds).
+        t = time.perf_counter()
+        ids = np.empty(args.passages, dtype=np.int64)
+        matrix = np.empty((args.passages, vectors.shape[1]), dtype=np.float32)
+        with (psycopg.connect(url) as conn, conn.cursor() as cur,
+              cur.copy("COPY (SELECT id, embedding::text FROM passages) TO STDOUT") as copy):
+            for i, row in enumerate(copy.rows()):
+                ids[i] = int(row[0])
+                matrix[i] = np.fromstring(row[1][1:-1], dtype=np.float32, sep=",")
+        truth = []
+        for q in queries:
+            scores = matrix @ q
+            top = np.argpartition(-scores, 10)[:10]
+            truth.append(set(ids[top].tolist()))
+        del matrix
+        result["exact_truth_s"] = round(time.perf_counter() - t, 1)
+        log("truth ready")
+        recall = {}
+        for ef in (int(x) for x in args.ef_search.split(",")):
+            index.ef_search = ef
+            index.dense_candidates(queries[0], 10)  # warm
+            value, ms = dense_recall(index, queries, truth)
+            recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50),
+                               "dense_p95_ms": percentile(ms, 95), "load_average": load_average()}
+            log("ef_search", ef, recall[str(ef)])
+            result["hnsw"]["recall"] = recall
+            out_partial.write_text(json.dumps(result, indent=2))
+        if args.recall_only:
+            index.close()
+            return _finish(args, server, result, out_partial)
+
+        # The parts of retrieval, as the retriever calls them (k = its candidates), cached query vectors.
+        index.ef_search = settings.hnsw_ef_search
+        retriever = Retriever(index, embedder)
+        k = retriever.config.candidates
+        parts: dict[str, list[float]] = {"dense": [], "keyword": [], "search_without_rescoring": []}
+        for q, qv in zip(questions[: args.retrieval_queries], queries, strict=False):
+            t = time.perf_counter()
+            index.dense_candidates(qv, k)
+            t1 = time.perf_counter()
+            index.keyword_candidates(q, k)
+            t2 = time.perf_counter()
+            parts["dense"].append((t1 - t) * 1000)
+            parts["keyword"].append((t2 - t1) * 1000)
+            retriever.embed_query(q)
+            t3 = time.perf_counter()
+            retriever.search(q, 5, rescore=False)
+            parts["search_without_rescoring"].append((time.perf_counter() - t3) * 1000)
+        result["retrieval_ms"] = {
+            "ef_search": settings.hnsw_ef_search, "k": k, "questions": len(parts["dense"]),
+            "load_average": load_average(),
+            "keyword_implementation": "PostgreSQL full text: OR of plainto_tsquery per word, IDF-weighted "
+                                      "ts_rank_cd, GIN (rag/pg/index.py keyword_candidates on main)",
+            **{name: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for name, v in parts.items()}}
+        log("retrieval", result["retrieval_ms"])
+        index.close()
+        out_partial.write_text(json.dumps(result, indent=2))
+
+        # One API replica over the database: /v1/search by stage (a first pass caches the query vectors).
+        with tempfile.TemporaryDirectory(prefix="rag-pgmillion-") as tmp:
+            api = Server(url, {"RAG_INDEX_URL": url}, Path(tmp) / "serve.log")  # type: ignore[arg-type]
+            try:
+                memory_ready = api.memory_mb()
+                sample = questions[: args.http_queries]
+                latency(api, "search", sample)  # warm: query vectors cached, pages in shared buffers
+                result["api"] = {"search": latency(api, "search", sample), "rss_ready_mb": memory_ready,
+                                 "rss_after_mb": api.memory_mb(), "load_average": load_average(),
+                                 "ready_s": round(api.ready_s, 1)}
+                log("api", result["api"])
+            finally:
+                api.stop()
+    except BaseException:
+        _stop(args, server)
+        raise
+    return _finish(args, server, result, out_partial)
+
+
+def _stop(args: argparse.Namespace, server) -> None:  # noqa: ANN001
+    if args.keep and args.root:
+        server.stop()
+    else:
+        server.remove()
+        if args.root:
+            (args.root / "server.json").unlink(missing_ok=True)
+
+
+def _finish(args: argparse.Namespace, server, result: dict, out_partial: Path) -> int:  # noqa: ANN001
+    _stop(args, server)
+    result["load_average_end"] = load_average()
+    args.out.write_text(json.dumps(result, indent=2))
+    out_partial.unlink(missing_ok=True)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,330 @@
+"""Layout roles of a passage's sentences: definition terms, table rows and headers, list items and lead-ins.
+
+Read off the canonical text's lines, the same way for Markdown (kept as written), plain text (man pages, --help,
+glossaries) and the loaders' rendering of HTML (a <dl> term one line above its description, table rows as
+"cell | cell", list items led by "- "). The answerer uses these roles to quote a description with its term, a
+table cell with its headers and a list item with its lead-in; every index returned is a sentence of the passage,
+so what is quoted stays an exact span.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .terms import content_stems
+
+
+class _Sentence(Protocol):
+    start: int
+    end: int
+    text: str
+
+
+Gap = Callable[[int, int], str]  # the text between sentence a's end and sentence b's start
+
+_HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\(\w{1,3}\))\s+")
+_FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})[\w+.-]*\s*$")
+# A Pandoc / PHP-Markdown Extra definition: the description line starts with ":" (or "~") and a space.
+_DESCRIPTION_MARK = re.compile(r"^\s{0,3}[:~]\s+\S")
+# A whole line in emphasis or a code span: "**term**", "__term__", "*term*", "`term`".
+_MARKED_UP = re.compile(r"^(\*\*|__|\*|_|`)(?=\S)([^*_`\n]{1,120}?)(?<=\S)\1$")
+# A signature: a dotted name (decorator, keyword such as "class" before it) and its arguments.
+_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?[A-Za-z_][\w.:]*\("
+                        r".*\)\s*(?:(?:->|:)\s*\S.*)?$")
+# Command-line options as --help and man pages list them: "-v, --verbose", "--output=FILE", "-o FILE".
+_OPTION = r"(?:--[A-Za-z0-9]|-[A-Za-z])[\w-]*(?:[= ](?:[A-Z][A-Z0-9_-]*|<[\w-]+>|\[[^\]\s]+\]))?"
+_OPTIONS = re.compile(rf"^{_OPTION}(?:,\s*{_OPTION})*$")
+# A term and its description on one line: "TERM: text", "term - text", "term — text", or columns apart.
+_SEPARATOR = r"(?:\s*:\s+|\s+[-–—]{1,2}\s+|\s{2,}|\t+)"
+_INLINE = re.compile(rf"^(?P<term>`[^`\n]{{1,80}}`|\*\*[^*\n]{{1,80}}\*\*|__[^_\n]{{1,80}}__|{_OPTION}(?:,\s*{_OPTION})*|"
+                     rf"[^\s:|][^:|\n]{{0,60}}?){_SEPARATOR}(?P<description>\S.*)$")
+# A reStructuredText field: ":returns: the joined path", ":param str path: where to start".
+_FIELD = re.compile(r"^:(?P<term>[^:\s`][^:`\n]{0,60}):\s+(?P<description>\S.*)$")
+_HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test before _INLINE, which backtracks
+_TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MAX_TERM_CHARS = 160
+
+
+def _first_line(text: str) -> str:
+    return text.strip().split("\n", 1)[0]
+
+
+def strip_markup(text: str) -> str:
+    """A term without the Markdown around it: heading marks, list markers, emphasis and code-span quotes."""
+    stripped = _LIST_MARK.sub("", _HEADING_MARK.sub("", text.strip()), count=1).strip()
+    marked = _MARKED_UP.match(stripped)
+    return marked.group(2).strip() if marked else stripped.strip("`").strip()
+
+
+def is_list_item(text: str) -> bool:
+    return bool(_LIST_MARK.match(text))
+
+
+def is_fence(text: str) -> bool:
+    return bool(_FENCE.match(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def strong_term(text: str) -> str | None:
+    """A line that is a definition term even a blank line above its description: marked up as one (emphasis, a
+    code span, a heading that is a signature) or shaped as one (a signature, an option list). The term, cleaned."""
+    stripped = text.strip()
+    if "\n" in stripped or not stripped or len(stripped) > _MAX_TERM_CHARS or _LIST_MARK.match(stripped):
+        return None
+    inner = _HEADING_MARK.sub("", stripped)
+    marked = _MARKED_UP.match(inner)
+    if marked:
+        return marked.group(2).strip()
+    plain = strip_markup(inner)
+    if _SIGNATURE.match(plain) or _OPTIONS.match(plain):
+        return plain
+    return None
+
+
+@functools.lru_cache(maxsize=65536)
+def inline_term(text: str, run: bool = False) -> str | None:
+    """The term of a one-line definition ("- `--follow`: resolve links", "-v, --verbose   Print more", "TERM: text").
+
+    A plain word before a colon or dash is a term only in a run of such lines (`run`): a glossary or an option
+    list lists several, where one "Note: ..." is prose. Marked-up terms and option lists stand alone.
+    """
+    line = _first_line(text)
+    if " | " in line or _TABLE_SEPARATOR.match(line):
+        return None
+    body = _LIST_MARK.sub("", line.strip(), count=1)
+    field = _FIELD.match(body)
+    if field and len(field.group("description").split()) >= 2:
+        return field.group("term").strip()
+    match = _INLINE.match(body) if _HAS_SEPARATOR.search(body, 0, 100) else None
+    if not match or len(match.group("description").split()) < 2:
+        return None
+    raw = match.group("term").strip()
+    if raw.startswith(("`", "**", "__")) or _OPTIONS.match(raw):
+        return strip_markup(raw) or None
+    if not run or not _TERM_TEXT.match(raw) or len(raw.split()) > 4 or raw.endswith((".", ",")):
+        return None
+    return raw
+
+
+def has_inline_term(text: str) -> bool:
+    """Shaped like a one-line definition, plain words included (to find runs of them)."""
+    return inline_term(text, run=True) is not None
+
+
+def inline_run(sentences: Sequence[_Sentence], i: int, gap: Gap) -> bool:
+    """Sentence i and a neighbour one line away both have the one-line definition shape: a glossary or option list."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(sentences):
+            a, b = min(i, j), max(i, j)
+            if gap(a, b).count("\n") == 1 and has_inline_term(sentences[j].text):
+                return True
+    return False
+
+
+def term_of_line(sentences: Sequence[_Sentence], i: int, gap: Gap) -> str | None:
+    """The term sentence i defines on its own line, if it is a one-line definition."""
+    text = sentences[i].text
+    return inline_term(text) or (inline_term(text, run=True) if inline_run(sentences, i, gap) else None)
+
+
+# -- definitions across lines ----------------------------------------------------------------------------------
+def _is_description(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and not is_list_item(stripped) and " | " not in stripped and not is_fence(stripped) \
+        and not _HEADING_MARK.match(stripped) and strong_term(stripped) is None and inline_term(stripped) is None
+
+
+def _continues(previous: str) -> bool:
+    """A prose sentence of the same paragraph: a description, ended as sentences end."""
+    return _is_description(previous) and bool(re.search(r"""[.!?;)"'”]$""", previous.rstrip()))
+
+
+def term_above(sentences: Sequence[_Sentence], i: int, gap: Gap) -> int | None:
+    """The sentence holding the term that the paragraph of sentence i describes, when the term is one a blank
+    line or a code fence may part from it (marked up, a signature, an option list, or a Pandoc ": " definition).
+    Looks back over the paragraph's earlier sentences (at most two) first."""
+    if not _is_description(sentences[i].text):
+        return None
+    first = i
+    while first > 0 and i - first < 2 and "\n\n" not in gap(first - 1, first) and \
+            not _DESCRIPTION_MARK.match(sentences[first].text) and _continues(sentences[first - 1].text):
+        first -= 1
+    j = first - 1
+    while j >= 0 and is_fence(sentences[j].text) and gap(j, j + 1).count("\n") <= 2:
+        j -= 1  # a signature in a fenced block: the fence lines come between
+    if j < 0 or gap(j, j + 1).count("\n") > 2:
+        return None
+    term = sentences[j].text
+    if strong_term(term):
+        return j
+    if _DESCRIPTION_MARK.match(sentences[first].text) and "\n" not in term.strip() and len(term) <= _MAX_TERM_CHARS:
+        return j
+    return None
+
+
+def description_below(sentences: Sequence[_Sentence], i: int, gap: Gap) -> int | None:
+    """When sentence i is a term line (see `term_above`), the sentence that starts its description."""
+    j = i + 1
+    while j < len(sentences) and is_fence(sentences[j].text) and gap(j - 1, j).count("\n") <= 2:
+        j += 1
+    if j < len(sentences) and term_above(sentences, j, gap) == i:
+        return j
+    return None
+
+
+# -- tables -----------------------------------------------------------------------------------------------------
+def is_table_separator(text: str) -> bool:
+    return bool(_TABLE_SEPARATOR.match(text)) and "-" in text
+
+
+def row_cells(text: str) -> list[str] | None:
+    """The cells of a table row: "a | b" as the loaders render tables, or a Markdown "| a | b |" row."""
+    line = " ".join(text.split())
+    if is_table_separator(line):
+        return None
+    if line.startswith("|"):
+        inner = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
+        return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+    if " | " in line:
+        return [cell.strip() for cell in line.split(" | ")]
+    return None
+
+
+def markdown_header(sentences: Sequence[_Sentence], i: int, gap: Gap) -> list[str] | None:
+    """The header cells of the Markdown table that row i belongs to: the row above the "|---|" line."""
+    j = i
+    while j > 0 and gap(j - 1, j).count("\n") == 1:
+        above = sentences[j - 1].text
+        if is_table_separator(above):
+            if j - 2 >= 0 and gap(j - 2, j - 1).count("\n") == 1 and j - 1 < i:
+                return row_cells(sentences[j - 2].text)
+            return None
+        if row_cells(above) is None:
+            return None
+        j -= 1
+    return None
+
+
+def first_cell(text: str) -> str | None:
+    cells = row_cells(text)
+    return cells[0] if cells and cells[0] else None
+
+
+# -- lists ------------------------------------------------------------------------------------------------------
+def lead_in(sentences: Sequence[_Sentence], i: int, gap: Gap) -> int | None:
+    """When sentence i is a list item, the sentence ending in ":" that introduces its list, or None."""
+    if not is_list_item(sentences[i].text):
+        return None
+    j = i
+    # Back over the earlier items (and their wrapped or nested lines) of the same list: at most a blank line apart.
+    while j > 0 and gap(j - 1, j).count("\n") in (1, 2):
+        above = sentences[j - 1].text
+        if above.rstrip().endswith(":"):
+            return j - 1
+        if not (is_list_item(above) or j >= 2 and _indented(gap(j - 2, j - 1))):
+            return None
+        j -= 1
+    return None
+
+
+def _indented(gap: str) -> bool:
+    """The line after this gap starts with whitespace: a continuation of a list item, not a new paragraph."""
+    return gap.count("\n") == 1 and gap.rsplit("\n", 1)[1] != ""
+
+
+# -- what a quote needs ---------------------------------------------------------------------------------------
+# A list item quoted with its lead-in as one span when at most this many sentences part them; farther, the lead-in
+# is shown with the quote but not cited (the span would quote the whole list).
+_LEAD_IN_REACH = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What sentence i needs to stand alone: the span of sentences first..last, the term it defines or describes,
+    the lead-in of its list when that is too far above to quote with it."""
+
+    first: int
+    last: int
+    term: str | None = None
+    lead: str | None = None
+
+
+def layout(sentences: Sequence[_Sentence], i: int, gap: Gap) -> Layout | None:
+    """The layout role of sentence i when it has one the line structure shows; None for prose and table rows
+    (and for short terms one line above their description, which the answerer reads itself)."""
+    text = sentences[i].text
+    if row_cells(text) is not None or is_table_separator(text):
+        return None
+    if is_list_item(text) and not text.rstrip().endswith(":"):
+        term = term_of_line(sentences, i, gap)
+        lead = lead_in(sentences, i, gap)
+        if lead is None:
+            return Layout(i, i, term)
+        if i - lead <= _LEAD_IN_REACH:
+            return Layout(lead, i, term)
+        return Layout(i, i, term, sentences[lead].text.strip())
+    below = description_below(sentences, i, gap)
+    if below is not None:
+        return Layout(i, below, strong_term(text) or strip_markup(text))
+    above = term_above(sentences, i, gap)
+    if above is not None:
+        term_text = sentences[above].text
+        return Layout(above, i, strong_term(term_text) or strip_markup(term_text))
+    term = term_of_line(sentences, i, gap)
+    return Layout(i, i, term) if term else None
+
+
+def described_term(sentences: Sequence[_Sentence], i: int, gap: Gap) -> str | None:
+    """The term sentence i defines or describes (its words are the description's subject), or None."""
+    found = layout(sentences, i, gap)
+    return found.term if found else None
+
+
+def is_header_row(sentences: Sequence[_Sentence], i: int, gap: Gap) -> bool:
+    """A Markdown table's header row (the "|---|" line under it) or that line itself: column names, no answer."""
+    text = sentences[i].text
+    if is_table_separator(text):
+        return True
+    return row_cells(text) is not None and i + 1 < len(sentences) and gap(i, i + 1).count("\n") == 1 and \
+        is_table_separator(sentences[i + 1].text)
+
+
+def introduces(previous: str, gap: str, following: str) -> bool:
+    """`previous` is what `following` needs to be understood (its definition term, its list's lead-in, a term on
+    the line above): a passage boundary should not fall between them."""
+    if gap.count("\n") > 2:
+        return False
+    if previous.rstrip().endswith(":") or strong_term(previous) or _DESCRIPTION_MARK.match(following):
+        return True
+    one_line = previous.strip()
+    # A short term one line above its description (an HTML <dt>, a glossary word, an option with its argument).
+    return gap.count("\n") == 1 and "\n" not in one_line and len(one_line.split()) <= 6 and \
+        not re.search(r"[.!?;,]$", one_line) and not is_list_item(one_line) and row_cells(one_line) is None
+
+
+def ends_line(line: str, next_line: str) -> bool:
+    """The line break after `line` ends a unit however long the line is: a heading, a definition term (a signature,
+    an option list, a marked-up term), or the line above a Pandoc ": description"."""
+    return bool(_HEADING_MARK.match(line) or _DESCRIPTION_MARK.match(next_line) or strong_term(line))
+
+
+def asked_cell(header: Sequence[str], cells: Sequence[str], asked: set[str]) -> str | None:
+    """The cell of a table row that a question asks for: under a column the question names, in a row the question
+    names by another cell ("default encoding" of the row "Windows"), the asked cell's own words not in it."""
+    if len(header) != len(cells) or len(cells) < 2:
+        return None
+    stems = [content_stems(cell) for cell in cells]
+    if not any(s & asked for s in stems):
+        return None  # the question names no cell of this row: it asks which row, not what is in one
+    best: tuple[int, str] | None = None
+    for column, cell in zip(header, cells, strict=True):
+        named = len(content_stems(column) & asked)
+        if named and cell and not content_stems(cell) & asked and (best is None or named > best[0]):
+            best = (named, cell)
+    return best[1] if best else None

@@ -1,0 +1,73 @@
+"""Layout carries meaning in Markdown and plain text too: a term travels with its description, a table cell with
+its headers, a list item with its lead-in; through the library and the `rag` command line, citations exact."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rag.load import load_bytes
+from tests.conftest import ROOT
+from tests.rag.structure_docs import DOCUMENTS, QUESTIONS
+
+
+@pytest.fixture(scope="module")
+def structure_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("structure-index")), embedder=embedder)
+    service.warm_up()
+    service.ingest_documents([load_bytes(text.encode(), name) for name, text in DOCUMENTS.items()])
+    yield service
+    service.close()
+
+
+@pytest.mark.parametrize(("question", "lead", "described"), QUESTIONS, ids=[q for q, _, _ in QUESTIONS])
+def test_the_answer_leads_with_the_term_and_cites_its_description(structure_service, question, lead, described):
+    answer = structure_service.ask(question)
+    assert not answer.abstained
+    assert answer.text.startswith(lead), answer.text
+    first = answer.citations[0]
+    assert described in first.text, first.text
+    for c in answer.citations:
+        assert structure_service.document(c.doc_id)[1][c.start : c.end] == c.text
+
+
+def test_a_signature_heading_alone_never_answers_what_it_does(structure_service):
+    answer = structure_service.ask("What does pathkit.splitext do?")
+    quote = answer.citations[0].text
+    assert quote.startswith("### pathkit.splitext(path)") and "Split the path into a root" in quote
+
+
+def test_a_list_item_far_below_its_lead_in_shows_the_lead_in_and_cites_the_item(structure_service):
+    answer = structure_service.ask("What happens to up-level references?")
+    assert answer.text.startswith("Before a path is printed, pktool applies the following rewrites: … * up-level")
+    assert answer.citations[0].text == "* up-level references are resolved against the parent directory"
+
+
+def test_the_command_line_answers_from_a_markdown_and_a_text_file(tmp_path):
+    paths = []
+    for name, text in DOCUMENTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    index = tmp_path / "idx"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+
+    def rag(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "rag.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=600)
+
+    assert rag("ingest", *paths, "--index", str(index)).returncode == 0
+    for question, lead, described in (QUESTIONS[1], QUESTIONS[10]):  # a Markdown signature, a --help option
+        result = rag("ask", question, "--index", str(index), "--json")
+        assert result.returncode == 0, result.stderr
+        answer = json.loads(result.stdout)
+        assert answer["answer"].startswith(lead)
+        citation = answer["citations"][0]
+        source = (tmp_path / citation["source"].rsplit("/", 1)[-1]).read_text(encoding="utf-8")
+        assert described in citation["text"] and source[citation["start"] : citation["end"]] == citation["text"]
