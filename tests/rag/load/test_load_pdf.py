@@ -221,12 +221,42 @@ def test_a_heading_wrapped_over_two_lines_is_one_section() -> None:
 
 
 def test_a_large_line_on_most_pages_is_a_running_header_not_a_section() -> None:
-    pages = [[heading(f"Field Manual {n}", 16.0), body("Some body text here, long enough to be the body.")]
-             for n in range(1, 5)]
+    pages = [[heading(f"Field Manual {n}", 16.0), body(f"The {word} page has body text, long enough to be the body.")]
+             for n, word in enumerate(("first", "second", "third", "fourth"), start=1)]
     pages[0].insert(1, heading("Chapter 1", 20.0))
     pages[2].insert(1, heading("Chapter 2", 20.0))
     doc = load_bytes(make_pdf(pages), "manual.pdf")
     assert [s.title for s in doc.sections] == ["Chapter 1", "Chapter 2"]
+
+
+def test_running_headers_and_footers_with_the_page_number_are_left_out() -> None:
+    words = ("one", "two", "three", "four")
+    pages = [[f"Chapter 1: Basics {n + 3}", f"Body line {w} of the chapter.", f"The {w}th line ends at {n}"]
+             for n, w in enumerate(words)]
+    # The last lines end in a number in step with the pages too, but on fewer pages than the headers: text.
+    pages.append(["Index", "arrays, 12", "7"])  # the page number alone, as a footer, in step with the others
+    doc = load_bytes(make_pdf(pages), "manual.pdf")
+    assert doc.text.split("\n\n") == [
+        *(f"Body line {w} of the chapter.\nThe {w}th line ends at {n}" for n, w in enumerate(words)), "Index\narrays, 12"]
+
+
+def test_first_and_last_lines_whose_numbers_do_not_follow_the_pages_stay() -> None:
+    pages = [["12 apples were sold.", "Then 3 more."], ["7 pears remain.", "None left after 9"],
+             ["40 plums arrived.", "Sold 2"], ["5 figs.", "Eaten 30"]]
+    doc = load_bytes(make_pdf(pages), "fruit.pdf")
+    assert doc.text == "\n\n".join("\n".join(lines) for lines in pages)
+
+
+def test_a_line_heading_or_ending_most_pages_is_furniture_without_a_number() -> None:
+    pages = [["ACME Field Notes", f"Entry {word} is written here.", "Confidential"] for word in ("one", "two", "three")]
+    doc = load_bytes(make_pdf(pages), "notes.pdf")
+    assert doc.text == "Entry one is written here.\n\nEntry two is written here.\n\nEntry three is written here."
+
+
+def test_a_sentence_running_over_a_page_break_stays_one_sentence() -> None:
+    doc = load_bytes(make_pdf([["At the end of a session the workspace is saved"], ["to a file called .RData."],
+                               ["A new page starts here."]]), "run-on.pdf")
+    assert doc.text == "At the end of a session the workspace is saved\nto a file called .RData.\n\nA new page starts here."
 
 
 def test_outline_entries_become_sections_at_their_printed_headings() -> None:
