@@ -4,7 +4,7 @@ A printed page carries its number, often in a running header ("Chapter 1: Introd
 Extracted as text, that line lands in the middle of a paragraph that runs over the page break, splitting its
 sentence and adding words the passage is not about. A page's first or last line is furniture when it begins or
 ends with a number that keeps step with the page index (number - index is the same on several pages, and on more
-than any other difference: the printed page number), or when the same line (numbers aside) heads or ends at least half of the pages.
+than any other difference: the printed page number) and is not set larger than the body text, or when the same line (numbers aside) heads or ends at least half of the pages.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rag.load.pdf_runs import Line
 _MIN_PAGES = 3  # a page-number pattern must hold on at least this many pages
 _REPEATED_SHARE = 0.5  # a line without a page number is furniture when it is on this share of the pages
 _MAX_FURNITURE_CHARS = 120  # longer first or last lines are text
+_MAX_SIZE_RATIO = 1.05  # a line numbered in step but set larger than the body text is a heading
 _ARABIC = re.compile(r"^(\d{1,4})\b|\b(\d{1,4})$")
 _ROMAN = re.compile(r"[ivxlc]{1,7}|[IVXLC]{1,7}")  # front matter numbering; only a line that is just the numeral
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -39,13 +40,18 @@ def without_furniture(pages: list[Page]) -> list[Page]:
     numbered = Counter(key for page, position in edges if (key := _page_number_key(page, position)))
     in_step = {kind: offset for (kind, offset), _ in reversed(numbered.most_common())}  # the most common offset
     repeated = Counter(_shape(page, position) for page, position in edges)
-    most = max(_MIN_PAGES, _REPEATED_SHARE * len(pages))
+    most = max(_MIN_PAGES, _REPEATED_SHARE * sum(1 for page in pages if page.lines))  # of the pages with text
+
+    body = _body_size(pages)
 
     def furniture(page: Page, position: int) -> bool:
         if len(_line_text(page, position)) > _MAX_FURNITURE_CHARS:
             return False
         key = _page_number_key(page, position)
-        in_step_key = key is not None and in_step[key[0]] == key[1] and numbered[key] >= _MIN_PAGES
+        # A heading set larger than the body is no running header, though numbered in step ("2 Methods" heading
+        # the second page of a report that starts a section on every page).
+        in_step_key = (key is not None and in_step[key[0]] == key[1] and numbered[key] >= _MIN_PAGES
+                       and page.lines[position].size <= _MAX_SIZE_RATIO * body)
         return in_step_key or repeated[_shape(page, position)] >= most
 
     cleaned: list[Page] = []
@@ -57,6 +63,15 @@ def without_furniture(pages: list[Page]) -> list[Page]:
         if page.text:
             cleaned.append(page)
     return cleaned
+
+
+def _body_size(pages: list[Page]) -> float:
+    """The type size most of the characters are set in."""
+    chars: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            chars[line.size] += line.end - line.start
+    return chars.most_common(1)[0][0] if chars else 0.0
 
 
 def _line_text(page: Page, position: int) -> str:

@@ -247,6 +247,13 @@ def test_first_and_last_lines_whose_numbers_do_not_follow_the_pages_stay() -> No
     assert doc.text == "\n\n".join("\n".join(lines) for lines in pages)
 
 
+def test_section_headings_numbered_in_step_with_the_pages_are_not_page_numbers() -> None:
+    pages = [[heading(f"{n} {name}", 16.0), body(f"The {name.lower()} section of the report says this.")]
+             for n, name in enumerate(("Introduction", "Methods", "Results"), start=1)]
+    doc = load_bytes(make_pdf(pages), "report.pdf")
+    assert [s.title for s in doc.sections] == ["1 Introduction", "2 Methods", "3 Results"]
+
+
 def test_a_line_heading_or_ending_most_pages_is_furniture_without_a_number() -> None:
     pages = [["ACME Field Notes", f"Entry {word} is written here.", "Confidential"] for word in ("one", "two", "three")]
     doc = load_bytes(make_pdf(pages), "notes.pdf")
