@@ -2,10 +2,13 @@
 
     python -m evals.calibrate evals/questions/seeds.jsonl=/tmp/seeds-index evals/questions/debian-reference.jsonl=DIR
 
-Every calibration question is answered with abstention off, keeping the answer's confidence. The rule: the highest
-threshold at which, on every set, at most `--max-wrong` of the answerable calibration questions would be abstained
-on (so as many unanswerable ones as possible are caught). It prints, per candidate threshold, what each set loses
-and catches, and the choice.
+Every calibration question is answered with abstention off, keeping the answer's confidence. The rule: among the
+thresholds at which, on every set, at most `--max-wrong` of the answerable calibration questions would be abstained
+on, the one that catches the most unanswerable calibration questions, of those the one that refuses the fewest
+answerable ones; it is placed midway between the two confidences it falls between, so a question a little off
+either side still lands where it did. (The highest threshold within the bound, the rule before, also refuses
+answerable questions for no unanswerable one caught.) It prints, per candidate threshold, what each set loses and
+catches, and the choice.
 """
 
 from __future__ import annotations
@@ -38,21 +41,27 @@ def confidences(question_file: Path, index_dir: Path, split: str) -> list[tuple[
 
 
 def choose(sets: dict[str, list[tuple[float, bool]]], max_wrong: float) -> tuple[float, list[str]]:
-    """The highest threshold that wrongly abstains on at most `max_wrong` of each set's answerable questions."""
+    """The threshold within the bound (at most `max_wrong` of each set's answerable questions abstained on) that
+    catches the most unanswerable questions, then refuses the fewest answerable ones, midway between confidences."""
+    # A candidate t abstains on every confidence below it: between two neighbouring confidences nothing changes.
     candidates = sorted({round(c, 3) for rows in sets.values() for c, _ in rows})
-    lines, chosen = [], float("-inf")
-    for threshold in candidates:
-        parts, ok = [], True
+    lines: list[str] = []
+    best: tuple[int, int] | None = None
+    chosen = float("-inf")
+    for k, threshold in enumerate(candidates):
+        parts, ok, caught_all, wrong_all = [], True, 0, 0
         for name, rows in sets.items():
             answerable = [c for c, a in rows if a]
             unanswerable = [c for c, a in rows if not a]
-            wrong = sum(c < threshold for c in answerable)
-            caught = sum(c < threshold for c in unanswerable)
+            wrong = sum(round(c, 3) < threshold for c in answerable)
+            caught = sum(round(c, 3) < threshold for c in unanswerable)
             ok &= wrong <= max_wrong * len(answerable)
+            caught_all, wrong_all = caught_all + caught, wrong_all + wrong
             parts.append(f"{name}: wrong {wrong}/{len(answerable)}, caught {caught}/{len(unanswerable)}")
         lines.append(f"{threshold:.3f}  " + "; ".join(parts) + ("" if ok else "  (over the bound)"))
-        if ok:
-            chosen = threshold
+        if ok and (best is None or (caught_all, -wrong_all) > best):
+            best = (caught_all, -wrong_all)
+            chosen = (candidates[k - 1] + threshold) / 2 if k else threshold
     return chosen, lines
 
 

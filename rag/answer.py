@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
+from .common_words import is_rare_word
 from .records import Answer, Citation, Hit, ScoredSentence
 from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
 from .terms import content_stems
@@ -293,6 +294,8 @@ class ExtractiveAnswerer:
         # it abbreviates a name the passages read spell out ("UN" for "United Nations").
         spelled_out = _initials(read_text)
         named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w) and w not in spelled_out}
+        # A rare word names a thing too, in lower case ("nginx", "certbot"); an ordinary one missing may paraphrase.
+        named |= {w for w in absent_terms if is_rare_word(w) and w.upper() not in spelled_out}
         penalty = self.config.absent_name_penalty if named & set(absent_terms) else 0.0
         # A name of several words ("Prime Minister") that no passage read for the answer holds, though its
         # words may each occur: the question is about something the documents do not name. Counted on top of

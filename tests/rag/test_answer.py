@@ -280,6 +280,24 @@ def test_a_possessive_does_not_glue_two_names_into_one():
     assert _penalty("What does Werkzeug's Request Limiter do?", text) > 0.0  # a name the passages never hold
 
 
+def test_a_rare_lower_case_word_the_corpus_lacks_counts_as_an_absent_name():
+    text = "The firewall is configured with iptables rules that allow SSH on port 22."
+    # "ufw" is no ordinary English word: a tool the corpus never names, though written in lower case.
+    assert _penalty("How do I turn on the ufw firewall?", text, ["ufw"]) > 0.0
+    # An ordinary word the corpus lacks is often a paraphrase ("enable" for "turn on"): no evidence alone.
+    assert _penalty("How do I enable the firewall?", text, ["enable"]) == 0.0
+    assert _penalty("How do I turn on the firewall properly?", text, ["properly"]) == 0.0
+
+
+def test_rare_words_are_those_outside_the_embedders_vocabulary_and_its_affixed_forms():
+    from rag.common_words import is_rare_word
+
+    assert all(is_rare_word(w) for w in ("nginx", "certbot", "keras", "sourdough", "playbooks", "swappiness"))
+    # In the vocabulary, or one of its words with a common prefix or suffix: ordinary.
+    assert not any(is_rare_word(w) for w in ("registry", "network", "improperly", "sender", "unmute", "enabled", "queries"))
+    assert not is_rare_word("ipv6")  # letters with digits are not judged
+
+
 def test_a_thing_named_with_its_number_must_be_in_the_passages():
     text = "This manual is for R, version 4.2.2. Debian 12 is the current stable release."
     assert _penalty("When was R version 4.2.2 released?", text) == 0.0
