@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from .errors import InvalidInputError
 from .records import Document, Passage, Section
@@ -149,10 +150,21 @@ def _kept_with(text: str, current: list[_Unit], first: int, unit: _Unit, max_tok
     return kept if sum(u.tokens for u in kept) + unit.tokens <= max_tokens else current[first:]
 
 
+def _bare_headings(doc: Document, units: list[_Unit]) -> bool:
+    """Whether the units are only headings, each its section's whole text (a chapter's heading right above its
+    first section's): such a passage says nothing, so it opens the next section's first passage instead."""
+    for section, group in groupby(units, key=lambda u: u.section):
+        run = list(group)
+        if section < 0 or doc.text[run[0].start : run[-1].end].split() != doc.sections[section].title.split():
+            return False
+    return True
+
+
 def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> list[Passage]:
     """Greedy packing of whole sentences into passages of at most `max_tokens`.
 
-    A passage never crosses a section heading; consecutive passages in a section share up to
+    A passage never crosses a section heading (but a heading with no text of its own opens the passage of the
+    section after it, whose context it is part of); consecutive passages in a section share up to
     `overlap_tokens` of trailing sentences so an answer cut by a boundary is still found whole.
     """
     units = _units(doc, config, count)
@@ -162,10 +174,10 @@ def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> l
 
     def flush() -> None:
         first, last = current[0], current[-1]
-        if first.section not in contexts:
-            parts = _context_parts(doc, first.section)
-            contexts[first.section] = (_context(parts), _embedding_context(parts, config, count))
-        context, embedding_context = contexts[first.section]
+        if last.section not in contexts:  # the last: a bare heading carried over is outside its own section
+            parts = _context_parts(doc, last.section)
+            contexts[last.section] = (_context(parts), _embedding_context(parts, config, count))
+        context, embedding_context = contexts[last.section]
         passages.append(
             Passage(
                 doc_id=doc.id,
@@ -179,7 +191,7 @@ def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> l
         )
 
     for unit in units:
-        if current and unit.section != current[-1].section:
+        if current and unit.section != current[-1].section and not _bare_headings(doc, current):
             flush()
             current = []
         elif current and sum(u.tokens for u in current) + unit.tokens > config.max_tokens:

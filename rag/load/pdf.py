@@ -1,13 +1,21 @@
-"""PDF reader: the pages' extracted text, joined by blank lines, is the canonical text."""
+"""PDF reader: the pages' extracted text, joined by blank lines, is the canonical text; headings become sections.
+
+Footnote reference markers set as small digits after a word are left out of the text (`pdf_runs`); headings come
+from the outline when it has one, else from type size and weight (`pdf_headings`).
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentLoadError, MissingDependencyError
-from rag.load.text import MAX_TITLE_CHARS, first_line
+from rag.load.pdf_furniture import Page, without_furniture
+from rag.load.pdf_headings import PageLine, body_size, font_headings, outline_headings
+from rag.load.pdf_runs import Line, clean_page, page_runs
+from rag.load.text import MAX_TITLE_CHARS, first_line, sections_between
 from rag.records import Section
 
 if TYPE_CHECKING:
@@ -16,10 +24,11 @@ if TYPE_CHECKING:
 # A small file can inflate to gigabytes of text; these bound what one upload may cost.
 MAX_PAGES = 10_000
 MAX_CHARS = 50_000_000
+_CLOSED = re.compile(r"""[.!?:;]['"\u201d\u2019)\]]*$""")
 
 
 def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
-    """Canonical text and title of a PDF; pages without text are left out. PDFs carry no usable headings."""
+    """Canonical text, title and sections of a PDF; pages without text are left out."""
     try:
         from pypdf import PdfReader
         from pypdf.errors import DependencyError
@@ -31,25 +40,47 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
             raise DocumentLoadError(f"{name}: PDF is encrypted")
         if len(reader.pages) > MAX_PAGES:
             raise DocumentLoadError(f"{name}: PDF has {len(reader.pages)} pages, more than {MAX_PAGES}")
-        pages: list[str] = []
+        read: list[Page] = []
         size = 0
-        for page in reader.pages:
-            page_text = (page.extract_text() or "").rstrip()
+        for number, page in enumerate(reader.pages):
+            page_text, page_lines = clean_page(page_runs(page))
             size += len(page_text) + 2
             if size > MAX_CHARS:
                 raise DocumentLoadError(f"{name}: PDF text is longer than {MAX_CHARS} characters")
-            if page_text:
-                pages.append(page_text)
+            read.append(Page(number, page_text, page_lines))
+        parts: list[str] = []
+        lines: list[PageLine] = []
+        size = 0
+        for page in without_furniture(read):
+            if parts:
+                parts.append(_page_break(parts[-1], page.text))
+                size += len(parts[-1])
+            lines.extend(PageLine(_shifted(line, size), page.index) for line in page.lines)
+            parts.append(page.text)
+            size += len(page.text)
         metadata_title = _metadata_title(reader)
+        text = "".join(parts)
+        body = body_size(lines, text)
+        headings = outline_headings(reader, text, lines, body) or font_headings(text, lines, body)
     except (DocumentLoadError, MissingDependencyError):
         raise
     except DependencyError as exc:  # AES encryption needs the `cryptography` package
         raise MissingDependencyError(f"{name}: {exc}; install it with: pip install cryptography") from exc
     except Exception as exc:  # pypdf signals malformed input with many exception types
         raise DocumentLoadError(f"{name}: not a readable PDF: {exc}") from exc
-    text = "\n\n".join(pages)
     title = metadata_title or (first_line(text, name) if text.strip() else PurePosixPath(name).stem)
-    return text, title[:MAX_TITLE_CHARS], ()
+    sections = sections_between([(start, t[:MAX_TITLE_CHARS], level) for start, t, level in headings], len(text))
+    return text, title[:MAX_TITLE_CHARS], sections
+
+
+def _page_break(before: str, after: str) -> str:
+    """A blank line between pages, or a line break where a sentence runs on over the page break (so that it
+    stays one sentence): the page ends without closing punctuation and the next one starts in lower case."""
+    return "\n" if after[:1].islower() and not _CLOSED.search(before) else "\n\n"
+
+
+def _shifted(line: Line, offset: int) -> Line:
+    return Line(line.start + offset, line.end + offset, line.size, line.uniform, line.bold)
 
 
 def _opens_without_password(reader: PdfReader) -> bool:

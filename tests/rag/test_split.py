@@ -60,12 +60,30 @@ def test_a_sentence_longer_than_the_limit_is_cut_at_word_boundaries():
 def test_passages_do_not_cross_headings_and_carry_them_as_context():
     doc = load_bytes(SEED_FILE.read_bytes(), SEED_FILE.name)
     passages = split_document(doc, SplitConfig(128, 32), whitespace_token_counter)
-    for section in doc.sections:
-        for p in passages:
-            assert not (p.start < section.start < p.end)
+    for p in passages:  # headings with no text of their own are the one thing carried into the next section
+        inside = [s for s in doc.sections if p.start < s.start < p.end]
+        if inside:
+            bare = [s.title for s in doc.sections if p.start <= s.start < inside[-1].start]
+            assert doc.text[p.start : inside[-1].start].split() == " ".join(bare).split()
     reform = [p for p in passages if "Security Council" in p.text]
     assert reform and all("Reform of the United Nations" in p.context for p in reform)
     assert all("Reform of the United Nations" not in p.text or p.text.startswith("2. Reform") for p in reform)
+
+
+def test_a_heading_with_no_text_of_its_own_opens_the_next_sections_passage():
+    text = ("Preface text.\n\n1 Basics\n\n1.1 Starting\n\n1.1.1 First steps\n\nType the command to start.\n\n"
+            "2 Reference\n\nEvery option.")
+    at = [text.index(h) for h in ("1 Basics", "1.1 Starting", "1.1.1 First steps", "2 Reference")] + [len(text)]
+    sections = (Section("1 Basics", at[0], at[1], 1), Section("1.1 Starting", at[1], at[2], 2),
+                Section("1.1.1 First steps", at[2], at[3], 3), Section("2 Reference", at[3], at[4], 1))
+    doc = Document(id="d", source="d.txt", title="Manual", text=text, content_hash="h", sections=sections)
+    passages = split_document(doc, SplitConfig(128, 0), whitespace_token_counter)
+    assert [(p.text, p.context) for p in passages] == [
+        ("Preface text.", "Manual"),
+        ("1 Basics\n\n1.1 Starting\n\n1.1.1 First steps\n\nType the command to start.",
+         "Manual > 1 Basics > 1.1 Starting > 1.1.1 First steps"),
+        ("2 Reference\n\nEvery option.", "Manual > 2 Reference"),
+    ]
 
 
 def test_overlap_repeats_trailing_sentences_of_the_previous_passage():

@@ -1,0 +1,146 @@
+"""The text runs of one PDF page: footnote reference markers dropped, each line with its type size and weight.
+
+pypdf's `extract_text(visitor_text=...)` hands over every run of text it emits with the font and matrices it was
+set in; the runs joined are exactly the page's extracted text. From them this module keeps what layout says and
+plain text loses: which lines are set larger or bold (headings) and which digits are superscript footnote
+markers glued to the word before them ("a file called .RData5"), which are left out of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# A footnote marker is set at most this fraction of the size of the text it follows.
+_MARKER_SIZE_RATIO = 0.85
+# Subscripts sit below the baseline; a marker is not lowered by more than this fraction of the text size.
+# (pypdf does not report text rise, `Ts`, so a raised marker may also report the baseline of its word.)
+_MARKER_MAX_DROP = 0.05
+_MARKER = re.compile(r"\d{1,3}")
+# What a footnote marker is glued to: the end of a word or of a phrase's punctuation, never a digit or a
+# closing bracket (there a small raised digit is an exponent: "(a+b)2", "102").
+_MARKER_AFTER = re.compile(r"(?:[^\W\d_]{2}|[^\W\d_][.,;:\"'\u201d\u2019])\Z")
+# Fonts that name their weight: "Helvetica-Bold", "Arial,Black", "MinionPro-Semibold"; TeX's CMBX12, CMB10.
+_BOLD_NAME = re.compile(r"bold|black|heavy|demi|^[a-z]{0,4}bx\d|^cmb\d", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page's text, in the page text's offsets (the line break excluded)."""
+
+    start: int
+    end: int
+    size: float  # the type size most of its visible characters are set in; 0.0 when it has none
+    uniform: float  # the share of its visible characters set in that size
+    bold: float  # the share of its visible characters set in a bold font
+
+
+@dataclass(frozen=True)
+class _Run:
+    text: str
+    size: float
+    x: float
+    y: float
+    up: tuple[float, float]  # the text's upward direction, to measure a raised baseline in any rotation
+    bold: bool
+
+
+def page_runs(page: Any) -> list[_Run]:
+    """The runs pypdf emits for one page, in order, with their effective size, baseline origin and weight."""
+    runs: list[_Run] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
+        if not text:
+            return
+        # The effective matrix is tm x cm; its second row is the glyphs' upward vector, scaled.
+        a, b, c, d, e, f = tm
+        ca, cb, cc, cd, ce, cf = cm
+        up_x, up_y = c * ca + d * cc, c * cb + d * cd
+        x, y = e * ca + f * cc + ce, e * cb + f * cd + cf
+        scale = (up_x * up_x + up_y * up_y) ** 0.5
+        size = abs(font_size) * scale
+        up = (up_x / scale, up_y / scale) if scale else (0.0, 1.0)
+        runs.append(_Run(text, round(size, 1), x, y, up, _is_bold(_font_name(font))))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def clean_page(runs: list[_Run]) -> tuple[str, list[Line]]:
+    """The page's text without footnote markers, and its lines with their type."""
+    kept = _drop_markers(runs)
+    parts: list[str] = []
+    lines: list[Line] = []
+    offset = line_start = 0
+    sizes: dict[float, int] = {}
+    bold = 0
+    for run in kept:
+        pieces = run.text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i:  # a line break closes the line
+                lines.append(_line(line_start, offset, sizes, bold))
+                offset += 1
+                line_start, sizes, bold = offset, {}, 0
+            visible = len(piece) - piece.count(" ") - piece.count("\t")
+            if visible:
+                sizes[run.size] = sizes.get(run.size, 0) + visible
+                bold += visible if run.bold else 0
+            offset += len(piece)
+        parts.append(run.text)
+    lines.append(_line(line_start, offset, sizes, bold))
+    text = "".join(parts).rstrip()
+    return text, [line for line in lines if line.start < len(text) and line.size]
+
+
+def _line(start: int, end: int, sizes: dict[float, int], bold: int) -> Line:
+    total = sum(sizes.values())
+    if not total:
+        return Line(start, end, 0.0, 0.0, 0.0)
+    size, count = max(sizes.items(), key=lambda item: item[1])
+    return Line(start, end, size, count / total, bold / total)
+
+
+def _drop_markers(runs: list[_Run]) -> list[_Run]:
+    """The runs less the footnote markers: small digits glued to the word before, not lowered, not followed
+    by more of the word."""
+    kept: list[_Run] = []
+    tail = ""  # the last characters emitted, to see what a candidate marker is glued to
+    ref: _Run | None = None  # the last run with visible text: the size and baseline a marker is measured against
+    for i, run in enumerate(runs):
+        if ref is not None and _is_marker(run, ref, tail, _next_char(runs, i + 1)):
+            continue
+        kept.append(run)
+        tail = (tail + run.text)[-3:]
+        if run.text.strip():
+            ref = run
+    return kept
+
+
+def _is_marker(run: _Run, ref: _Run, tail: str, following: str) -> bool:
+    if not _MARKER.fullmatch(run.text) or run.size >= _MARKER_SIZE_RATIO * ref.size:
+        return False
+    if not _MARKER_AFTER.search(tail) or (following and (following.isalnum() or following == "_")):
+        return False
+    rise = (run.x - ref.x) * ref.up[0] + (run.y - ref.y) * ref.up[1]
+    return rise >= -_MARKER_MAX_DROP * ref.size
+
+
+def _next_char(runs: list[_Run], start: int) -> str:
+    for run in runs[start : start + 8]:  # empty runs between glyph runs are few; farther is not "right after"
+        if run.text:
+            return run.text[0]
+    return ""
+
+
+def _font_name(font: Any) -> str:
+    try:
+        return str(font.get("/BaseFont", "")) if font else ""
+    except Exception:  # a malformed font dictionary only costs the weight
+        return ""
+
+
+@lru_cache(maxsize=256)
+def _is_bold(name: str) -> bool:
+    return bool(_BOLD_NAME.search(name.rpartition("+")[2].lstrip("/")))
