@@ -52,6 +52,10 @@ FIRST_DEPTH = 100
 ALL_POSTINGS_MAX = 100_000
 _IDF_FLOOR = 1e-6  # as the local index: a word in over half the passages says little about any of them
 
+# The index that hands out a term's postings best first (index-only scans); a bulk load may drop it and build it after.
+BEST_INDEX_SQL = ("CREATE INDEX keyword_postings_best ON keyword_postings(term, key DESC) "
+                  "INCLUDE (passage_id, tf, length)")
+
 SCHEMA = f"""
 ALTER TABLE rag_state ADD COLUMN keyword_length double precision NOT NULL DEFAULT 0;
 CREATE TABLE keyword_terms(term text PRIMARY KEY, df bigint NOT NULL CHECK (df > 0));
@@ -60,7 +64,7 @@ CREATE TABLE keyword_postings(
     term text NOT NULL,
     tf real NOT NULL, length real NOT NULL, key real NOT NULL,
     PRIMARY KEY (passage_id, term));
-CREATE INDEX keyword_postings_best ON keyword_postings(term, key DESC) INCLUDE (passage_id, tf, length);
+{BEST_INDEX_SQL};
 INSERT INTO rag_meta(key, value) VALUES ('{KEY_LENGTH_META}', '{DEFAULT_KEY_LENGTH}');
 -- PostgreSQL full text is replaced by the postings above.
 DROP INDEX passages_terms;
