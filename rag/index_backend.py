@@ -109,9 +109,11 @@ def open_index(settings: Settings, embedder_name: str | None, dimension: int | N
     """
     if settings.index_url:
         from .pg.index import PgIndex
+        from .pg.migrations import HnswParams
 
         return PgIndex(settings.index_url, embedder_name, dimension, read_url=settings.index_read_url or None,
-                       ef_search=settings.hnsw_ef_search)
+                       ef_search=settings.hnsw_ef_search,
+                       hnsw=HnswParams(settings.hnsw_m, settings.hnsw_ef_construction))
     from .index import Index
 
     return Index(settings.index_dir, embedder_name, dimension, lock_timeout_s=settings.lock_timeout_s,

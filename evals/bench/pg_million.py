@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.pg.keyword import BEST_INDEX_SQL
+from rag.pg.migrations import HnswParams
 
 from .pg_scale import MODEL, bench_inputs, create_bench_database, dense_recall, percentile, updates
 from .query import Server, latency
@@ -107,7 +108,8 @@ def bulk_database(server, sentences: list[str], vectors: np.ndarray, passages: i
     index = PgIndex(url, MODEL, vectors.shape[1])
     bulk_load(index, url, updates(sentences, vectors, passages, seed=0, batch=2000))
     index.close()
-    build_index(url, "passages_embedding", HNSW_SQL.format(m=16, ef_construction=64))
+    hnsw = HnswParams()  # the schema's (what a database created by `rag ingest` would hold)
+    build_index(url, "passages_embedding", HNSW_SQL.format(m=hnsw.m, ef_construction=hnsw.ef_construction))
     build_index(url, POSTINGS_INDEX, BEST_INDEX_SQL)
     vacuum_analyze(url)
     return url
@@ -162,8 +164,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=5000, help="passages a transaction during the load")
     parser.add_argument("--ef-search", default="40,100,200,400")
-    parser.add_argument("--m", type=int, default=16)
-    parser.add_argument("--ef-construction", type=int, default=64)
+    parser.add_argument("--m", type=int, default=HnswParams().m)
+    parser.add_argument("--ef-construction", type=int, default=HnswParams().ef_construction)
     parser.add_argument("--maintenance-work-mem", default="3GB")
     parser.add_argument("--parallel-workers", type=int, default=1, help="max_parallel_maintenance_workers")
     parser.add_argument("--shared-buffers", default="2GB")
