@@ -36,6 +36,11 @@ class IndexState:
 
 
 class IndexBackend(Protocol):
+    # True when searches may read from several threads at once (each read takes a connection of its own, as
+    # PostgreSQL's pool does); False makes the retriever serialize its reads (the local folder's one SQLite
+    # connection and its in-memory generation swap). A backend without the attribute is taken as False.
+    concurrent_reads: bool
+
     # -- generations ----------------------------------------------------------------------------
     def refresh(self) -> bool:
         """Follow the newest published generation; True when it changed since the last call."""
