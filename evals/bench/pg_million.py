@@ -72,6 +72,25 @@ def _server(root: Path | None, shared_buffers: str):  # noqa: ANN202 - a rag.pg.
     return server
 
 
+def local_database(directory: Path, sentences: list[str], vectors: np.ndarray, passages: int) -> str:
+    """A local index folder holding the same synthetic passages as `bulk_database`; its location."""
+    from rag.index import Index
+
+    local = Index(directory, MODEL, vectors.shape[1])
+    for batch in updates(sentences, vectors, passages, seed=0, batch=2000):
+        local.apply(batch)
+    local.close()
+    return str(directory)
+
+
+def finish(result: dict, out: Path) -> int:
+    """The benches' last step: the load average at the end, the JSON written to `out` and printed."""
+    result["load_average_end"] = load_average()
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
 def _count(conn) -> int:  # noqa: ANN001
     return int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
 
@@ -328,11 +347,8 @@ def _stop(args: argparse.Namespace, server) -> None:  # noqa: ANN001
 
 def _finish(args: argparse.Namespace, server, result: dict, out_partial: Path) -> int:  # noqa: ANN001
     _stop(args, server)
-    result["load_average_end"] = load_average()
-    args.out.write_text(json.dumps(result, indent=2))
     out_partial.unlink(missing_ok=True)
-    print(json.dumps(result, indent=2))
-    return 0
+    return finish(result, args.out)
 
 
 if __name__ == "__main__":
