@@ -194,6 +194,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep", action="store_true", help="leave the server's data in --root afterwards")
     parser.add_argument("--rebuild-hnsw", action="store_true", help="drop a kept HNSW index and build it with --m, "
                         "--ef-construction (to compare parameters on one loaded database)")
+    parser.add_argument("--serve-ef-search", type=int, default=None,
+                        help="hnsw.ef_search of the timed retrieval parts and the API replica (default: the setting's)")
     parser.add_argument("--recall-only", action="store_true", help="stop after the recall sweep")
     args = parser.parse_args(argv)
     if any(not 1 <= int(x) <= 1000 for x in args.ef_search.split(",")):
@@ -204,6 +206,7 @@ def main(argv: list[str]) -> int:
     from rag.retrieve import Retriever
 
     settings, embedder, sentences, vectors, questions, queries = bench_inputs()
+    settings = settings.with_overrides(hnsw_ef_search=args.serve_ef_search)
     result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions),
                     "server": {"shared_buffers": args.shared_buffers, "maintenance_work_mem": args.maintenance_work_mem,
                                "max_parallel_maintenance_workers": args.parallel_workers},
@@ -309,14 +312,15 @@ def main(argv: list[str]) -> int:
 
         # One API replica over the database: /v1/search by stage (a first pass caches the query vectors).
         with tempfile.TemporaryDirectory(prefix="rag-pgmillion-") as tmp:
-            api = Server(url, {"RAG_INDEX_URL": url}, Path(tmp) / "serve.log")  # type: ignore[arg-type]
+            api = Server(url, {"RAG_INDEX_URL": url, "RAG_HNSW_EF_SEARCH": str(settings.hnsw_ef_search)},
+                         Path(tmp) / "serve.log")  # type: ignore[arg-type]
             try:
                 memory_ready = api.memory_mb()
                 sample = questions[: args.http_queries]
                 latency(api, "search", sample)  # warm: query vectors cached, pages in shared buffers
                 result["api"] = {"search": latency(api, "search", sample), "rss_ready_mb": memory_ready,
                                  "rss_after_mb": api.memory_mb(), "load_average": load_average(),
-                                 "ready_s": round(api.ready_s, 1)}
+                                 "ready_s": round(api.ready_s, 1), "ef_search": settings.hnsw_ef_search}
                 log("api", result["api"])
             finally:
                 api.stop()
