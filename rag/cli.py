@@ -164,8 +164,13 @@ def cmd_db(args: argparse.Namespace) -> int:
                 todo = migrations.pending(conn)
                 print(f"schema version {migrations.applied_version(conn)} of {migrations.LATEST}; "
                       + (", ".join(f"pending: {m.version} ({m.name})" for m in todo) or "up to date"))
+                built = migrations.hnsw_params(conn)
+                if migrations.applied_version(conn):
+                    print("HNSW index: " + (f"m {built.m}, ef_construction {built.ef_construction}" if built
+                                            else "none (dropped for a bulk load?)"))
                 return 0
-            applied = migrations.migrate(conn, args.dimension, only_additive=False)
+            applied = migrations.migrate(conn, args.dimension, only_additive=False,
+                                         hnsw=migrations.HnswParams(settings.hnsw_m, settings.hnsw_ef_construction))
     finally:
         pool.close()
     for m in applied:

@@ -163,6 +163,8 @@ def _disk_nearly_full(directory: Path) -> bool:
 class Index:
     """An index folder. Readers call `refresh()` to pick up generations published by any writer."""
 
+    concurrent_reads = False  # one SQLite connection, and `refresh()` swaps the in-memory generation
+
     def __init__(self, directory: Path, embedder_name: str | None, dimension: int | None = None,
                  lock_timeout_s: float = 30.0, vector_config: VectorIndexConfig | None = None) -> None:
         """`embedder_name=None` opens an existing index whatever its embedder (check and repair need no model)."""

@@ -36,6 +36,11 @@ class IndexState:
 
 
 class IndexBackend(Protocol):
+    # True when searches may read from several threads at once (each read takes a connection of its own, as
+    # PostgreSQL's pool does); False makes the retriever serialize its reads (the local folder's one SQLite
+    # connection and its in-memory generation swap). A backend without the attribute is taken as False.
+    concurrent_reads: bool
+
     # -- generations ----------------------------------------------------------------------------
     def refresh(self) -> bool:
         """Follow the newest published generation; True when it changed since the last call."""
@@ -109,9 +114,11 @@ def open_index(settings: Settings, embedder_name: str | None, dimension: int | N
     """
     if settings.index_url:
         from .pg.index import PgIndex
+        from .pg.migrations import HnswParams
 
         return PgIndex(settings.index_url, embedder_name, dimension, read_url=settings.index_read_url or None,
-                       ef_search=settings.hnsw_ef_search)
+                       ef_search=settings.hnsw_ef_search,
+                       hnsw=HnswParams(settings.hnsw_m, settings.hnsw_ef_construction))
     from .index import Index
 
     return Index(settings.index_dir, embedder_name, dimension, lock_timeout_s=settings.lock_timeout_s,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -51,14 +52,16 @@ class _LruCache:
 
 
 class Retriever:
-    """Searches one index with one embedder. Thread-safe: reads of the store are serialized."""
+    """Searches one index with one embedder. Thread-safe: reads of the store are serialized, unless the index
+    declares `concurrent_reads` (PostgreSQL: one pooled connection a read), when searches run side by side."""
 
     def __init__(self, index: IndexBackend, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._query_cache = _LruCache(1024)
-        self._store_lock = threading.Lock()
+        self._store_lock: contextlib.AbstractContextManager = (
+            contextlib.nullcontext() if getattr(index, "concurrent_reads", False) else threading.Lock())
 
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)

@@ -2,12 +2,13 @@
 
 Synthetic passages as in evals/bench/pg_scale.py (real sentence vectors recombined, 6 sentences a passage, 8
 passages a document), loaded through the backend's own writer (`PgIndex.apply`, binary COPY, precomputed vectors)
-in batches, with the HNSW and GIN indexes dropped during the load and built afterwards with
-`maintenance_work_mem` raised: the bulk path a new deployment would take (docs/scale-out.md). The indexes are
-rebuilt with the definitions of migration 1 (or `--m`/`--ef-construction`), checked against the catalog.
+in batches, with the HNSW index and the keyword postings' `(term, key)` index dropped during the load and built
+afterwards with `maintenance_work_mem` raised: the bulk path a new deployment would take (docs/scale-out.md). The
+HNSW index is rebuilt with `--m`/`--ef-construction` (the schema's by default), checked against the catalog.
 Then: exact top-10 by numpy over the loaded vectors is the truth for the 152 labelled questions; dense recall@10
-and p50 per `ef_search`; the dense and keyword parts of retrieval timed separately (cached query vectors, no
-sentence re-scoring); `rag serve` on the database: `/v1/search` stage timings and the replica's RSS.
+and p50 per `ef_search` (measured before the postings index is built, so that the recall comes first); the dense
+and keyword (BM25 postings, rag/pg/keyword.py) parts of retrieval timed separately after a VACUUM ANALYZE (cached
+query vectors, no sentence re-scoring); `rag serve` on the database: `/v1/search` stage timings and the RSS.
 
 Phases can be resumed: with `--root DIR` the server's data folder is kept there (`--keep`) and a later run with the
 same `--root` skips what is already done (the load when the passage count is reached, the indexes when present).
@@ -26,12 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.pg.keyword import BEST_INDEX_SQL
+from rag.pg.migrations import HnswParams
+
 from .pg_scale import MODEL, bench_inputs, create_bench_database, dense_recall, percentile, updates
 from .query import Server, latency
 
 HNSW_SQL = ("CREATE INDEX passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
             "WITH (m = {m}, ef_construction = {ef_construction})")
-GIN_SQL = "CREATE INDEX passages_terms ON passages USING gin(terms)"
+POSTINGS_INDEX = "keyword_postings_best"
 
 
 def load_average() -> list[float]:
@@ -68,6 +72,25 @@ def _server(root: Path | None, shared_buffers: str):  # noqa: ANN202 - a rag.pg.
     return server
 
 
+def local_database(directory: Path, sentences: list[str], vectors: np.ndarray, passages: int) -> str:
+    """A local index folder holding the same synthetic passages as `bulk_database`; its location."""
+    from rag.index import Index
+
+    local = Index(directory, MODEL, vectors.shape[1])
+    for batch in updates(sentences, vectors, passages, seed=0, batch=2000):
+        local.apply(batch)
+    local.close()
+    return str(directory)
+
+
+def finish(result: dict, out: Path) -> int:
+    """The benches' last step: the load average at the end, the JSON written to `out` and printed."""
+    result["load_average_end"] = load_average()
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
 def _count(conn) -> int:  # noqa: ANN001
     return int(conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0])
 
@@ -77,12 +100,12 @@ def _has_index(conn, name: str) -> bool:  # noqa: ANN001
 
 
 def bulk_load(index, url: str, batches) -> dict:  # noqa: ANN001 - a PgIndex, an iterator of update batches
-    """Load through `index.apply` with the HNSW and GIN indexes dropped (no per-row index upkeep during the load)."""
+    """Load through `index.apply` with the HNSW and postings indexes dropped (no per-row upkeep during the load)."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP INDEX IF EXISTS passages_embedding")
-        conn.execute("DROP INDEX IF EXISTS passages_terms")
+        conn.execute(f"DROP INDEX IF EXISTS {POSTINGS_INDEX}")
     loaded, step, t0 = 0, 0, time.perf_counter()
     for batch in batches:
         index.apply(batch)
@@ -104,32 +127,54 @@ def bulk_database(server, sentences: list[str], vectors: np.ndarray, passages: i
     index = PgIndex(url, MODEL, vectors.shape[1])
     bulk_load(index, url, updates(sentences, vectors, passages, seed=0, batch=2000))
     index.close()
-    build_indexes(url)
+    hnsw = HnswParams()  # the schema's (what a database created by `rag ingest` would hold)
+    build_index(url, "passages_embedding", HNSW_SQL.format(m=hnsw.m, ef_construction=hnsw.ef_construction))
+    build_index(url, POSTINGS_INDEX, BEST_INDEX_SQL)
+    vacuum_analyze(url)
     return url
 
 
-def build_indexes(url: str, maintenance_work_mem: str = "3GB", parallel_workers: int = 1, m: int = 16,
-                  ef_construction: int = 64) -> dict:
-    """Build the GIN and HNSW indexes that are missing (after a bulk load), then VACUUM ANALYZE; seconds each."""
+def build_index(url: str, name: str, sql: str, maintenance_work_mem: str = "3GB",
+                parallel_workers: int = 1) -> dict | None:
+    """Build index `name` with `sql` unless it exists (after a bulk load); its seconds (None: it was there)."""
     import psycopg
 
-    builds: dict = {}
     with psycopg.connect(url, autocommit=True) as conn:
+        if _has_index(conn, name):
+            return None
         conn.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
         conn.execute(f"SET max_parallel_maintenance_workers = {int(parallel_workers)}")
-        for name, sql in (("passages_terms", GIN_SQL),
-                          ("passages_embedding", HNSW_SQL.format(m=m, ef_construction=ef_construction))):
-            if _has_index(conn, name):
-                continue
-            log("building", name)
-            t = time.perf_counter()
-            conn.execute(sql)
-            builds[name] = {"seconds": round(time.perf_counter() - t, 1), "load_average_end": load_average()}
-            log("built", name, builds[name])
+        log("building", name)
         t = time.perf_counter()
-        conn.execute("VACUUM ANALYZE passages")
-        builds["vacuum_analyze_s"] = round(time.perf_counter() - t, 1)
-    return builds
+        conn.execute(sql)
+        built = {"seconds": round(time.perf_counter() - t, 1), "load_average_end": load_average()}
+    log("built", name, built)
+    return built
+
+
+def vacuum_analyze(url: str) -> float:
+    """VACUUM ANALYZE every table (sets the visibility map the postings' index-only scans rely on); seconds."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        t = time.perf_counter()
+        conn.execute("VACUUM ANALYZE")
+        return round(time.perf_counter() - t, 1)
+
+
+def sizes_of(url: str, passages: int) -> dict:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        sizes = dict(conn.execute(
+            "SELECT 'database', pg_database_size('bench') UNION ALL "
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+            "('passages', 'documents', 'passage_sentences', 'passages_embedding', 'passages_pkey', 'passages_doc', "
+            "'keyword_postings', 'keyword_postings_pkey', 'keyword_postings_best', 'keyword_terms')").fetchall())
+        relation = dict(conn.execute(
+            "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname IN ('passages', 'documents', "
+            "'passage_sentences', 'keyword_postings')").fetchall())
+    return {"total_relation": sizes, "heap_only": relation, "database_per_passage": round(sizes["database"] / passages)}
 
 
 def main(argv: list[str]) -> int:
@@ -138,8 +183,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=5000, help="passages a transaction during the load")
     parser.add_argument("--ef-search", default="40,100,200,400")
-    parser.add_argument("--m", type=int, default=16)
-    parser.add_argument("--ef-construction", type=int, default=64)
+    parser.add_argument("--m", type=int, default=HnswParams().m)
+    parser.add_argument("--ef-construction", type=int, default=HnswParams().ef_construction)
     parser.add_argument("--maintenance-work-mem", default="3GB")
     parser.add_argument("--parallel-workers", type=int, default=1, help="max_parallel_maintenance_workers")
     parser.add_argument("--shared-buffers", default="2GB")
@@ -149,6 +194,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keep", action="store_true", help="leave the server's data in --root afterwards")
     parser.add_argument("--rebuild-hnsw", action="store_true", help="drop a kept HNSW index and build it with --m, "
                         "--ef-construction (to compare parameters on one loaded database)")
+    parser.add_argument("--serve-ef-search", type=int, default=None,
+                        help="hnsw.ef_search of the timed retrieval parts and the API replica (default: the setting's)")
     parser.add_argument("--recall-only", action="store_true", help="stop after the recall sweep")
     args = parser.parse_args(argv)
     if any(not 1 <= int(x) <= 1000 for x in args.ef_search.split(",")):
@@ -159,6 +206,7 @@ def main(argv: list[str]) -> int:
     from rag.retrieve import Retriever
 
     settings, embedder, sentences, vectors, questions, queries = bench_inputs()
+    settings = settings.with_overrides(hnsw_ef_search=args.serve_ef_search)
     result: dict = {"passages": args.passages, "sentences": len(sentences), "queries": len(questions),
                     "server": {"shared_buffers": args.shared_buffers, "maintenance_work_mem": args.maintenance_work_mem,
                                "max_parallel_maintenance_workers": args.parallel_workers},
@@ -184,24 +232,15 @@ def main(argv: list[str]) -> int:
         if args.rebuild_hnsw:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("DROP INDEX IF EXISTS passages_embedding")
-        result["index_builds"] = build_indexes(url, args.maintenance_work_mem, args.parallel_workers, args.m,
-                                               args.ef_construction)
+        result["index_builds"] = {"passages_embedding": build_index(
+            url, "passages_embedding", HNSW_SQL.format(m=args.m, ef_construction=args.ef_construction),
+            args.maintenance_work_mem, args.parallel_workers)}
         with psycopg.connect(url, autocommit=True) as conn:
             definition = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'passages_embedding'"
                                       ).fetchone()[0]
-            sizes = dict(conn.execute(
-                "SELECT 'database', pg_database_size('bench') UNION ALL "
-                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
-                "('passages', 'documents', 'passage_sentences', 'passages_embedding', 'passages_terms', "
-                "'passages_pkey', 'passages_doc')").fetchall())
-            relation = dict(conn.execute(
-                "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname IN ('passages', 'documents', "
-                "'passage_sentences')").fetchall())
         result["hnsw"] = {"definition": definition}
-        result["bytes"] = {"total_relation": sizes, "heap_only": relation,
-                           "database_per_passage": round(sizes["database"] / args.passages)}
         out_partial.write_text(json.dumps(result, indent=2))
-        log("sizes", sizes)
+        log("hnsw", definition)
 
         # Exact truth over every stored vector (read back, so the truth is what the database holds).
         t = time.perf_counter()
@@ -234,17 +273,27 @@ def main(argv: list[str]) -> int:
             index.close()
             return _finish(args, server, result, out_partial)
 
+        result["index_builds"][POSTINGS_INDEX] = build_index(url, POSTINGS_INDEX, BEST_INDEX_SQL,
+                                                             args.maintenance_work_mem, args.parallel_workers)
+        result["index_builds"]["vacuum_analyze_s"] = vacuum_analyze(url)
+        result["bytes"] = sizes_of(url, args.passages)
+        log("sizes", result["bytes"])
+        out_partial.write_text(json.dumps(result, indent=2))
+
         # The parts of retrieval, as the retriever calls them (k = its candidates), cached query vectors.
         index.ef_search = settings.hnsw_ef_search
         retriever = Retriever(index, embedder)
         k = retriever.config.candidates
         parts: dict[str, list[float]] = {"dense": [], "keyword": [], "search_without_rescoring": []}
+        ways: dict[str, int] = {}
         for q, qv in zip(questions[: args.retrieval_queries], queries, strict=False):
             t = time.perf_counter()
             index.dense_candidates(qv, k)
             t1 = time.perf_counter()
             index.keyword_candidates(q, k)
             t2 = time.perf_counter()
+            way = _keyword_way(index, q, k)
+            ways[way] = ways.get(way, 0) + 1
             parts["dense"].append((t1 - t) * 1000)
             parts["keyword"].append((t2 - t1) * 1000)
             retriever.embed_query(q)
@@ -254,8 +303,8 @@ def main(argv: list[str]) -> int:
         result["retrieval_ms"] = {
             "ef_search": settings.hnsw_ef_search, "k": k, "questions": len(parts["dense"]),
             "load_average": load_average(),
-            "keyword_implementation": "PostgreSQL full text: OR of plainto_tsquery per word, IDF-weighted "
-                                      "ts_rank_cd, GIN (rag/pg/index.py keyword_candidates on main)",
+            "keyword_implementation": "BM25 over keyword_postings (rag/pg/keyword.py search)",
+            "keyword_ways": ways,
             **{name: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for name, v in parts.items()}}
         log("retrieval", result["retrieval_ms"])
         index.close()
@@ -263,14 +312,15 @@ def main(argv: list[str]) -> int:
 
         # One API replica over the database: /v1/search by stage (a first pass caches the query vectors).
         with tempfile.TemporaryDirectory(prefix="rag-pgmillion-") as tmp:
-            api = Server(url, {"RAG_INDEX_URL": url}, Path(tmp) / "serve.log")  # type: ignore[arg-type]
+            api = Server(url, {"RAG_INDEX_URL": url, "RAG_HNSW_EF_SEARCH": str(settings.hnsw_ef_search)},
+                         Path(tmp) / "serve.log")  # type: ignore[arg-type]
             try:
                 memory_ready = api.memory_mb()
                 sample = questions[: args.http_queries]
                 latency(api, "search", sample)  # warm: query vectors cached, pages in shared buffers
                 result["api"] = {"search": latency(api, "search", sample), "rss_ready_mb": memory_ready,
                                  "rss_after_mb": api.memory_mb(), "load_average": load_average(),
-                                 "ready_s": round(api.ready_s, 1)}
+                                 "ready_s": round(api.ready_s, 1), "ef_search": settings.hnsw_ef_search}
                 log("api", result["api"])
             finally:
                 api.stop()
@@ -278,6 +328,16 @@ def main(argv: list[str]) -> int:
         _stop(args, server)
         raise
     return _finish(args, server, result, out_partial)
+
+
+def _keyword_way(index, query: str, k: int) -> str:  # noqa: ANN001 - a PgIndex
+    """The way the keyword side took for `query` ("all" postings summed, or "lists" and their depths), untimed."""
+    from rag.pg import keyword
+
+    stats: dict = {}
+    with index._read.connection() as conn:
+        keyword.search(conn, index._analyzer.terms(query), k, None, index._keyword_key_length(conn), stats=stats)
+    return stats["way"] if stats["way"] == "all" else f"lists {stats['depths']}"
 
 
 def _stop(args: argparse.Namespace, server) -> None:  # noqa: ANN001
@@ -291,11 +351,8 @@ def _stop(args: argparse.Namespace, server) -> None:  # noqa: ANN001
 
 def _finish(args: argparse.Namespace, server, result: dict, out_partial: Path) -> int:  # noqa: ANN001
     _stop(args, server)
-    result["load_average_end"] = load_average()
-    args.out.write_text(json.dumps(result, indent=2))
     out_partial.unlink(missing_ok=True)
-    print(json.dumps(result, indent=2))
-    return 0
+    return finish(result, args.out)
 
 
 if __name__ == "__main__":

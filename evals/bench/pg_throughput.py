@@ -21,8 +21,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .corpus import ROOT
-from .pg_million import bulk_database, load_average, log
-from .pg_scale import MODEL, bench_inputs, updates
+from .pg_million import bulk_database, finish, load_average, local_database, log
+from .pg_scale import bench_inputs
 from .query import Server
 
 ENDPOINTS = ("search", "ask")
@@ -75,7 +75,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--backends", default="local,postgres")
     parser.add_argument("--questions", type=int, default=152, help="the first N labelled questions as queries")
     args = parser.parse_args(argv)
-    from rag.index import Index
     from rag.pg.index import PgIndex
     from rag.pg.server import init_primary
 
@@ -88,11 +87,8 @@ def main(argv: list[str]) -> int:
         questions_file = tmp / "questions.json"
         questions_file.write_text(json.dumps(questions))
         if "local" in args.backends:
-            local = Index(tmp / "index", MODEL, vectors.shape[1])
-            for batch in updates(sentences, vectors, args.passages, seed=0, batch=2000):
-                local.apply(batch)
-            local.close()
-            result["local"] = _measure(str(tmp / "index"), {}, 1, questions, questions_file, args, tmp)
+            local = local_database(tmp / "index", sentences, vectors, args.passages)
+            result["local"] = _measure(local, {}, 1, questions, questions_file, args, tmp)
         if "postgres" in args.backends:
             server = init_primary()
             try:
@@ -107,10 +103,7 @@ def main(argv: list[str]) -> int:
                 check.close()
             finally:
                 server.remove()
-    result["load_average_end"] = load_average()
-    args.out.write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
-    return 0
+    return finish(result, args.out)
 
 
 if __name__ == "__main__":

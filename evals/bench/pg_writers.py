@@ -11,13 +11,12 @@ Usage: nice -n 5 python -m evals.bench.pg_writers OUT.json [--passages 20000] [-
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
 
-from .pg_million import bulk_database, load_average
-from .pg_scale import MODEL, bench_inputs, concurrent_writers, updates
+from .pg_million import bulk_database, finish, load_average, local_database
+from .pg_scale import bench_inputs, concurrent_writers
 
 
 def main(argv: list[str]) -> int:
@@ -28,7 +27,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--writer-passages", type=int, default=2000)
     parser.add_argument("--backends", default="local,postgres")
     args = parser.parse_args(argv)
-    from rag.index import Index
     from rag.pg.server import init_primary
 
     _, _, sentences, vectors, _, _ = bench_inputs()
@@ -37,12 +35,8 @@ def main(argv: list[str]) -> int:
                     "load_average_start": load_average()}
     if "local" in args.backends:
         with tempfile.TemporaryDirectory(prefix="rag-pgw-") as tmp:
-            local = Index(Path(tmp) / "index", MODEL, vectors.shape[1])
-            for batch in updates(sentences, vectors, args.passages, seed=0, batch=2000):
-                local.apply(batch)
-            local.close()
-            result["local"] = concurrent_writers(str(Path(tmp) / "index"), sentences, vectors, counts,
-                                                 args.writer_passages)
+            local = local_database(Path(tmp) / "index", sentences, vectors, args.passages)
+            result["local"] = concurrent_writers(local, sentences, vectors, counts, args.writer_passages)
     if "postgres" in args.backends:
         server = init_primary()
         try:
@@ -50,10 +44,7 @@ def main(argv: list[str]) -> int:
             result["postgres"] = concurrent_writers(url, sentences, vectors, counts, args.writer_passages)
         finally:
             server.remove()
-    result["load_average_end"] = load_average()
-    args.out.write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
-    return 0
+    return finish(result, args.out)
 
 
 if __name__ == "__main__":

@@ -47,11 +47,15 @@ _DOCUMENT_COLUMNS = ("d.id, d.source, d.title, d.media_type, d.content_hash, d.a
 
 
 class PgIndex:
+    concurrent_reads = True  # every read takes its own pooled connection; nothing in memory is swapped
     def __init__(self, url: str, embedder_name: str | None, dimension: int | None,
-                 read_url: str | None = None, ef_search: int = 200) -> None:
-        """`embedder_name=None` opens whatever the database holds; `dimension=None` refuses to create the schema."""
+                 read_url: str | None = None, ef_search: int = 200,
+                 hnsw: migrations.HnswParams | None = None) -> None:
+        """`embedder_name=None` opens whatever the database holds; `dimension=None` refuses to create the schema;
+        `hnsw` shapes the HNSW index of a database created here (an existing one keeps its own)."""
         psycopg_module()  # a clear install hint before anything else
         self.ef_search = ef_search
+        self._hnsw = hnsw
         self._write = Pool(url)
         self._read = Pool(read_url) if read_url else self._write
         try:
@@ -73,7 +77,7 @@ class PgIndex:
                     if migrations.applied_version(conn) == 0 and (dimension is None or embedder_name is None):
                         raise RagError(f"no index in the database {self._write.where}: run "
                                        "`rag ingest PATH --index URL` first")
-                    migrations.migrate(conn, dimension, only_additive=True)
+                    migrations.migrate(conn, dimension, only_additive=True, hnsw=self._hnsw)
                 with conn.transaction():
                     if embedder_name is not None and dimension is not None:  # the first opener names the embedder
                         conn.execute("INSERT INTO rag_meta(key, value) VALUES ('embedder', %s), ('dimension', %s) "

@@ -52,6 +52,10 @@ FIRST_DEPTH = 100
 ALL_POSTINGS_MAX = 100_000
 _IDF_FLOOR = 1e-6  # as the local index: a word in over half the passages says little about any of them
 
+# The index that hands out a term's postings best first (index-only scans); a bulk load may drop it and build it after.
+BEST_INDEX_SQL = ("CREATE INDEX keyword_postings_best ON keyword_postings(term, key DESC) "
+                  "INCLUDE (passage_id, tf, length)")
+
 SCHEMA = f"""
 ALTER TABLE rag_state ADD COLUMN keyword_length double precision NOT NULL DEFAULT 0;
 CREATE TABLE keyword_terms(term text PRIMARY KEY, df bigint NOT NULL CHECK (df > 0));
@@ -60,7 +64,7 @@ CREATE TABLE keyword_postings(
     term text NOT NULL,
     tf real NOT NULL, length real NOT NULL, key real NOT NULL,
     PRIMARY KEY (passage_id, term));
-CREATE INDEX keyword_postings_best ON keyword_postings(term, key DESC) INCLUDE (passage_id, tf, length);
+{BEST_INDEX_SQL};
 INSERT INTO rag_meta(key, value) VALUES ('{KEY_LENGTH_META}', '{DEFAULT_KEY_LENGTH}');
 -- PostgreSQL full text is replaced by the postings above.
 DROP INDEX passages_terms;
@@ -280,8 +284,31 @@ _DF_MISMATCH = ("FROM (SELECT term, COUNT(*) AS n FROM keyword_postings GROUP BY
 _LENGTHS = "SELECT COALESCE(SUM(l::float8), 0) FROM (SELECT MAX(length) AS l FROM keyword_postings GROUP BY passage_id) x"
 
 
+# Passages without a single posting. One whose words are all stopwords rightly has none: the analyzer decides.
+_UNPOSTED = ("SELECT p.id, p.text, p.context FROM passages p WHERE NOT EXISTS "
+             "(SELECT 1 FROM keyword_postings k WHERE k.passage_id = p.id) ORDER BY p.id")
+# Passages with some of their postings gone: a passage's weighted term counts sum to its weighted length
+# (`Analyzer.weighted_terms`), both stored as float4.
+_PARTIAL = ("SELECT p.id, p.text, p.context FROM passages p JOIN (SELECT passage_id FROM keyword_postings "
+            "GROUP BY passage_id HAVING abs(SUM(tf::float8) - MAX(length)) > 1e-3 + 1e-4 * MAX(length)) x "
+            "ON x.passage_id = p.id ORDER BY p.id")
+
+
+def _unposted(conn: psycopg.Connection, analyzer: Analyzer) -> tuple[list[tuple[int, str, str]], int]:
+    """(id, text, context) of the passages missing every posting their terms call for, and the number of
+    passages missing some of theirs."""
+    missing = [r for r in conn.execute(_UNPOSTED).fetchall() if analyzer.weighted_terms(r[1], r[2])[0]]
+    return missing, len(conn.execute(_PARTIAL).fetchall())
+
+
 def problems(conn: psycopg.Connection) -> list[str]:
     out = []
+    missing, partial = _unposted(conn, Analyzer())
+    if missing:
+        out.append(f"{len(missing)} passages have no keyword postings (keyword search cannot find them; "
+                   "`rag repair` writes them)")
+    if partial:
+        out.append(f"{partial} passages miss some of their keyword postings (`rag repair` writes them again)")
     bad = conn.execute(f"SELECT COUNT(*) {_DF_MISMATCH}").fetchone()[0]
     if bad:
         out.append(f"{bad} keyword terms whose document frequency is not their postings' count (`rag repair`)")
@@ -293,8 +320,17 @@ def problems(conn: psycopg.Connection) -> list[str]:
 
 
 def repair(conn: psycopg.Connection) -> list[str]:
-    """Recount document frequencies and lengths from the postings. Call holding the `rag_state` row lock."""
+    """Write the postings of passages missing some or all of theirs, then recount document frequencies and
+    lengths from the postings. Call holding the `rag_state` row lock (no writer changes postings meanwhile)."""
     actions = []
+    analyzer = Analyzer()
+    missing, _ = _unposted(conn, analyzer)
+    partial = [tuple(r) for r in conn.execute(_PARTIAL).fetchall()]
+    if missing or partial:
+        conn.execute("DELETE FROM keyword_postings WHERE passage_id = ANY(%s)", ([r[0] for r in partial],))
+        # Their document frequencies and the summed length are recounted below, from the postings.
+        Postings(analyzer, key_length(conn)).add(conn, [*missing, *partial])
+        actions.append(f"wrote the keyword postings of {len(missing) + len(partial)} passages that missed them")
     bad = conn.execute(f"SELECT COUNT(*) {_DF_MISMATCH}").fetchone()[0]
     if bad:
         conn.execute("DELETE FROM keyword_terms")

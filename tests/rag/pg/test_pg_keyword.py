@@ -185,3 +185,31 @@ def test_check_finds_and_repair_mends_wrong_keyword_statistics(pg_url: str) -> N
     assert index.check() == []
     assert_same_as_local(index)
     index.close()
+
+
+def test_check_finds_and_repair_writes_postings_missing_entirely_or_in_part(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    index.apply(corpus(10, seed=8))
+    stop = load_bytes(b"Notes\n\nThe and of it.", "stop.txt", source="stop.txt")  # stopwords only: no postings
+    at = stop.text.index("The and")
+    index.apply([DocumentUpdate(stop, [Passage(stop.id, at, len(stop.text), stop.text[at:], 0, "")],
+                                EMBEDDER.encode([stop.text[at:]]), [])])
+    assert index.check() == []
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        gone, cut = [r[0] for r in conn.execute("SELECT id FROM passages WHERE doc_id != %s ORDER BY id LIMIT 2",
+                                                (stop.id,))]
+        conn.execute("DELETE FROM keyword_postings WHERE passage_id = %s", (gone,))
+        conn.execute("DELETE FROM keyword_postings WHERE passage_id = %s AND term = "
+                     "(SELECT MIN(term) FROM keyword_postings WHERE passage_id = %s)", (cut, cut))
+        # The statistics made to agree with what is left: only the postings themselves are wrong.
+        conn.execute("DELETE FROM keyword_terms")
+        conn.execute("INSERT INTO keyword_terms SELECT term, COUNT(*) FROM keyword_postings GROUP BY term")
+        conn.execute(f"UPDATE rag_state SET keyword_length = ({keyword._LENGTHS})")
+    problems = index.check()
+    assert any("1 passages have no keyword postings" in p for p in problems), problems
+    assert any("1 passages miss some of their keyword postings" in p for p in problems), problems
+    actions = index.repair()
+    assert any("wrote the keyword postings of 2 passages" in a for a in actions), actions
+    assert index.check() == []
+    assert_same_as_local(index)
+    index.close()

@@ -10,8 +10,10 @@ import psycopg
 import pytest
 from hash_embedder import HashEmbedder
 
-from rag.errors import IndexMismatchError, RagError
+from rag.config import Settings
+from rag.errors import IndexMismatchError, InvalidInputError, RagError
 from rag.index import DocumentUpdate
+from rag.index_backend import open_index
 from rag.load import load_bytes
 from rag.pg import migrations
 from rag.pg.index import PgIndex
@@ -29,10 +31,33 @@ def test_opening_an_empty_database_applies_the_schema_with_the_embedders_dimensi
         width = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass "
                              "AND attname = 'embedding'").fetchone()[0]
     assert "hnsw" in indexes["passages_embedding"] and "m='16'" in indexes["passages_embedding"]
+    assert "ef_construction='128'" in indexes["passages_embedding"]  # HnswParams' default
     assert "(term, key DESC)" in indexes["keyword_postings_best"] and "passages_terms" not in indexes
     assert width == EMBEDDER.dimension
     assert index.check() == []
     index.close()
+
+
+def test_the_hnsw_settings_shape_a_new_database_and_an_existing_one_keeps_its_own_until_rebuilt(pg_url) -> None:
+    settings = Settings(index_url=pg_url, hnsw_m=8, hnsw_ef_construction=40)
+    open_index(settings, EMBEDDER.name, EMBEDDER.dimension).close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert migrations.hnsw_params(conn) == migrations.HnswParams(8, 40)
+    open_index(Settings(index_url=pg_url), EMBEDDER.name, EMBEDDER.dimension).close()  # the defaults now
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert migrations.hnsw_params(conn) == migrations.HnswParams(8, 40)
+        # The rebuild docs/scale-out.md gives: new parameters, then a rebuild that does not block writers.
+        conn.execute("ALTER INDEX passages_embedding SET (m = 16, ef_construction = 128)")
+        conn.execute("REINDEX INDEX CONCURRENTLY passages_embedding")
+        assert migrations.hnsw_params(conn) == migrations.HnswParams(16, 128)
+        valid = conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'passages_embedding'::regclass")
+        assert valid.fetchone()[0]
+
+
+@pytest.mark.parametrize(("m", "ef_construction"), [(1, 64), (101, 400), (16, 3), (16, 31), (16, 1001)])
+def test_hnsw_parameters_outside_pgvectors_limits_are_refused_before_any_sql(m: int, ef_construction: int) -> None:
+    with pytest.raises(InvalidInputError, match="hnsw_"):
+        migrations.HnswParams(m, ef_construction)
 
 
 def test_without_an_embedder_an_empty_database_is_not_created(pg_url: str) -> None:
@@ -99,7 +124,8 @@ def test_rag_db_migrate_and_status_on_the_command_line(pg_url: str) -> None:
     assert status.returncode == 0 and "schema version 0" in status.stdout and "pending: 2" in status.stdout
     done = rag("db", "migrate", "--index", pg_url, "--dimension", "32")
     assert done.returncode == 0 and "applied migration 1" in done.stdout and "applied migration 2" in done.stdout
-    assert "up to date" in rag("db", "status", "--index", pg_url).stdout
+    status = rag("db", "status", "--index", pg_url).stdout
+    assert "up to date" in status and "HNSW index: m 16, ef_construction 128" in status
     PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
     check = rag("check", "--index", pg_url)
     assert check.returncode == 0 and check.stdout.startswith("ok: generation 0, 0 documents"), check.stderr

@@ -1,0 +1,72 @@
+"""Retrieval over PostgreSQL: searches from several threads read the database side by side (no retriever lock)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+from hash_embedder import HashEmbedder
+
+from rag.index import DocumentUpdate
+from rag.load import load_bytes
+from rag.pg.index import PgIndex
+from rag.records import Passage
+from rag.retrieve import Retriever
+
+EMBEDDER = HashEmbedder(32)
+TEXTS = ["The tide turns twice a day and boats wait for high water.",
+         "A mirror of the package archive serves the local network.",
+         "The kernel module loads at boot when the firewall starts.",
+         "Backups run nightly from cron and write to the journal.",
+         "The printer queue drains once the daemon restarts."]
+QUERIES = ["tide boats", "package mirror network", "kernel firewall", "nightly backups cron"]
+
+
+def _ingest(index: PgIndex) -> None:
+    updates = []
+    for i, text in enumerate(TEXTS):
+        doc = load_bytes(f"Note {i}\n\n{text}".encode(), f"note{i}.txt", source=f"notes/{i}.txt")
+        at = doc.text.index(text)
+        updates.append(DocumentUpdate(doc, [Passage(doc.id, at, at + len(text), text, 0, doc.title)],
+                                      EMBEDDER.encode([text]), []))
+    index.apply(updates)
+
+
+def _waiting_on_a_lock(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND wait_event_type = 'Lock'").fetchone()[0])
+
+
+def test_concurrent_searches_read_postgresql_side_by_side_and_find_what_one_search_finds(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    _ingest(index)
+    retriever = Retriever(index, EMBEDDER)
+    want = {q: [h.passage.id for h in retriever.search(q, 3)] for q in QUERIES}
+    got: dict[str, list[int | None]] = {}
+    errors: list[BaseException] = []
+
+    def search(query: str) -> None:
+        try:
+            got[query] = [h.passage.id for h in retriever.search(query, 3)]
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    # A transaction holding the passages table's exclusive lock: every search's read of it waits in the server.
+    # Serialized reads would leave one search waiting there and the others queued in Python; side by side, all wait.
+    with psycopg.connect(pg_url) as blocker:
+        blocker.execute("LOCK TABLE passages IN ACCESS EXCLUSIVE MODE")
+        threads = [threading.Thread(target=search, args=(q,)) for q in QUERIES]
+        for t in threads:
+            t.start()
+        deadline, waiting = time.monotonic() + 30, 0
+        while time.monotonic() < deadline and waiting < len(QUERIES):
+            time.sleep(0.05)
+            waiting = _waiting_on_a_lock(pg_url)
+        blocker.rollback()
+    for t in threads:
+        t.join(timeout=30)
+    index.close()
+    assert waiting == len(QUERIES), f"only {waiting} of {len(QUERIES)} searches were reading at once"
+    assert not errors and got == want
