@@ -71,33 +71,20 @@ test: install browser corpus
 # abstention_recall 0.417; Debian Reference: 0.920, 0.840, 0.839, 0.782, 0.642, 0.929; Werkzeug API reference:
 # 0.857, 0.677, 0.738, 0.667, 0.483, 0.625; Debian FAQ: 0.929, 0.785, 0.738, 0.643, 0.474, 0.625; R intro (PDF):
 # 0.905, 0.715, 0.643, 0.595, 0.481, 0.500; span_validity 1.000 on all).
+# $(call gate,NAME,DOCUMENTS,QUESTIONS,BOUNDS): ingest DOCUMENTS into a fresh index and evaluate QUESTIONS on it; BOUNDS
+# are the --fail-under values of hit@5, mrr, answer_accuracy, citation_recall, citation_precision, abstention_recall.
+gate_metrics := hit@5= mrr= answer_accuracy= citation_recall= citation_precision= abstention_recall=
+gate = $(BIN)/rag ingest $(2) --index "$$tmp/$(1)" && \
+	$(BIN)/rag eval evals/questions/$(3).jsonl --index "$$tmp/$(1)" --out evals/runs/eval-gate-$(1) \
+	  $(foreach bound,$(join $(gate_metrics),$(4)),--fail-under $(bound)) --fail-under span_validity=1.0
+
 eval-gate: install corpus
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	$(BIN)/rag ingest seeds --index "$$tmp/seeds" && \
-	$(BIN)/rag eval evals/questions/seeds.jsonl --index "$$tmp/seeds" --out evals/runs/eval-gate-seeds \
-	  --fail-under hit@5=0.92 --fail-under mrr=0.90 --fail-under answer_accuracy=0.92 \
-	  --fail-under citation_recall=0.84 --fail-under citation_precision=0.70 \
-	  --fail-under abstention_recall=0.40 --fail-under span_validity=1.0 && \
-	$(BIN)/rag ingest corpora/debian-reference --index "$$tmp/debian" && \
-	$(BIN)/rag eval evals/questions/debian-reference.jsonl --index "$$tmp/debian" --out evals/runs/eval-gate-debian \
-	  --fail-under hit@5=0.89 --fail-under mrr=0.80 --fail-under answer_accuracy=0.81 \
-	  --fail-under citation_recall=0.75 --fail-under citation_precision=0.60 \
-	  --fail-under abstention_recall=0.92 --fail-under span_validity=1.0 && \
-	$(BIN)/rag ingest corpora/werkzeug --index "$$tmp/werkzeug" && \
-	$(BIN)/rag eval evals/questions/werkzeug.jsonl --index "$$tmp/werkzeug" --out evals/runs/eval-gate-werkzeug \
-	  --fail-under hit@5=0.85 --fail-under mrr=0.66 --fail-under answer_accuracy=0.72 \
-	  --fail-under citation_recall=0.65 --fail-under citation_precision=0.47 \
-	  --fail-under abstention_recall=0.60 --fail-under span_validity=1.0 && \
-	$(BIN)/rag ingest corpora/debian-faq --index "$$tmp/faq" && \
-	$(BIN)/rag eval evals/questions/debian-faq.jsonl --index "$$tmp/faq" --out evals/runs/eval-gate-faq \
-	  --fail-under hit@5=0.92 --fail-under mrr=0.77 --fail-under answer_accuracy=0.72 \
-	  --fail-under citation_recall=0.63 --fail-under citation_precision=0.46 \
-	  --fail-under abstention_recall=0.60 --fail-under span_validity=1.0 && \
-	$(BIN)/rag ingest corpora/r-intro --index "$$tmp/r-intro" && \
-	$(BIN)/rag eval evals/questions/r-intro.jsonl --index "$$tmp/r-intro" --out evals/runs/eval-gate-r-intro \
-	  --fail-under hit@5=0.89 --fail-under mrr=0.70 --fail-under answer_accuracy=0.63 \
-	  --fail-under citation_recall=0.58 --fail-under citation_precision=0.47 \
-	  --fail-under abstention_recall=0.49 --fail-under span_validity=1.0
+	$(call gate,seeds,seeds,seeds,0.92 0.90 0.92 0.84 0.70 0.40) && \
+	$(call gate,debian,corpora/debian-reference,debian-reference,0.89 0.80 0.81 0.75 0.60 0.92) && \
+	$(call gate,werkzeug,corpora/werkzeug,werkzeug,0.85 0.66 0.72 0.65 0.47 0.60) && \
+	$(call gate,faq,corpora/debian-faq,debian-faq,0.92 0.77 0.72 0.63 0.46 0.60) && \
+	$(call gate,r-intro,corpora/r-intro,r-intro,0.89 0.70 0.63 0.58 0.47 0.49)
 
 # Benchmarks (evals/bench/README.md); the LlamaIndex peer runs from .venv-peer when it exists.
 bench: install
