@@ -218,18 +218,10 @@ def _introduces(term: str, gap: str) -> bool:
     return gap.count("\n") == 1 and _looks_like_term(term)
 
 
-def _gap(hit: Hit) -> Callable[[int, int], str]:
-    """The passage text between two of the hit's sentences (the line breaks there show the layout)."""
-    sentences, passage = hit.sentences, hit.passage
-    return lambda a, b: passage.text[sentences[a].end - passage.start : sentences[b].start - passage.start]
-
-
 def _described_terms(hit: Hit) -> dict[int, str]:
     """The term each sentence defines or describes (rag.structure): a description is about its term's words."""
-    gap = _gap(hit)
-    found = {position: described_term(hit.sentences, position, gap) for position in range(len(hit.sentences))}
+    found = {position: described_term(hit.sentences, position, hit.between) for position in range(len(hit.sentences))}
     return {position: term for position, term in found.items() if term}
-
 
 
 class ExtractiveAnswerer:
@@ -255,7 +247,6 @@ class ExtractiveAnswerer:
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
             headings = _headings(hit)
-            hit_gap = _gap(hit)
             described = _described_terms(hit)
             for position, sentence in enumerate(hit.sentences):
                 term = described.get(position)
@@ -274,9 +265,9 @@ class ExtractiveAnswerer:
                         stems = stems | entry_name_stems(entry)
                 leaned_on: frozenset[str] = frozenset()
                 term = term or _first_line_term(sentence.text)
+                between = hit.between(position - 1, position) if position > 0 else ""
                 if position > 0:
                     previous = hit.sentences[position - 1]
-                    between = hit.passage.text[previous.end - hit.passage.start : sentence.start - hit.passage.start]
                     if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
                         stems = stems | content_stems(previous.text)  # a description is about its term
                         term = previous.text
@@ -314,13 +305,12 @@ class ExtractiveAnswerer:
                     _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text)
                 if introduces_command and kind == "how":
                     score += cfg.answer_type_bonus
-                elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit_gap):
+                elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit.between):
                     score -= cfg.heading_penalty
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
                 fills = field is not None and fills_field(
-                    sentence.text, hit.sentences[position - 1].text if position else None,
-                    hit_gap(position - 1, position) if position else "", field)
+                    sentence.text, hit.sentences[position - 1].text if position else None, between, field)
                 if fills:
                     score += cfg.answer_type_bonus
                 elif len(stems - terms) < 2:
@@ -377,7 +367,7 @@ class ExtractiveAnswerer:
         sentences, passage = hit.sentences, hit.passage
         headings = _headings(hit)
 
-        gap = _gap(hit)
+        gap = hit.between
         first, last, term, lead = i, i, None, None
         current = sentences[i].text
         structured = layout(sentences, i, gap)  # a list item, a marked-up or one-line definition (rag.structure)
@@ -426,17 +416,18 @@ class ExtractiveAnswerer:
         # A table's column names are shown with the row they head, never quoted alone.
         entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
         candidates = [c for c in self.score_sentences(question, hits, entries)
-                      if not is_header_row(c.hit.sentences, c.position, _gap(c.hit))]
+                      if not is_header_row(c.hit.sentences, c.position, c.hit.between)]
         if not candidates:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
+        wants_default = asks_default(question)
         kind = expected_kind(question)
         question_terms = content_stems(question)
         quotes: list[tuple[_Candidate, _Quote]] = []
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            quote = self._quote(cand, question_terms, scores, kind, asks_default(question))
+            quote = self._quote(cand, question_terms, scores, kind, wants_default)
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken
@@ -452,7 +443,7 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, term)
             if phrase:
                 break
-        if quotes and (kind == "number" or asks_default(question) and kind in (None, "term", "duration")):
+        if quotes and (kind == "number" or wants_default and kind in (None, "term", "duration")):
             # A default an API entry's signature gives the parameter asked about: the value leads, and the
             # signature and the parameter's own line are cited with the quote.
             cand, quote = quotes[0]

@@ -84,11 +84,12 @@ def command_line(line: str) -> str | None:
     """
     if "\n" in line.strip():
         return None
-    body = line[_PROMPT_OR_MARKER.match(line).end():].strip()
+    lead = _PROMPT_OR_MARKER.match(line)
+    body = line[lead.end():].strip()
     if not body or len(body) > 80 or re.search(r"[.,;:!?]$", body) or not _COMMAND.fullmatch(body):
         return None
     # Short lines of prose ("of the data") are lower-case words too: a command has an option, a path, a call.
-    prompted = _PROMPT_OR_MARKER.match(line).group().strip()[-1:] in ("$", "#", ">", "%")
+    prompted = lead.group().strip()[-1:] in ("$", "#", ">", "%")
     words = body.split()
     if not prompted and (not content_stems(words[0].split("(")[0]) or sum(w.isalpha() for w in words) >= 4):
         return None  # "the tracepath(8) command can ...": prose that starts in lower case

@@ -273,12 +273,9 @@ def _item(entries: Entries, start: DocSentence, value: str) -> tuple[DocSentence
     """A parameter's line from its first sentence to the one that states its default or holds its value (the
     description before it says what the parameter is; the sentences after it are about something else)."""
     hit, last = start.hit, start.position
-    passage = hit.passage
     for j in range(start.position, len(hit.sentences)):
         sentence = hit.sentences[j]
-        between = passage.text[hit.sentences[j - 1].end - passage.start : sentence.start - passage.start] \
-            if j > start.position else ""
-        if "\n" in between:
+        if j > start.position and "\n" in hit.between(j - 1, j):
             break
         if states_default(sentence.text) or value in sentence.text:
             last = j
@@ -307,7 +304,8 @@ def default_value(question: str, entries: Entries, doc: str, start: int, text: s
         if name in defaults and name not in lines:
             lines[name] = d
     named = asked_parameter(question, defaults)
-    parameter = named or (documented_parameter(text) if documented_parameter(text) in defaults else None)
+    documented = documented_parameter(text)
+    parameter = named or (documented if documented in defaults else None)
     if parameter is None:
         asked = content_stems(question) - entry_name_stems(signature.sentence.text)
         overlaps = {name: len(content_stems(d.sentence.text) & asked) for name, d in lines.items()}
@@ -406,7 +404,6 @@ def names_parameter(question: str, line: str, signature: str) -> bool:
     argument of run_simple do?" and "- threaded (bool) – Handle concurrent requests using threads.")."""
     name = documented_parameter(line)
     return name is not None and name in named_parameters(question, signature)
-
 
 
 # The field of an API entry a question asks for, by its verb, and the labels docstring styles give that field

@@ -93,6 +93,11 @@ class Hit:
     sentence_score: float | None = None
     sentences: list[ScoredSentence] = field(default_factory=list)
 
+    def between(self, a: int, b: int) -> str:
+        """The passage text between sentence a's end and sentence b's start (its line breaks show the layout)."""
+        start = self.passage.start
+        return self.passage.text[self.sentences[a].end - start : self.sentences[b].start - start]
+
     def as_dict(self) -> dict[str, Any]:
         p = self.passage
         return {
