@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rag.errors import DocumentLoadError, MissingDependencyError
 from rag.load.pdf_furniture import Page, without_furniture
-from rag.load.pdf_headings import PageLine, body_size, font_headings, outline_headings
-from rag.load.pdf_runs import Line, clean_page, page_runs
+from rag.load.pdf_headings import PageLine, font_headings, outline_headings
+from rag.load.pdf_runs import body_size, clean_page, page_runs
 from rag.load.text import MAX_TITLE_CHARS, first_line, sections_between
 from rag.records import Section
 
@@ -55,12 +56,12 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
             if parts:
                 parts.append(_page_break(parts[-1], page.text))
                 size += len(parts[-1])
-            lines.extend(PageLine(_shifted(line, size), page.index) for line in page.lines)
+            lines.extend(PageLine(replace(line, start=line.start + size, end=line.end + size), page.index) for line in page.lines)
             parts.append(page.text)
             size += len(page.text)
         metadata_title = _metadata_title(reader)
         text = "".join(parts)
-        body = body_size(lines, text)
+        body = body_size(pl.line for pl in lines)
         headings = outline_headings(reader, text, lines, body) or font_headings(text, lines, body)
     except (DocumentLoadError, MissingDependencyError):
         raise
@@ -77,10 +78,6 @@ def _page_break(before: str, after: str) -> str:
     """A blank line between pages, or a line break where a sentence runs on over the page break (so that it
     stays one sentence): the page ends without closing punctuation and the next one starts in lower case."""
     return "\n" if after[:1].islower() and not _CLOSED.search(before) else "\n\n"
-
-
-def _shifted(line: Line, offset: int) -> Line:
-    return Line(line.start + offset, line.end + offset, line.size, line.uniform, line.bold)
 
 
 def _opens_without_password(reader: PdfReader) -> bool:

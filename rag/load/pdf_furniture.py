@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from rag.load.pdf_runs import Line
+from rag.load.pdf_runs import Line, body_size
 
 _MIN_PAGES = 3  # a page-number pattern must hold on at least this many pages
 _REPEATED_SHARE = 0.5  # a line without a page number is furniture when it is on this share of the pages
@@ -42,7 +42,7 @@ def without_furniture(pages: list[Page]) -> list[Page]:
     repeated = Counter(_shape(page, position) for page, position in edges)
     most = max(_MIN_PAGES, _REPEATED_SHARE * sum(1 for page in pages if page.lines))  # of the pages with text
 
-    body = _body_size(pages)
+    body = body_size(line for page in pages for line in page.lines)
 
     def furniture(page: Page, position: int) -> bool:
         if len(_line_text(page, position)) > _MAX_FURNITURE_CHARS:
@@ -63,15 +63,6 @@ def without_furniture(pages: list[Page]) -> list[Page]:
         if page.text:
             cleaned.append(page)
     return cleaned
-
-
-def _body_size(pages: list[Page]) -> float:
-    """The type size most of the characters are set in."""
-    chars: Counter[float] = Counter()
-    for page in pages:
-        for line in page.lines:
-            chars[line.size] += line.end - line.start
-    return chars.most_common(1)[0][0] if chars else 0.0
 
 
 def _line_text(page: Page, position: int) -> str:

@@ -37,14 +37,6 @@ class PageLine:
     page: int
 
 
-def body_size(lines: list[PageLine], text: str) -> float:
-    """The size most of the document's characters are set in."""
-    chars: dict[float, int] = {}
-    for pl in lines:
-        chars[pl.line.size] = chars.get(pl.line.size, 0) + pl.line.end - pl.line.start
-    return max(chars.items(), key=lambda item: item[1])[0] if chars else 0.0
-
-
 def outline_headings(reader: Any, text: str, lines: list[PageLine], body: float) -> list[Heading]:
     """Headings from the outline, or [] when it has none or fewer than half of its entries are found."""
     entries = _outline_entries(reader)

@@ -9,6 +9,8 @@ markers glued to the word before them ("a file called .RData5"), which are left 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,6 +37,14 @@ class Line:
     size: float  # the type size most of its visible characters are set in; 0.0 when it has none
     uniform: float  # the share of its visible characters set in that size
     bold: float  # the share of its visible characters set in a bold font
+
+
+def body_size(lines: Iterable[Line]) -> float:
+    """The type size most of the lines' characters are set in (0.0 for no lines)."""
+    chars: Counter[float] = Counter()
+    for line in lines:
+        chars[line.size] += line.end - line.start
+    return chars.most_common(1)[0][0] if chars else 0.0
 
 
 @dataclass(frozen=True)
