@@ -162,10 +162,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         with pool.connection() as conn:
             if args.action == "status":
                 todo = migrations.pending(conn)
-                print(f"schema version {migrations.applied_version(conn)} of {migrations.LATEST}; "
+                version = migrations.applied_version(conn)
+                print(f"schema version {version} of {migrations.LATEST}; "
                       + (", ".join(f"pending: {m.version} ({m.name})" for m in todo) or "up to date"))
-                built = migrations.hnsw_params(conn)
-                if migrations.applied_version(conn):
+                if version:
+                    built = migrations.hnsw_params(conn)
                     print("HNSW index: " + (f"m {built.m}, ef_construction {built.ef_construction}" if built
                                             else "none (dropped for a bulk load?)"))
                 return 0

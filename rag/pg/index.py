@@ -48,6 +48,7 @@ _DOCUMENT_COLUMNS = ("d.id, d.source, d.title, d.media_type, d.content_hash, d.a
 
 class PgIndex:
     concurrent_reads = True  # every read takes its own pooled connection; nothing in memory is swapped
+
     def __init__(self, url: str, embedder_name: str | None, dimension: int | None,
                  read_url: str | None = None, ef_search: int = 200,
                  hnsw: migrations.HnswParams | None = None) -> None:

@@ -294,11 +294,12 @@ _PARTIAL = ("SELECT p.id, p.text, p.context FROM passages p JOIN (SELECT passage
             "ON x.passage_id = p.id ORDER BY p.id")
 
 
-def _unposted(conn: psycopg.Connection, analyzer: Analyzer) -> tuple[list[tuple[int, str, str]], int]:
-    """(id, text, context) of the passages missing every posting their terms call for, and the number of
-    passages missing some of theirs."""
+def _unposted(conn: psycopg.Connection, analyzer: Analyzer) -> tuple[list[tuple[int, str, str]],
+                                                                     list[tuple[int, str, str]]]:
+    """(id, text, context) of the passages missing every posting their terms call for, and of those missing some
+    of theirs."""
     missing = [r for r in conn.execute(_UNPOSTED).fetchall() if analyzer.weighted_terms(r[1], r[2])[0]]
-    return missing, len(conn.execute(_PARTIAL).fetchall())
+    return missing, [tuple(r) for r in conn.execute(_PARTIAL).fetchall()]
 
 
 def problems(conn: psycopg.Connection) -> list[str]:
@@ -308,7 +309,7 @@ def problems(conn: psycopg.Connection) -> list[str]:
         out.append(f"{len(missing)} passages have no keyword postings (keyword search cannot find them; "
                    "`rag repair` writes them)")
     if partial:
-        out.append(f"{partial} passages miss some of their keyword postings (`rag repair` writes them again)")
+        out.append(f"{len(partial)} passages miss some of their keyword postings (`rag repair` writes them again)")
     bad = conn.execute(f"SELECT COUNT(*) {_DF_MISMATCH}").fetchone()[0]
     if bad:
         out.append(f"{bad} keyword terms whose document frequency is not their postings' count (`rag repair`)")
@@ -324,8 +325,7 @@ def repair(conn: psycopg.Connection) -> list[str]:
     lengths from the postings. Call holding the `rag_state` row lock (no writer changes postings meanwhile)."""
     actions = []
     analyzer = Analyzer()
-    missing, _ = _unposted(conn, analyzer)
-    partial = [tuple(r) for r in conn.execute(_PARTIAL).fetchall()]
+    missing, partial = _unposted(conn, analyzer)
     if missing or partial:
         conn.execute("DELETE FROM keyword_postings WHERE passage_id = ANY(%s)", ([r[0] for r in partial],))
         # Their document frequencies and the summed length are recounted below, from the postings.
