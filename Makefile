@@ -44,10 +44,11 @@ cluster-down:
 	$(BIN)/python -m rag.pg.cluster down --state .cluster
 
 # The eval corpora, from Debian's package registry (evals/corpora/README.md): the Debian Reference (HTML,
-# also the larger corpus of the tests), Werkzeug's API reference (HTML), the Debian FAQ (HTML) and
-# An Introduction to R (PDF). Each is fetched once; a stamp (hidden, so never ingested) marks it done.
+# also the larger corpus of the tests), Werkzeug's API reference (HTML), the Debian FAQ (HTML), An Introduction to R
+# (PDF) and eleven pages of Node.js's API reference (Markdown). Each is fetched once; a stamp (hidden, so never ingested)
+# marks it done.
 corpus: corpora/debian-reference/ch03.en.html corpora/werkzeug/.fetched corpora/debian-faq/.fetched \
-	corpora/r-intro/.fetched
+	corpora/r-intro/.fetched corpora/nodejs/.fetched
 
 corpora/debian-reference/ch03.en.html:
 	bash evals/corpora/get_debian_reference.sh corpora/debian-reference
@@ -60,6 +61,9 @@ corpora/debian-faq/.fetched: evals/corpora/get_debian_faq.sh
 
 corpora/r-intro/.fetched: evals/corpora/get_r_intro.sh
 	bash evals/corpora/get_r_intro.sh corpora/r-intro && touch $@
+
+corpora/nodejs/.fetched: evals/corpora/get_nodejs.sh
+	bash evals/corpora/get_nodejs.sh corpora/nodejs && touch $@
 
 test: install browser corpus
 	$(BIN)/ruff check .
