@@ -5,13 +5,15 @@
 
 For every `calibrate` question with gold evidence, the service reads its passages as `/v1/ask` does and the
 answerer computes the features of each candidate sentence (rag/answer_weights.py FEATURES: the hand rules'
-signals and a few they never weighed). A candidate is positive when it overlaps the evidence: it contains an
-evidence phrase, or it is a part of one (a phrase may run over two sentences), as a citation is judged
-(evals/scoring.py). A listwise linear ranker (evals/answer_ranking.py) is fitted with its weights pulled toward the
-hand weights; the pull is chosen by leave-one-set-out cross-validation on these halves (top-1: the best candidate
-is a positive). The fitted weights are mapped onto the hand scores' scale (least squares over each question's top
-candidates), so the answerer's margins keep their meaning, and the abstention threshold is chosen for them by the
-rule of evals/calibrate.py on the same calibration questions. Writes the weights with the figures that chose them.
+signals and a few they never weighed). A candidate is positive when it overlaps the evidence (it contains an
+evidence phrase, or is a long enough part of one: a phrase may run over two sentences), or when the quote the
+answer would make of it holds one, as a citation is judged (evals/scoring.py). A listwise linear ranker
+(evals/answer_ranking.py) is fitted with its weights pulled toward the hand weights (`--prior zero`: toward
+nothing, learning alone); the pull is chosen by leave-one-set-out cross-validation on these halves (top-1: the
+best candidate is a positive; among equal figures the strongest pull). The fitted weights are mapped onto the
+hand scores' scale (least squares over each question's top candidates), so the answerer's margins keep their
+meaning, and the abstention threshold is chosen for them by the rule of evals/calibrate.py on the same
+calibration questions. Writes the weights with the figures that chose them.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from .answer_ranking import Query, cross_validate, fit, fit_scale, top1
 from .calibrate import choose
 from .metrics import contains_phrase, normalize_phrase
 
-LAMS = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
+LAMS = (0.01, 0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 # A sentence counts as a part of an evidence phrase only when it is long enough to mean something on its own.
 MIN_PART_CHARS = 20
 TOP_FOR_SCALE = 10  # candidates per question whose scores map the learned scale onto the hand one
@@ -58,6 +60,11 @@ def overlaps_evidence(sentence: str, evidence: list[str]) -> bool:
     text = normalize_phrase(sentence)
     return any(contains_phrase(sentence, phrase) or (len(text) >= MIN_PART_CHARS and text in normalize_phrase(phrase))
                for phrase in evidence if phrase.strip())
+
+
+def holds_evidence(quote: str, evidence: list[str]) -> bool:
+    """The quote holds an evidence phrase, as a citation supports an answer (evals/scoring.py)."""
+    return any(contains_phrase(quote, phrase) for phrase in evidence if phrase.strip())
 
 
 def feature_matrix(feature_dicts: list[dict[str, float]] | list) -> np.ndarray:
@@ -87,7 +94,11 @@ def read_set(question_file: Path, index_dir: Path, split: str) -> list[Asked]:
             hits = service.search(item["question"], max(settings.top_k, settings.rerank_passages))
             candidates = scorer.candidates(item["question"], hits)
             evidence = item.get("evidence") or []
-            labels = np.array([overlaps_evidence(c.sentence.text, evidence) for c in candidates], dtype=float)
+            # Positive: the sentence overlaps the evidence, or the quote the answer would make of it holds it (a
+            # signature quoted with its description, a sentence with the one it leans on): what citation recall counts.
+            labels = np.array([overlaps_evidence(c.sentence.text, evidence) or
+                               holds_evidence(scorer.quoted_text(item["question"], c, candidates), evidence)
+                               for c in candidates], dtype=float)
             out.append(Asked(question_file.stem, item["question"], bool(item["answers"]), hits,
                              service.retriever.absent_terms(item["question"]),
                              feature_matrix([c.features for c in candidates]), labels))
@@ -120,17 +131,22 @@ def confidences(asked: list[Asked], weights: SentenceWeights) -> dict[str, list[
     return out
 
 
-def train(asked: list[Asked], lams: tuple[float, ...] = LAMS, max_wrong: float = 0.05) -> dict:
-    """The learned weights file's content: weights, bias and threshold, with the figures that chose them."""
+def train(asked: list[Asked], lams: tuple[float, ...] = LAMS, max_wrong: float = 0.05,
+          prior: str = "hand") -> tuple[dict, list[str]]:
+    """The learned weights file's content (weights, bias and threshold, with the figures that chose them), and the
+    threshold rule's table (evals/calibrate.py).
+
+    `prior`: "hand" pulls the weights toward the hand weights (scaled), "zero" toward nothing (learning alone)."""
     hand = np.array([HAND_WEIGHTS.get(name, 0.0) for name in FEATURES])
+    direction = hand if prior == "hand" else np.zeros_like(hand)
     queries = [Query(a.features, a.labels, a.group) for a in asked if a.labels.sum() > 0]
-    cv = cross_validate(queries, hand, lams)
+    cv = cross_validate(queries, direction, lams)
     groups = sorted({q.group for q in queries})
     hand_cv = {g: top1(hand, [q for q in queries if q.group == g]) for g in groups}
     hand_cv["pooled"] = top1(hand, queries)
     # The best pooled top-1; among equals the strongest pull toward the hand weights (the smaller change).
     lam = max(lams, key=lambda x: (round(cv[x]["pooled"], 9), x))
-    prior_scale = fit_scale(queries, hand)
+    prior_scale = fit_scale(queries, hand) if prior == "hand" else 0.0
     w = fit(queries, prior_scale * hand, lam)
     slope, intercept = scale_onto_hand(asked, w, hand)
     weights = {name: round(float(v) * slope, 4) for name, v in zip(FEATURES, w, strict=True)}
@@ -149,20 +165,24 @@ def train(asked: list[Asked], lams: tuple[float, ...] = LAMS, max_wrong: float =
             "questions_with_a_positive": len(queries),
             "candidates": int(sum(len(a.labels) for a in asked)),
             "positives": int(sum(a.labels.sum() for a in asked)),
+            "prior": prior,
             "lambda": lam,
             "prior_scale": round(prior_scale, 3),
             "scale_onto_hand": [round(slope, 5), round(intercept, 5)],
             "cross_validation_top1": {str(k): {g: round(v, 3) for g, v in row.items()} for k, row in cv.items()},
             "hand_top1": {g: round(v, 3) for g, v in hand_cv.items()},
         },
-        "threshold_rule": lines,
-    }
+    }, lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.train_answer_scorer", description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="+", help="QUESTIONS.jsonl=INDEX_DIR pairs")
     parser.add_argument("--out", type=Path, default=Path("rag/answer_weights.json"))
+    parser.add_argument("--prior", choices=("hand", "zero"), default="hand",
+                        help="what the L2 penalty pulls the weights toward: the hand weights (scaled) or zero")
+    parser.add_argument("--lambdas", type=float, nargs="+", default=list(LAMS),
+                        help="the L2 strengths cross-validation chooses from (one: that one, fitted on all)")
     parser.add_argument("--max-wrong", type=float, default=0.05, help="bound on wrongly abstained answerable share")
     args = parser.parse_args(argv)
     asked: list[Asked] = []
@@ -171,14 +191,17 @@ def main(argv: list[str] | None = None) -> int:
         if not index:
             parser.error(f"{pair!r} is not QUESTIONS.jsonl=INDEX_DIR")
         asked += read_set(Path(questions), Path(index), "calibrate")  # held-out halves are never read
-    result = train(asked, max_wrong=args.max_wrong)
+    result, lines = train(asked, tuple(args.lambdas), args.max_wrong, args.prior)
     summary = result["training"]
+    print("\n".join(lines))
     print(f"{summary['questions']} questions, {summary['candidates']} candidates, {summary['positives']} positives")
     for lam, row in summary["cross_validation_top1"].items():
         print(f"lambda {lam:>8}: " + ", ".join(f"{g} {v:.3f}" for g, v in row.items()))
     print("hand weights:    " + ", ".join(f"{g} {v:.3f}" for g, v in summary["hand_top1"].items()))
     print(f"chosen lambda {summary['lambda']}, threshold {result['abstain_threshold']}")
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    partial = args.out.with_name(args.out.name + ".partial")  # a failed write leaves the old weights in place
+    partial.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    partial.replace(args.out)
     print(f"wrote {args.out}")
     return 0
 

@@ -342,6 +342,12 @@ class ExtractiveAnswerer:
         return [c for c in self.score_sentences(question, hits, entries)
                 if not is_header_row(c.hit.sentences, c.position, c.hit.between)]
 
+    def quoted_text(self, question: str, candidate: _Candidate, candidates: Sequence[_Candidate]) -> str:
+        """The text the answer would quote for `candidate` (what it needs to stand alone), as `answer` builds it."""
+        scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
+        return self._quote(candidate, content_stems(question), scores, expected_kind(question),
+                           asks_default(question)).text
+
     def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
         read_text = " ".join(f"{h.title} {h.passage.context} {h.passage.text}" for h in hits)
