@@ -33,7 +33,7 @@ from rag.records import Hit
 from rag.service import RagService
 
 from .answer_ranking import Query, cross_validate, fit, fit_scale, top1
-from .calibrate import choose
+from .calibrate import choose, split_items
 from .metrics import contains_phrase, normalize_phrase
 
 LAMS = (0.01, 0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
@@ -85,12 +85,7 @@ def read_set(question_file: Path, index_dir: Path, split: str) -> list[Asked]:
     scorer = ExtractiveAnswerer(AnswerConfig(threshold=float("-inf")))
     out = []
     try:
-        for line in question_file.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            if item.get("split", "calibrate") != split:
-                continue
+        for item in split_items(question_file, split):
             hits = service.search(item["question"], max(settings.top_k, settings.rerank_passages))
             candidates = scorer.candidates(item["question"], hits)
             evidence = item.get("evidence") or []
