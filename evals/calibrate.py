@@ -22,22 +22,21 @@ from rag.config import Settings
 from rag.service import RagService
 
 
+def split_items(question_file: Path, split: str) -> list[dict]:
+    """The questions of one split of a JSONL set, as read (a question with no split is a calibration one)."""
+    items = [json.loads(line) for line in question_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [item for item in items if item.get("split", "calibrate") == split]
+
+
 def confidences(question_file: Path, index_dir: Path, split: str) -> list[tuple[float, bool]]:
     """(confidence, answerable) of each question of `split` in the set, answered with abstention off."""
     service = RagService(Settings.from_env(index_dir=index_dir, abstain_threshold=float("-inf")))
     service.warm_up(create=False)
-    out = []
     try:
-        for line in question_file.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            item = json.loads(line)
-            if item.get("split", "calibrate") != split:
-                continue
-            out.append((service.ask(item["question"]).confidence, bool(item["answers"])))
+        return [(service.ask(item["question"]).confidence, bool(item["answers"]))
+                for item in split_items(question_file, split)]
     finally:
         service.close()
-    return out
 
 
 def choose(sets: dict[str, list[tuple[float, bool]]], max_wrong: float) -> tuple[float, list[str]]:

@@ -9,9 +9,10 @@ answers (a duration, a date, a name, a term) when the quote holds one.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
@@ -34,6 +35,7 @@ from .answer_values import (
     signature_parameters,
     states_default,
 )
+from .answer_weights import SentenceWeights, hand_weights
 from .common_words import is_rare_word
 from .records import Answer, Citation, Hit, ScoredSentence
 from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
@@ -59,6 +61,7 @@ _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
+_LOG_200 = math.log(200)
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,8 @@ class AnswerConfig:
     # Quoted spans in an answer: the best one, and the next best when it scores within `join_margin` of it.
     max_sentences: int = 2
     join_margin: float = 0.02
-    similarity_weight: float = 0.6
-    overlap_weight: float = 0.25
-    passage_weight: float = 0.15
-    answer_type_penalty: float = 0.1
-    answer_type_bonus: float = 0.05
-    heading_penalty: float = 0.1
-    # A sentence that only repeats the question's words (an echoing heading, say) answers nothing.
-    echo_penalty: float = 0.15
+    # What a candidate sentence's features weigh (rag/answer_weights.py): the hand weights, or learned ones.
+    weights: SentenceWeights = field(default_factory=hand_weights)
     # Question-level evidence that the corpus cannot answer: it names something the corpus never mentions.
     absent_name_penalty: float = 0.4
     # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
@@ -88,6 +85,7 @@ class _Candidate:
     hit: Hit
     position: int  # index of the sentence in hit.sentences
     score: float
+    features: Mapping[str, float] = field(default_factory=dict)  # the signals it was scored on (answer_weights)
 
     @property
     def sentence(self) -> ScoredSentence:
@@ -231,17 +229,18 @@ class ExtractiveAnswerer:
         self.config = config
 
     def score_sentences(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
-        cfg = self.config
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
         kind = expected_kind(question)
         wants_default = asks_default(question)
         entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
-        field = asked_field(question)
+        wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
+        top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
+        weights = self.config.weights
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
         for hit in hits:
@@ -277,67 +276,77 @@ class ExtractiveAnswerer:
                 if terms:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on else 0.0
                                   for t in terms) / len(terms)
-                score = (cfg.similarity_weight * sentence.similarity + cfg.overlap_weight * overlap
-                         + cfg.passage_weight * max(hit.score, 0.0) / top_passage)
+                f: dict[str, float] = {"similarity": sentence.similarity, "overlap": overlap,
+                                       "passage": max(hit.score, 0.0) / top_passage,
+                                       "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,
+                                       "long": math.log(max(len(sentence.text), 1)) / _LOG_200}
+                if position == 0:
+                    f["first_in_passage"] = 1.0
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".
                     signature_default = asked_parameter(question, signature_defaults(sentence.text))
-                    if states_default(sentence.text) or signature_default:
-                        score += cfg.answer_type_bonus
-                    else:
-                        score -= cfg.answer_type_penalty
+                    f["default_stated" if states_default(sentence.text) or signature_default else "default_missing"] = 1.0
                 if kind in _STRICT_KINDS:
                     body = _LIST_MARKER.sub("", sentence.text, count=1)
-                    if has_phrase(kind, body, question):
-                        score += cfg.answer_type_bonus
-                    else:
-                        score -= cfg.answer_type_penalty
+                    f["kind_phrase" if has_phrase(kind, body, question) else "kind_missing"] = 1.0
                 elif wants_place and _PLACE.search(sentence.text):
-                    score += cfg.answer_type_bonus  # "where is X kept?": a sentence with a path or an address
+                    f["place"] = 1.0  # "where is X kept?": a sentence with a path or an address
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):
-                    score += cfg.answer_type_bonus  # asked why, a sentence that gives a reason ("because ...")
+                    f["reason"] = 1.0  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
-                    score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
+                    f["term_phrase"] = 1.0  # "which class ...": a sentence naming one answers it
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
                 introduces_command = position + 1 < len(hit.sentences) and \
                     _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text)
                 if introduces_command and kind == "how":
-                    score += cfg.answer_type_bonus
+                    f["command_lead"] = 1.0
                 elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit.between):
-                    score -= cfg.heading_penalty
+                    f["heading"] = 1.0
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
-                fills = field is not None and fills_field(
-                    sentence.text, hit.sentences[position - 1].text if position else None, between, field)
+                fills = wanted_field is not None and fills_field(
+                    sentence.text, hit.sentences[position - 1].text if position else None, between, wanted_field)
                 if fills:
-                    score += cfg.answer_type_bonus
+                    f["fills_field"] = 1.0
                 elif len(stems - terms) < 2:
-                    score -= cfg.echo_penalty
+                    f["echo"] = 1.0
                 if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)) or \
                         asked_codes and any(t and asked_codes & set(re.findall(r"\b\d{3,}\b", t)) for t in (term, entry)):
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
-                    score += cfg.answer_type_bonus
+                    f["asked_entry"] = 1.0
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 if named and names_parameter(question, sentence.text, named.sentence.text):
-                    score += cfg.answer_type_bonus
-                elif named and field and documented_parameter(sentence.text) in signature_parameters(named.sentence.text):
-                    score -= cfg.answer_type_penalty  # asked what X returns, a line about what it is given does not say
+                    f["names_parameter"] = 1.0
+                elif named and wanted_field and documented_parameter(sentence.text) in signature_parameters(named.sentence.text):
+                    f["other_field"] = 1.0  # asked what X returns, a line about what it is given does not say
                 signature_line = sentence.text if is_signature(sentence.text) else term if term and is_signature(term) \
                     else None
                 if signature_line and named_parameters(question, signature_line) and not wants_default:
-                    score -= cfg.heading_penalty  # the entry's summary does not say what the one parameter asked does
+                    f["signature_for_parameter"] = 1.0  # the entry's summary does not say what the one parameter does
                 if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
-                    score += cfg.answer_type_bonus  # "which converter": the entry of a converter (PathConverter)
+                    f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
                 if kind not in ("how", "term") and _CODE.match(sentence.text):
-                    score -= cfg.heading_penalty  # an example's code shows a thing in use, it does not say what it does
-                out.append(_Candidate(hit, position, score))
+                    f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
+                out.append(_Candidate(hit, position, weights.score(f), f))
         out.sort(key=lambda c: -c.score)
         return out
+
+    def candidates(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
+        """The sentences that may answer, best first: all scored ones but a table's column names, which are shown
+        with the row they head, never quoted alone."""
+        return [c for c in self.score_sentences(question, hits, entries)
+                if not is_header_row(c.hit.sentences, c.position, c.hit.between)]
+
+    def quoted_text(self, question: str, candidate: _Candidate, candidates: Sequence[_Candidate]) -> str:
+        """The text the answer would quote for `candidate` (what it needs to stand alone), as `answer` builds it."""
+        scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
+        return self._quote(candidate, content_stems(question), scores, expected_kind(question),
+                           asks_default(question)).text
 
     def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
@@ -413,10 +422,8 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
-        # A table's column names are shown with the row they head, never quoted alone.
         entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
-        candidates = [c for c in self.score_sentences(question, hits, entries)
-                      if not is_header_row(c.hit.sentences, c.position, c.hit.between)]
+        candidates = self.candidates(question, hits, entries)
         if not candidates:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}

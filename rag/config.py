@@ -53,6 +53,11 @@ class Settings:
     candidates: int = 40
     rerank_passages: int = 8
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
+    # How candidate sentences are weighed (rag/answer_weights.py): "hand" (the rules' own weights) or "learned"
+    # (rag/answer_weights.json, from evals/train_answer_scorer.py; its own abstention threshold applies unless
+    # abstain_threshold is set to another value than the default).
+    answer_scorer: str = "hand"
+    answer_weights: str = ""  # the learned weights file (empty: rag/answer_weights.json)
     max_answer_sentences: int = 3
     max_question_chars: int = 2000
     host: str = "127.0.0.1"

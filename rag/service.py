@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from .answer import AnswerConfig, ExtractiveAnswerer
-from .config import Settings
+from .answer_weights import DEFAULT_WEIGHTS_FILE, weights_for
+from .config import DEFAULT_ABSTAIN_THRESHOLD, Settings
 from .conversation import Message, check_conversation, history_for_prompt, retrieval_query
 from .embed import Embedder, make_embedder
 from .errors import InvalidInputError, NotFoundError
@@ -42,8 +43,12 @@ class RagService:
         self.vector_config = VectorIndexConfig(settings.vector_index, settings.ivf_min_vectors, settings.ivf_nprobe)
         self.split_config = SplitConfig(settings.passage_tokens, settings.overlap_tokens,
                                         settings.passage_context, settings.passage_context_tokens)
+        weights = weights_for(settings.answer_scorer, Path(settings.answer_weights or DEFAULT_WEIGHTS_FILE))
+        threshold = settings.abstain_threshold
+        if weights.threshold is not None and threshold == DEFAULT_ABSTAIN_THRESHOLD:
+            threshold = weights.threshold  # the default is the hand weights' threshold; learned scores have their own
         self.answerer = ExtractiveAnswerer(
-            AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
+            AnswerConfig(threshold=threshold, max_sentences=settings.max_answer_sentences, weights=weights))
         self.generator = self._make_generator(settings)
         self._index: IndexBackend | None = None
         self._retriever: Retriever | None = None
