@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .answer_phrases import normalize_spaces, term_name
 from .records import Hit, ScoredSentence
-from .structure import strip_markup
+from .structure import heading_entry, is_heading_line, strip_markup
 from .terms import content_stems
 
 # A question that asks for the value a thing has when nobody sets it.
@@ -138,8 +138,10 @@ def is_signature(text: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def is_entry(text: str) -> bool:
     """The first line of `text` opens an API entry: a signature, or an attribute's name (with its type or value)."""
-    first = strip_markup(text.strip().split("\n", 1)[0])
-    return is_signature(first) or _ATTRIBUTE.match(first) is not None
+    first_line = text.strip().split("\n", 1)[0]
+    first = strip_markup(first_line)
+    # A Markdown heading that is code names an entry, whatever the code: "## `os.EOL`", "### `--watch`".
+    return is_signature(first) or _ATTRIBUTE.match(first) is not None or heading_entry(first_line) is not None
 
 
 def documented_parameter(text: str) -> str | None:
@@ -198,13 +200,17 @@ class Entries:
                 if is_entry(text):
                     strict = tolerant = d
                     unread = count = 0
-                elif len(text) < 200 and normalize_spaces(text) in self._headings or count > self._REACH:
+                elif len(text) < 200 and self._is_heading(text) or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
                 elif unread > self.UNREAD:
                     strict = tolerant = None
                 elif unread:
                     strict = None
                 self._above[(doc, start)] = (strict, tolerant)
+
+    def _is_heading(self, text: str) -> bool:
+        """A section heading: a line the passages' heading chains name, or a Markdown heading (kept as written)."""
+        return normalize_spaces(text) in self._headings or is_heading_line(text)
 
     def _seen(self, doc: str, start: int, end: int) -> int:
         """How many characters from start to end lie in passages read."""
@@ -230,7 +236,7 @@ class Entries:
         for d in sentences[i + 1 : i + 1 + self._REACH]:
             # A parameter list can outrun the passages read: its lines are matched by the parameter's name too.
             if not self._read_through(doc, signature.sentence.start, d.sentence.end, self.UNREAD) \
-                    or is_entry(d.sentence.text) or normalize_spaces(d.sentence.text) in self._headings:
+                    or is_entry(d.sentence.text) or self._is_heading(d.sentence.text):
                 break
             out.append(d)
         return out

@@ -49,14 +49,39 @@ _HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test b
 _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MAX_TERM_CHARS = 160
+# A Markdown heading that names an API item: code spans alone ("## `path.basename(path[, suffix])`", "### `-C
+# condition`, `--conditions=condition`"), or after a one-word label ("### Class: `EventEmitter`", "### Event:
+# `'close'`"), as Node.js, MDN and rustdoc-style references title their entries.
+_CODE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?:(?P<label>[A-Z][A-Za-z]{1,15}):\s+)?"
+                           r"(?P<code>`[^`\n]+`(?:\s*,\s*`[^`\n]+`)*)\s*(?:\s#+)?\s*$")
 
 
 def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0]
 
 
+@functools.lru_cache(maxsize=65536)
+def heading_entry(text: str) -> str | None:
+    """The API item a Markdown heading names, as a definition term writes it: its code spans without the quotes,
+    after the label in lower case ("### Class: `EventEmitter`" -> "class EventEmitter"); None for other lines."""
+    match = _CODE_HEADING.match(_first_line(text))
+    if not match:
+        return None
+    code = re.sub(r"`\s*,\s*`", ", ", match.group("code"))[1:-1].strip()
+    return f"{match.group('label').lower()} {code}" if match.group("label") else code
+
+
+def is_heading_line(text: str) -> bool:
+    """An ATX heading as Markdown writes it ("## Options"): one line of at most 200 characters."""
+    stripped = text.strip()
+    return "\n" not in stripped and len(stripped) <= 200 and _HEADING_MARK.match(stripped) is not None
+
+
 def strip_markup(text: str) -> str:
     """A term without the Markdown around it: heading marks, list markers, emphasis and code-span quotes."""
+    entry = heading_entry(text)
+    if entry:
+        return entry
     stripped = _LIST_MARK.sub("", _HEADING_MARK.sub("", text.strip()), count=1).strip()
     marked = _MARKED_UP.match(stripped)
     return marked.group(2).strip() if marked else stripped.strip("`").strip()
@@ -77,6 +102,9 @@ def strong_term(text: str) -> str | None:
     stripped = text.strip()
     if "\n" in stripped or not stripped or len(stripped) > _MAX_TERM_CHARS or _LIST_MARK.match(stripped):
         return None
+    entry = heading_entry(stripped)
+    if entry:
+        return entry
     inner = _HEADING_MARK.sub("", stripped)
     marked = _MARKED_UP.match(inner)
     if marked:

@@ -1,9 +1,12 @@
-"""Markdown reader: the file text is the canonical text, unchanged; sections from ATX and setext headings."""
+"""Markdown reader: the file text is the canonical text, as written but for its raw HTML (comments left out,
+HTML blocks rendered: rag.load.markdown_html); sections from ATX and setext headings."""
 
 from __future__ import annotations
 
 import re
 
+from rag.errors import DocumentLoadError
+from rag.load.markdown_html import render
 from rag.load.text import MAX_TITLE_CHARS, decode, first_line, sections_between
 from rag.records import Section
 
@@ -17,7 +20,10 @@ _FRONT_MATTER_TITLE = re.compile(r"title:[ \t]*(.+?)[ \t]*$")
 
 def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
     """Canonical text, title and sections of a Markdown file."""
-    text = decode(data, name)
+    try:
+        text = render(decode(data, name))
+    except RecursionError as exc:
+        raise DocumentLoadError(f"{name}: HTML in the Markdown is nested too deeply to read") from exc
     lines = _lines(text)
     body_from, front_title = _front_matter(lines)
     sections = _headings(text, lines[body_from:])
