@@ -21,6 +21,7 @@ from .answer_values import (
     asked_parameter,
     asked_thing,
     asks_default,
+    asks_what_it_does,
     default_stems,
     default_value,
     documented_parameter,
@@ -81,6 +82,8 @@ class AnswerConfig:
     missing_phrase_penalty: float = 0.15
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
+    # Asked what an API entry does, its summary (the first sentence of its description) answers.
+    summary_bonus: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,7 @@ class ExtractiveAnswerer:
         wants_default = asks_default(question)
         entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
+        wants_summary = asks_what_it_does(question)
         field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
@@ -264,6 +268,7 @@ class ExtractiveAnswerer:
                         # entry's name though it never says it.
                         stems = stems | entry_name_stems(entry)
                 leaned_on: frozenset[str] = frozenset()
+                names_one = False
                 term = term or _first_line_term(sentence.text)
                 between = hit.between(position - 1, position) if position > 0 else ""
                 if position > 0:
@@ -299,6 +304,7 @@ class ExtractiveAnswerer:
                     score += cfg.answer_type_bonus  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
+                    names_one = True
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
                 introduces_command = position + 1 < len(hit.sentences) and \
@@ -313,16 +319,20 @@ class ExtractiveAnswerer:
                     sentence.text, hit.sentences[position - 1].text if position else None, between, field)
                 if fills:
                     score += cfg.answer_type_bonus
-                elif len(stems - terms) < 2:
+                elif len(stems - terms) < 2 and not names_one:  # echoing the question but naming the thing asked
                     score -= cfg.echo_penalty
-                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)) or \
+                # The entry asked about, read with a few characters unread (a parameter list may outrun the passages).
+                named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
+                named_entry = named.sentence.text if named and named.sentence.start != sentence.start else None
+                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, named_entry)) or \
                         asked_codes and any(t and asked_codes & set(re.findall(r"\b\d{3,}\b", t)) for t in (term, entry)):
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
                     score += cfg.answer_type_bonus
+                    if wants_summary and entries.opens(hit.passage.doc_id, sentence.start):
+                        score += cfg.summary_bonus
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
-                named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 if named and names_parameter(question, sentence.text, named.sentence.text):
                     score += cfg.answer_type_bonus
                 elif named and field and documented_parameter(sentence.text) in signature_parameters(named.sentence.text):

@@ -186,9 +186,11 @@ class Entries:
         # One pass down each document: the entry each sentence is in, with nothing unread above it and with at
         # most UNREAD characters unread (asked per sentence scored, so found once).
         self._above: dict[tuple[str, int], tuple[DocSentence | None, DocSentence | None]] = {}
+        self._openings: set[tuple[str, int]] = set()  # the first prose sentence of each entry, read through
         for doc, sentences in self._sentences.items():
             strict = tolerant = None
             unread = count = 0
+            opened = False
             previous: DocSentence | None = None
             for d in sentences:
                 start, text = d.sentence.start, d.sentence.text
@@ -200,6 +202,7 @@ class Entries:
                 if is_entry(text):
                     strict = tolerant = d
                     unread = count = 0
+                    opened = False
                 elif len(text) < 200 and self._is_heading(text) or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
                 elif unread > self.UNREAD:
@@ -207,6 +210,15 @@ class Entries:
                 elif unread:
                     strict = None
                 self._above[(doc, start)] = (strict, tolerant)
+                if strict is not None and strict is not d and not opened and is_prose(text):
+                    self._openings.add((doc, start))
+                    opened = True
+
+    def opens(self, doc: str, start: int) -> bool:
+        """The sentence starting at `start` is the first prose sentence of its entry, read through from the entry's
+        signature: the entry's summary (what a docstring's, a rustdoc or JSDoc comment's first sentence is), below
+        its parameter list, field lines and version notes."""
+        return (doc, start) in self._openings
 
     def _is_heading(self, text: str) -> bool:
         """A section heading: a line the passages' heading chains name, or a Markdown heading (kept as written)."""
@@ -250,6 +262,25 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
+
+
+_PROSE = re.compile(r"""^[\[`*_"'(]*[A-Z][^\n|]*[.!?][)"'`*_]*$""")
+_METADATA_LINE = re.compile(r"^[\w-]{1,30}:\s")
+# "What does X do?", "What is X for?", "What does X mean?": the entry's summary answers.
+_ASKS_WHAT_IT_DOES = re.compile(r"^\W*what\s+(?:does|do|is|are)\s+\S.*\b(?:do|for|mean)\W*$", re.I)
+
+
+def is_prose(text: str) -> bool:
+    """A sentence of prose: capitalised, ended as sentences end, of several words; not a list item, a table row, a
+    heading or a "key: value" field line."""
+    stripped = " ".join(text.split())
+    return bool(_PROSE.match(stripped)) and len(stripped.split()) >= 4 and not is_heading_line(stripped) \
+        and not _METADATA_LINE.match(stripped)
+
+
+def asks_what_it_does(question: str) -> bool:
+    """The question asks what a thing does or is for ("What does timeout.unref() do?")."""
+    return _ASKS_WHAT_IT_DOES.match(question.strip()) is not None
 
 
 def entry_name_stems(signature: str) -> frozenset[str]:
