@@ -169,6 +169,8 @@ class Entries:
 
     _REACH = 40  # sentences: an entry longer than this has lost its signature out of sight anyway
     UNREAD = 1500  # characters of an entry unread between its signature and a line of it, at most
+    # Passages end and start at sentences: the white space between two that follow each other is in neither.
+    _BOUNDARY = 3
 
     def __init__(self, hits: Sequence[Hit]) -> None:
         by_doc: dict[str, dict[int, DocSentence]] = {}
@@ -196,7 +198,8 @@ class Entries:
                 start, text = d.sentence.start, d.sentence.text
                 if previous is not None:
                     if previous.hit is not d.hit:  # within one passage nothing is unread
-                        unread += start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
+                        gap = start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
+                        unread += gap if gap > self._BOUNDARY else 0
                     count += 1
                 previous = d
                 if is_entry(text):
@@ -231,7 +234,7 @@ class Entries:
     def _read_through(self, doc: str, start: int, end: int, unread: int = 0) -> bool:
         """At most `unread` characters from start to end lie in no passage read (where a heading or another
         entry's signature could hide)."""
-        return end - start - self._seen(doc, start, end) <= unread
+        return end - start - self._seen(doc, start, end) <= max(unread, self._BOUNDARY)
 
     def signature_above(self, doc: str, start: int, unread: int = 0) -> DocSentence | None:
         """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one), with

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from rag.load.html import render_fragment
+from rag.load.tables import pipe_row
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _COMMENT_OPEN = re.compile(r" {0,3}<!--")
@@ -27,8 +28,9 @@ _BLOCK_TAGS = (
     "title|tr|track|ul"
 )
 _BLOCK = re.compile(rf" {{0,3}}</?(?:{_BLOCK_TAGS})(?:\s|/?>|$)", re.I)
+# Tags alone on a line (CommonMark allows one; an empty anchor, "<a id="x"></a>", is two, and shows nothing either).
 _LONE_TAG = re.compile(r""" {0,3}(?:<[A-Za-z][\w-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*"""
-                       r"""\s*/?>|</[A-Za-z][\w-]*\s*>)\s*$""")
+                       r"""\s*/?>|</[A-Za-z][\w-]*\s*>)+\s*$""")
 # A metadata line: "key: value", "key:" opening a nested list, "- key: value" in a list of mappings.
 _META_LINE = re.compile(r"\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
 _LINK_VALUE = re.compile(r"\s*(?:-\s+)?[A-Za-z_][\w-]*:\s+<?[a-z][\w+.-]*://\S+>?\s*$")
@@ -118,15 +120,93 @@ def _rendered(block: list[str]) -> str:
 
 
 def _metadata(body: str) -> str:
-    """A comment's YAML-like metadata lines, less link addresses and a first line that only names the format
-    ("YAML"); "" when the comment is not metadata (prose, a marker such as "introduced_in=v0.10.0")."""
+    """A comment's YAML-like metadata, rendered: "key: value" lines as written, a list of values on its key's line
+    ("added: v13.11.0, v12.17.0"), a list of mappings as a table under its key (a row a mapping, as a history is
+    shown: "version | description"), link addresses left out. "" when the comment is not metadata (prose, a marker
+    such as "introduced_in=v0.10.0"), and the lines as written (less links) when they are not that simple YAML."""
     lines = body.split("\n")
     if lines and re.fullmatch(r"\s*[A-Za-z]*\s*", lines[0]):
         lines = lines[1:]  # "<!-- YAML" names the format of what follows
-    lines = [line.rstrip("\r") for line in lines if line.strip()]
+    lines = [line.rstrip("\r").rstrip() for line in lines if line.strip()]
     if not lines or not _META_LINE.match(lines[0]):
         return ""
     for line in lines:
         if not (_META_LINE.match(line) or line[:1].isspace()):
             return ""  # a line that is neither a key nor the continuation of one: a comment in prose
-    return "\n".join(line.rstrip() for line in lines if not _LINK_VALUE.match(line))
+    items = _parse_yaml(lines)
+    if items is None:
+        return "\n".join(line for line in lines if not _LINK_VALUE.match(line))
+    return "\n".join(_render_item(key, value) for key, value in items if not (isinstance(value, str) and _LINK.match(value)))
+
+
+_KEY = re.compile(r"(?P<key>[A-Za-z_][\w-]*):(?:\s+(?P<value>.*))?$")
+_LINK = re.compile(r"<?[a-z][\w+.-]*://\S+>?$")
+
+
+def _parse_yaml(lines: list[str]) -> list[tuple[str, object]] | None:
+    """Top-level keys with a value, a list of values or a list of flat mappings (whose values may be lists of
+    values); None for anything deeper."""
+    top = len(lines[0]) - len(lines[0].lstrip())
+    items: list[tuple[str, object]] = []
+    mapping: dict[str, object] | None = None
+    key = ""  # the key of `mapping` last set
+    for line in lines:
+        indent, content = len(line) - len(line.lstrip()), line.strip()
+        match = _KEY.match(content)
+        if indent <= top:
+            if not match or indent < top:
+                return None
+            items.append((match.group("key"), _scalar(match.group("value"))))
+            mapping, key = None, ""
+            continue
+        if not items:
+            return None
+        name, value = items[-1]
+        if content.startswith("- "):
+            entry = _KEY.match(content[2:].strip())
+            if entry and not _LINK.match(content[2:].strip()):
+                mapping, key = {entry.group("key"): _scalar(entry.group("value"))}, entry.group("key")
+                if value == "":
+                    value = []
+                if not isinstance(value, list) or (value and not isinstance(value[0], dict)):
+                    return None
+                value.append(mapping)
+            elif mapping is not None and (mapping.get(key) == "" or isinstance(mapping.get(key), list)):
+                held = mapping[key]  # "- version:" then its values: "- v15.11.0", "- v14.18.0"
+                mapping[key] = [*held, content[2:].strip()] if isinstance(held, list) else [content[2:].strip()]
+            else:
+                if value == "":
+                    value = []
+                if not isinstance(value, list) or (value and isinstance(value[0], dict)):
+                    return None
+                value.append(content[2:].strip())
+            items[-1] = (name, value)
+        elif match and mapping is not None:
+            key = match.group("key")
+            mapping[key] = _scalar(match.group("value"))
+        elif mapping is not None and isinstance(mapping.get(key), str):
+            mapping[key] = f"{mapping[key]} {content}".strip()  # a folded value's next line
+        elif isinstance(value, str):
+            items[-1] = (name, f"{value} {content}".strip())
+        else:
+            return None
+    return items
+
+
+def _scalar(value: str | None) -> str:
+    """A value as written, without YAML's block markers (">-", "|")."""
+    value = (value or "").strip()
+    return "" if re.fullmatch(r"[>|][-+]?", value) else value
+
+
+def _render_item(key: str, value: object) -> str:
+    if isinstance(value, str):
+        return f"{key}: {value}" if value else f"{key}:"
+    if value and isinstance(value[0], str):
+        return f"{key}: {', '.join(value)}"
+    rows = [{k: ", ".join(v) if isinstance(v, list) else v for k, v in row.items()} for row in value]
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    # A column of link addresses (a pull request's) is where a viewer puts a link, not text.
+    columns = [c for c in columns if not all(_LINK.match(row.get(c, "")) or not row.get(c) for row in rows)]
+    lines = [f"{key}:", pipe_row(columns)] + [pipe_row([row.get(c, "") for c in columns]) for row in rows]
+    return "\n".join(line for line in lines if line)
