@@ -267,7 +267,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-_PROSE = re.compile(r"""^[\[`*_"'(]*[A-Z][^\n|]*[.!?][)"'`*_]*$""")
+_PROSE = re.compile(r"""^(?:`[^`\n]+`|[\[`*_"'(]*[A-Z])[^\n|]*[.!?][)"'`*_]*$""")
 _METADATA_LINE = re.compile(r"^[\w-]{1,30}:\s")
 # "What does X do?", "What is X for?", "What does X mean?": the entry's summary answers.
 _ASKS_WHAT_IT_DOES = re.compile(r"^\W*what\s+(?:does|do|is|are)\s+\S.*\b(?:do|for|mean)\W*$", re.I)
@@ -376,6 +376,8 @@ _ASKED_THING = re.compile(r"\b(?:which|what)\s+((?:(?!(?:does|do|did|is|are|was|
                           r"you|we|they|it|to|of|in|for|on)\b", re.I)
 _CLASS, _EXCEPTION = re.compile(r"class\s"), re.compile(r"exception\s|.*\w(?:Error|Exception)\(")
 _ATTRIBUTE_KEYWORD = re.compile(r"(?:property|attribute|data)\s")
+# Other kinds a term's keyword or its heading's label names ("### Event: `'close'`" -> "event 'close'").
+_KIND_KEYWORD = re.compile(r"(event|interface|enum|struct|trait|type|module|namespace|constant|macro|signal|hook)\s")
 
 
 def _defines(line: str) -> frozenset[str]:
@@ -387,6 +389,8 @@ def _defines(line: str) -> frozenset[str]:
         kinds = "exception error"
     elif _ATTRIBUTE_KEYWORD.match(line):
         kinds = "attribute property"
+    elif _KIND_KEYWORD.match(line):
+        kinds = _KIND_KEYWORD.match(line).group(1)
     else:
         kinds = "function method" if "(" in line else ""
     return content_stems(kinds)
@@ -407,7 +411,7 @@ def _name_words(name: str) -> str:
 def is_asked_thing(term: str, thing: frozenset[str]) -> bool:
     """The definition term is one of the kind of thing asked for: its name says so (`PathConverter` for "which
     converter") or its signature does (`class ...` for "which class", a call's shape for "which function")."""
-    line = term.strip().split("\n", 1)[0]
+    line = strip_markup(term.strip().split("\n", 1)[0])  # a Markdown heading: "### Class: `Kiln`" -> "class Kiln"
     name = term_name(line).rsplit(".", 1)[-1]  # the module a thing is in is not what it is
     return bool(thing) and bool(thing & (content_stems(_name_words(name)) | _defines(line)))
 

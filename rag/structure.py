@@ -56,15 +56,28 @@ _CODE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?:(?P<label>[A-Z][A-Za-z]{1,15}):
                            r"(?P<code>`[^`\n]+`(?:\s*,\s*`[^`\n]+`)*)\s*(?:\s#+)?\s*$")
 
 
+# A reStructuredText (Sphinx) entry as its source writes it, in a plain-text file: ".. function:: join(path, *paths)",
+# ".. py:class:: Kiln(size)", ".. option:: --slow-cool".
+_DIRECTIVE = re.compile(r"^\s*\.\.\s+(?:\w+:)?(?P<kind>function|method|class|attribute|property|data|exception|option|"
+                        r"envvar|describe|decorator|module|const|type|member|macro|enum|struct)::\s+(?P<code>\S.*?)\s*$")
+_KEEPS_KIND = ("class", "exception", "attribute", "property", "data", "module", "type", "enum", "struct", "macro")
+
+
 def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0]
 
 
 @functools.lru_cache(maxsize=65536)
 def heading_entry(text: str) -> str | None:
-    """The API item a Markdown heading names, as a definition term writes it: its code spans without the quotes,
-    after the label in lower case ("### Class: `EventEmitter`" -> "class EventEmitter"); None for other lines."""
-    match = _CODE_HEADING.match(_first_line(text))
+    """The API item a Markdown heading (or a reStructuredText directive) names, as a definition term writes it: its
+    code spans without the quotes, after the label in lower case ("### Class: `EventEmitter`" -> "class
+    EventEmitter", ".. function:: join(a, b)" -> "join(a, b)"); None for other lines."""
+    line = _first_line(text)
+    directive = _DIRECTIVE.match(line)
+    if directive:
+        kind, code = directive.group("kind"), directive.group("code")
+        return f"{kind} {code}" if kind in _KEEPS_KIND else code
+    match = _CODE_HEADING.match(line)
     if not match:
         return None
     code = re.sub(r"`\s*,\s*`", ", ", match.group("code"))[1:-1].strip()
