@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .answer_phrases import normalize_spaces, term_name
 from .records import Hit, ScoredSentence
-from .structure import heading_entry, is_heading_line, strip_markup
+from .structure import heading_entry, heading_title, strip_markup
 from .terms import content_stems
 
 # A question that asks for the value a thing has when nobody sets it.
@@ -224,8 +224,9 @@ class Entries:
         return (doc, start) in self._openings
 
     def _is_heading(self, text: str) -> bool:
-        """A section heading: a line the passages' heading chains name, or a Markdown heading (kept as written)."""
-        return normalize_spaces(text) in self._headings or is_heading_line(text)
+        """A section heading: a line the passages' heading chains name, a Markdown heading's marks aside (a passage
+        starts at each heading, so its chain names it; a "# comment" line of an example is none)."""
+        return normalize_spaces(heading_title(text)) in self._headings
 
     def _seen(self, doc: str, start: int, end: int) -> int:
         """How many characters from start to end lie in passages read."""
@@ -277,7 +278,7 @@ def is_prose(text: str) -> bool:
     """A sentence of prose: capitalised, ended as sentences end, of several words; not a list item, a table row, a
     heading or a "key: value" field line."""
     stripped = " ".join(text.split())
-    return bool(_PROSE.match(stripped)) and len(stripped.split()) >= 4 and not is_heading_line(stripped) \
+    return bool(_PROSE.match(stripped)) and len(stripped.split()) >= 4 and heading_title(stripped) == stripped \
         and not _METADATA_LINE.match(stripped)
 
 

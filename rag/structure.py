@@ -84,10 +84,12 @@ def heading_entry(text: str) -> str | None:
     return f"{match.group('label').lower()} {code}" if match.group("label") else code
 
 
-def is_heading_line(text: str) -> bool:
-    """An ATX heading as Markdown writes it ("## Options"): one line of at most 200 characters."""
+def heading_title(text: str) -> str:
+    """A line without the marks of a Markdown ATX heading ("## Options ##" -> "Options"); other text as it is."""
     stripped = text.strip()
-    return "\n" not in stripped and len(stripped) <= 200 and _HEADING_MARK.match(stripped) is not None
+    if not _HEADING_MARK.match(stripped):
+        return stripped
+    return re.sub(r"\s+#+$", "", _HEADING_MARK.sub("", stripped)).strip()
 
 
 def strip_markup(text: str) -> str:
