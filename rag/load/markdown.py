@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 
 from rag.errors import DocumentLoadError
-from rag.load.markdown_html import render
+from rag.load.markdown_html import FENCE, render
 from rag.load.text import MAX_TITLE_CHARS, decode, first_line, sections_between
 from rag.records import Section
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 # Lines that start something other than a plain paragraph, so a "---" below them is a rule, not a heading.
 _NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+>|]|\d{1,9}[.)](?:[ \t]|$))")
@@ -70,7 +69,7 @@ def _headings(text: str, lines: list[tuple[int, str]]) -> tuple[Section, ...]:
             if stripped.startswith(fence) and not stripped.strip(fence[0]):
                 fence = ""
             continue
-        fence_match = _FENCE.match(line)
+        fence_match = FENCE.match(line)
         if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
             fence, paragraph = fence_match.group(1), []
             continue

@@ -16,7 +16,7 @@ import re
 from rag.load.html import render_fragment
 from rag.load.tables import pipe_row
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")  # a fenced code block's opening line (also rag.load.markdown)
 _COMMENT_OPEN = re.compile(r" {0,3}<!--")
 # CommonMark's HTML block kinds 1, 6 and 7: a verbatim element (ends at its closing tag), a block-level tag (ends at a
 # blank line), any other lone complete tag (ends at a blank line; cannot interrupt a paragraph).
@@ -52,7 +52,7 @@ def render(text: str) -> str:
             out.append(lines[i])
             i += 1
             continue
-        fence_match = _FENCE.match(line)
+        fence_match = FENCE.match(line)
         if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
             fence, in_paragraph = fence_match.group(1), False
             out.append(lines[i])
