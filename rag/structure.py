@@ -50,10 +50,10 @@ _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MAX_TERM_CHARS = 160
 # A Markdown heading that names an API item: code spans alone ("## `path.basename(path[, suffix])`", "### `-C
-# condition`, `--conditions=condition`"), or after a one-word label ("### Class: `EventEmitter`", "### Event:
+# condition`, `--conditions=condition`", an aside after them: "(in megabytes)"), or after a one-word label ("### Class: `EventEmitter`", "### Event:
 # `'close'`"), as Node.js, MDN and rustdoc-style references title their entries.
 _CODE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?:(?P<label>[A-Z][A-Za-z]{1,15}):\s+)?"
-                           r"(?P<code>`[^`\n]+`(?:\s*,\s*`[^`\n]+`)*)\s*(?:\s#+)?\s*$")
+                           r"(?P<code>`[^`\n]+`(?:\s*,\s*`[^`\n]+`)*)(?:\s+\([^()\n]{1,40}\))?\s*(?:\s#+)?\s*$")
 
 
 # A reStructuredText (Sphinx) entry as its source writes it, in a plain-text file: ".. function:: join(path, *paths)",

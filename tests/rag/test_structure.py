@@ -154,6 +154,7 @@ def test_manual_page_section_names_are_headings_but_terms_above_indented_text_ar
     ("### Class: `EventEmitter`", "class EventEmitter"),
     ("### Event: `'close'`", "event 'close'"),
     ("## `os.EOL` ##", "os.EOL"),
+    ("### `--max-old-space-size=SIZE` (in megabytes)", "--max-old-space-size=SIZE"),
     (".. function:: join(path, *paths)", "join(path, *paths)"),
     (".. py:class:: Kiln(size)", "class Kiln(size)"),
     ("## Windows vs. POSIX", None),  # a heading of prose names no entry
