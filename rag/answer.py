@@ -28,6 +28,7 @@ from .answer_values import (
     entry_name_stems,
     fills_field,
     is_asked_thing,
+    is_field_line,
     is_signature,
     named_parameters,
     names_parameter,
@@ -142,6 +143,8 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
     if stripped.endswith((":", "?")):
         return True
+    if is_field_line(stripped):
+        return False  # "deprecated: v7.0.0": a field states a fact, as a sentence does
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
@@ -304,7 +307,7 @@ class ExtractiveAnswerer:
                     score += cfg.answer_type_bonus  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     score += cfg.answer_type_bonus  # "which class ...": a sentence naming one answers it
-                    names_one = True
+                    names_one = True  # (a name the question does not use: see the echo penalty)
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
                 introduces_command = position + 1 < len(hit.sentences) and \
@@ -319,8 +322,9 @@ class ExtractiveAnswerer:
                     sentence.text, hit.sentences[position - 1].text if position else None, between, field)
                 if fills:
                     score += cfg.answer_type_bonus
-                elif len(stems - terms) < 2 and not names_one:  # echoing the question but naming the thing asked
-                    score -= cfg.echo_penalty
+                elif len(stems - terms) < 2 and not (names_one and content_stems(
+                        find_phrase(kind, sentence.text, question) or "") - terms):
+                    score -= cfg.echo_penalty  # ... unless its one new word is the name asked for ("SIGCHLD | Sent ...")
                 # The entry asked about, read with a few characters unread (a parameter list may outrun the passages).
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 named_entry = named.sentence.text if named and named.sentence.start != sentence.start else None

@@ -181,7 +181,7 @@ class Entries:
             spans.setdefault(doc, []).append((hit.passage.start, hit.passage.end))
             for position, sentence in enumerate(hit.sentences):
                 by_doc.setdefault(doc, {}).setdefault(sentence.start, DocSentence(hit, position))
-            self._headings.update(normalize_spaces(p) for p in hit.passage.context.split(" > ")[1:] if p)
+            self._headings.update(normalize_spaces(p) for p in hit.passage.context.split(" > ") if p)
         self._sentences = {doc: [found[k] for k in sorted(found)] for doc, found in by_doc.items()}
         self._starts = {doc: [d.sentence.start for d in found] for doc, found in self._sentences.items()}
         self._covered = {doc: _merge(found) for doc, found in spans.items()}
@@ -194,15 +194,18 @@ class Entries:
             unread = count = 0
             opened = False
             previous: DocSentence | None = None
-            for d in sentences:
+            for k, d in enumerate(sentences):
                 start, text = d.sentence.start, d.sentence.text
+                following = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].hit is d.hit else None
                 if previous is not None:
                     if previous.hit is not d.hit:  # within one passage nothing is unread
                         gap = start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
                         unread += gap if gap > self._BOUNDARY else 0
                     count += 1
                 previous = d
-                if is_entry(text):
+                if is_entry(text) or following is not None and self._is_heading(text) and \
+                        is_field_line(following.sentence.text):
+                    # A heading with metadata below it ("# Punycode" + "deprecated: v7.0.0") documents one thing too.
                     strict = tolerant = d
                     unread = count = 0
                     opened = False
@@ -272,6 +275,15 @@ _PROSE = re.compile(r"""^(?:`[^`\n]+`|[\[`*_"'(]*[A-Z])[^\n|]*[.!?][)"'`*_]*$"""
 _METADATA_LINE = re.compile(r"^[\w-]{1,30}:\s")
 # "What does X do?", "What is X for?", "What does X mean?": the entry's summary answers.
 _ASKS_WHAT_IT_DOES = re.compile(r"^\W*what\s+(?:does|do|is|are)\s+\S.*\b(?:do|for|mean)\W*$", re.I)
+
+
+_FIELD_LINE = re.compile(r"^[a-z][\w-]{0,29}:(?:\s+\S|$)")
+
+
+def is_field_line(text: str) -> bool:
+    """A metadata line as YAML and its kin write one: a lower-case key, a colon, its value ("added: v0.1.25")."""
+    stripped = text.strip()
+    return "\n" not in stripped and _FIELD_LINE.match(stripped) is not None
 
 
 def is_prose(text: str) -> bool:
