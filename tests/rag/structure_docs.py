@@ -95,6 +95,10 @@ Before a path is printed, pktool applies the following rewrites:
 # code, its history in a YAML comment, a typed parameter list, then the description; a raw HTML table.
 MARKDOWN_API = """# Kiln
 
+<!-- YAML
+deprecated: v4.0.0
+-->
+
 <!--introduced_in=v2.0.0-->
 
 > Stability: 2 - Stable
@@ -194,6 +198,7 @@ QUESTIONS = [
     ("Which method opens the damper so that fumes escape?", "kiln.vent — ", "Opens the damper"),
     ("Which option lowers the temperature slowly after the peak?", "--slow-cool — ", "Lowers the temperature"),
     ("When was kiln.vent added?", "v2.4.0 — ", "added: v2.4.0"),
+    ("When was the kiln module deprecated?", "v4.0.0 — ", "deprecated: v4.0.0"),
     ("Which cone is used for stoneware glaze firing?", "10 — Cone: 10; Firing: Stoneware",
      "10 | Stoneware glaze firing"),
 ]

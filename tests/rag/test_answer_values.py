@@ -16,6 +16,7 @@ from rag.answer_values import (
     fills_field,
     is_asked_thing,
     is_entry,
+    is_field_line,
     is_prose,
     names_parameter,
     signature_defaults,
@@ -392,3 +393,22 @@ def test_an_entry_opens_with_its_first_prose_sentence_below_history_and_paramete
     entries = Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)])
     opening = [s.text for s in sentences if entries.opens("d", s.start)]
     assert opening == ["Opens the damper so that fumes escape."]
+
+
+def test_a_heading_with_metadata_below_it_opens_an_entry():
+    from rag.records import Hit, Passage, ScoredSentence
+
+    text = "# Kiln\n\ndeprecated: v4.0.0\n\nThe kiln module fires clay.\n\n## Cones\n\nCones measure heat.\n"
+    passage = Passage(doc_id="d", start=0, end=len(text), text=text, ordinal=0, context="Kiln > Cones")
+    sentences = [ScoredSentence(s, e, text[s:e], 0.0) for s, e in sentence_spans(text)]
+    entries = Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)])
+    above = {s.text: entries.signature_above("d", s.start) for s in sentences}
+    assert above["deprecated: v4.0.0"].sentence.text == "# Kiln"
+    assert above["The kiln module fires clay."].sentence.text == "# Kiln"
+    assert above["Cones measure heat."] is None  # a heading without metadata ends the entry and opens none
+
+
+@pytest.mark.parametrize(("line", "field"), [("added: v2.4.0", True), ("changes:", True), ("Note: mind the heat.", False),
+                                             ("deprecated: v4.0.0\nmore", False)])
+def test_field_lines(line, field):
+    assert is_field_line(line) is field
