@@ -297,6 +297,8 @@ def test_a_date_still_wins_over_a_release():
     ("## `kiln.capacity`", True),
     ("### Class: `Kiln`", True),
     ("## Firing tips", False),
+    (".. function:: kiln.fire(pieces)", True),  # a reStructuredText source read as plain text
+    (".. option:: --slow-cool", True),
 ])
 def test_lines_that_open_an_api_entry(line, entry):
     assert is_entry(line) is entry
