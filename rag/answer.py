@@ -333,8 +333,9 @@ class ExtractiveAnswerer:
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
                     score += cfg.answer_type_bonus
-                    if wants_summary and entries.opens(hit.passage.doc_id, sentence.start):
-                        score += cfg.summary_bonus
+                    if wants_summary and named and entries.opens(hit.passage.doc_id, sentence.start) and \
+                            not named_parameters(question, named.sentence.text):
+                        score += cfg.summary_bonus  # (asked what one parameter does, its own line answers)
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
                 if named and names_parameter(question, sentence.text, named.sentence.text):
