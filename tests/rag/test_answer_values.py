@@ -385,25 +385,26 @@ def test_prose_sentences(text, prose):
     assert is_prose(text) is prose
 
 
-def test_an_entry_opens_with_its_first_prose_sentence_below_history_and_parameters():
+def _read_whole(text: str, context: str):
+    """The entries of one passage holding all of `text`, and its sentences."""
     from rag.records import Hit, Passage, ScoredSentence
 
+    passage = Passage(doc_id="d", start=0, end=len(text), text=text, ordinal=0, context=context)
+    sentences = [ScoredSentence(s, e, text[s:e], 0.0) for s, e in sentence_spans(text)]
+    return Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)]), sentences
+
+
+def test_an_entry_opens_with_its_first_prose_sentence_below_history_and_parameters():
     text = ("### `kiln.vent()`\n\nadded: v2.4.0\n\n* Returns: {undefined}\n\n"
             "Opens the damper so that fumes escape. Calling it twice has no effect.\n")
-    passage = Passage(doc_id="d", start=0, end=len(text), text=text, ordinal=0, context="Kiln")
-    sentences = [ScoredSentence(s, e, text[s:e], 0.0) for s, e in sentence_spans(text)]
-    entries = Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)])
+    entries, sentences = _read_whole(text, "Kiln")
     opening = [s.text for s in sentences if entries.opens("d", s.start)]
     assert opening == ["Opens the damper so that fumes escape."]
 
 
 def test_a_heading_with_metadata_below_it_opens_an_entry():
-    from rag.records import Hit, Passage, ScoredSentence
-
     text = "# Kiln\n\ndeprecated: v4.0.0\n\nThe kiln module fires clay.\n\n## Cones\n\nCones measure heat.\n"
-    passage = Passage(doc_id="d", start=0, end=len(text), text=text, ordinal=0, context="Kiln > Cones")
-    sentences = [ScoredSentence(s, e, text[s:e], 0.0) for s, e in sentence_spans(text)]
-    entries = Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)])
+    entries, sentences = _read_whole(text, "Kiln > Cones")
     above = {s.text: entries.signature_above("d", s.start) for s in sentences}
     assert above["deprecated: v4.0.0"].sentence.text == "# Kiln"
     assert above["The kiln module fires clay."].sentence.text == "# Kiln"
