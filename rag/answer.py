@@ -22,12 +22,14 @@ from .answer_values import (
     asked_parameter,
     asked_thing,
     asks_default,
+    asks_what_it_does,
     default_stems,
     default_value,
     documented_parameter,
     entry_name_stems,
     fills_field,
     is_asked_thing,
+    is_field_line,
     is_signature,
     named_parameters,
     names_parameter,
@@ -137,6 +139,8 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
     if stripped.endswith((":", "?")):
         return True
+    if is_field_line(stripped):
+        return False  # "deprecated: v7.0.0": a field states a fact, as a sentence does
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
@@ -234,6 +238,7 @@ class ExtractiveAnswerer:
         wants_default = asks_default(question)
         entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
+        wants_summary = asks_what_it_does(question)
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
@@ -263,6 +268,7 @@ class ExtractiveAnswerer:
                         # entry's name though it never says it.
                         stems = stems | entry_name_stems(entry)
                 leaned_on: frozenset[str] = frozenset()
+                names_one = False
                 term = term or _first_line_term(sentence.text)
                 between = hit.between(position - 1, position) if position > 0 else ""
                 if position > 0:
@@ -296,6 +302,7 @@ class ExtractiveAnswerer:
                     f["reason"] = 1.0  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
                     f["term_phrase"] = 1.0  # "which class ...": a sentence naming one answers it
+                    names_one = True  # (a name the question does not use: see the echo penalty)
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
                 introduces_command = position + 1 < len(hit.sentences) and \
@@ -310,16 +317,22 @@ class ExtractiveAnswerer:
                     sentence.text, hit.sentences[position - 1].text if position else None, between, wanted_field)
                 if fills:
                     f["fills_field"] = 1.0
-                elif len(stems - terms) < 2:
-                    f["echo"] = 1.0
-                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, entry)) or \
+                elif len(stems - terms) < 2 and not (names_one and content_stems(
+                        find_phrase(kind, sentence.text, question) or "") - terms):
+                    f["echo"] = 1.0  # ... unless its one new word is the name asked for ("SIGCHLD | Sent ...")
+                # The entry asked about, read with a few characters unread (a parameter list may outrun the passages).
+                named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
+                named_entry = named.sentence.text if named and named.sentence.start != sentence.start else None
+                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, named_entry)) or \
                         asked_codes and any(t and asked_codes & set(re.findall(r"\b\d{3,}\b", t)) for t in (term, entry)):
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
                     f["asked_entry"] = 1.0
+                    if wants_summary and named and entries.opens(hit.passage.doc_id, sentence.start) and \
+                            not named_parameters(question, named.sentence.text):
+                        f["summary"] = 1.0  # (asked what one parameter does, its own line answers)
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
-                named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 if named and names_parameter(question, sentence.text, named.sentence.text):
                     f["names_parameter"] = 1.0
                 elif named and wanted_field and documented_parameter(sentence.text) in signature_parameters(named.sentence.text):

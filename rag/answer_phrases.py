@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from .structure import strip_markup
 from .terms import content_stems
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -36,7 +37,11 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
                          + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
                          r"the (?:purpose|reason|point|goal|aim) (?:of [^.;]{1,60}? )?is(?: to| that)?)\s+", re.I)
-_DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract)\s+")
+# The keyword or label before a definition term's name ("class X", and the labels of Markdown entry headings: "###
+# Event: `'close'`", "### Interface: `Foo`", rag.structure.heading_entry).
+_DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract|"
+                         r"event|interface|enum|struct|trait|type|module|namespace|const|constant|macro|field|variant|"
+                         r"signal|hook|callback|variable|global)\s+")
 
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[.)]\s")
 
@@ -126,7 +131,7 @@ def _strip_titles(name: str, asked: frozenset[str]) -> str:
 
 def term_name(term: str) -> str:
     """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
-    text = _DEF_PREFIX.sub("", term.strip().lstrip("@").strip())
+    text = _DEF_PREFIX.sub("", strip_markup(term).lstrip("@").strip())
     if text.startswith("-"):  # command-line options: "-o FILE, --output=FILE" -> "-o, --output"
         options = re.findall(r"(?<![\w-])--?[A-Za-z0-9][\w-]*", text)
         if options:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .answer_phrases import normalize_spaces, term_name
 from .records import Hit, ScoredSentence
-from .structure import strip_markup
+from .structure import heading_entry, heading_title, strip_markup
 from .terms import content_stems
 
 # A question that asks for the value a thing has when nobody sets it.
@@ -138,8 +138,10 @@ def is_signature(text: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def is_entry(text: str) -> bool:
     """The first line of `text` opens an API entry: a signature, or an attribute's name (with its type or value)."""
-    first = strip_markup(text.strip().split("\n", 1)[0])
-    return is_signature(first) or _ATTRIBUTE.match(first) is not None
+    first_line = text.strip().split("\n", 1)[0]
+    first = strip_markup(first_line)
+    # A Markdown heading that is code names an entry, whatever the code: "## `os.EOL`", "### `--watch`".
+    return is_signature(first) or _ATTRIBUTE.match(first) is not None or heading_entry(first_line) is not None
 
 
 def documented_parameter(text: str) -> str | None:
@@ -167,6 +169,8 @@ class Entries:
 
     _REACH = 40  # sentences: an entry longer than this has lost its signature out of sight anyway
     UNREAD = 1500  # characters of an entry unread between its signature and a line of it, at most
+    # Passages end and start at sentences: the white space between two that follow each other is in neither.
+    _BOUNDARY = 3
 
     def __init__(self, hits: Sequence[Hit]) -> None:
         by_doc: dict[str, dict[int, DocSentence]] = {}
@@ -177,34 +181,55 @@ class Entries:
             spans.setdefault(doc, []).append((hit.passage.start, hit.passage.end))
             for position, sentence in enumerate(hit.sentences):
                 by_doc.setdefault(doc, {}).setdefault(sentence.start, DocSentence(hit, position))
-            self._headings.update(normalize_spaces(p) for p in hit.passage.context.split(" > ")[1:] if p)
+            self._headings.update(normalize_spaces(p) for p in hit.passage.context.split(" > ") if p)
         self._sentences = {doc: [found[k] for k in sorted(found)] for doc, found in by_doc.items()}
         self._starts = {doc: [d.sentence.start for d in found] for doc, found in self._sentences.items()}
         self._covered = {doc: _merge(found) for doc, found in spans.items()}
         # One pass down each document: the entry each sentence is in, with nothing unread above it and with at
         # most UNREAD characters unread (asked per sentence scored, so found once).
         self._above: dict[tuple[str, int], tuple[DocSentence | None, DocSentence | None]] = {}
+        self._openings: set[tuple[str, int]] = set()  # the first prose sentence of each entry, read through
         for doc, sentences in self._sentences.items():
             strict = tolerant = None
             unread = count = 0
+            opened = False
             previous: DocSentence | None = None
-            for d in sentences:
+            for k, d in enumerate(sentences):
                 start, text = d.sentence.start, d.sentence.text
+                following = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].hit is d.hit else None
                 if previous is not None:
                     if previous.hit is not d.hit:  # within one passage nothing is unread
-                        unread += start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
+                        gap = start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
+                        unread += gap if gap > self._BOUNDARY else 0
                     count += 1
                 previous = d
-                if is_entry(text):
+                if is_entry(text) or following is not None and self._is_heading(text) and \
+                        is_field_line(following.sentence.text):
+                    # A heading with metadata below it ("# Punycode" + "deprecated: v7.0.0") documents one thing too.
                     strict = tolerant = d
                     unread = count = 0
-                elif len(text) < 200 and normalize_spaces(text) in self._headings or count > self._REACH:
+                    opened = False
+                elif len(text) < 200 and self._is_heading(text) or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
                 elif unread > self.UNREAD:
                     strict = tolerant = None
                 elif unread:
                     strict = None
                 self._above[(doc, start)] = (strict, tolerant)
+                if strict is not None and strict is not d and not opened and is_prose(text):
+                    self._openings.add((doc, start))
+                    opened = True
+
+    def opens(self, doc: str, start: int) -> bool:
+        """The sentence starting at `start` is the first prose sentence of its entry, read through from the entry's
+        signature: the entry's summary (what a docstring's, a rustdoc or JSDoc comment's first sentence is), below
+        its parameter list, field lines and version notes."""
+        return (doc, start) in self._openings
+
+    def _is_heading(self, text: str) -> bool:
+        """A section heading: a line the passages' heading chains name, a Markdown heading's marks aside (a passage
+        starts at each heading, so its chain names it; a "# comment" line of an example is none)."""
+        return normalize_spaces(heading_title(text)) in self._headings
 
     def _seen(self, doc: str, start: int, end: int) -> int:
         """How many characters from start to end lie in passages read."""
@@ -213,7 +238,7 @@ class Entries:
     def _read_through(self, doc: str, start: int, end: int, unread: int = 0) -> bool:
         """At most `unread` characters from start to end lie in no passage read (where a heading or another
         entry's signature could hide)."""
-        return end - start - self._seen(doc, start, end) <= unread
+        return end - start - self._seen(doc, start, end) <= max(unread, self._BOUNDARY)
 
     def signature_above(self, doc: str, start: int, unread: int = 0) -> DocSentence | None:
         """The signature of the entry the sentence starting at `start` belongs to (itself, when it is one), with
@@ -230,7 +255,7 @@ class Entries:
         for d in sentences[i + 1 : i + 1 + self._REACH]:
             # A parameter list can outrun the passages read: its lines are matched by the parameter's name too.
             if not self._read_through(doc, signature.sentence.start, d.sentence.end, self.UNREAD) \
-                    or is_entry(d.sentence.text) or normalize_spaces(d.sentence.text) in self._headings:
+                    or is_entry(d.sentence.text) or self._is_heading(d.sentence.text):
                 break
             out.append(d)
         return out
@@ -244,6 +269,34 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
+
+
+_PROSE = re.compile(r"""^(?:`[^`\n]+`|[\[`*_"'(]*[A-Z])[^\n|]*[.!?][)"'`*_]*$""")
+_METADATA_LINE = re.compile(r"^[\w-]{1,30}:\s")
+# "What does X do?", "What is X for?", "What does X mean?": the entry's summary answers.
+_ASKS_WHAT_IT_DOES = re.compile(r"^\W*what\s+(?:does|do|is|are)\s+\S.*\b(?:do|for|mean)\W*$", re.I)
+
+
+_FIELD_LINE = re.compile(r"^[a-z][\w-]{0,29}:(?:\s+\S|$)")
+
+
+def is_field_line(text: str) -> bool:
+    """A metadata line as YAML and its kin write one: a lower-case key, a colon, its value ("added: v0.1.25")."""
+    stripped = text.strip()
+    return "\n" not in stripped and _FIELD_LINE.match(stripped) is not None
+
+
+def is_prose(text: str) -> bool:
+    """A sentence of prose: capitalised, ended as sentences end, of several words; not a list item, a table row, a
+    heading or a "key: value" field line."""
+    stripped = " ".join(text.split())
+    return bool(_PROSE.match(stripped)) and len(stripped.split()) >= 4 and heading_title(stripped) == stripped \
+        and not _METADATA_LINE.match(stripped)
+
+
+def asks_what_it_does(question: str) -> bool:
+    """The question asks what a thing does or is for ("What does timeout.unref() do?")."""
+    return _ASKS_WHAT_IT_DOES.match(question.strip()) is not None
 
 
 def entry_name_stems(signature: str) -> frozenset[str]:
@@ -336,6 +389,8 @@ _ASKED_THING = re.compile(r"\b(?:which|what)\s+((?:(?!(?:does|do|did|is|are|was|
                           r"you|we|they|it|to|of|in|for|on)\b", re.I)
 _CLASS, _EXCEPTION = re.compile(r"class\s"), re.compile(r"exception\s|.*\w(?:Error|Exception)\(")
 _ATTRIBUTE_KEYWORD = re.compile(r"(?:property|attribute|data)\s")
+# Other kinds a term's keyword or its heading's label names ("### Event: `'close'`" -> "event 'close'").
+_KIND_KEYWORD = re.compile(r"(event|interface|enum|struct|trait|type|module|namespace|constant|macro|signal|hook)\s")
 
 
 def _defines(line: str) -> frozenset[str]:
@@ -347,6 +402,8 @@ def _defines(line: str) -> frozenset[str]:
         kinds = "exception error"
     elif _ATTRIBUTE_KEYWORD.match(line):
         kinds = "attribute property"
+    elif _KIND_KEYWORD.match(line):
+        kinds = _KIND_KEYWORD.match(line).group(1)
     else:
         kinds = "function method" if "(" in line else ""
     return content_stems(kinds)
@@ -367,7 +424,7 @@ def _name_words(name: str) -> str:
 def is_asked_thing(term: str, thing: frozenset[str]) -> bool:
     """The definition term is one of the kind of thing asked for: its name says so (`PathConverter` for "which
     converter") or its signature does (`class ...` for "which class", a call's shape for "which function")."""
-    line = term.strip().split("\n", 1)[0]
+    line = strip_markup(term.strip().split("\n", 1)[0])  # a Markdown heading: "### Class: `Kiln`" -> "class Kiln"
     name = term_name(line).rsplit(".", 1)[-1]  # the module a thing is in is not what it is
     return bool(thing) and bool(thing & (content_stems(_name_words(name)) | _defines(line)))
 

@@ -36,6 +36,7 @@ FEATURES: tuple[str, ...] = (
     "fills_field",         # asked what X returns/raises, it fills that field
     "echo",                # it holds fewer than two words beyond the question's
     "asked_entry",         # it belongs to the entry that defines the very name (or code) asked about
+    "summary",             # asked what an API entry does, it is the entry's summary (its description's first sentence)
     "names_parameter",     # it is the line of the parameter the question names
     "other_field",         # asked for a field, it is a parameter's line of that entry instead
     "signature_for_parameter",  # a signature, when one of its parameters is asked about
@@ -52,7 +53,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "similarity": 0.6, "overlap": 0.25, "passage": 0.15,
     "default_stated": 0.05, "default_missing": -0.1, "kind_phrase": 0.05, "kind_missing": -0.1,
     "place": 0.05, "reason": 0.05, "term_phrase": 0.05, "command_lead": 0.05, "heading": -0.1,
-    "fills_field": 0.05, "echo": -0.15, "asked_entry": 0.05, "names_parameter": 0.05, "other_field": -0.1,
+    "fills_field": 0.05, "echo": -0.15, "asked_entry": 0.05, "summary": 0.15, "names_parameter": 0.05, "other_field": -0.1,
     "signature_for_parameter": -0.1, "asked_thing": 0.05, "code_example": -0.1,
 }
 

@@ -29,11 +29,14 @@ def _line_segments(text: str) -> list[tuple[int, int]]:
         line_end = pos + len(line)
         content = line.rstrip("\r\n")
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
+        # A passage may start mid-line (after the sentence that ended the one before): its first line's length says
+        # nothing about wrapping, and a next line in lower case continues it.
+        wide = len(content.strip()) >= _WRAP_WIDTH or (i == 0 and next_line[:1].islower())
         soft = (
             content.strip() != ""
             and not _TABLE_ROW.search(content)
             and next_line.strip() != ""
-            and len(content.strip()) >= _WRAP_WIDTH
+            and wide
             and not _TERMINAL.search(content)
             and not _LIST_MARKER.match(next_line)
             and not ends_line(content, next_line)

@@ -49,14 +49,54 @@ _HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test b
 _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MAX_TERM_CHARS = 160
+# A Markdown heading that names an API item: code spans alone ("## `path.basename(path[, suffix])`", "### `-C
+# condition`, `--conditions=condition`", an aside after them: "(in megabytes)"), or after a one-word label ("### Class: `EventEmitter`", "### Event:
+# `'close'`"), as Node.js, MDN and rustdoc-style references title their entries.
+_CODE_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?:(?P<label>[A-Z][A-Za-z]{1,15}):\s+)?"
+                           r"(?P<code>`[^`\n]+`(?:\s*,\s*`[^`\n]+`)*)(?:\s+\([^()\n]{1,40}\))?\s*(?:\s#+)?\s*$")
+
+
+# A reStructuredText (Sphinx) entry as its source writes it, in a plain-text file: ".. function:: join(path, *paths)",
+# ".. py:class:: Kiln(size)", ".. option:: --slow-cool".
+_DIRECTIVE = re.compile(r"^\s*\.\.\s+(?:\w+:)?(?P<kind>function|method|class|attribute|property|data|exception|option|"
+                        r"envvar|describe|decorator|module|const|type|member|macro|enum|struct)::\s+(?P<code>\S.*?)\s*$")
+_KEEPS_KIND = ("class", "exception", "attribute", "property", "data", "module", "type", "enum", "struct", "macro")
 
 
 def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0]
 
 
+@functools.lru_cache(maxsize=65536)
+def heading_entry(text: str) -> str | None:
+    """The API item a Markdown heading (or a reStructuredText directive) names, as a definition term writes it: its
+    code spans without the quotes, after the label in lower case ("### Class: `EventEmitter`" -> "class
+    EventEmitter", ".. function:: join(a, b)" -> "join(a, b)"); None for other lines."""
+    line = _first_line(text)
+    directive = _DIRECTIVE.match(line)
+    if directive:
+        kind, code = directive.group("kind"), directive.group("code")
+        return f"{kind} {code}" if kind in _KEEPS_KIND else code
+    match = _CODE_HEADING.match(line)
+    if not match:
+        return None
+    code = re.sub(r"`\s*,\s*`", ", ", match.group("code"))[1:-1].strip()
+    return f"{match.group('label').lower()} {code}" if match.group("label") else code
+
+
+def heading_title(text: str) -> str:
+    """A line without the marks of a Markdown ATX heading ("## Options ##" -> "Options"); other text as it is."""
+    stripped = text.strip()
+    if not _HEADING_MARK.match(stripped):
+        return stripped
+    return re.sub(r"\s+#+$", "", _HEADING_MARK.sub("", stripped)).strip()
+
+
 def strip_markup(text: str) -> str:
     """A term without the Markdown around it: heading marks, list markers, emphasis and code-span quotes."""
+    entry = heading_entry(text)
+    if entry:
+        return entry
     stripped = _LIST_MARK.sub("", _HEADING_MARK.sub("", text.strip()), count=1).strip()
     marked = _MARKED_UP.match(stripped)
     return marked.group(2).strip() if marked else stripped.strip("`").strip()
@@ -77,6 +117,9 @@ def strong_term(text: str) -> str | None:
     stripped = text.strip()
     if "\n" in stripped or not stripped or len(stripped) > _MAX_TERM_CHARS or _LIST_MARK.match(stripped):
         return None
+    entry = heading_entry(stripped)
+    if entry:
+        return entry
     inner = _HEADING_MARK.sub("", stripped)
     marked = _MARKED_UP.match(inner)
     if marked:

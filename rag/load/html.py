@@ -65,6 +65,17 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
     return text, page_title[:MAX_TITLE_CHARS], sections
 
 
+def render_fragment(markup: str) -> list[Block]:
+    """The blocks of an HTML fragment (raw HTML inside a Markdown file), rendered as a page's content is."""
+    try:
+        from bs4 import BeautifulSoup
+    except ImportError as exc:
+        raise MissingDependencyError("reading HTML needs beautifulsoup4: pip install beautifulsoup4") from exc
+    soup = BeautifulSoup(markup, "html.parser")
+    _drop_chrome(soup)
+    return _Renderer().render(soup)
+
+
 def _drop_chrome(soup: BeautifulSoup) -> None:
     """Remove chrome subtrees; iterative, so deeply nested pages cannot exhaust the stack."""
     from bs4 import Tag

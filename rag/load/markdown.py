@@ -1,14 +1,16 @@
-"""Markdown reader: the file text is the canonical text, unchanged; sections from ATX and setext headings."""
+"""Markdown reader: the file text is the canonical text, as written but for its raw HTML (comments left out,
+HTML blocks rendered: rag.load.markdown_html); sections from ATX and setext headings."""
 
 from __future__ import annotations
 
 import re
 
+from rag.errors import DocumentLoadError
+from rag.load.markdown_html import FENCE, render
 from rag.load.text import MAX_TITLE_CHARS, decode, first_line, sections_between
 from rag.records import Section
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 # Lines that start something other than a plain paragraph, so a "---" below them is a rule, not a heading.
 _NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+>|]|\d{1,9}[.)](?:[ \t]|$))")
@@ -17,7 +19,10 @@ _FRONT_MATTER_TITLE = re.compile(r"title:[ \t]*(.+?)[ \t]*$")
 
 def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
     """Canonical text, title and sections of a Markdown file."""
-    text = decode(data, name)
+    try:
+        text = render(decode(data, name))
+    except RecursionError as exc:
+        raise DocumentLoadError(f"{name}: HTML in the Markdown is nested too deeply to read") from exc
     lines = _lines(text)
     body_from, front_title = _front_matter(lines)
     sections = _headings(text, lines[body_from:])
@@ -64,7 +69,7 @@ def _headings(text: str, lines: list[tuple[int, str]]) -> tuple[Section, ...]:
             if stripped.startswith(fence) and not stripped.strip(fence[0]):
                 fence = ""
             continue
-        fence_match = _FENCE.match(line)
+        fence_match = FENCE.match(line)
         if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
             fence, paragraph = fence_match.group(1), []
             continue

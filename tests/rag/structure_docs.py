@@ -91,7 +91,79 @@ Before a path is printed, pktool applies the following rewrites:
   * a trailing separator is dropped unless the path is the root
 """
 
-DOCUMENTS = {"pathkit.md": MARKDOWN, "pktool.txt": PLAIN_TEXT}
+# An API reference in Markdown as Node.js (and many JavaScript projects) write one: each entry a heading that is
+# code, its history in a YAML comment, a typed parameter list, then the description; a raw HTML table.
+MARKDOWN_API = """# Kiln
+
+<!-- YAML
+deprecated: v4.0.0
+-->
+
+<!--introduced_in=v2.0.0-->
+
+> Stability: 2 - Stable
+
+<!-- source_link=lib/kiln.js -->
+
+The `kiln` module fires clay pieces at controlled temperatures.
+
+## Class: `Kiln`
+
+<!-- YAML
+added: v2.0.0
+-->
+
+A `Kiln` holds the pieces of one firing.
+
+### `kiln.fire(pieces[, options])`
+
+<!-- YAML
+added: v2.1.0
+changes:
+  - version: v3.0.0
+    pr-url: https://example.org/kiln/pull/12
+    description: The `cone` option accepts fractions.
+-->
+
+* `pieces` {Array} The pieces to fire.
+* `options` {Object}
+  * `cone` {number} The heat to reach. **Default:** `6`.
+* Returns: {Promise}
+
+Heats the chamber until every piece has vitrified, then lets it cool slowly.
+
+Firing a chamber that holds no pieces rejects the promise.
+
+### `kiln.vent()`
+
+<!-- YAML
+added: v2.4.0
+-->
+
+* Returns: {undefined}
+
+Opens the damper so that fumes escape during the early hours of a firing.
+
+Calling `kiln.vent()` a second time has no effect.
+
+### `--slow-cool`
+
+<!-- YAML
+added: v2.2.0
+-->
+
+Lowers the temperature by at most fifty degrees an hour after the peak.
+
+## Cones
+
+<table>
+  <tr><th>Cone</th><th>Firing</th></tr>
+  <tr><td><code>06</code></td><td>Bisque firing of earthenware, about 1000 degrees.</td></tr>
+  <tr><td><code>10</code></td><td>Stoneware glaze firing, about 1300 degrees.</td></tr>
+</table>
+"""
+
+DOCUMENTS = {"pathkit.md": MARKDOWN, "pktool.txt": PLAIN_TEXT, "kiln.md": MARKDOWN_API}
 
 # (question, what the answer text starts with, a phrase the first citation holds)
 QUESTIONS = [
@@ -121,4 +193,12 @@ QUESTIONS = [
      "duplicate separators are collapsed"),
     ("What happens to up-level references?", "Before a path is printed, pktool applies the following rewrites: …",
      "up-level references are resolved"),
+    # A Markdown API reference: a heading that is code is the entry's term across its history and parameter list,
+    # its history answers "when", a raw HTML table answers with its headers.
+    ("Which method opens the damper so that fumes escape?", "kiln.vent — ", "Opens the damper"),
+    ("Which option lowers the temperature slowly after the peak?", "--slow-cool — ", "Lowers the temperature"),
+    ("When was kiln.vent added?", "v2.4.0 — ", "added: v2.4.0"),
+    ("When was the kiln module deprecated?", "v4.0.0 — ", "deprecated: v4.0.0"),
+    ("Which cone is used for stoneware glaze firing?", "10 — Cone: 10; Firing: Stoneware",
+     "10 | Stoneware glaze firing"),
 ]

@@ -44,6 +44,19 @@ def test_a_signature_heading_alone_never_answers_what_it_does(structure_service)
     assert quote.startswith("### pathkit.splitext(path)") and "Split the path into a root" in quote
 
 
+def test_what_a_markdown_entry_does_is_its_summary_below_its_history_and_parameters(structure_service):
+    answer = structure_service.ask("What does kiln.fire do?")
+    assert answer.citations[0].text == "Heats the chamber until every piece has vitrified, then lets it cool slowly."
+
+
+@pytest.mark.parametrize("question", ["When did the cone option start accepting fractions?",
+                                      "Which cone is used for stoneware glaze firing?"])
+def test_markdown_answers_quote_no_html_or_comment_markup(structure_service, question):
+    answer = structure_service.ask(question)
+    assert not answer.abstained
+    assert not any(mark in answer.text for mark in ("<", "-->", "pr-url", "https://")), answer.text
+
+
 def test_a_list_item_far_below_its_lead_in_shows_the_lead_in_and_cites_the_item(structure_service):
     answer = structure_service.ask("What happens to up-level references?")
     assert answer.text.startswith("Before a path is printed, pktool applies the following rewrites: … * up-level")

@@ -6,20 +6,25 @@ import pytest
 
 from rag.answer_phrases import expected_kind, find_phrase
 from rag.answer_values import (
+    Entries,
     asked_field,
     asked_parameter,
     asked_thing,
     asks_default,
+    asks_what_it_does,
     documented_parameter,
     fills_field,
     is_asked_thing,
     is_entry,
+    is_field_line,
+    is_prose,
     names_parameter,
     signature_defaults,
     signature_parameters,
     states_default,
 )
 from rag.load import load_bytes
+from rag.sentences import sentence_spans
 
 # A made-up reference page laid out as Sphinx renders one: signature, description, parameter list, version notes.
 KETTLE_PAGE = """<html><head><title>kettle — brewing helpers</title></head><body>
@@ -288,6 +293,12 @@ def test_a_date_still_wins_over_a_release():
     ("capacity = 17", True),
     ("cup = brew(pot, spoons=5)", False),  # a call in an example
     ("Note: brew before noon.", False),
+    ("### `kiln.vent()`", True),  # Markdown headings that are code
+    ("## `kiln.capacity`", True),
+    ("### Class: `Kiln`", True),
+    ("## Firing tips", False),
+    (".. function:: kiln.fire(pieces)", True),  # a reStructuredText source read as plain text
+    (".. option:: --slow-cool", True),
 ])
 def test_lines_that_open_an_api_entry(line, entry):
     assert is_entry(line) is entry
@@ -348,3 +359,59 @@ def test_a_code_in_the_question_finds_the_entry_holding_it_and_the_answer_names_
     answer = _answered(kettle_service, "Which exception should a brew raise to answer with a 418 status?")
     assert answer.text.startswith("kettle.PotEmpty — "), answer.text
     assert "holds no water" in answer.citations[0].text, answer.text
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("What does timeout.unref() do?", True),
+    ("What is kiln.vent for?", True),
+    ("What does --slow-cool mean?", True),
+    ("What does kiln.fire return?", False),
+    ("What is the default cone?", False),
+])
+def test_questions_that_ask_what_a_thing_does(question, asks):
+    assert asks_what_it_does(question) is asks
+
+
+@pytest.mark.parametrize(("text", "prose"), [
+    ("Heats the chamber until every piece has vitrified.", True),
+    ("`kiln.vent()` opens the damper on its own.", True),
+    ("added: v2.4.0", False),
+    ("* `pieces` {Array} The pieces to fire.", False),
+    ("v3.0.0 | The `cone` option accepts fractions.", False),
+    ("### `kiln.vent()`", False),
+    ("Returns: a promise that settles later.", False),
+])
+def test_prose_sentences(text, prose):
+    assert is_prose(text) is prose
+
+
+def _read_whole(text: str, context: str):
+    """The entries of one passage holding all of `text`, and its sentences."""
+    from rag.records import Hit, Passage, ScoredSentence
+
+    passage = Passage(doc_id="d", start=0, end=len(text), text=text, ordinal=0, context=context)
+    sentences = [ScoredSentence(s, e, text[s:e], 0.0) for s, e in sentence_spans(text)]
+    return Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)]), sentences
+
+
+def test_an_entry_opens_with_its_first_prose_sentence_below_history_and_parameters():
+    text = ("### `kiln.vent()`\n\nadded: v2.4.0\n\n* Returns: {undefined}\n\n"
+            "Opens the damper so that fumes escape. Calling it twice has no effect.\n")
+    entries, sentences = _read_whole(text, "Kiln")
+    opening = [s.text for s in sentences if entries.opens("d", s.start)]
+    assert opening == ["Opens the damper so that fumes escape."]
+
+
+def test_a_heading_with_metadata_below_it_opens_an_entry():
+    text = "# Kiln\n\ndeprecated: v4.0.0\n\nThe kiln module fires clay.\n\n## Cones\n\nCones measure heat.\n"
+    entries, sentences = _read_whole(text, "Kiln > Cones")
+    above = {s.text: entries.signature_above("d", s.start) for s in sentences}
+    assert above["deprecated: v4.0.0"].sentence.text == "# Kiln"
+    assert above["The kiln module fires clay."].sentence.text == "# Kiln"
+    assert above["Cones measure heat."] is None  # a heading without metadata ends the entry and opens none
+
+
+@pytest.mark.parametrize(("line", "field"), [("added: v2.4.0", True), ("changes:", True), ("Note: mind the heat.", False),
+                                             ("deprecated: v4.0.0\nmore", False)])
+def test_field_lines(line, field):
+    assert is_field_line(line) is field

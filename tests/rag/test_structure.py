@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,16 @@ from rag.load import load_bytes
 from rag.records import Document
 from rag.sentences import sentence_spans
 from rag.split import SplitConfig, split_document, whitespace_token_counter
-from rag.structure import asked_cell, inline_term, layout, lead_in, markdown_header, row_cells, strong_term
+from rag.structure import (
+    asked_cell,
+    heading_entry,
+    inline_term,
+    layout,
+    lead_in,
+    markdown_header,
+    row_cells,
+    strong_term,
+)
 from rag.terms import content_stems
 
 
@@ -136,3 +146,28 @@ def test_manual_page_section_names_are_headings_but_terms_above_indented_text_ar
     text = "NAME\n    tool - does things\n\nOPTIONS\n  -v  Print more.\n\ncolor_mode\n    When set, colours.\n"
     titles = [s.title for s in load_bytes(text.encode(), "tool.txt").sections]
     assert "NAME" in titles and "OPTIONS" in titles and "color_mode" not in titles
+
+
+@pytest.mark.parametrize(("line", "entry"), [
+    ("## `path.basename(path[, suffix])`", "path.basename(path[, suffix])"),
+    ("### `-C condition`, `--conditions=condition`", "-C condition, --conditions=condition"),
+    ("### Class: `EventEmitter`", "class EventEmitter"),
+    ("### Event: `'close'`", "event 'close'"),
+    ("## `os.EOL` ##", "os.EOL"),
+    ("### `--max-old-space-size=SIZE` (in megabytes)", "--max-old-space-size=SIZE"),
+    (".. function:: join(path, *paths)", "join(path, *paths)"),
+    (".. py:class:: Kiln(size)", "class Kiln(size)"),
+    ("## Windows vs. POSIX", None),  # a heading of prose names no entry
+    ("## Using `path.win32`", None),  # ... nor one that only mentions code
+    ("`path.sep`", None),  # a code span alone is no heading
+])
+def test_a_heading_that_is_code_names_an_api_entry(line, entry):
+    assert heading_entry(line) == entry
+    if entry:
+        assert strong_term(line) == entry
+
+
+def test_a_passage_that_starts_mid_line_keeps_its_first_sentence_whole():
+    text = "It is exported to allow\napplication code to replace it. Next.\n"
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["It is exported to allow\napplication code to replace it.",
+                                                          "Next."]
