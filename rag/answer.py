@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
+from .answer_signals import heading_overlap
 from .answer_values import (
     Entries,
     asked_field,
@@ -282,6 +283,12 @@ class ExtractiveAnswerer:
                                        "long": math.log(max(len(sentence.text), 1)) / _LOG_200}
                 if position == 0:
                     f["first_in_passage"] = 1.0
+                f["heading_overlap"] = heading_overlap(terms, hit.passage.context)
+                if position > 0 and (_refers_back(sentence.text, hit.sentences[position - 1].text) is not None
+                                     or re.match(r"[a-z]", sentence.text.strip()) and "\n\n" not in between):
+                    # It leans on the sentence before ("It has five arguments", a sentence a line break cut): the
+                    # quote will hold both, so how well that one matches counts for it.
+                    f["continues_match"] = hit.sentences[position - 1].similarity
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".
