@@ -63,6 +63,7 @@ _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 _LOG_200 = math.log(200)
+_SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
 
 
 @dataclass(frozen=True)
@@ -284,10 +285,13 @@ class ExtractiveAnswerer:
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = heading_overlap(terms, hit.passage.context)
-                if position > 0 and (_refers_back(sentence.text, hit.sentences[position - 1].text) is not None
-                                     or re.match(r"[a-z]", sentence.text.strip()) and "\n\n" not in between):
-                    # It leans on the sentence before ("It has five arguments", a sentence a line break cut): the
-                    # quote will hold both, so how well that one matches counts for it.
+                previous_text = hit.sentences[position - 1].text.strip() if position > 0 else ""
+                if previous_text and "\n\n" not in between and (
+                        re.match(r"[a-z]", sentence.text.strip()) or _SENTENCE_END.search(previous_text)
+                        and _refers_back(sentence.text, previous_text) is not None):
+                    # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line
+                    # break cut): the quote will hold both, so how well that one matches counts for it. A heading or
+                    # term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
                     f["continues_match"] = hit.sentences[position - 1].similarity
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter

@@ -68,3 +68,17 @@ def test_a_sentence_cut_by_a_line_break_leans_on_its_first_half_but_not_across_a
     apart = {c.sentence.text: c.features for c in answerer.score_sentences("Which relay is easy?", [paragraph])}
     assert cut["relay which is easy to set up."]["continues_match"] == pytest.approx(0.6)
     assert "continues_match" not in apart["relay which is easy to set up."]
+
+
+def test_a_sentence_does_not_lean_on_a_heading_above_it_nor_across_a_blank_line():
+    heading = _hit(("# pathkit — path helpers", 0.7), ("The pathkit module joins paths.", 0.6), sep="\n")
+    new_paragraph = _hit(("This script checks the files.", 0.7), ("The scripts are kept up to date.", 0.6), sep="\n\n")
+    same_paragraph = _hit(("This script checks the files.", 0.7), ("The scripts are kept up to date.", 0.6))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+
+    def features(hit: Hit, question: str) -> dict[str, float]:
+        return next(c.features for c in answerer.score_sentences(question, [hit]) if c.position == 1)
+
+    assert "continues_match" not in features(heading, "What does pathkit.join do?")
+    assert "continues_match" not in features(new_paragraph, "Where are the scripts kept?")
+    assert features(same_paragraph, "Where are the scripts kept?")["continues_match"] == pytest.approx(0.7)
