@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
+from .answer_signals import heading_overlap
 from .answer_values import (
     Entries,
     asked_field,
@@ -64,6 +65,7 @@ _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 _LOG_200 = math.log(200)
+_SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,15 @@ class ExtractiveAnswerer:
                                        "long": math.log(max(len(sentence.text), 1)) / _LOG_200}
                 if position == 0:
                     f["first_in_passage"] = 1.0
+                f["heading_overlap"] = heading_overlap(terms, hit.passage.context)
+                previous_text = hit.sentences[position - 1].text.strip() if position > 0 else ""
+                if previous_text and "\n\n" not in between and (
+                        re.match(r"[a-z]", sentence.text.strip()) or _SENTENCE_END.search(previous_text)
+                        and _refers_back(sentence.text, previous_text) is not None):
+                    # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line
+                    # break cut): the quote will hold both, so how well that one matches counts for it. A heading or
+                    # term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
+                    f["continues_match"] = hit.sentences[position - 1].similarity
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".

@@ -47,6 +47,9 @@ FEATURES: tuple[str, ...] = (
     "keyword",             # the passage's BM25 score over the best one's
     "first_in_passage",    # the passage's first sentence
     "long",                # log of the sentence's length in characters, over log(200)
+    # Signals of where the sentence sits (rag/answer_signals.py), chosen on the calibrate halves (evals/README.md).
+    "heading_overlap",     # share of the question's words in the heading of the sentence's own section
+    "continues_match",     # it leans on the sentence before (a pronoun, "the X", cut mid-line): that one's similarity
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -55,6 +58,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "place": 0.05, "reason": 0.05, "term_phrase": 0.05, "command_lead": 0.05, "heading": -0.1,
     "fills_field": 0.05, "echo": -0.15, "asked_entry": 0.05, "summary": 0.15, "names_parameter": 0.05, "other_field": -0.1,
     "signature_for_parameter": -0.1, "asked_thing": 0.05, "code_example": -0.1,
+    "heading_overlap": 0.05, "continues_match": 0.05,
 }
 
 SCORERS = ("hand", "learned")

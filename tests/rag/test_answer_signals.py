@@ -1,0 +1,84 @@
+"""Signals past a sentence's own words: the heading of its section, and the sentence it leans on."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import AnswerConfig, ExtractiveAnswerer
+from rag.answer_signals import heading_overlap, section_heading
+from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
+from rag.records import Hit, Passage, ScoredSentence
+from rag.terms import content_stems
+
+
+def _hit(*sentences: tuple[str, float], context: str = "", doc: str = "d", sep: str = " ") -> Hit:
+    text, scored = "", []
+    for sentence, similarity in sentences:
+        start = len(text) + (len(sep) if text else 0)
+        text = f"{text}{sep}{sentence}" if text else sentence
+        scored.append(ScoredSentence(start, len(text), sentence, similarity))
+    return Hit(Passage(doc, 0, len(text), text, 0, context=context), 1.0, sentences=scored)
+
+
+def test_the_section_heading_is_the_innermost_part_of_the_context():
+    assert section_heading("Timers > Class: Timeout > timeout.unref()") == "timeout.unref()"
+    assert section_heading("Only a title") == "Only a title"
+    assert section_heading("") == ""
+
+
+def test_heading_overlap_is_the_share_of_question_words_in_the_sentences_own_section():
+    terms = content_stems("What does timeout.unref() do?")
+    assert heading_overlap(terms, "Timers > Class: Timeout > `timeout.unref()`") == pytest.approx(1.0)
+    # The chapter above names the class, the section another method: half the question's words.
+    assert heading_overlap(terms, "Timers > Class: Timeout > `timeout.ref()`") == pytest.approx(0.5)
+    assert heading_overlap(frozenset(), "Timers") == 0.0
+
+
+def test_a_sentence_under_the_asked_entrys_heading_beats_one_under_its_neighbours():
+    question = "What does the flush method do?"
+    # Both sections are in a chapter that names the method (the word overlap counts the whole chain alike); only
+    # the innermost heading tells them apart.
+    neighbour = _hit(("Buffers are written out when the stream closes.", 0.60), context="Flushing > close()", doc="a")
+    asked = _hit(("Writes out every buffered record at once.", 0.58), context="Flushing > flush()", doc="b")
+    scored = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).score_sentences(question, [neighbour, asked])
+    assert scored[0].sentence.text.startswith("Writes out")
+    assert scored[0].features["heading_overlap"] == pytest.approx(0.5) and scored[1].features["heading_overlap"] == 0.0
+    # Without the signal the neighbour's higher similarity wins: the heading is what decides.
+    blind = SentenceWeights({**HAND_WEIGHTS, "heading_overlap": 0.0})
+    scored = ExtractiveAnswerer(AnswerConfig(threshold=0.0, weights=blind)).score_sentences(question, [neighbour, asked])
+    assert scored[0].sentence.text.startswith("Buffers")
+
+
+def test_a_sentence_that_leans_on_a_matching_one_carries_its_similarity():
+    hit = _hit(("The function seq() generates sequences of numbers.", 0.70), ("It has five arguments.", 0.45),
+               ("Sequences are vectors too.", 0.50))
+    scored = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).score_sentences("How many arguments does seq() have?",
+                                                                             [hit])
+    by_text = {c.sentence.text: c.features for c in scored}
+    assert by_text["It has five arguments."]["continues_match"] == pytest.approx(0.70)
+    assert "continues_match" not in by_text["Sequences are vectors too."]  # stands on its own
+    assert "continues_match" not in by_text["The function seq() generates sequences of numbers."]  # the first
+
+
+def test_a_sentence_cut_by_a_line_break_leans_on_its_first_half_but_not_across_a_paragraph():
+    line_cut = _hit(("If you need it, set them up to use the", 0.6), ("relay which is easy to set up.", 0.4), sep="\n")
+    paragraph = _hit(("Set them up to use the relay.", 0.6), ("relay which is easy to set up.", 0.4), sep="\n\n")
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    cut = {c.sentence.text: c.features for c in answerer.score_sentences("Which relay is easy?", [line_cut])}
+    apart = {c.sentence.text: c.features for c in answerer.score_sentences("Which relay is easy?", [paragraph])}
+    assert cut["relay which is easy to set up."]["continues_match"] == pytest.approx(0.6)
+    assert "continues_match" not in apart["relay which is easy to set up."]
+
+
+def test_a_sentence_does_not_lean_on_a_heading_above_it_nor_across_a_blank_line():
+    heading = _hit(("# pathkit — path helpers", 0.7), ("The pathkit module joins paths.", 0.6), sep="\n")
+    new_paragraph = _hit(("This script checks the files.", 0.7), ("The scripts are kept up to date.", 0.6), sep="\n\n")
+    same_paragraph = _hit(("This script checks the files.", 0.7), ("The scripts are kept up to date.", 0.6))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+
+    def features(hit: Hit, question: str) -> dict[str, float]:
+        return next(c.features for c in answerer.score_sentences(question, [hit]) if c.position == 1)
+
+    assert "continues_match" not in features(heading, "What does pathkit.join do?")
+    assert "continues_match" not in features(new_paragraph, "Where are the scripts kept?")
+    assert features(same_paragraph, "Where are the scripts kept?")["continues_match"] == pytest.approx(0.7)
