@@ -7,11 +7,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
 from .records import Document, Passage, Section
 from .sentences import sentence_spans
 from .structure import introduces, is_list_item
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _WORD = re.compile(r"\S+")
@@ -19,6 +23,8 @@ _MAX_CONTEXT_CHARS = 200
 # What is prepended to a passage's text when it is embedded (the stored, searched `context` is always "chain"):
 # the title and heading chain, the nearest heading (the title where there is none), the title, or nothing.
 CONTEXT_MODES = ("chain", "heading", "title", "none")
+# How the prefix is embedded: in each passage's model pass, or once per section (rag/sentence_vectors.py).
+CONTEXT_EMBEDS = ("each", "section")
 
 
 def whitespace_token_counter(texts: Sequence[str]) -> list[int]:
@@ -32,10 +38,19 @@ class SplitConfig:
     overlap_tokens: int = 32
     context: str = "chain"  # one of CONTEXT_MODES: the prefix embedded with each passage
     context_tokens: int = 0  # at most this many embedder tokens of it, nearest heading first (0: no cap)
+    context_embed: str = "each"  # one of CONTEXT_EMBEDS; used by the embedding step, not by the splitter
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SplitConfig:
+        return cls(settings.passage_tokens, settings.overlap_tokens, settings.passage_context,
+                   settings.passage_context_tokens, settings.passage_context_embed)
 
     def __post_init__(self) -> None:
         if self.context not in CONTEXT_MODES:
             raise InvalidInputError(f"passage context must be one of {', '.join(CONTEXT_MODES)}, got {self.context!r}")
+        if self.context_embed not in CONTEXT_EMBEDS:
+            raise InvalidInputError(
+                f"passage context embedding must be one of {', '.join(CONTEXT_EMBEDS)}, got {self.context_embed!r}")
         if self.context_tokens < 0:
             raise InvalidInputError(f"passage context cap must be >= 0 tokens, got {self.context_tokens}")
         if self.max_tokens < 8:

@@ -20,11 +20,12 @@ from rag.embed import TokenVectors
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_choice_names_the_four_settings() -> None:
+def test_a_choice_names_the_five_settings() -> None:
     choice = parse_choice("192/16/heading:8")
     assert choice == {"passage_tokens": 192, "overlap_tokens": 16, "passage_context": "heading",
-                      "passage_context_tokens": 8}
+                      "passage_context_tokens": 8, "passage_context_embed": "each"}
     assert choice_env(parse_choice("128/0/none"))["RAG_OVERLAP_TOKENS"] == "0"
+    assert choice_env(parse_choice("128/16/chain@section"))["RAG_PASSAGE_CONTEXT_EMBED"] == "section"
     with pytest.raises(SystemExit, match="TOKENS/OVERLAP/CONTEXT"):
         parse_choice("128-32-chain")
 
@@ -43,6 +44,19 @@ def test_embedded_tokens_count_the_context_and_what_the_model_limit_cuts(tmp_pat
     assert chain["truncated_passages"] >= 1 and chain["sentences_alone"] >= 1
     assert chain["pass_tokens"] <= 256 * chain["passages"]
     assert chain["tokens_embedded"] == chain["pass_tokens"] + chain["sentences_alone_tokens"]
+
+
+def test_embedded_tokens_count_a_section_context_once(tmp_path: Path) -> None:
+    body = " ".join(f"Sentence number {i} explains one more detail of the bridge setup." for i in range(60))
+    (tmp_path / "doc.md").write_text(f"# Bridges on a small office server\n\n{body}\n")  # one section
+    bare = embedded_tokens([tmp_path], 64, 0, "none")
+    each = embedded_tokens([tmp_path], 64, 0, "chain")
+    once = embedded_tokens([tmp_path], 64, 0, "chain", passage_context_embed="section")
+    assert bare["passages"] == each["passages"] == once["passages"] >= 4
+    context = (each["tokens_embedded"] - bare["tokens_embedded"]) // each["passages"]  # the prefix, per passage
+    assert context >= 5
+    # The section's context is one pass of its own: its tokens and its [CLS] and [SEP], once.
+    assert once["tokens_embedded"] == bare["tokens_embedded"] + context + 2
 
 
 def test_the_peer_reads_html_text_without_scripts() -> None:
