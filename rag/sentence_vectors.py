@@ -6,12 +6,8 @@ sentence's vector is the mean of its own tokens. The sentence vector "knows" its
 declined, which function "it" is), and costs no model time beyond the passage's. Embedders without token
 output, and sentences cut off by the model's token limit, fall back to embedding the sentence on its own.
 
-The title and heading context is embedded in one of two ways (`CONTEXT_EMBEDS`): "each", prefixed to every
-passage's pass (the passage vector is the mean over context and text tokens together); or "section", the passage
-text alone in its pass and each distinct context once in a pass of its own, the passage vector then being the mean
-over the passage's tokens and the context's (its [CLS] and [SEP] left out), as if they were one sequence that did
-not attend across. "section" embeds a section's context once instead of once per passage (Debian Reference: 454
-contexts instead of 1,661 prefixes, 13% fewer tokens); sentence vectors then come from the text-only pass.
+How the title and heading context is read with the passages (one pass each, or windows of a section's
+passages sharing a pass) is rag/passes.py's.
 """
 
 from __future__ import annotations
@@ -21,11 +17,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from .embed import Embedder, TokenVectors
+from .passes import passage_vector, plan_passes
 from .records import Passage, SentenceVectors
 from .sentences import sentence_spans
 
 SENTENCE_MODES = ("late", "separate")
-CONTEXT_EMBEDS = ("each", "section")
 
 
 def passage_sentence_spans(passage: Passage) -> np.ndarray:
@@ -52,43 +48,25 @@ def pool_spans(tokens: TokenVectors, spans: np.ndarray) -> tuple[np.ndarray, np.
     return out, found
 
 
-def _context_of(passage: Passage) -> str:
-    return passage.context if passage.embedding_context is None else passage.embedding_context
-
-
-def _text_token_sum(tokens: TokenVectors) -> tuple[np.ndarray, int]:
-    """Sum and count of a pass's token vectors without the model's [CLS] and [SEP]."""
-    vectors = tokens.vectors[~tokens.special]
-    return vectors.sum(axis=0), len(vectors)
-
-
 def embed_passages(embedder: Embedder, passages: Sequence[Passage], mode: str = "late",
                    context_embed: str = "each") -> tuple[np.ndarray, list[SentenceVectors]]:
     """Passage vectors (float32; with "each", as `embedder.encode` gives them) and each passage's sentence vectors.
 
-    `context_embed` "section" embeds each distinct context once (module docstring); it needs token output, so in
-    `mode` "separate" or with an embedder without `encode_tokens` the context is prefixed to each passage.
+    `context_embed` plans the model passes (rag/passes.py); "window" needs token output, so in `mode` "separate"
+    or with an embedder without `encode_tokens` every passage has its own pass.
     """
     spans = [passage_sentence_spans(p) for p in passages]
     sentence_rows: list[np.ndarray] = [np.zeros((len(s), 0), dtype=np.float32) for s in spans]
     missing: list[tuple[int, int]] = []  # (passage, sentence) to embed on their own
     encode_tokens = getattr(embedder, "encode_tokens", None)
     if mode == "late" and encode_tokens is not None:
-        apart = context_embed == "section"
-        texts = [p.text if apart else p.embedding_text() for p in passages]
-        contexts = sorted({c for p in passages if (c := _context_of(p))}) if apart else []
-        token_sets = encode_tokens(texts + contexts)
-        context_sums = {c: _text_token_sum(t) for c, t in zip(contexts, token_sets[len(texts):], strict=True)}
+        passes = plan_passes(passages, context_embed, getattr(embedder, "max_tokens", 256), embedder.count_tokens)
         passage_vectors = np.zeros((len(passages), embedder.dimension), dtype=np.float32)
-        for i, (passage, tokens) in enumerate(zip(passages, token_sets[: len(texts)], strict=True)):
-            mean = tokens.vectors.mean(axis=0)
-            if apart and _context_of(passage):
-                context_total, context_count = context_sums[_context_of(passage)]
-                mean = (tokens.vectors.sum(axis=0) + context_total) / (len(tokens.vectors) + context_count)
-            passage_vectors[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
-            shift = len(texts[i]) - len(passage.text) - passage.start  # document offsets -> embedded-text offsets
-            sentence_rows[i], found = pool_spans(tokens, spans[i] + shift)
-            missing += [(i, j) for j in np.flatnonzero(~found)]
+        for pass_, tokens in zip(passes, encode_tokens([p.text for p in passes]), strict=True):
+            for i in pass_.members:
+                passage_vectors[i] = passage_vector(tokens, passages[i], pass_)
+                sentence_rows[i], found = pool_spans(tokens, spans[i] + pass_.shift)
+                missing += [(i, j) for j in np.flatnonzero(~found)]
     else:
         passage_vectors = embedder.encode([p.embedding_text() for p in passages])
         for i, s in enumerate(spans):

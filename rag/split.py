@@ -10,6 +10,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
+from .passes import CONTEXT_EMBEDS
 from .records import Document, Passage, Section
 from .sentences import sentence_spans
 from .structure import introduces, is_list_item
@@ -23,8 +24,6 @@ _MAX_CONTEXT_CHARS = 200
 # What is prepended to a passage's text when it is embedded (the stored, searched `context` is always "chain"):
 # the title and heading chain, the nearest heading (the title where there is none), the title, or nothing.
 CONTEXT_MODES = ("chain", "heading", "title", "none")
-# How the prefix is embedded: in each passage's model pass, or once per section (rag/sentence_vectors.py).
-CONTEXT_EMBEDS = ("each", "section")
 
 
 def whitespace_token_counter(texts: Sequence[str]) -> list[int]:

@@ -72,20 +72,24 @@ def _tokenizers():  # noqa: ANN202 - two tokenizers.Tokenizer, imported lazily
 class _CountingEmbedder:
     """Stands in for the model in `embed_passages`: tokenizes as the ONNX embedder does (truncated at the model's
     limit), counts every token of every pass, returns zero vectors. So the count follows whatever the ingest path
-    embeds (prefixes, contexts once per section, cut-off sentences again on their own) without restating it."""
+    embeds (a pass per passage or per window, cut-off sentences again on their own) without restating it."""
 
     name = "counting"
     dimension = 1
+    max_tokens = MODEL_LIMIT
 
-    def __init__(self, truncating) -> None:  # noqa: ANN001 - a tokenizers.Tokenizer
-        self._truncating = truncating
-        self.tokens = self.truncated = self.alone = self.alone_tokens = 0
+    def __init__(self, counter, truncating) -> None:  # noqa: ANN001 - tokenizers.Tokenizer, untruncated and not
+        self._counter, self._truncating = counter, truncating
+        self.tokens = self.passes = self.truncated = self.alone = self.alone_tokens = 0
 
     def _passes(self, texts: Sequence[str]) -> list:
         encodings = self._truncating.encode_batch(list(texts))
         self.tokens += sum(len(e.ids) for e in encodings)
         self.truncated += sum(1 for e in encodings if e.overflowing)
         return encodings
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:  # only cut-off sentences come here in the late mode
         before = self.tokens
@@ -98,6 +102,7 @@ class _CountingEmbedder:
         from rag.embed import TokenVectors
 
         out = []
+        self.passes += len(texts)
         for enc in self._passes(texts):
             n = len(enc.ids)
             out.append(TokenVectors(np.zeros((n, 1), dtype=np.float32),
@@ -121,7 +126,7 @@ def embedded_tokens(paths: Sequence[Path], passage_tokens: int, overlap_tokens: 
 
     config = SplitConfig(max_tokens=passage_tokens, overlap_tokens=overlap_tokens, context=passage_context,
                          context_tokens=passage_context_tokens, context_embed=passage_context_embed)
-    embedder = _CountingEmbedder(truncating)
+    embedder = _CountingEmbedder(counter, truncating)
     passages = text_tokens = 0
     for doc in load_documents(list(paths)):
         split = split_document(doc, config, count)
@@ -130,6 +135,6 @@ def embedded_tokens(paths: Sequence[Path], passage_tokens: int, overlap_tokens: 
         for first in range(0, len(split), EMBED_CHUNK):  # as rag/ingest.py's embed_update calls it
             embed_passages(embedder, split[first : first + EMBED_CHUNK], context_embed=passage_context_embed)
     pass_tokens = embedder.tokens - embedder.alone_tokens
-    return {"passages": passages, "text_tokens": text_tokens, "pass_tokens": pass_tokens, "truncated_passages": embedder.truncated,
+    return {"passages": passages, "text_tokens": text_tokens, "passes": embedder.passes, "pass_tokens": pass_tokens, "truncated_passages": embedder.truncated,
             "sentences_alone": embedder.alone, "sentences_alone_tokens": embedder.alone_tokens,
             "tokens_embedded": embedder.tokens}

@@ -3,7 +3,7 @@
     python -m evals.bench.passage_choices [--choices 128/32/chain,192/32/chain,...] [--rounds 1] [--out FILE.json]
 
 A choice is TOKENS/OVERLAP/CONTEXT[:CAP][@EMBED] (RAG_PASSAGE_TOKENS, RAG_OVERLAP_TOKENS, RAG_PASSAGE_CONTEXT,
-RAG_PASSAGE_CONTEXT_TOKENS, RAG_PASSAGE_CONTEXT_EMBED: each, the default, or section). For each: `rag ingest` of the Debian Reference into a fresh index, a whole process
+RAG_PASSAGE_CONTEXT_TOKENS, RAG_PASSAGE_CONTEXT_EMBED: each, the default, or window). For each: `rag ingest` of the Debian Reference into a fresh index, a whole process
 timed from outside (what it embedded counted afterwards, untimed); `rag eval` of its question set on that index;
 the same for seeds/ and its set. With --rounds N the ingests are timed N times, the choices in turn each round
 (quality is measured once: it does not depend on the machine's load).
@@ -37,7 +37,7 @@ def _log(message: str) -> None:
 
 
 def parse_choice(text: str) -> dict:
-    """"192/16/heading:8@section" -> the five settings; a clear error for anything else."""
+    """"192/16/heading:8@window" -> the five settings; a clear error for anything else."""
     try:
         tokens, overlap, context = text.split("/")
         context, _, embed = context.partition("@")
@@ -45,7 +45,7 @@ def parse_choice(text: str) -> dict:
         return {"passage_tokens": int(tokens), "overlap_tokens": int(overlap), "passage_context": context,
                 "passage_context_tokens": int(cap or 0), "passage_context_embed": embed or "each"}
     except ValueError as exc:
-        raise SystemExit(f"choice {text!r} is not TOKENS/OVERLAP/CONTEXT[:CAP][@each|section], "
+        raise SystemExit(f"choice {text!r} is not TOKENS/OVERLAP/CONTEXT[:CAP][@each|window], "
                          "e.g. 128/32/chain") from exc
 
 

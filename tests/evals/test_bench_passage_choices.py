@@ -25,7 +25,7 @@ def test_a_choice_names_the_five_settings() -> None:
     assert choice == {"passage_tokens": 192, "overlap_tokens": 16, "passage_context": "heading",
                       "passage_context_tokens": 8, "passage_context_embed": "each"}
     assert choice_env(parse_choice("128/0/none"))["RAG_OVERLAP_TOKENS"] == "0"
-    assert choice_env(parse_choice("128/16/chain@section"))["RAG_PASSAGE_CONTEXT_EMBED"] == "section"
+    assert choice_env(parse_choice("128/16/chain@window"))["RAG_PASSAGE_CONTEXT_EMBED"] == "window"
     with pytest.raises(SystemExit, match="TOKENS/OVERLAP/CONTEXT"):
         parse_choice("128-32-chain")
 
@@ -46,17 +46,18 @@ def test_embedded_tokens_count_the_context_and_what_the_model_limit_cuts(tmp_pat
     assert chain["tokens_embedded"] == chain["pass_tokens"] + chain["sentences_alone_tokens"]
 
 
-def test_embedded_tokens_count_a_section_context_once(tmp_path: Path) -> None:
+def test_embedded_tokens_count_the_context_once_a_window(tmp_path: Path) -> None:
     body = " ".join(f"Sentence number {i} explains one more detail of the bridge setup." for i in range(60))
     (tmp_path / "doc.md").write_text(f"# Bridges on a small office server\n\n{body}\n")  # one section
     bare = embedded_tokens([tmp_path], 64, 0, "none")
     each = embedded_tokens([tmp_path], 64, 0, "chain")
-    once = embedded_tokens([tmp_path], 64, 0, "chain", passage_context_embed="section")
-    assert bare["passages"] == each["passages"] == once["passages"] >= 4
-    context = (each["tokens_embedded"] - bare["tokens_embedded"]) // each["passages"]  # the prefix, per passage
+    window = embedded_tokens([tmp_path], 64, 0, "chain", passage_context_embed="window")
+    assert bare["passages"] == each["passages"] == window["passages"] == each["passes"] >= 12
+    context = (each["tokens_embedded"] - bare["tokens_embedded"]) // each["passes"]  # the prefix, per pass
     assert context >= 5
-    # The section's context is one pass of its own: its tokens and its [CLS] and [SEP], once.
-    assert once["tokens_embedded"] == bare["tokens_embedded"] + context + 2
+    # Three or so 64-token passages a pass of at most 256 tokens: their text once, the context and [CLS] [SEP] a pass.
+    assert 3 <= each["passes"] / window["passes"] <= 4 and window["truncated_passages"] == 0
+    assert window["tokens_embedded"] == bare["text_tokens"] + window["passes"] * (context + 2)
 
 
 def test_the_peer_reads_html_text_without_scripts() -> None:
