@@ -49,9 +49,6 @@ class Settings:
     # passage_context_tokens embedder tokens (0: no cap). Stored and keyword-searched context is always the chain.
     passage_context: str = "chain"
     passage_context_tokens: int = 0
-    # How passages and that prefix go through the model (rag/passes.py): a pass for "each" passage, or a "window"
-    # of a section's consecutive passages per pass (the context and shared overlap read once; fewer tokens).
-    passage_context_embed: str = "each"
     top_k: int = 5
     candidates: int = 40
     rerank_passages: int = 8

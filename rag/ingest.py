@@ -50,17 +50,16 @@ def prepare_update(doc: Document, embedder: Embedder, split: SplitConfig) -> Doc
     The unit of work of every ingest path (in-process or spread over workers): it reads nothing from the index.
     """
     passages = split_document(doc, split, embedder.count_tokens)
-    return embed_update(doc, passages, embedder, context_embed=split.context_embed) if passages else None
+    return embed_update(doc, passages, embedder) if passages else None
 
 
 def embed_update(doc: Document, passages: Sequence[Passage], embedder: Embedder,
-                 progress: Progress | None = None, context_embed: str = "each") -> DocumentUpdate:
+                 progress: Progress | None = None) -> DocumentUpdate:
     """Embed a document's passages, EMBED_CHUNK at a time, advancing `progress` by each chunk's passages."""
     progress = progress or NoProgress()
     vectors, sentences = [], []
     for first in range(0, len(passages), EMBED_CHUNK):
-        chunk_vectors, chunk_sentences = embed_passages(embedder, passages[first : first + EMBED_CHUNK],
-                                                          context_embed=context_embed)
+        chunk_vectors, chunk_sentences = embed_passages(embedder, passages[first : first + EMBED_CHUNK])
         vectors.append(chunk_vectors)
         sentences.extend(chunk_sentences)
         progress.advance(len(chunk_sentences))
@@ -98,7 +97,7 @@ def index_documents(index: IndexBackend, embedder: Embedder, documents: Sequence
     progress.start("embed", sum(len(passages) for _, passages, _ in split_docs), "passages")
     updates: list[DocumentUpdate] = []
     for doc, passages, replaces in split_docs:
-        updates.append(embed_update(doc, passages, embedder, progress, split.context_embed))
+        updates.append(embed_update(doc, passages, embedder, progress))
         (report.updated if replaces else report.added).append(doc.source)
         report.passages += len(passages)
     progress.finish()

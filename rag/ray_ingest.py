@@ -202,7 +202,8 @@ class RayIngest:
     def __init__(self, settings: Settings, options: RayIngestOptions | None = None) -> None:
         self.settings = settings
         self.options = options or RayIngestOptions()
-        self.split = SplitConfig.from_settings(settings)
+        self.split = SplitConfig(settings.passage_tokens, settings.overlap_tokens, settings.passage_context,
+                                 settings.passage_context_tokens)
         self.ray = import_ray()
         self.address = ""
         self.actors: list = []

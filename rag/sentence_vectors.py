@@ -5,9 +5,6 @@ vectors; the passage vector is the mean of all of them (exactly what the embedde
 sentence's vector is the mean of its own tokens. The sentence vector "knows" its neighbours (whose offer was
 declined, which function "it" is), and costs no model time beyond the passage's. Embedders without token
 output, and sentences cut off by the model's token limit, fall back to embedding the sentence on its own.
-
-How the title and heading context is read with the passages (one pass each, or windows of a section's
-passages sharing a pass) is rag/passes.py's.
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from .embed import Embedder, TokenVectors
-from .passes import passage_vector, plan_passes
 from .records import Passage, SentenceVectors
 from .sentences import sentence_spans
 
@@ -48,27 +44,25 @@ def pool_spans(tokens: TokenVectors, spans: np.ndarray) -> tuple[np.ndarray, np.
     return out, found
 
 
-def embed_passages(embedder: Embedder, passages: Sequence[Passage], mode: str = "late",
-                   context_embed: str = "each") -> tuple[np.ndarray, list[SentenceVectors]]:
-    """Passage vectors (float32; with "each", as `embedder.encode` gives them) and each passage's sentence vectors.
-
-    `context_embed` plans the model passes (rag/passes.py); "window" needs token output, so in `mode` "separate"
-    or with an embedder without `encode_tokens` every passage has its own pass.
-    """
+def embed_passages(embedder: Embedder, passages: Sequence[Passage],
+                   mode: str = "late") -> tuple[np.ndarray, list[SentenceVectors]]:
+    """Passage vectors (float32, as `embedder.encode` gives them) and each passage's sentence vectors."""
+    texts = [p.embedding_text() for p in passages]
     spans = [passage_sentence_spans(p) for p in passages]
     sentence_rows: list[np.ndarray] = [np.zeros((len(s), 0), dtype=np.float32) for s in spans]
     missing: list[tuple[int, int]] = []  # (passage, sentence) to embed on their own
     encode_tokens = getattr(embedder, "encode_tokens", None)
     if mode == "late" and encode_tokens is not None:
-        passes = plan_passes(passages, context_embed, getattr(embedder, "max_tokens", 256), embedder.count_tokens)
+        token_sets = encode_tokens(texts)
         passage_vectors = np.zeros((len(passages), embedder.dimension), dtype=np.float32)
-        for pass_, tokens in zip(passes, encode_tokens([p.text for p in passes]), strict=True):
-            for i in pass_.members:
-                passage_vectors[i] = passage_vector(tokens, passages[i], pass_)
-                sentence_rows[i], found = pool_spans(tokens, spans[i] + pass_.shift)
-                missing += [(i, j) for j in np.flatnonzero(~found)]
+        for i, (passage, tokens) in enumerate(zip(passages, token_sets, strict=True)):
+            mean = tokens.vectors.mean(axis=0)
+            passage_vectors[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+            shift = len(texts[i]) - len(passage.text) - passage.start  # document offsets -> embedded-text offsets
+            sentence_rows[i], found = pool_spans(tokens, spans[i] + shift)
+            missing += [(i, j) for j in np.flatnonzero(~found)]
     else:
-        passage_vectors = embedder.encode([p.embedding_text() for p in passages])
+        passage_vectors = embedder.encode(texts)
         for i, s in enumerate(spans):
             sentence_rows[i] = np.zeros((len(s), embedder.dimension), dtype=np.float32)
             missing += [(i, j) for j in range(len(s))]

@@ -40,7 +40,8 @@ class RagService:
             settings.embedder_backend, settings.embedder_model, settings.embed_batch_size,
             threads=settings.embedder_threads or None, cache_dir=Path(settings.onnx_cache_dir) if settings.onnx_cache_dir else None)
         self.vector_config = VectorIndexConfig(settings.vector_index, settings.ivf_min_vectors, settings.ivf_nprobe)
-        self.split_config = SplitConfig.from_settings(settings)
+        self.split_config = SplitConfig(settings.passage_tokens, settings.overlap_tokens,
+                                        settings.passage_context, settings.passage_context_tokens)
         self.answerer = ExtractiveAnswerer(
             AnswerConfig(threshold=settings.abstain_threshold, max_sentences=settings.max_answer_sentences))
         self.generator = self._make_generator(settings)

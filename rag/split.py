@@ -7,16 +7,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import TYPE_CHECKING
 
 from .errors import InvalidInputError
-from .passes import CONTEXT_EMBEDS
 from .records import Document, Passage, Section
 from .sentences import sentence_spans
 from .structure import introduces, is_list_item
-
-if TYPE_CHECKING:
-    from .config import Settings
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _WORD = re.compile(r"\S+")
@@ -37,19 +32,10 @@ class SplitConfig:
     overlap_tokens: int = 32
     context: str = "chain"  # one of CONTEXT_MODES: the prefix embedded with each passage
     context_tokens: int = 0  # at most this many embedder tokens of it, nearest heading first (0: no cap)
-    context_embed: str = "each"  # one of CONTEXT_EMBEDS; used by the embedding step, not by the splitter
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SplitConfig:
-        return cls(settings.passage_tokens, settings.overlap_tokens, settings.passage_context,
-                   settings.passage_context_tokens, settings.passage_context_embed)
 
     def __post_init__(self) -> None:
         if self.context not in CONTEXT_MODES:
             raise InvalidInputError(f"passage context must be one of {', '.join(CONTEXT_MODES)}, got {self.context!r}")
-        if self.context_embed not in CONTEXT_EMBEDS:
-            raise InvalidInputError(
-                f"passage context embedding must be one of {', '.join(CONTEXT_EMBEDS)}, got {self.context_embed!r}")
         if self.context_tokens < 0:
             raise InvalidInputError(f"passage context cap must be >= 0 tokens, got {self.context_tokens}")
         if self.max_tokens < 8:

@@ -69,54 +69,12 @@ def _tokenizers():  # noqa: ANN202 - two tokenizers.Tokenizer, imported lazily
     return counter, truncating
 
 
-class _CountingEmbedder:
-    """Stands in for the model in `embed_passages`: tokenizes as the ONNX embedder does (truncated at the model's
-    limit), counts every token of every pass, returns zero vectors. So the count follows whatever the ingest path
-    embeds (a pass per passage or per window, cut-off sentences again on their own) without restating it."""
-
-    name = "counting"
-    dimension = 1
-    max_tokens = MODEL_LIMIT
-
-    def __init__(self, counter, truncating) -> None:  # noqa: ANN001 - tokenizers.Tokenizer, untruncated and not
-        self._counter, self._truncating = counter, truncating
-        self.tokens = self.passes = self.truncated = self.alone = self.alone_tokens = 0
-
-    def _passes(self, texts: Sequence[str]) -> list:
-        encodings = self._truncating.encode_batch(list(texts))
-        self.tokens += sum(len(e.ids) for e in encodings)
-        self.truncated += sum(1 for e in encodings if e.overflowing)
-        return encodings
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:  # only cut-off sentences come here in the late mode
-        before = self.tokens
-        self._passes(texts)
-        self.alone += len(texts)
-        self.alone_tokens += self.tokens - before
-        return np.zeros((len(texts), 1), dtype=np.float32)
-
-    def encode_tokens(self, texts: Sequence[str]) -> list:
-        from rag.embed import TokenVectors
-
-        out = []
-        self.passes += len(texts)
-        for enc in self._passes(texts):
-            n = len(enc.ids)
-            out.append(TokenVectors(np.zeros((n, 1), dtype=np.float32),
-                                    np.asarray(enc.offsets, dtype=np.int32).reshape(n, 2),
-                                    np.asarray(enc.special_tokens_mask, dtype=bool)))
-        return out
-
-
 def embedded_tokens(paths: Sequence[Path], passage_tokens: int, overlap_tokens: int, passage_context: str,
-                    passage_context_tokens: int = 0, passage_context_embed: str = "each") -> dict:
+                    passage_context_tokens: int = 0) -> dict:
     """What an ingest with these settings embeds: passages, tokens of the model passes (special tokens included,
-    after truncation), passes cut by the model's limit, and the cut-off sentences embedded again on their own."""
-    from rag.ingest import EMBED_CHUNK
-    from rag.sentence_vectors import embed_passages
+    after truncation), passages cut by the model's limit, and the cut-off sentences embedded again on their own."""
+    from rag.embed import TokenVectors
+    from rag.sentence_vectors import passage_sentence_spans, pool_spans
     from rag.split import SplitConfig, split_document
 
     counter, truncating = _tokenizers()
@@ -125,16 +83,25 @@ def embedded_tokens(paths: Sequence[Path], passage_tokens: int, overlap_tokens: 
         return [len(e.ids) for e in counter.encode_batch(list(texts), add_special_tokens=False)]
 
     config = SplitConfig(max_tokens=passage_tokens, overlap_tokens=overlap_tokens, context=passage_context,
-                         context_tokens=passage_context_tokens, context_embed=passage_context_embed)
-    embedder = _CountingEmbedder(counter, truncating)
-    passages = text_tokens = 0
-    for doc in load_documents(list(paths)):
-        split = split_document(doc, config, count)
-        passages += len(split)
-        text_tokens += sum(count([p.text for p in split]))
-        for first in range(0, len(split), EMBED_CHUNK):  # as rag/ingest.py's embed_update calls it
-            embed_passages(embedder, split[first : first + EMBED_CHUNK], context_embed=passage_context_embed)
-    pass_tokens = embedder.tokens - embedder.alone_tokens
-    return {"passages": passages, "text_tokens": text_tokens, "passes": embedder.passes, "pass_tokens": pass_tokens, "truncated_passages": embedder.truncated,
-            "sentences_alone": embedder.alone, "sentences_alone_tokens": embedder.alone_tokens,
-            "tokens_embedded": embedder.tokens}
+                         context_tokens=passage_context_tokens)
+    passages = [p for d in load_documents(list(paths)) for p in split_document(d, config, count)]
+    texts = [p.embedding_text() for p in passages]
+    text_tokens = sum(count([p.text for p in passages]))
+    passes = truncating.encode_batch(texts)
+    pass_tokens, truncated, alone = 0, 0, []
+    for passage, text, enc in zip(passages, texts, passes, strict=True):
+        pass_tokens += len(enc.ids)
+        if not enc.overflowing:
+            continue
+        truncated += 1
+        n = len(enc.ids)
+        tokens = TokenVectors(np.zeros((n, 1), dtype=np.float32), np.asarray(enc.offsets, dtype=np.int32).reshape(n, 2),
+                              np.asarray(enc.special_tokens_mask, dtype=bool))
+        spans = passage_sentence_spans(passage)
+        shift = len(text) - len(passage.text) - passage.start  # document offsets -> embedded-text offsets
+        _, found = pool_spans(tokens, spans + shift)
+        alone += [passage.text[s - passage.start : e - passage.start] for s, e in spans[~found]]
+    alone_tokens = sum(len(e.ids) for e in truncating.encode_batch(alone))
+    return {"passages": len(passages), "text_tokens": text_tokens, "pass_tokens": pass_tokens,
+            "truncated_passages": truncated, "sentences_alone": len(alone), "sentences_alone_tokens": alone_tokens,
+            "tokens_embedded": pass_tokens + alone_tokens}

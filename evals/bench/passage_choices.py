@@ -2,8 +2,8 @@
 
     python -m evals.bench.passage_choices [--choices 128/32/chain,192/32/chain,...] [--rounds 1] [--out FILE.json]
 
-A choice is TOKENS/OVERLAP/CONTEXT[:CAP][@EMBED] (RAG_PASSAGE_TOKENS, RAG_OVERLAP_TOKENS, RAG_PASSAGE_CONTEXT,
-RAG_PASSAGE_CONTEXT_TOKENS, RAG_PASSAGE_CONTEXT_EMBED: each, the default, or window). For each: `rag ingest` of the Debian Reference into a fresh index, a whole process
+A choice is TOKENS/OVERLAP/CONTEXT[:CAP] (RAG_PASSAGE_TOKENS, RAG_OVERLAP_TOKENS, RAG_PASSAGE_CONTEXT,
+RAG_PASSAGE_CONTEXT_TOKENS). For each: `rag ingest` of the Debian Reference into a fresh index, a whole process
 timed from outside (what it embedded counted afterwards, untimed); `rag eval` of its question set on that index;
 the same for seeds/ and its set. With --rounds N the ingests are timed N times, the choices in turn each round
 (quality is measured once: it does not depend on the machine's load).
@@ -37,16 +37,14 @@ def _log(message: str) -> None:
 
 
 def parse_choice(text: str) -> dict:
-    """"192/16/heading:8@window" -> the five settings; a clear error for anything else."""
+    """"192/16/heading:8" -> the four settings; a clear error for anything else."""
     try:
         tokens, overlap, context = text.split("/")
-        context, _, embed = context.partition("@")
         context, _, cap = context.partition(":")
         return {"passage_tokens": int(tokens), "overlap_tokens": int(overlap), "passage_context": context,
-                "passage_context_tokens": int(cap or 0), "passage_context_embed": embed or "each"}
+                "passage_context_tokens": int(cap or 0)}
     except ValueError as exc:
-        raise SystemExit(f"choice {text!r} is not TOKENS/OVERLAP/CONTEXT[:CAP][@each|window], "
-                         "e.g. 128/32/chain") from exc
+        raise SystemExit(f"choice {text!r} is not TOKENS/OVERLAP/CONTEXT[:CAP], e.g. 128/32/chain") from exc
 
 
 def choice_env(choice: dict) -> dict[str, str]:

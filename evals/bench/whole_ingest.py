@@ -69,8 +69,7 @@ def run(corpus: Path, rounds: int, peer_chunks: Sequence[str], peer_venv: Path, 
                                                       work / f"peer-{chunk.replace('/', '-')}", chunk))
             progress(runs)
     ours_tokens = embedded_tokens([corpus], settings.passage_tokens, settings.overlap_tokens,
-                                  settings.passage_context, settings.passage_context_tokens,
-                                  settings.passage_context_embed)
+                                  settings.passage_context, settings.passage_context_tokens)
     systems = {}
     for name, rows in runs.items():
         walls, cpus = [r["wall_s"] for r in rows], [r["cpu_s"] for r in rows]
@@ -87,7 +86,6 @@ def run(corpus: Path, rounds: int, peer_chunks: Sequence[str], peer_venv: Path, 
     return {"corpus": str(corpus), "rounds": rounds, "settings": {
                 "passage_tokens": settings.passage_tokens, "overlap_tokens": settings.overlap_tokens,
                 "passage_context": settings.passage_context, "passage_context_tokens": settings.passage_context_tokens,
-                "passage_context_embed": settings.passage_context_embed,
                 "embedder_backend": settings.embedder_backend},
             "systems": systems, "ratios": ratios,
             "note": "wall and CPU (user + system) seconds of whole processes on a shared machine; ratio < 1: ours faster"}

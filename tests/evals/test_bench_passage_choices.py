@@ -20,12 +20,11 @@ from rag.embed import TokenVectors
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_choice_names_the_five_settings() -> None:
+def test_a_choice_names_the_four_settings() -> None:
     choice = parse_choice("192/16/heading:8")
     assert choice == {"passage_tokens": 192, "overlap_tokens": 16, "passage_context": "heading",
-                      "passage_context_tokens": 8, "passage_context_embed": "each"}
+                      "passage_context_tokens": 8}
     assert choice_env(parse_choice("128/0/none"))["RAG_OVERLAP_TOKENS"] == "0"
-    assert choice_env(parse_choice("128/16/chain@window"))["RAG_PASSAGE_CONTEXT_EMBED"] == "window"
     with pytest.raises(SystemExit, match="TOKENS/OVERLAP/CONTEXT"):
         parse_choice("128-32-chain")
 
@@ -44,20 +43,6 @@ def test_embedded_tokens_count_the_context_and_what_the_model_limit_cuts(tmp_pat
     assert chain["truncated_passages"] >= 1 and chain["sentences_alone"] >= 1
     assert chain["pass_tokens"] <= 256 * chain["passages"]
     assert chain["tokens_embedded"] == chain["pass_tokens"] + chain["sentences_alone_tokens"]
-
-
-def test_embedded_tokens_count_the_context_once_a_window(tmp_path: Path) -> None:
-    body = " ".join(f"Sentence number {i} explains one more detail of the bridge setup." for i in range(60))
-    (tmp_path / "doc.md").write_text(f"# Bridges on a small office server\n\n{body}\n")  # one section
-    bare = embedded_tokens([tmp_path], 64, 0, "none")
-    each = embedded_tokens([tmp_path], 64, 0, "chain")
-    window = embedded_tokens([tmp_path], 64, 0, "chain", passage_context_embed="window")
-    assert bare["passages"] == each["passages"] == window["passages"] == each["passes"] >= 12
-    context = (each["tokens_embedded"] - bare["tokens_embedded"]) // each["passes"]  # the prefix, per pass
-    assert context >= 5
-    # Three or so 64-token passages a pass of at most 256 tokens: their text once, the context and [CLS] [SEP] a pass.
-    assert 3 <= each["passes"] / window["passes"] <= 4 and window["truncated_passages"] == 0
-    assert window["tokens_embedded"] == bare["text_tokens"] + window["passes"] * (context + 2)
 
 
 def test_the_peer_reads_html_text_without_scripts() -> None:

@@ -48,24 +48,6 @@ def test_a_sentence_vector_knows_its_passage_context(embedder):
     assert not np.allclose(late[0].vectors[0], alone[0].vectors[0], atol=1e-2)
 
 
-def test_a_window_reads_a_sections_context_once_for_several_passages(embedder, monkeypatch):
-    doc, passages = _seed_passages(embedder)
-    passes = []
-    original = embedder.encode_tokens
-    monkeypatch.setattr(embedder, "encode_tokens", lambda texts: passes.extend(texts) or original(texts))
-    vectors, sentences = embed_passages(embedder, passages, context_embed="window")
-    assert len(passes) < len(passages)  # some passages share a pass
-    assert all(sum(embedder.count_tokens([text])) + 2 <= embedder.max_tokens for text in passes)
-    each_vectors, each = embed_passages(embedder, passages)
-    for i, passage in enumerate(passages):
-        assert passage.text in doc.text and any(passage.text in text for text in passes)
-        assert float(vectors[i] @ each_vectors[i]) > 0.9  # near the passage's own pass
-        np.testing.assert_array_equal(sentences[i].spans, each[i].spans)  # the same sentences, same spans
-        assert np.allclose(np.linalg.norm(sentences[i].vectors.astype(np.float32), axis=1), 1.0, atol=2e-3)
-    alone = [i for i, p in enumerate(passages) if p.embedding_text() in passes]  # windows of one passage
-    np.testing.assert_allclose(vectors[alone], each_vectors[alone], atol=1e-5)  # batches differ
-
-
 def test_answers_read_sentence_vectors_from_the_index_without_a_model_call(seed_service, monkeypatch):
     calls = []
     original = seed_service.embedder.encode
