@@ -1,7 +1,7 @@
 """All five labelled sets under one passage setting: each corpus ingested into a fresh index, its questions evaluated.
 
-    python -m evals.bench.set_quality --env RAG_OVERLAP_TOKENS=16 --env RAG_PASSAGE_CONTEXT_EMBED=section \
-        --out evals/bench/results/quality-128-16-section.txt
+    python -m evals.bench.set_quality --env RAG_OVERLAP_TOKENS=16 --env RAG_PASSAGE_CONTEXT_TOKENS=16 \
+        --out evals/bench/results/ingest-speed-quality-128-16-chain16.txt [--sets seeds,debian-reference]
 
 Prints (and writes to --out) one line per set and split (all, calibrate, heldout) with the metrics the eval gate
 bounds, in the format of evals/bench/results/passage-128-16-heading-quality.txt, so two settings compare line by
