@@ -70,3 +70,38 @@ def test_concurrent_searches_read_postgresql_side_by_side_and_find_what_one_sear
     index.close()
     assert waiting == len(QUERIES), f"only {waiting} of {len(QUERIES)} searches were reading at once"
     assert not errors and got == want
+
+
+def test_one_search_reads_its_dense_and_keyword_candidates_side_by_side(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    _ingest(index)
+    retriever = Retriever(index, EMBEDDER)
+    want = [h.passage.id for h in retriever.search("package mirror network", 3)]
+    got: list[int | None] = []
+    timings: dict[str, float] = {}
+    errors: list[BaseException] = []
+
+    def search() -> None:
+        try:
+            got.extend(h.passage.id for h in retriever.search("package mirror network", 3, timings=timings))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+
+    # The dense lookup reads `passages`, the keyword lookup `keyword_terms`: with both locked, one search has
+    # two reads waiting at once only if it runs them side by side (one after the other: one wait, then the next).
+    with psycopg.connect(pg_url) as blocker:
+        blocker.execute("LOCK TABLE passages, keyword_terms IN ACCESS EXCLUSIVE MODE")
+        thread = threading.Thread(target=search)
+        thread.start()
+        deadline, waiting = time.monotonic() + 30, 0
+        while time.monotonic() < deadline and waiting < 2:
+            time.sleep(0.05)
+            waiting = _waiting_on_a_lock(pg_url)
+        time.sleep(0.3)  # both waits are held: the lookups each measure their own time, overlapping
+        blocker.rollback()
+    thread.join(timeout=30)
+    index.close()
+    assert waiting == 2, f"{waiting} of one search's two lookups were waiting at once"
+    assert not errors and got == want
+    # Each stage measured its own wait; both overlapped, so each took about as long as the whole lookup.
+    assert timings["dense_search"] >= 300 and timings["keyword_search"] >= 300
