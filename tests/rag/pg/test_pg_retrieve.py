@@ -105,3 +105,24 @@ def test_one_search_reads_its_dense_and_keyword_candidates_side_by_side(pg_url: 
     assert not errors and got == want
     # Each stage measured its own wait; both overlapped, so each took about as long as the whole lookup.
     assert timings["dense_search"] >= 300 and timings["keyword_search"] >= 300
+
+
+def test_dense_search_sets_hnsw_ef_search_once_per_connection_and_follows_a_change(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension, ef_search=77)
+    _ingest(index)
+    query = EMBEDDER.encode(["package mirror"])[0]
+
+    def pooled_setting() -> str:  # the one idle pooled connection: the one the search used
+        with index._read.connection() as conn:
+            return conn.execute("SHOW hnsw.ef_search").fetchone()[0]
+
+    want = index.dense_candidates(query, 3)[0].tolist()
+    assert pooled_setting() == "77"
+    index.ef_search = 123
+    assert index.dense_candidates(query, 3)[0].tolist() == want and pooled_setting() == "123"
+    index.dense_candidates(query, 500)  # k above ef_search: the search is widened to k
+    assert pooled_setting() == "500"
+    # A filter to a few passages scores them exactly, whatever the setting.
+    some = index.passage_ids_for_documents([index.documents()[0].id])
+    assert index.dense_candidates(query, 3, some)[0].tolist() == some.tolist()[:3]
+    index.close()
