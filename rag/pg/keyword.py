@@ -13,15 +13,17 @@ words weigh 0.4), so the scores are the in-memory BM25's, not PostgreSQL full te
   therefore exact at every generation, as in the local index.
 
 A query takes one of two ways, both exact:
-- its terms are in at most `ALL_POSTINGS_MAX` postings together: one statement
-  reads them all (an index-only scan a term) and sums them per passage, as the local index does in numpy
-  (every benchmark query at 20k passages: at most 43k postings);
+- its terms are in at most `ALL_POSTINGS_MAX` postings together: one statement reads them all (an index-only scan
+  a term, each term's postings returned as binary arrays) and numpy sums them per passage, as the local index
+  does (in float64; an SQL hash aggregate over the same postings took 1.3-3x as long at 100k passages);
 - more (common words of a large corpus): the threshold algorithm of Fagin et al. It reads the `depth` best
   postings of each term, scores each passage seen there (its other terms by primary-key lookups, only for the
   passages that could still reach the top k), and keeps the k best. A passage seen in none of the lists scores at
   most the sum, over the terms whose list was cut, of the BM25 of that list's last key (bounded for the current
-  average length, see `_bound`); when the k-th best score beats that bound the answer is the local one, otherwise
-  the depth grows eightfold and the lists are read again (a list shorter than its depth is complete: bound 0).
+  average length, see `_bound`); when the k-th best score beats that bound the answer is the local one. Otherwise
+  the lists are flat (many passages with nearly the same key, the worst case): with at most
+  `SUMMED_AFTER_LISTS_MAX` postings they are all summed as in the first way, else the depth grows eightfold and
+  the lists are read again (a list shorter than its depth is complete: bound 0).
 
 Writers change `keyword_terms` only after taking the `rag_state` row lock (the last step of every write), so the
 document-frequency updates of concurrent writers are serialized: never a deadlock between two writers adding
@@ -50,9 +52,13 @@ DEFAULT_KEY_LENGTH = 60.0
 KEY_LENGTH_META = "keyword_key_length"
 # Postings read per query term at first; eightfold each time the bound says the answer might not be exact yet.
 FIRST_DEPTH = 100
-# Query terms in at most this many postings together are scored in full (one index-only scan a term, exact,
-# about 8k postings in 14 ms on the loaded 2-core machine); beyond it the pruned lists are read.
+# Query terms in at most this many postings together are scored in full (one index-only scan a term, the postings
+# summed in numpy: about 24k postings in 9-19 ms on the loaded 2-core machine); beyond it the pruned lists first.
 ALL_POSTINGS_MAX = 100_000
+# When the first round of the lists does not prove the top k (flat lists, as in the synthetic benchmark corpus),
+# terms in at most this many postings are summed in full after all (about 290k in 240 ms on the loaded machine,
+# where the lists took 8 s to depth 51,200); beyond it the lists are read deeper.
+SUMMED_AFTER_LISTS_MAX = 1_000_000
 _IDF_FLOOR = 1e-6  # as the local index: a word in over half the passages says little about any of them
 
 # The index that hands out a term's postings best first (index-only scans); a bulk load may drop it and build it after.
@@ -180,26 +186,23 @@ CROSS JOIN LATERAL (SELECT p.tf, p.length FROM keyword_postings p
 
 def search(conn: psycopg.Connection, terms: Sequence[str], k: int, allowed: Sequence[int] | None,
            key_length: float, *, depth: int = FIRST_DEPTH, all_postings_max: int = ALL_POSTINGS_MAX,
+           summed_after_lists_max: int = SUMMED_AFTER_LISTS_MAX,
            stats: dict[str, object] | None = None) -> list[tuple[int, float]]:
     """The k best (passage id, BM25 score) for the query terms (stems), best first, ties by id: exact.
 
     Terms in at most `all_postings_max` postings together: all of them read in one statement and summed here.
-    More: the lists, `depth` postings a term, deeper until the bound proves the top k. One snapshot for
-    everything. `stats` (for measuring) receives the way taken and the depth of each round."""
+    More: the lists, `depth` postings a term; when they do not prove the top k, every posting is summed after all
+    if there are at most `summed_after_lists_max`, else the lists are read deeper until the bound proves it. One
+    snapshot for everything. `stats` (for measuring) receives the way taken and the depth of each round."""
     filter_ = "AND p.passage_id = ANY(%(allowed)s)" if allowed is not None else ""
     params: dict[str, object] = {"terms": list(terms), "floor": _IDF_FLOOR, "k1p1": K1 + 1.0, "k1": K1, "k": k,
                                  "one_b": 1.0 - B, "b": B, "allowed": list(allowed) if allowed is not None else None}
     stats = {} if stats is None else stats
-    with conn.cursor(binary=True) as cur:
-        for oid in _ARRAY_OIDS:  # this cursor only: the arrays come back as their bytes, parsed by numpy
-            cur.adapters.register_loader(oid, _raw_array_loader())
-        rows = cur.execute(_ARRAYS.format(filter=filter_), {**params, "most": all_postings_max}).fetchall()
-    if not rows:
-        stats["way"] = "all"
-        return []
-    if rows[0][3] <= all_postings_max:
+    rows = _postings(conn, filter_, params, all_postings_max)
+    if not rows or rows[0][3] <= all_postings_max:
         stats["way"] = "all"
         return _summed(rows, k)
+    total = rows[0][3]
     with conn.transaction():
         if conn.autocommit:  # else the caller's transaction is the snapshot
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -211,10 +214,23 @@ def search(conn: psycopg.Connection, terms: Sequence[str], k: int, allowed: Sequ
             hits, unseen = _round(conn, sql, params, terms, k, depth, key_length)
             if (len(hits) >= k and hits[k - 1][1] > unseen) or unseen == 0.0:
                 return hits[:k]
+            if total <= summed_after_lists_max:  # flat lists: summing them all is cheaper than reading deeper
+                stats["way"] = "lists, then all"
+                return _summed(_postings(conn, filter_, params, summed_after_lists_max), k)
             depth *= 8
 
 
+def _postings(conn: psycopg.Connection, filter_: str, params: dict[str, object], most: int) -> list[tuple]:
+    """The rows of `_ARRAYS`: each known query term's postings as arrays when there are at most `most` in all."""
+    with conn.cursor(binary=True) as cur:
+        for oid in _ARRAY_OIDS:  # this cursor only: the arrays come back as their bytes, parsed by numpy
+            cur.adapters.register_loader(oid, _raw_array_loader())
+        return cur.execute(_ARRAYS.format(filter=filter_), {**params, "most": most}).fetchall()
+
+
 _ARRAY_OIDS = (1016, 1021)  # int8[], float4[]
+# Passage ids below this are summed in an array indexed by id (32 MB of float64 at most) instead of sorted first.
+_DENSE_IDS_MAX = 4_000_000
 
 
 @functools.cache
@@ -254,6 +270,8 @@ def _array(data: bytes | None, dtype: str) -> np.ndarray:
 def _summed(rows: list[tuple], k: int) -> list[tuple[int, float]]:
     """The k best passages of the postings arrays of `_ARRAYS` (one row a term), BM25 summed as the local index
     does (in float64, as SQL would), ties by id."""
+    if not rows:
+        return []
     n, avg = float(rows[0][1]), float(rows[0][2])
     ids, scores = [], []
     for df, _, _, _, raw_ids, raw_tfs, raw_lengths in rows:
@@ -265,8 +283,14 @@ def _summed(rows: list[tuple], k: int) -> list[tuple[int, float]]:
     every = np.concatenate(ids)
     if not len(every):
         return []
-    passages, at = np.unique(every, return_inverse=True)
-    summed = np.bincount(at, weights=np.concatenate(scores), minlength=len(passages))
+    weights = np.concatenate(scores)
+    if every.max() < max(4 * len(every), _DENSE_IDS_MAX):  # ids in a small range: one slot each, no sort
+        slots = np.bincount(every, weights=weights)
+        passages = np.flatnonzero(slots > 0)  # every posting adds more than 0 (idf >= its floor, tf > 0)
+        summed = slots[passages]
+    else:
+        passages, at = np.unique(every, return_inverse=True)
+        summed = np.bincount(at, weights=weights, minlength=len(passages))
     # Everything that scores at least the k-th best, so ties at the cut are broken by id, not by chance.
     kth = np.partition(summed, len(summed) - k)[len(summed) - k] if len(summed) > k else -np.inf
     keep = np.flatnonzero(summed >= kth)
