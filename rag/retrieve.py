@@ -19,7 +19,7 @@ from .errors import InvalidInputError
 from .fusion import reciprocal_rank_fusion
 from .index_backend import IndexBackend
 from .keyword import keyword_terms
-from .records import Hit, ScoredSentence
+from .records import Hit, ScoredSentence, SentenceVectors
 from .sentence_vectors import embed_passages
 
 
@@ -117,8 +117,15 @@ class Retriever:
             fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
             keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
             ids = [pid for pid, _ in keep]
-            rows = self.index.passages(ids)
-            cand_vectors = self.index.passage_vectors([i for i in ids if i in rows])
+            if self._beside:  # the three reads side by side; sentence vectors ahead of the re-scoring
+                later = [self._beside.submit(self.index.passage_vectors, ids)]
+                if rescore:
+                    later.append(self._beside.submit(self.index.sentence_vectors, ids))
+                rows = self.index.passages(ids)
+                cand_vectors, *sentences = [f.result() for f in later]
+            else:
+                rows = self.index.passages(ids)
+                cand_vectors, sentences = self.index.passage_vectors([i for i in ids if i in rows]), []
             t5 = time.perf_counter()
         # Side by side, the two overlap: `total` (rag/service.py) is the wall time, not these summed.
         timings["dense_search"] = dense_ms
@@ -137,7 +144,7 @@ class Retriever:
                             keyword_score=keyword_scores.get(pid), fused_score=fused_score))
         if rescore:
             t6 = time.perf_counter()
-            self._rescore(hits, qvec, top_keyword, timings)
+            self._rescore(hits, qvec, top_keyword, timings, sentences[0] if sentences else None)
             timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
         hits.sort(key=lambda h: -h.score)
         return hits[:top_k]
@@ -148,12 +155,13 @@ class Retriever:
             return self.index.absent_terms(keyword_terms(query))
 
     def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float,
-                 timings: dict[str, float] | None = None) -> None:
-        """Score each candidate's sentences with the vectors made at ingest; re-score the passage by its best."""
+                 timings: dict[str, float] | None = None, stored: dict[int, SentenceVectors] | None = None) -> None:
+        """Score each candidate's sentences with the vectors made at ingest (`stored`: already read, for at least
+        these hits); re-score the passage by its best."""
         cfg = self.config
-        ids = [h.passage.id or 0 for h in hits]
-        with self._store_lock:
-            stored = self.index.sentence_vectors(ids)
+        if stored is None:
+            with self._store_lock:
+                stored = self.index.sentence_vectors([h.passage.id or 0 for h in hits])
         lacking = [h.passage for h in hits if h.passage.id not in stored]
         if lacking:  # an index of an older format, not migrated yet: make them now (a model call)
             t = time.perf_counter()
