@@ -331,13 +331,14 @@ def main(argv: list[str]) -> int:
 
 
 def _keyword_way(index, query: str, k: int) -> str:  # noqa: ANN001 - a PgIndex
-    """The way the keyword side took for `query` ("all" postings summed, or "lists" and their depths), untimed."""
+    """The way the keyword side took for `query` ("all" postings summed, or "lists" and their depths, then
+    perhaps all summed), untimed."""
     from rag.pg import keyword
 
     stats: dict = {}
     with index._read.connection() as conn:
         keyword.search(conn, index._analyzer.terms(query), k, None, index._keyword_key_length(conn), stats=stats)
-    return stats["way"] if stats["way"] == "all" else f"lists {stats['depths']}"
+    return f"{stats['way']} {stats['depths']}" if "depths" in stats else stats["way"]
 
 
 def _stop(args: argparse.Namespace, server) -> None:  # noqa: ANN001
