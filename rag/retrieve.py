@@ -105,7 +105,8 @@ class Retriever:
         timings["embed_query"] = (t1 - t0) * 1000
 
         with self._store_lock:
-            self.index.refresh()
+            # Side by side with the lookups when reads may overlap (nothing here depends on the generation read).
+            fresh = self._beside.submit(self.index.refresh) if self._beside else self.index.refresh()
             allowed = None
             if doc_ids is not None:
                 allowed = self.index.passage_ids_for_documents(list(doc_ids))
@@ -113,6 +114,8 @@ class Retriever:
             side = self._beside.submit(_timed, keyword_lookup) if self._beside else None
             (dense_ids, _), dense_ms = _timed(lambda: self.index.dense_candidates(qvec, n_candidates, allowed))
             keyword, keyword_ms = side.result() if side else _timed(keyword_lookup)
+            if self._beside:
+                fresh.result()  # its error, if any, is this search's
             t4 = time.perf_counter()
             fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
             keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
