@@ -203,8 +203,11 @@ def search(conn: psycopg.Connection, terms: Sequence[str], k: int, allowed: Sequ
         stats["way"] = "all"
         return _summed(rows, k)
     total = rows[0][3]
+    from psycopg.pq import TransactionStatus
+
+    outside = conn.info.transaction_status == TransactionStatus.IDLE  # else the caller's transaction is the snapshot
     with conn.transaction():
-        if conn.autocommit:  # else the caller's transaction is the snapshot
+        if outside:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         stats["way"], stats["depths"] = "lists", []
         sql = _LISTS.format(filter=filter_)
