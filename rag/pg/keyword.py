@@ -258,11 +258,13 @@ def _array(data: bytes | None, dtype: str) -> np.ndarray:
     each element as its int32 byte length and its big-endian bytes."""
     if data is None:
         return np.zeros(0, dtype=dtype)
-    ndim, has_nulls, _, size = struct.unpack_from(">iiIi", data)
-    if ndim == 0:
+    ndim, has_nulls, _ = struct.unpack_from(">iiI", data)
+    if ndim == 0:  # an empty array: no dimensions follow
         return np.zeros(0, dtype=dtype)
     if ndim != 1 or has_nulls:
-        raise ValueError(f"expected a one-dimensional array without NULLs, got {ndim} dimensions")
+        raise ValueError(f"expected a one-dimensional array without NULLs, got {ndim} dimension(s), "
+                         f"NULLs: {bool(has_nulls)}")
+    (size,) = struct.unpack_from(">i", data, 12)
     big = np.dtype(dtype).newbyteorder(">")
     items = np.frombuffer(data, dtype=[("length", ">i4"), ("value", big)], count=size, offset=20)
     if size and not (items["length"] == big.itemsize).all():

@@ -218,3 +218,20 @@ def test_check_finds_and_repair_writes_postings_missing_entirely_or_in_part(pg_u
     assert index.check() == []
     assert_same_as_local(index)
     index.close()
+
+
+def test_binary_arrays_from_the_server_are_read_exactly_and_odd_ones_refused(pg_url: str) -> None:
+    with psycopg.connect(pg_url) as conn, conn.cursor(binary=True) as cur:
+        for oid in keyword._ARRAY_OIDS:
+            cur.adapters.register_loader(oid, keyword._raw_array_loader())
+        ids, tfs, empty, nothing, holed, square = cur.execute(
+            "SELECT ARRAY[1, 9007199254740993, -4]::int8[], ARRAY[0.4, 1.5, 3]::float4[], ARRAY[]::int8[], "
+            "NULL::int8[], ARRAY[1, NULL]::int8[], ARRAY[[1, 2], [3, 4]]::int8[]").fetchone()
+    assert keyword._array(ids, "int64").tolist() == [1, 9007199254740993, -4]
+    assert keyword._array(tfs, "float32").tolist() == pytest.approx([0.4, 1.5, 3.0])
+    assert len(keyword._array(empty, "int64")) == 0 and len(keyword._array(nothing, "int64")) == 0
+    for odd in (holed, square):
+        with pytest.raises(ValueError, match="one-dimensional array without NULLs"):
+            keyword._array(odd, "int64")
+    with pytest.raises(ValueError, match="unexpected width"):
+        keyword._array(ids, "int32")  # 8-byte elements read as 4-byte ones
