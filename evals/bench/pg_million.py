@@ -13,6 +13,7 @@ query vectors, no sentence re-scoring); `rag serve` on the database: `/v1/search
 Phases can be resumed: with `--root DIR` the server's data folder is kept there (`--keep`) and a later run with the
 same `--root` skips what is already done (the load when the passage count is reached, the indexes when present).
 Usage: nice -n 5 python -m evals.bench.pg_million OUT.json --passages 1000000 [--root DIR --keep]
+       [--latency-only]  (a kept database: the timed parts and the API replica again, no truth or recall sweep)
 """
 
 from __future__ import annotations
