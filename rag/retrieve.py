@@ -77,9 +77,9 @@ class Retriever:
         concurrent = bool(getattr(index, "concurrent_reads", False))
         self._store_lock: contextlib.AbstractContextManager = (
             contextlib.nullcontext() if concurrent else threading.Lock())
-        # Threads for the keyword lookups (started on demand); more than the API's concurrent requests, so that
-        # a lookup never queues behind another search's.
-        self._beside = ThreadPoolExecutor(64, thread_name_prefix="rag-keyword") if concurrent else None
+        # Threads for the reads a search runs beside its own (started on demand): up to three a search, for more
+        # concurrent searches than the API serves, so that a read never queues behind another search's.
+        self._beside = ThreadPoolExecutor(64, thread_name_prefix="rag-read") if concurrent else None
 
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)
