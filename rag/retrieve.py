@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -16,7 +19,7 @@ from .errors import InvalidInputError
 from .fusion import reciprocal_rank_fusion
 from .index_backend import IndexBackend
 from .keyword import keyword_terms
-from .records import Hit, ScoredSentence
+from .records import Hit, ScoredSentence, SentenceVectors
 from .sentence_vectors import embed_passages
 
 
@@ -51,17 +54,32 @@ class _LruCache:
                 self._items.popitem(last=False)
 
 
+T = TypeVar("T")
+
+
+def _timed(call: Callable[[], T]) -> tuple[T, float]:
+    """What `call()` returns and its milliseconds."""
+    t = time.perf_counter()
+    value = call()
+    return value, (time.perf_counter() - t) * 1000
+
+
 class Retriever:
     """Searches one index with one embedder. Thread-safe: reads of the store are serialized, unless the index
-    declares `concurrent_reads` (PostgreSQL: one pooled connection a read), when searches run side by side."""
+    declares `concurrent_reads` (PostgreSQL: one pooled connection a read), when searches run side by side and
+    the keyword lookup of one search runs beside its dense lookup (a search waits for the slower, not the sum)."""
 
     def __init__(self, index: IndexBackend, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self._query_cache = _LruCache(1024)
+        concurrent = bool(getattr(index, "concurrent_reads", False))
         self._store_lock: contextlib.AbstractContextManager = (
-            contextlib.nullcontext() if getattr(index, "concurrent_reads", False) else threading.Lock())
+            contextlib.nullcontext() if concurrent else threading.Lock())
+        # Threads for the reads a search runs beside its own (started on demand): up to three a search, for more
+        # concurrent searches than the API serves, so that a read never queues behind another search's.
+        self._beside = ThreadPoolExecutor(64, thread_name_prefix="rag-read") if concurrent else None
 
     def embed_query(self, query: str) -> np.ndarray:
         cached = self._query_cache.get(query)
@@ -87,23 +105,34 @@ class Retriever:
         timings["embed_query"] = (t1 - t0) * 1000
 
         with self._store_lock:
-            self.index.refresh()
+            # Side by side with the lookups when reads may overlap (nothing here depends on the generation read).
+            fresh = self._beside.submit(self.index.refresh) if self._beside else self.index.refresh()
             allowed = None
             if doc_ids is not None:
                 allowed = self.index.passage_ids_for_documents(list(doc_ids))
-            t2 = time.perf_counter()
-            dense_ids, dense_scores = self.index.dense_candidates(qvec, n_candidates, allowed)
-            t3 = time.perf_counter()
-            keyword = self.index.keyword_candidates(query, n_candidates, allowed)
+            keyword_lookup = functools.partial(self.index.keyword_candidates, query, n_candidates, allowed)
+            side = self._beside.submit(_timed, keyword_lookup) if self._beside else None
+            (dense_ids, _), dense_ms = _timed(lambda: self.index.dense_candidates(qvec, n_candidates, allowed))
+            keyword, keyword_ms = side.result() if side else _timed(keyword_lookup)
+            if self._beside:
+                fresh.result()  # its error, if any, is this search's
             t4 = time.perf_counter()
             fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
             keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
             ids = [pid for pid, _ in keep]
-            rows = self.index.passages(ids)
-            cand_vectors = self.index.passage_vectors([i for i in ids if i in rows])
+            if self._beside:  # the three reads side by side; sentence vectors ahead of the re-scoring
+                later = [self._beside.submit(self.index.passage_vectors, ids)]
+                if rescore:
+                    later.append(self._beside.submit(self.index.sentence_vectors, ids))
+                rows = self.index.passages(ids)
+                cand_vectors, *sentences = [f.result() for f in later]
+            else:
+                rows = self.index.passages(ids)
+                cand_vectors, sentences = self.index.passage_vectors([i for i in ids if i in rows]), []
             t5 = time.perf_counter()
-        timings["dense_search"] = (t3 - t2) * 1000
-        timings["keyword_search"] = (t4 - t3) * 1000
+        # Side by side, the two overlap: `total` (rag/service.py) is the wall time, not these summed.
+        timings["dense_search"] = dense_ms
+        timings["keyword_search"] = keyword_ms
         timings["fusion"] = (t5 - t4) * 1000
 
         keyword_scores = dict(keyword)
@@ -118,7 +147,7 @@ class Retriever:
                             keyword_score=keyword_scores.get(pid), fused_score=fused_score))
         if rescore:
             t6 = time.perf_counter()
-            self._rescore(hits, qvec, top_keyword, timings)
+            self._rescore(hits, qvec, top_keyword, timings, sentences[0] if sentences else None)
             timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
         hits.sort(key=lambda h: -h.score)
         return hits[:top_k]
@@ -129,12 +158,13 @@ class Retriever:
             return self.index.absent_terms(keyword_terms(query))
 
     def _rescore(self, hits: list[Hit], qvec: np.ndarray, top_keyword: float,
-                 timings: dict[str, float] | None = None) -> None:
-        """Score each candidate's sentences with the vectors made at ingest; re-score the passage by its best."""
+                 timings: dict[str, float] | None = None, stored: dict[int, SentenceVectors] | None = None) -> None:
+        """Score each candidate's sentences with the vectors made at ingest (`stored`: already read, for at least
+        these hits); re-score the passage by its best."""
         cfg = self.config
-        ids = [h.passage.id or 0 for h in hits]
-        with self._store_lock:
-            stored = self.index.sentence_vectors(ids)
+        if stored is None:
+            with self._store_lock:
+                stored = self.index.sentence_vectors([h.passage.id or 0 for h in hits])
         lacking = [h.passage for h in hits if h.passage.id not in stored]
         if lacking:  # an index of an older format, not migrated yet: make them now (a model call)
             t = time.perf_counter()

@@ -13,6 +13,7 @@ query vectors, no sentence re-scoring); `rag serve` on the database: `/v1/search
 Phases can be resumed: with `--root DIR` the server's data folder is kept there (`--keep`) and a later run with the
 same `--root` skips what is already done (the load when the passage count is reached, the indexes when present).
 Usage: nice -n 5 python -m evals.bench.pg_million OUT.json --passages 1000000 [--root DIR --keep]
+       [--latency-only]  (a kept database: the timed parts and the API replica again, no truth or recall sweep)
 """
 
 from __future__ import annotations
@@ -197,6 +198,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--serve-ef-search", type=int, default=None,
                         help="hnsw.ef_search of the timed retrieval parts and the API replica (default: the setting's)")
     parser.add_argument("--recall-only", action="store_true", help="stop after the recall sweep")
+    parser.add_argument("--latency-only", action="store_true", help="on a kept, indexed database: skip the exact "
+                        "truth and the recall sweep (the timed parts and the API replica only)")
     args = parser.parse_args(argv)
     if any(not 1 <= int(x) <= 1000 for x in args.ef_search.split(",")):
         parser.error("--ef-search values must be 1..1000 (pgvector's range for hnsw.ef_search)")
@@ -242,33 +245,8 @@ def main(argv: list[str]) -> int:
         out_partial.write_text(json.dumps(result, indent=2))
         log("hnsw", definition)
 
-        # Exact truth over every stored vector (read back, so the truth is what the database holds).
-        t = time.perf_counter()
-        ids = np.empty(args.passages, dtype=np.int64)
-        matrix = np.empty((args.passages, vectors.shape[1]), dtype=np.float32)
-        with (psycopg.connect(url) as conn, conn.cursor() as cur,
-              cur.copy("COPY (SELECT id, embedding::text FROM passages) TO STDOUT") as copy):
-            for i, row in enumerate(copy.rows()):
-                ids[i] = int(row[0])
-                matrix[i] = np.fromstring(row[1][1:-1], dtype=np.float32, sep=",")
-        truth = []
-        for q in queries:
-            scores = matrix @ q
-            top = np.argpartition(-scores, 10)[:10]
-            truth.append(set(ids[top].tolist()))
-        del matrix
-        result["exact_truth_s"] = round(time.perf_counter() - t, 1)
-        log("truth ready")
-        recall = {}
-        for ef in (int(x) for x in args.ef_search.split(",")):
-            index.ef_search = ef
-            index.dense_candidates(queries[0], 10)  # warm
-            value, ms = dense_recall(index, queries, truth)
-            recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50),
-                               "dense_p95_ms": percentile(ms, 95), "load_average": load_average()}
-            log("ef_search", ef, recall[str(ef)])
-            result["hnsw"]["recall"] = recall
-            out_partial.write_text(json.dumps(result, indent=2))
+        if not args.latency_only:
+            _recall(args, result, out_partial, index, url, queries)
         if args.recall_only:
             index.close()
             return _finish(args, server, result, out_partial)
@@ -286,14 +264,17 @@ def main(argv: list[str]) -> int:
         k = retriever.config.candidates
         parts: dict[str, list[float]] = {"dense": [], "keyword": [], "search_without_rescoring": []}
         ways: dict[str, int] = {}
+        overlap, same_order = [], 0
         for q, qv in zip(questions[: args.retrieval_queries], queries, strict=False):
             t = time.perf_counter()
             index.dense_candidates(qv, k)
             t1 = time.perf_counter()
-            index.keyword_candidates(q, k)
+            found = [pid for pid, _ in index.keyword_candidates(q, k)]
             t2 = time.perf_counter()
-            way = _keyword_way(index, q, k)
+            way, unpruned = _keyword_way(index, q, k)
             ways[way] = ways.get(way, 0) + 1
+            overlap.append(len(set(found) & set(unpruned)) / max(1, len(unpruned)))
+            same_order += found == unpruned
             parts["dense"].append((t1 - t) * 1000)
             parts["keyword"].append((t2 - t1) * 1000)
             retriever.embed_query(q)
@@ -305,6 +286,9 @@ def main(argv: list[str]) -> int:
             "load_average": load_average(),
             "keyword_implementation": "BM25 over keyword_postings (rag/pg/keyword.py search)",
             "keyword_ways": ways,
+            # Against every posting summed (no pruning at all): the share of its top k found, and in its order.
+            "keyword_recall_vs_unpruned": round(float(np.mean(overlap)), 4) if overlap else None,
+            "keyword_same_order_as_unpruned": same_order,
             **{name: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for name, v in parts.items()}}
         log("retrieval", result["retrieval_ms"])
         index.close()
@@ -330,14 +314,54 @@ def main(argv: list[str]) -> int:
     return _finish(args, server, result, out_partial)
 
 
-def _keyword_way(index, query: str, k: int) -> str:  # noqa: ANN001 - a PgIndex
-    """The way the keyword side took for `query` ("all" postings summed, or "lists" and their depths), untimed."""
+def _recall(args: argparse.Namespace, result: dict, out_partial: Path, index, url: str,  # noqa: ANN001
+            queries: np.ndarray) -> None:
+    """Dense recall@10 and p50 per `--ef-search` against the exact top 10 (numpy over every stored vector)."""
+    import psycopg
+
+    # Exact truth over every stored vector (read back, so the truth is what the database holds).
+    t = time.perf_counter()
+    ids = np.empty(args.passages, dtype=np.int64)
+    matrix = np.empty((args.passages, queries.shape[1]), dtype=np.float32)
+    with (psycopg.connect(url) as conn, conn.cursor() as cur,
+          cur.copy("COPY (SELECT id, embedding::text FROM passages) TO STDOUT") as copy):
+        for i, row in enumerate(copy.rows()):
+            ids[i] = int(row[0])
+            matrix[i] = np.fromstring(row[1][1:-1], dtype=np.float32, sep=",")
+    truth = []
+    for q in queries:
+        scores = matrix @ q
+        top = np.argpartition(-scores, 10)[:10]
+        truth.append(set(ids[top].tolist()))
+    del matrix
+    result["exact_truth_s"] = round(time.perf_counter() - t, 1)
+    log("truth ready")
+    recall = {}
+    for ef in (int(x) for x in args.ef_search.split(",")):
+        index.ef_search = ef
+        index.dense_candidates(queries[0], 10)  # warm
+        value, ms = dense_recall(index, queries, truth)
+        recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50),
+                           "dense_p95_ms": percentile(ms, 95), "load_average": load_average()}
+        log("ef_search", ef, recall[str(ef)])
+        result["hnsw"]["recall"] = recall
+        out_partial.write_text(json.dumps(result, indent=2))
+
+
+def _keyword_way(index, query: str, k: int) -> tuple[str, list[int]]:  # noqa: ANN001 - a PgIndex
+    """The way the keyword side took for `query` ("all" postings summed, or "lists" and their depths, then
+    perhaps all summed), untimed; and the top k of every posting summed, unpruned, in one snapshot with it."""
     from rag.pg import keyword
 
     stats: dict = {}
-    with index._read.connection() as conn:
-        keyword.search(conn, index._analyzer.terms(query), k, None, index._keyword_key_length(conn), stats=stats)
-    return stats["way"] if stats["way"] == "all" else f"lists {stats['depths']}"
+    terms, key_length = index._analyzer.terms(query), None
+    with index._read.connection() as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        key_length = index._keyword_key_length(conn)
+        keyword.search(conn, terms, k, None, key_length, stats=stats)
+        unpruned = keyword.search(conn, terms, k, None, key_length, all_postings_max=10**9)
+    way = f"{stats['way']} {stats['depths']}" if "depths" in stats else stats["way"]
+    return way, [pid for pid, _ in unpruned]
 
 
 def _stop(args: argparse.Namespace, server) -> None:  # noqa: ANN001

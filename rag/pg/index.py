@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -123,23 +124,29 @@ class PgIndex:
         if k <= 0 or (allowed is not None and not len(allowed)):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         q = np.ascontiguousarray(query, dtype=np.float32)
-        with self._read.connection() as conn, conn.transaction():
-            conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(max(self.ef_search, k)),))
-            if allowed is None:
+        with self._read.connection() as conn:
+            _set_ef_search(conn, max(self.ef_search, k))
+            if allowed is None:  # one statement, one round trip (prepared by psycopg once it repeats)
                 rows = conn.execute("SELECT id, -(embedding <#> %s) FROM passages ORDER BY embedding <#> %s LIMIT %s",
                                     (q, q, k)).fetchall()
-            elif len(allowed) <= EXACT_FILTER_MAX:
-                # Ordered by an expression the HNSW index does not serve: every filtered passage is scored.
-                rows = conn.execute("SELECT id, -(embedding <#> %s) AS score FROM passages WHERE id = ANY(%s) "
-                                    "ORDER BY score DESC, id LIMIT %s", (q, list(map(int, allowed)), k)).fetchall()
             else:
-                conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-                rows = conn.execute("SELECT id, -(embedding <#> %s) FROM passages WHERE id = ANY(%s) "
-                                    "ORDER BY embedding <#> %s LIMIT %s",
-                                    (q, list(map(int, allowed)), q, k)).fetchall()
-                rows.sort(key=lambda r: -r[1])  # relaxed order: nearly sorted
+                rows = self._filtered_dense(conn, q, k, allowed)
         return (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
                 np.fromiter((r[1] for r in rows), dtype=np.float32, count=len(rows)))
+
+    @staticmethod
+    def _filtered_dense(conn: psycopg.Connection, q: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple]:
+        ids = list(map(int, allowed))
+        if len(ids) <= EXACT_FILTER_MAX:
+            # Ordered by an expression the HNSW index does not serve: every filtered passage is scored.
+            return conn.execute("SELECT id, -(embedding <#> %s) AS score FROM passages WHERE id = ANY(%s) "
+                                "ORDER BY score DESC, id LIMIT %s", (q, ids, k)).fetchall()
+        with conn.transaction():
+            conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
+            rows = conn.execute("SELECT id, -(embedding <#> %s) FROM passages WHERE id = ANY(%s) "
+                                "ORDER BY embedding <#> %s LIMIT %s", (q, ids, q, k)).fetchall()
+        rows.sort(key=lambda r: -r[1])  # relaxed order: nearly sorted
+        return rows
 
     def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         terms = self._analyzer.terms(query)
@@ -356,6 +363,17 @@ class PgIndex:
                     conn.execute("UPDATE rag_state SET generation = generation + 1, documents = %s, passages = %s",
                                  tuple(counted))
         return actions
+
+
+# The hnsw.ef_search each pooled connection was last given: set for the session, once, not per query (a
+# transaction and a `SET LOCAL` cost three round trips a search).
+_EF_SEARCH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _set_ef_search(conn: psycopg.Connection, value: int) -> None:
+    if _EF_SEARCH.get(conn) != value:
+        conn.execute("SELECT set_config('hnsw.ef_search', %s, false)", (str(value),))
+        _EF_SEARCH[conn] = value
 
 
 def _array(vector: object) -> np.ndarray:

@@ -13,15 +13,17 @@ words weigh 0.4), so the scores are the in-memory BM25's, not PostgreSQL full te
   therefore exact at every generation, as in the local index.
 
 A query takes one of two ways, both exact:
-- its terms are in at most `ALL_POSTINGS_MAX` postings together: one statement
-  reads them all (an index-only scan a term) and sums them per passage, as the local index does in numpy
-  (every benchmark query at 20k passages: at most 43k postings);
+- its terms are in at most `ALL_POSTINGS_MAX` postings together: one statement reads them all (an index-only scan
+  a term, each term's postings returned as binary arrays) and numpy sums them per passage, as the local index
+  does (in float64; an SQL hash aggregate over the same postings took 1.3-3x as long at 100k passages);
 - more (common words of a large corpus): the threshold algorithm of Fagin et al. It reads the `depth` best
   postings of each term, scores each passage seen there (its other terms by primary-key lookups, only for the
   passages that could still reach the top k), and keeps the k best. A passage seen in none of the lists scores at
   most the sum, over the terms whose list was cut, of the BM25 of that list's last key (bounded for the current
-  average length, see `_bound`); when the k-th best score beats that bound the answer is the local one, otherwise
-  the depth grows eightfold and the lists are read again (a list shorter than its depth is complete: bound 0).
+  average length, see `_bound`); when the k-th best score beats that bound the answer is the local one. Otherwise
+  the lists are flat (many passages with nearly the same key, the worst case): with at most
+  `SUMMED_AFTER_LISTS_MAX` postings they are all summed as in the first way, else the depth grows eightfold and
+  the lists are read again (a list shorter than its depth is complete: bound 0).
 
 Writers change `keyword_terms` only after taking the `rag_state` row lock (the last step of every write), so the
 document-frequency updates of concurrent writers are serialized: never a deadlock between two writers adding
@@ -30,7 +32,9 @@ the same terms in different orders, and never a lost count.
 
 from __future__ import annotations
 
+import functools
 import math
+import struct
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -40,6 +44,7 @@ from ..keyword import K1, Analyzer, B
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.abc import Buffer
 
 
 # The reference length of `key` in a new database; a migrated one takes the mean length of its first passages.
@@ -47,9 +52,13 @@ DEFAULT_KEY_LENGTH = 60.0
 KEY_LENGTH_META = "keyword_key_length"
 # Postings read per query term at first; eightfold each time the bound says the answer might not be exact yet.
 FIRST_DEPTH = 100
-# Query terms in at most this many postings together are scored in full (one index-only scan a term, exact,
-# about 8k postings in 14 ms on the loaded 2-core machine); beyond it the pruned lists are read.
+# Query terms in at most this many postings together are scored in full (one index-only scan a term, the postings
+# summed in numpy: about 24k postings in 9-19 ms on the loaded 2-core machine); beyond it the pruned lists first.
 ALL_POSTINGS_MAX = 100_000
+# When the first round of the lists does not prove the top k (flat lists, as in the synthetic benchmark corpus),
+# terms in at most this many postings are summed in full after all (about 290k in 240 ms on the loaded machine,
+# where the lists took 8 s to depth 51,200); beyond it the lists are read deeper.
+SUMMED_AFTER_LISTS_MAX = 1_000_000
 _IDF_FLOOR = 1e-6  # as the local index: a word in over half the passages says little about any of them
 
 # The index that hands out a term's postings best first (index-only scans); a bulk load may drop it and build it after.
@@ -148,24 +157,23 @@ UNION ALL SELECT 1, i, MIN(key), ARRAY[COUNT(*)] FROM best GROUP BY i
 UNION ALL SELECT 2, i, idf, NULL FROM q
 UNION ALL SELECT 3, 0, avg, NULL FROM st
 """
-# Every posting of the query's terms, summed: exact, one index-only scan per term, when the terms are in at most
-# `most` postings together (no lists to cut, no lookups). Else no row but that count (kind 1).
-_ALL = """
+# Every posting of the query's terms, as three arrays a term (passage ids, weighted counts, lengths) that the
+# caller sums per passage in numpy: exact, one index-only scan per term, when the terms are in at most `most`
+# postings together (no lists to cut, no lookups). Else the arrays are NULL and only the count comes back.
+# One statement: one snapshot. (Summed in SQL instead, a hash aggregate, it took about 4x as long.)
+_ARRAYS = """
 WITH st AS (
-    SELECT passages AS n, %(k1)s * %(b)s / CASE WHEN keyword_length > 0 AND passages > 0
-                                              THEN keyword_length / passages ELSE 1.0 END AS m
+    SELECT passages AS n, CASE WHEN keyword_length > 0 AND passages > 0 THEN keyword_length / passages ELSE 1.0 END
+        AS avg
     FROM rag_state),
-q AS MATERIALIZED (  -- c: the term's idf times k1 + 1
-    SELECT t.term, t.df, %(k1p1)s
-        * GREATEST(ln(GREATEST((st.n - t.df + 0.5::float8) / (t.df + 0.5::float8), 1e-300)), %(floor)s) AS c
-    FROM keyword_terms t, st WHERE t.term = ANY(%(terms)s)),
+q AS MATERIALIZED (
+    SELECT w.n AS i, t.term, t.df FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS w(term, n)
+    JOIN keyword_terms t USING (term)),
 total AS (SELECT COALESCE(SUM(df), 0) AS n FROM q)
-(SELECT 0 AS kind, p.passage_id, SUM(q.c * p.tf / (p.tf + %(a)s + st.m * p.length)) AS s
- FROM q CROSS JOIN st CROSS JOIN LATERAL (  -- lateral: an index scan per term, whatever the planner estimates
-     SELECT p.passage_id, p.tf, p.length FROM keyword_postings p
-     WHERE p.term = q.term AND (SELECT n FROM total) <= %(most)s {filter} OFFSET 0) p
- GROUP BY p.passage_id ORDER BY s DESC, p.passage_id LIMIT %(k)s)
-UNION ALL SELECT 1, n::bigint, 0 FROM total
+SELECT q.df, st.n, st.avg, (SELECT n FROM total), x.ids, x.tfs, x.lengths
+FROM q CROSS JOIN st CROSS JOIN LATERAL (  -- lateral: an index scan per term, whatever the planner estimates
+    SELECT array_agg(p.passage_id) AS ids, array_agg(p.tf) AS tfs, array_agg(p.length) AS lengths
+    FROM keyword_postings p WHERE p.term = q.term AND (SELECT n FROM total) <= %(most)s {filter}) x
 """
 # The postings a candidate holds for terms whose list did not show it (one primary-key lookup each).
 _LOOKUP = """
@@ -178,23 +186,28 @@ CROSS JOIN LATERAL (SELECT p.tf, p.length FROM keyword_postings p
 
 def search(conn: psycopg.Connection, terms: Sequence[str], k: int, allowed: Sequence[int] | None,
            key_length: float, *, depth: int = FIRST_DEPTH, all_postings_max: int = ALL_POSTINGS_MAX,
+           summed_after_lists_max: int = SUMMED_AFTER_LISTS_MAX,
            stats: dict[str, object] | None = None) -> list[tuple[int, float]]:
     """The k best (passage id, BM25 score) for the query terms (stems), best first, ties by id: exact.
 
-    Terms in at most `all_postings_max` postings together: all of them are summed in one statement. More: the
-    lists, `depth` postings a term, deeper until the bound proves the top k. One snapshot for everything.
-    `stats` (for measuring) receives the way taken and the depth of each round."""
+    Terms in at most `all_postings_max` postings together: all of them read in one statement and summed here.
+    More: the lists, `depth` postings a term; when they do not prove the top k, every posting is summed after all
+    if there are at most `summed_after_lists_max`, else the lists are read deeper until the bound proves it. One
+    snapshot for everything. `stats` (for measuring) receives the way taken and the depth of each round."""
     filter_ = "AND p.passage_id = ANY(%(allowed)s)" if allowed is not None else ""
     params: dict[str, object] = {"terms": list(terms), "floor": _IDF_FLOOR, "k1p1": K1 + 1.0, "k1": K1, "k": k,
                                  "one_b": 1.0 - B, "b": B, "allowed": list(allowed) if allowed is not None else None}
     stats = {} if stats is None else stats
-    rows = conn.execute(_ALL.format(filter=filter_),
-                        {**params, "most": all_postings_max, "a": K1 * (1.0 - B)}).fetchall()
-    if next(r[1] for r in rows if r[0] == 1) <= all_postings_max:
+    rows = _postings(conn, filter_, params, all_postings_max)
+    if not rows or rows[0][3] <= all_postings_max:
         stats["way"] = "all"
-        return sorted(((int(r[1]), float(r[2])) for r in rows if r[0] == 0), key=lambda h: (-h[1], h[0]))
+        return _summed(rows, k)
+    total = rows[0][3]
+    from psycopg.pq import TransactionStatus
+
+    outside = conn.info.transaction_status == TransactionStatus.IDLE  # else the caller's transaction is the snapshot
     with conn.transaction():
-        if conn.autocommit:  # else the caller's transaction is the snapshot
+        if outside:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         stats["way"], stats["depths"] = "lists", []
         sql = _LISTS.format(filter=filter_)
@@ -204,7 +217,90 @@ def search(conn: psycopg.Connection, terms: Sequence[str], k: int, allowed: Sequ
             hits, unseen = _round(conn, sql, params, terms, k, depth, key_length)
             if (len(hits) >= k and hits[k - 1][1] > unseen) or unseen == 0.0:
                 return hits[:k]
+            if total <= summed_after_lists_max:  # flat lists: summing them all is cheaper than reading deeper
+                stats["way"] = "lists, then all"
+                return _summed(_postings(conn, filter_, params, summed_after_lists_max), k)
             depth *= 8
+
+
+def _postings(conn: psycopg.Connection, filter_: str, params: dict[str, object], most: int) -> list[tuple]:
+    """The rows of `_ARRAYS`: each known query term's postings as arrays when there are at most `most` in all."""
+    with conn.cursor(binary=True) as cur:
+        for oid in _ARRAY_OIDS:  # this cursor only: the arrays come back as their bytes, parsed by numpy
+            cur.adapters.register_loader(oid, _raw_array_loader())
+        return cur.execute(_ARRAYS.format(filter=filter_), {**params, "most": most}).fetchall()
+
+
+_ARRAY_OIDS = (1016, 1021)  # int8[], float4[]
+# Passage ids below this are summed in an array indexed by id (32 MB of float64 at most) instead of sorted first.
+_DENSE_IDS_MAX = 4_000_000
+
+
+@functools.cache
+def _raw_array_loader() -> type:
+    """A loader of a binary array as its bytes (`_array` reads them), not a list of Python numbers."""
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
+
+    class RawArray(Loader):
+        format = Format.BINARY
+
+        def load(self, data: Buffer) -> bytes:
+            return bytes(data)
+
+    return RawArray
+
+
+def _array(data: bytes | None, dtype: str) -> np.ndarray:
+    """The elements of a one-dimensional PostgreSQL array without NULLs, sent in binary, as a native numpy array.
+
+    The format: ndim, has-nulls flag, element type, then per dimension its size and lower bound (int32 each), then
+    each element as its int32 byte length and its big-endian bytes."""
+    if data is None:
+        return np.zeros(0, dtype=dtype)
+    ndim, has_nulls, _ = struct.unpack_from(">iiI", data)
+    if ndim == 0:  # an empty array: no dimensions follow
+        return np.zeros(0, dtype=dtype)
+    if ndim != 1 or has_nulls:
+        raise ValueError(f"expected a one-dimensional array without NULLs, got {ndim} dimension(s), "
+                         f"NULLs: {bool(has_nulls)}")
+    (size,) = struct.unpack_from(">i", data, 12)
+    big = np.dtype(dtype).newbyteorder(">")
+    items = np.frombuffer(data, dtype=[("length", ">i4"), ("value", big)], count=size, offset=20)
+    if size and not (items["length"] == big.itemsize).all():
+        raise ValueError("array elements of an unexpected width")
+    return items["value"].astype(dtype)
+
+
+def _summed(rows: list[tuple], k: int) -> list[tuple[int, float]]:
+    """The k best passages of the postings arrays of `_ARRAYS` (one row a term), BM25 summed as the local index
+    does (in float64, as SQL would), ties by id."""
+    if not rows:
+        return []
+    n, avg = float(rows[0][1]), float(rows[0][2])
+    ids, scores = [], []
+    for df, _, _, _, raw_ids, raw_tfs, raw_lengths in rows:
+        idf = max(math.log(max((n - df + 0.5) / (df + 0.5), 1e-300)), _IDF_FLOOR)
+        tf = _array(raw_tfs, "float32").astype(np.float64)
+        length = _array(raw_lengths, "float32").astype(np.float64)
+        ids.append(_array(raw_ids, "int64"))
+        scores.append(idf * (K1 + 1.0) * tf / (tf + K1 * (1.0 - B) + (K1 * B / avg) * length))
+    every = np.concatenate(ids)
+    if not len(every):
+        return []
+    weights = np.concatenate(scores)
+    if every.max() < max(4 * len(every), _DENSE_IDS_MAX):  # ids in a small range: one slot each, no sort
+        slots = np.bincount(every, weights=weights)
+        passages = np.flatnonzero(slots > 0)  # every posting adds more than 0 (idf >= its floor, tf > 0)
+        summed = slots[passages]
+    else:
+        passages, at = np.unique(every, return_inverse=True)
+        summed = np.bincount(at, weights=weights, minlength=len(passages))
+    # Everything that scores at least the k-th best, so ties at the cut are broken by id, not by chance.
+    kth = np.partition(summed, len(summed) - k)[len(summed) - k] if len(summed) > k else -np.inf
+    keep = np.flatnonzero(summed >= kth)
+    best = keep[np.lexsort((passages[keep], -summed[keep]))][:k]
+    return [(int(passages[i]), float(summed[i])) for i in best]
 
 
 def _round(conn: psycopg.Connection, sql: str, params: dict[str, object], terms: Sequence[str], k: int,

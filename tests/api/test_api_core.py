@@ -42,6 +42,8 @@ def test_search_returns_ranked_passages_with_spans(client):
     text = SEED_FILE.read_text(encoding="utf-8")
     assert all(text[h["start"] : h["end"]] == h["text"] for h in body["hits"])
     assert "Security Council" in body["hits"][0]["text"]
+    timings = body["timings_ms"]  # the wall time, which is at least each stage (they may overlap)
+    assert timings["total"] >= max(timings["dense_search"], timings["keyword_search"], timings["fusion"])
 
 
 @pytest.mark.parametrize(

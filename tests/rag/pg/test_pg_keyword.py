@@ -61,13 +61,18 @@ def assert_same_as_local(index: PgIndex, allowed: np.ndarray | None = None, k: i
         assert np.allclose([s for _, s in got], [s for _, s in want], rtol=1e-5), query
 
 
-@pytest.mark.parametrize("way", ["all", "lists", "cut lists"])
+@pytest.mark.parametrize("way", ["all", "all, ids sorted", "lists", "cut lists", "cut lists, then all"])
 def test_the_ranking_is_the_local_bm25_also_when_the_lists_are_cut(pg_url: str, monkeypatch, way: str) -> None:
-    # "all": every posting of the terms summed; "lists": the pruned lists; depth 2 cuts every list, and the
-    # answer must still be exact (the bound sends the query deeper).
-    defaults = {"all": {"depth": 100, "all_postings_max": 10**9}, "lists": {"depth": 100, "all_postings_max": 0},
-                "cut lists": {"depth": 2, "all_postings_max": 0}}[way]
-    monkeypatch.setattr(keyword.search, "__kwdefaults__", {**defaults, "stats": None})
+    # "all": every posting of the terms summed (by slots indexed by passage id, or after sorting the ids);
+    # "lists": the pruned lists; depth 2 cuts every list, and the answer must still be exact (the bound sends the
+    # query deeper, or the postings are summed after all).
+    defaults = {"all": {"all_postings_max": 10**9}, "all, ids sorted": {"all_postings_max": 10**9},
+                "lists": {"all_postings_max": 0, "summed_after_lists_max": 0},
+                "cut lists": {"all_postings_max": 0, "summed_after_lists_max": 0, "depth": 2},
+                "cut lists, then all": {"all_postings_max": 0, "depth": 2}}[way]
+    monkeypatch.setattr(keyword.search, "__kwdefaults__", {**keyword.search.__kwdefaults__, **defaults})
+    if way == "all, ids sorted":
+        monkeypatch.setattr(keyword, "_DENSE_IDS_MAX", 0)
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     index.apply(corpus(120, seed=1))
     assert_same_as_local(index)
@@ -75,9 +80,9 @@ def test_the_ranking_is_the_local_bm25_also_when_the_lists_are_cut(pg_url: str, 
     stats: dict = {}
     with psycopg.connect(pg_url) as conn:
         keyword.search(conn, ["server", "network"], 10, None, keyword.key_length(conn), stats=stats)
-    assert stats["way"] == ("all" if way == "all" else "lists")
-    if way == "cut lists":  # the lists were cut, and the query went deeper
-        assert stats["depths"][0] == 2 and len(stats["depths"]) > 1
+    assert stats["way"] == {"all, ids sorted": "all", "cut lists": "lists"}.get(way, way.removeprefix("cut "))
+    if way.startswith("cut lists"):  # the lists were cut, and the query went deeper or summed them all
+        assert stats["depths"][0] == 2 and (len(stats["depths"]) > 1 or way.endswith("then all"))
     some = index.passage_ids_for_documents([u.document.id for u in corpus(120, seed=1)[::7]])
     assert_same_as_local(index, allowed=some)
     assert index.keyword_candidates("quokka", 5, allowed=np.zeros(0, dtype=np.int64)) == []
@@ -213,3 +218,20 @@ def test_check_finds_and_repair_writes_postings_missing_entirely_or_in_part(pg_u
     assert index.check() == []
     assert_same_as_local(index)
     index.close()
+
+
+def test_binary_arrays_from_the_server_are_read_exactly_and_odd_ones_refused(pg_url: str) -> None:
+    with psycopg.connect(pg_url) as conn, conn.cursor(binary=True) as cur:
+        for oid in keyword._ARRAY_OIDS:
+            cur.adapters.register_loader(oid, keyword._raw_array_loader())
+        ids, tfs, empty, nothing, holed, square = cur.execute(
+            "SELECT ARRAY[1, 9007199254740993, -4]::int8[], ARRAY[0.4, 1.5, 3]::float4[], ARRAY[]::int8[], "
+            "NULL::int8[], ARRAY[1, NULL]::int8[], ARRAY[[1, 2], [3, 4]]::int8[]").fetchone()
+    assert keyword._array(ids, "int64").tolist() == [1, 9007199254740993, -4]
+    assert keyword._array(tfs, "float32").tolist() == pytest.approx([0.4, 1.5, 3.0])
+    assert len(keyword._array(empty, "int64")) == 0 and len(keyword._array(nothing, "int64")) == 0
+    for odd in (holed, square):
+        with pytest.raises(ValueError, match="one-dimensional array without NULLs"):
+            keyword._array(odd, "int64")
+    with pytest.raises(ValueError, match="unexpected width"):
+        keyword._array(ids, "int32")  # 8-byte elements read as 4-byte ones
