@@ -252,6 +252,7 @@ class ExtractiveAnswerer:
         out: list[_Candidate] = []
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
+            section_overlap = heading_overlap(terms, hit.passage.context)  # one section heading per passage
             headings = _headings(hit)
             described = _described_terms(hit)
             for position, sentence in enumerate(hit.sentences):
@@ -290,7 +291,7 @@ class ExtractiveAnswerer:
                                        "long": math.log(max(len(sentence.text), 1)) / _LOG_200}
                 if position == 0:
                     f["first_in_passage"] = 1.0
-                f["heading_overlap"] = heading_overlap(terms, hit.passage.context)
+                f["heading_overlap"] = section_overlap
                 previous_text = hit.sentences[position - 1].text.strip() if position > 0 else ""
                 if previous_text and "\n\n" not in between and (
                         re.match(r"[a-z]", sentence.text.strip()) or _SENTENCE_END.search(previous_text)
