@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.errors import DocumentLoadError
-from rag.load.markdown_html import FENCE, render
+from rag.load.markdown_html import closes_fence, opening_fence, render
 from rag.load.text import MAX_TITLE_CHARS, decode, first_line, sections_between
 from rag.records import Section
 
@@ -65,13 +65,12 @@ def _headings(text: str, lines: list[tuple[int, str]]) -> tuple[Section, ...]:
     paragraph: list[tuple[int, str]] = []  # lines of the paragraph in progress, a setext candidate
     for start, line in lines:
         if fence:
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+            if closes_fence(line, fence):
                 fence = ""
             continue
-        fence_match = FENCE.match(line)
-        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
-            fence, paragraph = fence_match.group(1), []
+        fence = opening_fence(line)
+        if fence:
+            paragraph = []
             continue
         if not line.strip():
             paragraph = []

@@ -16,7 +16,7 @@ import re
 from rag.load.html import render_fragment
 from rag.load.tables import pipe_row
 
-FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")  # a fenced code block's opening line (also rag.load.markdown)
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")  # a fenced code block's opening line
 _COMMENT_OPEN = re.compile(r" {0,3}<!--")
 # CommonMark's HTML block kinds 1, 6 and 7: a verbatim element (ends at its closing tag), a block-level tag (ends at a
 # blank line), any other lone complete tag (ends at a blank line; cannot interrupt a paragraph).
@@ -46,15 +46,14 @@ def render(text: str) -> str:
     while i < len(lines):
         line = lines[i].rstrip("\r\n")
         if fence:
-            stripped = line.strip()
-            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+            if closes_fence(line, fence):
                 fence = ""
             out.append(lines[i])
             i += 1
             continue
-        fence_match = FENCE.match(line)
-        if fence_match and not (fence_match.group(1)[0] == "`" and "`" in fence_match.group(2)):
-            fence, in_paragraph = fence_match.group(1), False
+        fence = opening_fence(line)
+        if fence:
+            in_paragraph = False
             out.append(lines[i])
             i += 1
             continue
@@ -73,6 +72,21 @@ def render(text: str) -> str:
                 end += 1
         i = end
     return "".join(out)
+
+
+def opening_fence(line: str) -> str:
+    """The fence a line opens a fenced code block with ("```", "~~~~"), or "" (a backtick fence's info string
+    holds no backtick: "``` `x` ```" is inline code)."""
+    match = _FENCE.match(line)
+    if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+        return match.group(1)
+    return ""
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether `line` closes the code block `fence` opened: at least as many of its characters and nothing else."""
+    stripped = line.strip()
+    return stripped.startswith(fence) and not stripped.strip(fence[0])
 
 
 def _ending(line: str) -> str:
