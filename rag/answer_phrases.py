@@ -121,12 +121,38 @@ def expected_kind(question: str) -> str | None:
 _TITLES = frozenset(["minister", "president", "foreign", "affairs", "prime", "secretary", "general", "mr", "mrs", "ms", "dr", "prof", "sir", "chairman", "chairwoman", "director", "ambassador", "deputy", "vice", "chief", "senior", "state"])
 
 
-def _strip_titles(name: str, asked: frozenset[str]) -> str:
-    """A name without the titles and question words before it: "Foreign Minister Kono" asked about Kono -> ""."""
+# The last word of a name that names a body, an event, a document or a time rather than a person ("United Nations
+# General Assembly", "Eastern Standard Time"): "who" asks for a person first.
+_NOT_PERSON = frozenset(["federation", "nations", "assembly", "republic", "kingdom", "states", "union", "council",
+                         "committee", "commission", "organization", "organisation", "ministry", "department", "agency",
+                         "office", "foundation", "project", "society", "association", "institute", "university",
+                         "college", "laboratories", "laboratory", "labs", "corporation", "company", "inc", "ltd",
+                         "group", "team", "conference", "meeting", "summit", "agreement", "treaty", "declaration",
+                         "act", "force", "forces", "army", "navy", "party", "parliament", "congress", "senate", "court",
+                         "bank", "time", "day", "service", "system", "license", "licence", "software", "edition",
+                         "manual", "guide", "reference", "documentation", "policy", "program", "programme", "embassy",
+                         "consulate", "government", "authorities", "police"])
+
+
+def _strip_titles(name: str, asked: frozenset[str], asked_names: frozenset[str]) -> str:
+    """A name without the titles and question words before it: "Foreign Minister Kono" asked about Kono -> "".
+
+    `asked_names`: the stems of the names the question uses. A name that still holds one is the one asked about,
+    not the answer ("Yohei Kono" for "Who did Kono meet?"). A body's name before a person's is cut off ("Russian
+    Federation Igor Ivanov" -> "Igor Ivanov").
+    """
     words = name.split()
     while words and (words[0].lower() in _TITLES or content_stems(words[0]) <= asked):
         words.pop(0)
-    return " ".join(words) if words and not content_stems(" ".join(words)) <= asked else ""
+    body = max((i for i, w in enumerate(words[:-1]) if w.lower() in _NOT_PERSON), default=-1)
+    if 0 <= body < len(words) - 2 and _is_person_like(words[-1]):  # two words or more after it: a full name
+        words = words[body + 1:]
+    stems = content_stems(" ".join(words))
+    return " ".join(words) if words and not stems <= asked and not stems & asked_names else ""
+
+
+def _is_person_like(name: str) -> bool:
+    return re.sub(r"['’]s?$", "", name.split()[-1].lower()) not in _NOT_PERSON
 
 
 def term_name(term: str) -> str:
@@ -222,6 +248,12 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if name and not own:
             return name
     found = _candidates(kind, text)
+    if kind == "name":
+        # The question's own names (capitalised past its first word: "Who did Kono meet?" -> kono).
+        asked_names = content_stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w'’-]*", question)))
+        # A name made of the question's own words ("the Debian Project" in "Who started the Debian project?") is
+        # the asked thing's context, not a rival: the windows below read across it.
+        found = [c for c in found if not content_stems(text[c[0]:c[1]]) <= asked]
     if not found:
         return None
     wants_path = _WANTS_PATH.search(question) is not None
@@ -239,8 +271,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         own_words = normalize_spaces(phrase) in normalize_spaces(question) if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):
             continue  # the question's own words answer nothing
-        if kind == "name":
-            phrase = _strip_titles(phrase, asked)
+        if kind == "name" and not _EMAIL.fullmatch(phrase):
+            phrase = _strip_titles(phrase, asked, asked_names)
             if not phrase:
                 continue
         if first and kind != "number":
@@ -262,6 +294,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             continue  # "how many developers": a count of something else ("59100 packages") does not answer
         if first:
             return phrase
+        if kind == "name" and not _is_person_like(phrase):
+            prior -= 1.0  # as much as one question word beside it: a person, when the quote names one, answers
         score = len(near) + 0.25 * len(far) + prior - 0.001 * start
         if best is None or score > best[0]:
             best = (score, start, phrase)

@@ -122,6 +122,30 @@ def test_phrases_are_found_next_to_the_question_words():
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
 
 
+@pytest.mark.parametrize(("text", "question", "name"), [
+    # a time zone or an assembly is name-shaped, but "who" asks for a person; the asked one is not the answer
+    ("From 10:50 (Eastern Standard Time) Minister Yohei Kono met the Minister of the Russian Federation Igor "
+     "Sergeyevich Ivanov at the United Nations General Assembly", "Who did Kono meet?", "Igor Sergeyevich Ivanov"),
+    ("From 10:50 (Eastern Standard Time) Minister Yohei Kono met the Minister of the Russian Federation Igor "
+     "Sergeyevich Ivanov", "Who met with Ivanov?", "Yohei Kono"),
+    # the question's own name ("Debian Project") is context read across, not a rival that ends the window
+    ("The Debian Project was created by Ian Murdock in 1993, initially under the sponsorship of the Free Software "
+     "Foundation's GNU Project.", "Who started the Debian project?", "Ian Murdock"),
+    # a body named by the question's common nouns ("force") still answers "which force ... who"
+    ("Leaks of secret documents by a Maritime Self-Defense Force official", "Which force did the official who leaked "
+     "documents belong to?", "Maritime Self-Defense Force"),
+    ("Please address email correspondence to R-help@R-project.org.", "Who should I e-mail about An Introduction to R?",
+     "R-help@R-project.org"),
+])
+def test_who_is_answered_by_a_person_other_than_the_one_asked_about(text, question, name):
+    assert find_phrase("name", text, question) == name
+
+
+def test_who_takes_a_body_when_the_quote_names_no_person():
+    assert find_phrase("name", "Fixes are reviewed by the Technical Steering Committee.", "Who reviews fixes?") == \
+        "Technical Steering Committee"
+
+
 FAQ_PAGE = """<html><head><title>Package FAQ</title></head><body>
 <h1>Package FAQ</h1>
 <h2>3.1. How can I find out which package owns a file?</h2>
