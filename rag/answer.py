@@ -84,11 +84,6 @@ class AnswerConfig:
     # A question that asks for a maximum or a minimum, and no quote (nor its headings) states a bound that way: the
     # documents describe the thing without its limit (rag/answer_bounds.py).
     missing_bound_penalty: float = 0.4
-    # The confidence adds the best sentence's lead over the next `lead_rivals` candidates outside its quotes, times
-    # `lead_weight`: where the documents state the fact asked, one sentence stands out; where they only talk about
-    # its subject, several match about as well.
-    lead_weight: float = 1.0
-    lead_rivals: int = 3
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
 
@@ -408,17 +403,6 @@ class ExtractiveAnswerer:
             penalty += self.config.absent_name_penalty
         return penalty
 
-    def _lead(self, candidates: Sequence[_Candidate], quotes: Sequence[tuple[_Candidate, _Quote]]) -> float:
-        """How far the best candidate stands above its rivals: the mean score of the next `lead_rivals` candidates
-        that no quote holds (a sentence quoted with it, or a second quote, says the same, it is no rival), weighted."""
-        quoted = [(c.hit.passage.doc_id, q.start, q.end) for c, q in quotes]
-        rivals = [c.score for c in candidates[1:]
-                  if not any(doc == c.hit.passage.doc_id and c.sentence.start < end and start < c.sentence.end
-                             for doc, start, end in quoted)][: self.config.lead_rivals]
-        if not rivals:
-            return 0.0  # nothing else was read: no evidence either way
-        return self.config.lead_weight * (candidates[0].score - sum(rivals) / len(rivals))
-
     def _quote(self, best: _Candidate, question_terms: frozenset[str], scores: dict[tuple[int, int], float],
                kind: str | None = None, wants_default: bool = False) -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
@@ -514,8 +498,7 @@ class ExtractiveAnswerer:
                     text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
                     quotes.append((_Candidate(hit, first.position, scores.get((start, first.sentence.end), cand.score)),
                                    _Quote(start, end, text, None)))
-        confidence = candidates[0].score + self._lead(candidates, quotes) - \
-            self.question_penalty(question, absent_terms, hits)
+        confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
         bound = asked_bound(question)

@@ -412,35 +412,6 @@ def test_a_bound_asked_for_and_never_stated_is_evidence_of_no_answer():
     assert _confidence(question, stated) == pytest.approx(_confidence(question, stated, missing_bound_penalty=0.0))
 
 
-def test_an_answer_that_stands_out_is_more_confident_than_one_among_equals():
-    from rag.answer import AnswerConfig, ExtractiveAnswerer
-
-    question = "Which option sets the size of the thread pool?"
-    best = ("The pool option sets the size of the thread pool.", 0.8)
-    weak = [("Threads are cheap to create.", 0.3), ("Logging is off by default.", 0.2), ("See also the cluster module.", 0.2)]
-    close = [("The buffer option sets the size of the read buffer.", 0.7), ("The pool is made at startup.", 0.7),
-             ("The thread option sets the thread name.", 0.7)]
-    answerer = ExtractiveAnswerer(AnswerConfig(threshold=float("-inf")))
-    gains = []
-    for rivals in (weak, close):
-        hits = [_hit([best]), _hit(rivals, doc="e")]
-        answer = answerer.answer(question, hits)
-        assert answer.citations[0].text == best[0]
-        gains.append(answer.confidence - _confidence(question, hits, lead_weight=0.0))  # the lead it was given
-    assert gains[0] > gains[1] > 0.0
-
-
-def test_a_sentence_quoted_with_the_best_one_is_no_rival():
-    question = "Which option sets the size of the thread pool?"
-    weak = [("Threads are cheap to create.", 0.3), ("Logging is off by default.", 0.2), ("See also the cluster module.", 0.2)]
-    # "It ..." leans on the sentence before and joins its quote: it says the same, it does not compete with it.
-    joined = _hit([("The pool option sets the size of the thread pool.", 0.8), ("It sets the size of the pool.", 0.78)])
-    alone = _hit([("The pool option sets the size of the thread pool.", 0.8)])
-    with_follow_up = _confidence(question, [joined, _hit(weak, doc="e")])
-    without = _confidence(question, [alone, _hit(weak, doc="e")])
-    assert with_follow_up == pytest.approx(without, abs=0.02)
-
-
 def test_a_table_row_is_about_its_column_names():
     from rag.answer import AnswerConfig, ExtractiveAnswerer
 
