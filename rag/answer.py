@@ -266,11 +266,6 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 stems = content_stems(sentence.text) | (content_stems(term) if term else frozenset())
-                header = _table_header(hit.sentences, position, hit.between) if row_cells(sentence.text) else None
-                if header:
-                    # A row is about what its column names say ("| Windows | UTF-16 |" under "default encoding"),
-                    # as its quote shows them.
-                    stems = stems | content_stems(" ".join(header))
                 entry = None  # the signature of the API entry this line is deep in, if any
                 signature = entries.signature_above(hit.passage.doc_id, sentence.start)
                 if signature is not None and signature.sentence.start != sentence.start:

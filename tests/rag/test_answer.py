@@ -410,16 +410,3 @@ def test_a_bound_asked_for_and_never_stated_is_evidence_of_no_answer():
     # The same sentence with and without the penalty: it counts only where no quote states a bound.
     assert _confidence(question, silent) == pytest.approx(_confidence(question, silent, missing_bound_penalty=0.0) - 0.4)
     assert _confidence(question, stated) == pytest.approx(_confidence(question, stated, missing_bound_penalty=0.0))
-
-
-def test_a_table_row_is_about_its_column_names():
-    from rag.answer import AnswerConfig, ExtractiveAnswerer
-
-    rows = [("| platform | default encoding |", 0.4), ("|---|---|", 0.1), ("| Linux | UTF-8 |", 0.4),
-            ("| Windows | UTF-16 |", 0.45)]
-    question = "What is the default encoding on Windows?"
-    scored = ExtractiveAnswerer(AnswerConfig(threshold=0.35)).score_sentences(question, [_hit(rows)])
-    windows = next(c for c in scored if "Windows" in c.sentence.text)
-    headless = ExtractiveAnswerer(AnswerConfig(threshold=0.35)).score_sentences(question, [_hit(rows[2:])])
-    alone = next(c for c in headless if "Windows" in c.sentence.text)
-    assert windows.features["overlap"] == 1.0 and alone.features["overlap"] < 1.0
