@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .answer_bounds import asked_bound, states_bound
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .answer_signals import heading_overlap
@@ -81,9 +80,6 @@ class AnswerConfig:
     absent_name_penalty: float = 0.4
     # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
     missing_phrase_penalty: float = 0.15
-    # A question that asks for a maximum or a minimum, and no quote (nor its headings) states a bound that way: the
-    # documents describe the thing without its limit (rag/answer_bounds.py).
-    missing_bound_penalty: float = 0.4
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
 
@@ -496,10 +492,6 @@ class ExtractiveAnswerer:
         confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
-        bound = asked_bound(question)
-        if bound and not any(states_bound(f"{c.hit.title}\n{c.hit.passage.context}\n{q.shown()}", bound)
-                             for c, q in quotes):
-            confidence -= self.config.missing_bound_penalty
         if confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
         citations: list[Citation] = []

@@ -383,30 +383,3 @@ def test_reason_cues_beyond_because():
     text = "The purpose of these codenames is to make mirroring easier."
     assert find_phrase("reason", text, question) == "make mirroring easier"
     assert find_phrase("reason", "Install it there to avoid collisions.", "Why there?") == "collisions"
-
-
-def _hit(sentences: list[tuple[str, float]], doc: str = "d", title: str = "Options"):
-    """A passage of the given sentences (text, similarity to the question), one a line."""
-    from rag.records import Hit, Passage, ScoredSentence
-
-    text, scored = "", []
-    for sentence, similarity in sentences:
-        start = len(text) + (1 if text else 0)
-        text = f"{text}\n{sentence}" if text else sentence
-        scored.append(ScoredSentence(start, start + len(sentence), sentence, similarity))
-    return Hit(Passage(doc, 0, len(text), text, 0), 1.0, title=title, sentences=scored)
-
-
-def _confidence(question: str, hits, **config) -> float:
-    from rag.answer import AnswerConfig, ExtractiveAnswerer
-
-    return ExtractiveAnswerer(AnswerConfig(threshold=float("-inf"), **config)).answer(question, hits).confidence
-
-
-def test_a_bound_asked_for_and_never_stated_is_evidence_of_no_answer():
-    question = "What is the maximum value of the historySize option?"
-    silent = [_hit([("The historySize option sets how many lines of history are kept.", 0.7)])]
-    stated = [_hit([("The historySize option keeps at most 1000 lines of history.", 0.7)])]
-    # The same sentence with and without the penalty: it counts only where no quote states a bound.
-    assert _confidence(question, silent) == pytest.approx(_confidence(question, silent, missing_bound_penalty=0.0) - 0.4)
-    assert _confidence(question, stated) == pytest.approx(_confidence(question, stated, missing_bound_penalty=0.0))
