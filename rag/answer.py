@@ -395,7 +395,7 @@ class ExtractiveAnswerer:
         """The text the answer would quote for `candidate` (what it needs to stand alone), as `answer` builds it."""
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
         return self._quote(candidate, content_stems(question), scores, expected_kind(question),
-                           asks_default(question)).text
+                           asks_default(question), question).text
 
     def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
@@ -419,7 +419,7 @@ class ExtractiveAnswerer:
         return penalty
 
     def _quote(self, best: _Candidate, question_terms: frozenset[str], scores: dict[tuple[int, int], float],
-               kind: str | None = None, wants_default: bool = False) -> _Quote:
+               kind: str | None = None, wants_default: bool = False, question: str = "") -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
@@ -453,10 +453,13 @@ class ExtractiveAnswerer:
             following = sentences[last + 1]
             score = scores.get((following.start, following.end), float("-inf"))
             link = _refers_back(following.text, sentences[last].text)
-            # Asked why, a statement with no reason of its own is often followed by one ("This preserves ...").
-            reason_follows = kind == "reason" and link == set() and not find_phrase(kind, sentences[last].text, "")
-            if link is not None and (link & question_terms or reason_follows
-                                     or score >= best.score - self.config.follow_margin):
+            # Asked why, a statement with no reason of its own is often followed by one: a sentence leaning on it
+            # ("This preserves ..."), or the next of its paragraph that gives one ("Supposed to be the length of the
+            # column." + "Obtaining this value is costly, so it is always None.").
+            reason_follows = kind == "reason" and not find_phrase(kind, sentences[last].text, "") and (
+                link == set() or "\n" not in gap(last, last + 1) and has_phrase(kind, following.text, question))
+            if reason_follows or link is not None and (link & question_terms
+                                                       or score >= best.score - self.config.follow_margin):
                 last += 1
             elif wants_default and "\n\n" not in gap(last, last + 1) and states_default(following.text) \
                     and not states_default(sentences[last].text):
@@ -483,7 +486,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            quote = self._quote(cand, question_terms, scores, kind, wants_default)
+            quote = self._quote(cand, question_terms, scores, kind, wants_default, question)
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer_phrases import find_phrase, has_phrase
 from rag.answer_values import defaulted_parameter, is_entry
 from rag.load import load_bytes
 
@@ -100,6 +101,14 @@ def test_a_line_of_an_entry_about_a_parameter_with_a_default():
     assert defaulted_parameter("every pot found in pots", signature) is None
 
 
+def test_a_reason_given_before_its_consequence():
+    question = "Why is the shelf height always None while firing?"
+    text = "Measuring it needs a cold kiln, so it is always None while firing."
+    assert find_phrase("reason", text, question) == "Measuring it needs a cold kiln"
+    # "..., so" explains its consequence only: asked something else, it gives no reason.
+    assert not has_phrase("reason", "Racks are stacked, so the order of pots is kept.", "Why would I call watch()?")
+
+
 def test_which_exception_leads_with_the_name_of_an_entry_without_arguments(kiln_service):
     answer = _answered(kiln_service, "Which exception can I catch to detect thermal shock in my pots?")
     assert answer.text.startswith("kiln.CrackedError — "), answer.text
@@ -129,3 +138,9 @@ def test_how_do_i_leads_with_the_call_of_the_entry_the_quote_is_in(kiln_service)
     # The next entry's signature below the quote is no command the quote introduces.
     assert "register_clay" not in answer.text, answer.text
     assert answer.text.startswith("kiln.register_glaze_colors(conn=None) — "), answer.text
+
+
+def test_asked_why_the_reason_in_the_next_sentence_joins_the_quote(kiln_service):
+    answer = _answered(kiln_service, "Why is the usable height of a shelf in centimetres always None?")
+    assert "Supposed to be the usable height" in answer.citations[0].text, answer.text
+    assert "needs a cold kiln" in answer.citations[0].text, answer.text
