@@ -26,11 +26,13 @@ from .answer_values import (
     asks_what_it_does,
     default_stems,
     default_value,
+    defaulted_parameter,
     documented_parameter,
     entry_name_stems,
     fills_field,
     is_asked_thing,
     is_field_line,
+    is_prose,
     is_signature,
     named_parameters,
     names_parameter,
@@ -41,7 +43,7 @@ from .answer_values import (
 from .answer_weights import SentenceWeights, hand_weights
 from .common_words import is_rare_word
 from .records import Answer, Citation, Hit, ScoredSentence
-from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells
+from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells, strip_markup
 from .terms import content_stems
 
 NO_ANSWER = "The documents do not contain an answer to this question."
@@ -64,6 +66,8 @@ _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
+# A parameter list's item as Sphinx renders one: "- page_size (int) – how many per page".
+_PARAMETER_ITEM = re.compile(r"^\s*[-*+•]\s+[A-Za-z_]\w*(?:\s*\([^()\n]{0,80}\))?\s+[–—-]{1,2}\s+\S")
 _LOG_200 = math.log(200)
 _SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
 
@@ -141,8 +145,8 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
     if stripped.endswith((":", "?")):
         return True
-    if is_field_line(stripped):
-        return False  # "deprecated: v7.0.0": a field states a fact, as a sentence does
+    if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped):
+        return False  # "deprecated: v7.0.0", "- page_size – how many per page": a field states a fact, as a sentence does
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
@@ -165,6 +169,13 @@ def _is_command_line(text: str) -> bool:
     """A line of code or a command on its own ("dpkg --status package", `> sink("out.txt")`), list marker and
     shell prompt aside: what a lead-in like "run the command" introduces, or what a fragment after it describes."""
     return command_line(text) is not None
+
+
+def _opens_entry(sentences: Sequence[ScoredSentence], j: int, gap: Callable[[int, int], str]) -> bool:
+    """Sentence j is the signature of the next API entry, its description on the line below (a <dt> and its <dd>):
+    a call shape that the sentence above does not introduce as a command to run."""
+    return j + 1 < len(sentences) and is_signature(sentences[j].text) and gap(j, j + 1).count("\n") == 1 and \
+        is_prose(sentences[j + 1].text)
 
 
 def _continues_command(text: str, previous: str) -> bool:
@@ -300,14 +311,26 @@ class ExtractiveAnswerer:
                     # break cut): the quote will hold both, so how well that one matches counts for it. A heading or
                     # term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
                     f["continues_match"] = hit.sentences[position - 1].similarity
+                entry_default = None  # the default the entry's signature gives the parameter this line is about
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".
+                    # A line about a parameter of an entry whose signature gives it a default is about that default.
                     signature_default = asked_parameter(question, signature_defaults(sentence.text))
-                    f["default_stated" if states_default(sentence.text) or signature_default else "default_missing"] = 1.0
+                    about = defaulted_parameter(sentence.text, entry) if entry else None
+                    entry_default = signature_defaults(entry).get(about) if entry and about else None
+                    # (Neither stated nor missing: the signature states it, and a sentence saying it in words is
+                    # the better quote.)
+                    if states_default(sentence.text) or signature_default:
+                        f["default_stated"] = 1.0
+                    elif not entry_default:
+                        f["default_missing"] = 1.0
                 if kind in _STRICT_KINDS:
                     body = _LIST_MARKER.sub("", sentence.text, count=1)
-                    f["kind_phrase" if has_phrase(kind, body, question) else "kind_missing"] = 1.0
+                    # A numeric default answers "how many" and "how long" (an API gives a time as a bare number).
+                    numeric_default = kind in ("number", "duration") and entry_default is not None and \
+                        re.fullmatch(r"[-+]?\d[\d_.]*", entry_default) is not None
+                    f["kind_phrase" if numeric_default or has_phrase(kind, body, question) else "kind_missing"] = 1.0
                 elif wants_place and _PLACE.search(sentence.text):
                     f["place"] = 1.0  # "where is X kept?": a sentence with a path or an address
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):
@@ -318,7 +341,8 @@ class ExtractiveAnswerer:
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
                 introduces_command = position + 1 < len(hit.sentences) and \
-                    _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text)
+                    _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text) and \
+                    not _opens_entry(hit.sentences, position + 1, hit.between)
                 if introduces_command and kind == "how":
                     f["command_lead"] = 1.0
                 elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit.between):
@@ -371,7 +395,7 @@ class ExtractiveAnswerer:
         """The text the answer would quote for `candidate` (what it needs to stand alone), as `answer` builds it."""
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
         return self._quote(candidate, content_stems(question), scores, expected_kind(question),
-                           asks_default(question)).text
+                           asks_default(question), question).text
 
     def question_penalty(self, question: str, absent_terms: Sequence[str], hits: Sequence[Hit] = ()) -> float:
         """How strongly the question's own words say the corpus cannot answer it."""
@@ -395,7 +419,7 @@ class ExtractiveAnswerer:
         return penalty
 
     def _quote(self, best: _Candidate, question_terms: frozenset[str], scores: dict[tuple[int, int], float],
-               kind: str | None = None, wants_default: bool = False) -> _Quote:
+               kind: str | None = None, wants_default: bool = False, question: str = "") -> _Quote:
         """The best sentence with what it needs to stand alone, as one span of consecutive sentences."""
         hit, i = best.hit, best.position
         sentences, passage = hit.sentences, hit.passage
@@ -422,17 +446,20 @@ class ExtractiveAnswerer:
                 if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):
                     first -= 1
         if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
-                and not _is_command_line(sentences[last].text) and (kind in ("how", "term") or current.rstrip().endswith(":")):
+                and not _is_command_line(sentences[last].text) and not _opens_entry(sentences, last + 1, gap) and (kind in ("how", "term") or current.rstrip().endswith(":")):
             last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")
         if last + 1 < len(sentences):
             # The next sentence says what became of what this one names ("The offer ... was declined").
             following = sentences[last + 1]
             score = scores.get((following.start, following.end), float("-inf"))
             link = _refers_back(following.text, sentences[last].text)
-            # Asked why, a statement with no reason of its own is often followed by one ("This preserves ...").
-            reason_follows = kind == "reason" and link == set() and not find_phrase(kind, sentences[last].text, "")
-            if link is not None and (link & question_terms or reason_follows
-                                     or score >= best.score - self.config.follow_margin):
+            # Asked why, a statement with no reason of its own is often followed by one: a sentence leaning on it
+            # ("This preserves ..."), or the next of its paragraph that gives one ("Supposed to be the length of the
+            # column." + "Obtaining this value is costly, so it is always None.").
+            reason_follows = kind == "reason" and not find_phrase(kind, sentences[last].text, "") and (
+                link == set() or "\n" not in gap(last, last + 1) and has_phrase(kind, following.text, question))
+            if reason_follows or link is not None and (link & question_terms
+                                                       or score >= best.score - self.config.follow_margin):
                 last += 1
             elif wants_default and "\n\n" not in gap(last, last + 1) and states_default(following.text) \
                     and not states_default(sentences[last].text):
@@ -459,7 +486,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(quotes) >= self.config.max_sentences or cand.score < candidates[0].score - self.config.join_margin:
                 break
-            quote = self._quote(cand, question_terms, scores, kind, wants_default)
+            quote = self._quote(cand, question_terms, scores, kind, wants_default, question)
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken
@@ -467,11 +494,18 @@ class ExtractiveAnswerer:
         phrase = None
         for cand, quote in quotes:
             term = quote.term
-            if term is None and kind == "term":
-                # "Which exception ...": a line deep in an entry is answered with the entry's name.
+            if term is None and kind in ("term", "how"):
+                # "Which exception ...": a line deep in an entry is answered with the entry's name; "how do I ...",
+                # with it when the quote names no command ("After the function is called, inet values ...").
                 entry = entries.signature_above(cand.hit.passage.doc_id, quote.start)
                 term = entry.sentence.text.strip().split("\n", 1)[0] if entry and entry.sentence.start < quote.start \
                     else None
+                if kind == "how" and term:
+                    # The call as its signature writes it is the way to do it.
+                    phrase = find_phrase(kind, quote.text, question) or \
+                        (strip_markup(term) if is_signature(term) else find_phrase(kind, quote.text, question, term))
+                    if phrase:
+                        break
             phrase = find_phrase(kind, quote.text, question, term)
             if phrase:
                 break

@@ -37,6 +37,8 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
                          + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
                          r"the (?:purpose|reason|point|goal|aim) (?:of [^.;]{1,60}? )?is(?: to| that)?)\s+", re.I)
+# A reason given before its consequence: "Obtaining it is costly, so it is always None" (not "so that", "so far").
+_REASON_BEFORE = re.compile(r",\s+so\s+(?!that\b|as\b|far\b|on\b|much\b|many\b|long\b|to\b)", re.I)
 # The keyword or label before a definition term's name ("class X", and the labels of Markdown entry headings: "###
 # Event: `'close'`", "### Interface: `Foo`", rag.structure.heading_entry).
 _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract|"
@@ -180,7 +182,7 @@ def _command_lines(text: str, prior: float) -> list[tuple[int, int, float]]:
     return out
 
 
-def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, float]]:
+def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, int] | tuple[int, int, float]]:
     if kind == "duration":
         return [m.span() for m in DURATION.finditer(text)]
     if kind == "time":
@@ -200,6 +202,14 @@ def _candidates(kind: str, text: str) -> list[tuple[int, int] | tuple[int, int, 
         for m in _REASON_CUE.finditer(text):
             end = re.search(r"[;.!?]|,\s+(?:and|but|which)\b|$", text[m.end():])
             out.append((m.end(), m.end() + (end.start() if end else len(text) - m.end())))
+        for m in _REASON_BEFORE.finditer(text):
+            # It explains what the question asks about only when its consequence is that ("..., so it is always
+            # None" for "Why is it always None?", not "..., so the order is kept" for "Why would I sort?").
+            consequence = re.match(r"[^.;!?]*", text[m.end():]).group()
+            if not content_stems(consequence) & asked:
+                continue
+            opening = max(text.rfind(mark, 0, m.start()) for mark in (". ", "; ", ": ", "\n"))
+            out.append((opening + 2 if opening >= 0 and text[opening] != "\n" else opening + 1, m.start()))
         return out
     if kind == "how":  # only what names a command or a tool: a command line, a manual page, a quoted command
         return _command_lines(text, 1.0) + [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + \
@@ -247,7 +257,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             normalize_spaces(name) in normalize_spaces(question)
         if name and not own:
             return name
-    found = _candidates(kind, text)
+    found = _candidates(kind, text, asked)
     if kind == "name":
         # The question's own names (capitalised past its first word: "Who did Kono meet?" -> kono).
         asked_names = content_stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w'’-]*", question)))

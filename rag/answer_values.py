@@ -42,7 +42,8 @@ _PARAM_LINE = re.compile(
     r"(?P<q>[`*]{0,2})(?P<plain>[A-Za-z_]\w*)(?P=q)\s*(?:\([^()\n]{0,80}\))?\s*(?:[-–—]{1,2}|:)(?:\s|$))")
 # An attribute's entry line: "property mimetype: Optional[str]", "attribute encoding", "max_size = 4093" (a value,
 # not a call: "app = Flask(app)" is a line of an example).
-_ATTRIBUTE = re.compile(r"^(?:(?:property|attribute|data|const)\s+[A-Za-z_][\w.]*(?:\s*:\s*\S.{0,80})?|"
+# Sphinx writes a class or an exception documented without its arguments as "exception psycopg2.Error".
+_ATTRIBUTE = re.compile(r"^(?:(?:property|attribute|data|const|class|exception)\s+[A-Za-z_][\w.]*(?:\s*:\s*\S.{0,80})?|"
                         r"[A-Za-z_][\w.]*(?:\s*:\s*[\w.\[\], |]{1,60})?\s+=\s+[^\s(][^()]{0,60})$")
 
 
@@ -196,14 +197,15 @@ class Entries:
             previous: DocSentence | None = None
             for k, d in enumerate(sentences):
                 start, text = d.sentence.start, d.sentence.text
-                following = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].hit is d.hit else None
+                after = sentences[k + 1] if k + 1 < len(sentences) else None
+                following = after if after is not None and after.hit is d.hit else None
                 if previous is not None:
                     if previous.hit is not d.hit:  # within one passage nothing is unread
                         gap = start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
                         unread += gap if gap > self._BOUNDARY else 0
                     count += 1
                 previous = d
-                if is_entry(text) or following is not None and self._is_heading(text) and \
+                if opens_entry(d, after) or following is not None and self._is_heading(text) and \
                         is_field_line(following.sentence.text):
                     # A heading with metadata below it ("# Punycode" + "deprecated: v7.0.0") documents one thing too.
                     strict = tolerant = d
@@ -252,13 +254,44 @@ class Entries:
         sentences = self._sentences.get(doc, [])
         i = self._starts[doc].index(signature.sentence.start)
         out = []
-        for d in sentences[i + 1 : i + 1 + self._REACH]:
+        for k, d in enumerate(sentences[i + 1 : i + 1 + self._REACH], start=i + 1):
+            following = sentences[k + 1] if k + 1 < len(sentences) else None
             # A parameter list can outrun the passages read: its lines are matched by the parameter's name too.
             if not self._read_through(doc, signature.sentence.start, d.sentence.end, self.UNREAD) \
-                    or is_entry(d.sentence.text) or self._is_heading(d.sentence.text):
+                    or opens_entry(d, following) or self._is_heading(d.sentence.text):
                 break
             out.append(d)
         return out
+
+
+def _gap_text(d: DocSentence, following: DocSentence) -> str | None:
+    """The text between a sentence and the next one of the document, when one passage read holds both."""
+    for one, other in ((d, following), (following, d)):
+        hit = one.hit
+        for position, sentence in enumerate(hit.sentences):
+            if sentence.start == other.sentence.start:
+                a, b = sorted((one.position, position))
+                return hit.between(a, b)
+    return None
+
+
+def opens_entry(d: DocSentence, following: DocSentence | None) -> bool:
+    """The sentence opens an API entry (`is_entry`), unless it is a call that the next sentence of the document
+    shows to be a line of example code: a blank line after it ("cur.executemany(sql, argslist)" in its own <pre>),
+    or code going on below it ("}"), where a signature has its description on the next line (the loaders render a
+    <dt> with the first block of its <dd>: "Execute ...", "Parameters:")."""
+    text = d.sentence.text
+    if not is_entry(text):
+        return False
+    first = text.strip().split("\n", 1)[0]
+    if following is None or "\n" in text.strip() or strip_markup(first) != first or not is_signature(first) or \
+            _KEYWORD_ENTRY.match(first):
+        return True  # marked up (a heading, a code span), or "class X(...)": an entry whatever follows it
+    gap = _gap_text(d, following)
+    return gap is None or "\n\n" not in gap and following.sentence.text.lstrip()[:1].isupper()
+
+
+_KEYWORD_ENTRY = re.compile(r"(?:class|def|async def|function|method|exception)\s")
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -313,6 +346,21 @@ def asked_parameter(question: str, defaults: dict[str, str]) -> str | None:
     return max(named, key=len) if named else None
 
 
+def defaulted_parameter(text: str, signature: str) -> str | None:
+    """The parameter a line of an entry is about that the entry's signature gives a default: the one it documents
+    ("- status_interval – time between feedback packets" under `start_replication(..., status_interval=10)`), or the
+    one its prose names in code form, an underscore or a digit in it ("each one containing at most page_size
+    statements"; a plain word such as "name" is prose as often as a parameter)."""
+    defaults = signature_defaults(signature)
+    if not defaults:
+        return None
+    documented = documented_parameter(text)
+    if documented in defaults:
+        return documented
+    named = [p for p in defaults if re.search(r"[_\d]", p.strip("_")) and re.search(rf"(?<![\w.]){re.escape(p)}(?!\w)", text)]
+    return named[0] if len(named) == 1 else None
+
+
 @dataclass(frozen=True)
 class DefaultValue:
     """The default an entry's signature gives the parameter a question asks about, and the sentences that show it:
@@ -339,8 +387,9 @@ def _item(entries: Entries, start: DocSentence, value: str) -> tuple[DocSentence
 def default_value(question: str, entries: Entries, doc: str, start: int, text: str,
                   quoted: list[tuple[str, int, int]], numeric: bool = False) -> DefaultValue | None:
     """The default that answers a question about a parameter of the entry the quote at `start` belongs to: the one
-    the question names (`code` in "what status code ... by default"), else the one the quote documents, else the one
-    whose description shares most words with the question. None when the entry's signature gives it none.
+    the question names (`code` in "what status code ... by default"), else the one the quote documents or names in
+    code form (`defaulted_parameter`), else the one whose description shares most words with the question. None
+    when the entry's signature gives it none.
     `quoted`: (doc, start, end) of the spans already cited, so nothing is cited twice; `numeric`: the question asks
     for a number ("how many"), so only a number answers."""
     signature = entries.signature_above(doc, start)
@@ -357,8 +406,8 @@ def default_value(question: str, entries: Entries, doc: str, start: int, text: s
         if name in defaults and name not in lines:
             lines[name] = d
     named = asked_parameter(question, defaults)
-    documented = documented_parameter(text)
-    parameter = named or (documented if documented in defaults else None)
+    about = defaulted_parameter(text, signature.sentence.text)
+    parameter = named or (about if about in defaults else None)
     if parameter is None:
         asked = content_stems(question) - entry_name_stems(signature.sentence.text)
         overlaps = {name: len(content_stems(d.sentence.text) & asked) for name, d in lines.items()}

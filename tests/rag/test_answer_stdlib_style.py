@@ -1,0 +1,146 @@
+"""Answers over a reference in the Python standard library's hand-written Sphinx style: entries whose `<dt>` holds
+the signature with its defaults (or "exception X" with no arguments), a prose `<dd>` with examples, parameter lists
+and version notes, one entry after another."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer_phrases import find_phrase, has_phrase
+from rag.answer_values import defaulted_parameter, is_entry
+from rag.load import load_bytes
+
+# A made-up module documented as the standard library documents its own: no autodoc, "New in version" notes.
+KILN_PAGE = """<html><head><title>kiln — firing helpers</title></head><body>
+<h1>kiln — firing helpers</h1>
+<p>The kiln module fires clay pots and tiles for a small pottery.</p>
+<h2>Firing</h2>
+<dl class="py function">
+<dt class="sig sig-object py">kiln.fire_batch(kiln, pots, rack_size=12)</dt>
+<dd><p>Fire many pots in fewer loads of the kiln.</p>
+<p>Fire every pot found in pots, one load at a time.</p>
+<p>The function is semantically similar to</p>
+<pre>kiln.fire_each(pots)</pre>
+<p>but has a different implementation: the pots are stacked into racks, each one holding at most rack_size pots,
+resulting in a reduced number of firings.</p>
+<p>New in version 2.7.</p>
+</dd></dl>
+<dl class="py function">
+<dt class="sig sig-object py">kiln.watch(kiln, slot=None, check_interval=10)</dt>
+<dd><p>Watch the temperature of a firing kiln.</p>
+<dl class="field-list simple"><dt>Parameters:</dt><dd><ul class="simple">
+<li><p><strong>kiln</strong> – the kiln to watch</p></li>
+<li><p><strong>slot</strong> – the shelf to read the thermometer of</p></li>
+<li><p><strong>check_interval</strong> – time between readings of the thermometer</p></li>
+</ul></dd></dl>
+<p>The thermometer must rest on a shelf that holds no pots. Readings of the thermometer taken less than 2 seconds
+apart are averaged.</p>
+</dd></dl>
+<dl class="py function">
+<dt class="sig sig-object py">kiln.register_glaze_colors(conn=None)</dt>
+<dd><p>Register conversion between glaze color names and oxide recipes.</p>
+<dl class="field-list simple"><dt>Parameters:</dt><dd><p><strong>conn</strong> – where to register the recipes.</p>
+</dd></dl>
+<p>After the function is called, glaze color names in a firing plan will be converted into oxide recipes and
+their weights.</p>
+</dd></dl>
+<dl class="py function">
+<dt class="sig sig-object py">kiln.register_clay(oid=None, conn=None)</dt>
+<dd><p>Register the clay type with the kiln's catalogue of clays.</p></dd></dl>
+<h2>Errors</h2>
+<dl class="py exception">
+<dt class="sig sig-object py"><em class="property">exception </em>kiln.CrackedError</dt>
+<dd><p>(subclasses FiringError)</p>
+<p>Error raised when a pot cracks in the kiln (thermal shock, trapped air, etc). It can be caught specifically to
+detect thermal shock.</p>
+<p>New in version 2.0.7.</p></dd></dl>
+<dl class="py exception">
+<dt class="sig sig-object py"><em class="property">exception </em>kiln.OverfiredError</dt>
+<dd><p>(subclasses FiringError)</p>
+<p>Error raised when the kiln runs hotter than the clay allows.</p></dd></dl>
+<h2>Shelves</h2>
+<dl class="py attribute"><dt class="sig sig-object py">shelf_height</dt>
+<dd><p>Supposed to be the usable height of the shelf in centimetres. Measuring it needs a cold kiln, so it is always
+None while firing.</p></dd></dl>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def kiln_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("kiln-index")), embedder=embedder)
+    service.warm_up()
+    service.ingest_documents([load_bytes(KILN_PAGE.encode(), "kiln.html")])
+    yield service
+    service.close()
+
+
+def _answered(service, question: str):
+    """The answer to a question the page answers: not abstained, every citation an exact span."""
+    answer = service.ask(question)
+    assert not answer.abstained, question
+    for c in answer.citations:
+        assert service.document(c.doc_id)[1][c.start : c.end] == c.text
+    return answer
+
+
+def test_an_exception_documented_without_arguments_opens_an_entry():
+    assert is_entry("exception kiln.CrackedError")
+    assert is_entry("class kiln.Shelf")
+    assert not is_entry("class names are short.")
+
+
+def test_a_line_of_an_entry_about_a_parameter_with_a_default():
+    signature = "kiln.fire_batch(kiln, pots, rack_size=12, name=None)"
+    assert defaulted_parameter("- rack_size – pots per rack", signature) == "rack_size"
+    assert defaulted_parameter("each one holding at most rack_size pots", signature) == "rack_size"
+    # A plain word is prose as often as a parameter; a parameter without a default has none to give.
+    assert defaulted_parameter("the name of the pot", signature) is None
+    assert defaulted_parameter("every pot found in pots", signature) is None
+
+
+def test_a_reason_given_before_its_consequence():
+    question = "Why is the shelf height always None while firing?"
+    text = "Measuring it needs a cold kiln, so it is always None while firing."
+    assert find_phrase("reason", text, question) == "Measuring it needs a cold kiln"
+    # "..., so" explains its consequence only: asked something else, it gives no reason.
+    assert not has_phrase("reason", "Racks are stacked, so the order of pots is kept.", "Why would I call watch()?")
+
+
+def test_which_exception_leads_with_the_name_of_an_entry_without_arguments(kiln_service):
+    answer = _answered(kiln_service, "Which exception can I catch to detect thermal shock in my pots?")
+    assert answer.text.startswith("kiln.CrackedError — "), answer.text
+
+
+def test_a_default_that_prose_names_in_code_form_answers_past_an_example_call(kiln_service):
+    # "kiln.fire_each(pots)" on its own between blank lines is an example, not the entry the prose below belongs to.
+    answer = _answered(kiln_service, "How many pots does kiln.fire_batch() put into one rack by default?")
+    assert answer.text.startswith("rack_size=12 — "), answer.text
+
+
+def test_the_parameter_line_of_a_default_only_the_signature_gives_is_no_heading_and_misses_no_default(kiln_service):
+    question = "How long is the time between thermometer readings of kiln.watch() unless I change it?"
+    hits = kiln_service._read(question, 5, None, {})
+    line = next(c for c in kiln_service.answerer.candidates(question, hits)
+                if c.sentence.text.startswith("- check_interval"))
+    # The signature states the default (check_interval=10): the line neither lacks one nor is a title.
+    assert "heading" not in line.features and "default_missing" not in line.features, line.features
+    assert "kind_phrase" in line.features, line.features  # a number of seconds, as an API gives a time
+    answer = _answered(kiln_service, question)
+    assert answer.text.startswith("check_interval=10 — "), answer.text
+    assert any("kiln.watch(kiln, slot=None, check_interval=10)" in c.text for c in answer.citations), answer.text
+
+
+def test_how_do_i_leads_with_the_call_of_the_entry_the_quote_is_in(kiln_service):
+    answer = _answered(kiln_service, "How do I get glaze color names in a firing plan converted into oxide recipes?")
+    # The next entry's signature below the quote is no command the quote introduces.
+    assert "register_clay" not in answer.text, answer.text
+    assert answer.text.startswith("kiln.register_glaze_colors(conn=None) — "), answer.text
+
+
+def test_asked_why_the_reason_in_the_next_sentence_joins_the_quote(kiln_service):
+    answer = _answered(kiln_service, "Why is the usable height of a shelf in centimetres always None?")
+    assert "Supposed to be the usable height" in answer.citations[0].text, answer.text
+    assert "needs a cold kiln" in answer.citations[0].text, answer.text
