@@ -82,6 +82,8 @@ class AnswerConfig:
     missing_phrase_penalty: float = 0.15
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
+    # A second statement of the answer's phrase elsewhere is cited too when it scores within this margin (0: never).
+    corroborate_margin: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,24 @@ def _refers_back(text: str, previous: str) -> set[str] | None:
     return None
 
 
+def _words(text: str) -> str:
+    """The text's words (names with dots, slashes and dashes kept whole), lowercased, one space apart."""
+    return " ".join(re.findall(r"[\w./+-]*\w", text.lower()))
+
+
+def _previous_sentences(hits: Sequence[Hit]) -> dict[int, ScoredSentence]:
+    """For a passage whose paragraph began in another passage read (the splitter cut it one character after that
+    one's end: a space or a line break, never a blank line), that passage's last sentence, by id of the hit."""
+    ends = {(h.passage.doc_id, h.passage.context, h.passage.end): h for h in hits if h.sentences}
+    out = {}
+    for hit in hits:
+        p = hit.passage
+        before = ends.get((p.doc_id, p.context, p.start - 1))
+        if before is not None and hit.sentences and hit.sentences[0].start == p.start:
+            out[id(hit)] = before.sentences[-1]
+    return out
+
+
 def _introduces(term: str, gap: str) -> bool:
     """A definition term directly above its description: the loaders put one line break between them, where
     paragraphs (a byline, a heading) are apart by a blank line."""
@@ -250,6 +270,7 @@ class ExtractiveAnswerer:
         weights = self.config.weights
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
+        previous_passage = _previous_sentences(hits)
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
             section_overlap = heading_overlap(terms, hit.passage.context)  # one section heading per passage
@@ -292,14 +313,16 @@ class ExtractiveAnswerer:
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
-                previous_text = hit.sentences[position - 1].text.strip() if position > 0 else ""
+                # The first sentence of a passage may continue the last one of the passage before it.
+                before = hit.sentences[position - 1] if position > 0 else previous_passage.get(id(hit))
+                previous_text = before.text.strip() if before else ""
                 if previous_text and "\n\n" not in between and (
                         re.match(r"[a-z]", sentence.text.strip()) or _SENTENCE_END.search(previous_text)
                         and _refers_back(sentence.text, previous_text) is not None):
                     # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line
                     # break cut): the quote will hold both, so how well that one matches counts for it. A heading or
                     # term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
-                    f["continues_match"] = hit.sentences[position - 1].similarity
+                    f["continues_match"] = before.similarity
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".
@@ -445,6 +468,26 @@ class ExtractiveAnswerer:
             term = asked_cell(header, row_cells(current) or [], question_terms) or term
         return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
 
+    def _restatement(self, best: _Candidate, phrase: str, question_terms: frozenset[str],
+                     candidates: Sequence[_Candidate], scores: dict[tuple[int, int], float], kind: str | None,
+                     wants_default: bool) -> tuple[_Candidate, _Quote] | None:
+        """The best other statement of the answer's phrase in another section, scoring close to the best: a fact a
+        document states twice (a table row and the prose that explains it, a summary and its chapter) is cited in
+        both places, since which of the two a reader checks is not the answerer's to know."""
+        if not content_stems(phrase) - question_terms:
+            return None  # the phrase only echoes the question: another sentence holding it states nothing more
+        wanted = f" {_words(phrase)} "
+        where = (best.hit.passage.doc_id, best.hit.passage.context)
+        for cand in candidates:
+            if cand.score < best.score - self.config.corroborate_margin:
+                break
+            if (cand.hit.passage.doc_id, cand.hit.passage.context) == where:
+                continue  # the same section: a neighbouring sentence, not a second statement
+            if wanted not in f" {_words(cand.sentence.text)} ":
+                continue
+            return cand, self._quote(cand, question_terms, scores, kind, wants_default)
+        return None
+
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
         entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
@@ -475,6 +518,11 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, term)
             if phrase:
                 break
+        if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:
+            # The same fact stated again elsewhere: cited too, so the reader finds it wherever they look.
+            again = self._restatement(quotes[0][0], phrase, question_terms, candidates, scores, kind, wants_default)
+            if again:
+                quotes.append(again)
         if quotes and (kind == "number" or wants_default and kind in (None, "term", "duration")):
             # A default an API entry's signature gives the parameter asked about: the value leads, and the
             # signature and the parameter's own line are cited with the quote.
