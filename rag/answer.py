@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
-from .answer_signals import heading_overlap
+from .answer_signals import focus_match, heading_overlap, term_rarity
 from .answer_values import (
     Entries,
     asked_field,
@@ -66,6 +66,8 @@ _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 _LOG_200 = math.log(200)
 _SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
+# Quotes this few characters apart are next to each other (one space or line break between two sentences).
+_ADJACENT = 2
 
 
 @dataclass(frozen=True)
@@ -269,7 +271,7 @@ class ExtractiveAnswerer:
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
         weights = self.config.weights
         seen: set[tuple[str, int, int]] = set()
-        out: list[_Candidate] = []
+        scored: list[tuple[Hit, int, dict[str, float], frozenset[str]]] = []  # weighed once every sentence is read
         previous_passage = _previous_sentences(hits)
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
@@ -380,7 +382,14 @@ class ExtractiveAnswerer:
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
                 if kind not in ("how", "term") and _CODE.match(sentence.text):
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
-                out.append(_Candidate(hit, position, weights.score(f), f))
+                scored.append((hit, position, f, stems))
+        # The question's rarest word among the sentences read is the one that singles out its answer ("greeting" in
+        # "Which file holds the greeting text ...?", where "file" and "log" are everywhere).
+        rarity = term_rarity(terms, [stems for *_, stems in scored])
+        out: list[_Candidate] = []
+        for hit, position, f, stems in scored:
+            f["focus_match"] = focus_match(rarity, stems)
+            out.append(_Candidate(hit, position, weights.score(f), f))
         out.sort(key=lambda c: -c.score)
         return out
 
@@ -468,24 +477,26 @@ class ExtractiveAnswerer:
             term = asked_cell(header, row_cells(current) or [], question_terms) or term
         return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
 
-    def _restatement(self, best: _Candidate, phrase: str, question_terms: frozenset[str],
+    def _restatement(self, best: _Candidate, first: _Quote, phrase: str, question_terms: frozenset[str],
                      candidates: Sequence[_Candidate], scores: dict[tuple[int, int], float], kind: str | None,
                      wants_default: bool) -> tuple[_Candidate, _Quote] | None:
-        """The best other statement of the answer's phrase in another section, scoring close to the best: a fact a
-        document states twice (a table row and the prose that explains it, a summary and its chapter) is cited in
-        both places, since which of the two a reader checks is not the answerer's to know."""
+        """The best other statement of the answer's phrase, away from the first quote and scoring close to the best
+        sentence: a fact a document states twice (a table row and the prose that explains it, a list item and the
+        paragraph below it, a summary and its chapter) is cited in both places, since which of the two a reader
+        checks is not the answerer's to know."""
         if not content_stems(phrase) - question_terms:
-            return None  # the phrase only echoes the question: another sentence holding it states nothing more
+            return None  # a common word ("more") or the question's own: other sentences holding it state nothing
         wanted = f" {_words(phrase)} "
-        where = (best.hit.passage.doc_id, best.hit.passage.context)
         for cand in candidates:
             if cand.score < best.score - self.config.corroborate_margin:
                 break
-            if (cand.hit.passage.doc_id, cand.hit.passage.context) == where:
-                continue  # the same section: a neighbouring sentence, not a second statement
             if wanted not in f" {_words(cand.sentence.text)} ":
                 continue
-            return cand, self._quote(cand, question_terms, scores, kind, wants_default)
+            again = self._quote(cand, question_terms, scores, kind, wants_default)
+            if cand.hit.passage.doc_id == best.hit.passage.doc_id and again.start <= first.end + _ADJACENT and \
+                    first.start <= again.end + _ADJACENT or _words(again.text) == _words(first.text):
+                continue  # the quote itself, the sentence next to it, or a copy: the same statement, not a second one
+            return cand, again
         return None
 
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
@@ -520,7 +531,7 @@ class ExtractiveAnswerer:
                 break
         if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:
             # The same fact stated again elsewhere: cited too, so the reader finds it wherever they look.
-            again = self._restatement(quotes[0][0], phrase, question_terms, candidates, scores, kind, wants_default)
+            again = self._restatement(*quotes[0], phrase, question_terms, candidates, scores, kind, wants_default)
             if again:
                 quotes.append(again)
         if quotes and (kind == "number" or wants_default and kind in (None, "term", "duration")):
