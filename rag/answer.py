@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
-from .answer_signals import focus_match, heading_overlap, term_rarity
+from .answer_signals import heading_overlap
 from .answer_values import (
     Entries,
     asked_field,
@@ -225,19 +225,6 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[\w./+-]*\w", text.lower()))
 
 
-def _previous_sentences(hits: Sequence[Hit]) -> dict[int, ScoredSentence]:
-    """For a passage whose paragraph began in another passage read (the splitter cut it one character after that
-    one's end: a space or a line break, never a blank line), that passage's last sentence, by id of the hit."""
-    ends = {(h.passage.doc_id, h.passage.context, h.passage.end): h for h in hits if h.sentences}
-    out = {}
-    for hit in hits:
-        p = hit.passage
-        before = ends.get((p.doc_id, p.context, p.start - 1))
-        if before is not None and hit.sentences and hit.sentences[0].start == p.start:
-            out[id(hit)] = before.sentences[-1]
-    return out
-
-
 def _introduces(term: str, gap: str) -> bool:
     """A definition term directly above its description: the loaders put one line break between them, where
     paragraphs (a byline, a heading) are apart by a blank line."""
@@ -271,8 +258,7 @@ class ExtractiveAnswerer:
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
         weights = self.config.weights
         seen: set[tuple[str, int, int]] = set()
-        scored: list[tuple[Hit, int, dict[str, float], frozenset[str]]] = []  # weighed once every sentence is read
-        previous_passage = _previous_sentences(hits)
+        out: list[_Candidate] = []
         for hit in hits:
             context_stems = content_stems(hit.passage.context)
             section_overlap = heading_overlap(terms, hit.passage.context)  # one section heading per passage
@@ -315,16 +301,14 @@ class ExtractiveAnswerer:
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
-                # The first sentence of a passage may continue the last one of the passage before it.
-                before = hit.sentences[position - 1] if position > 0 else previous_passage.get(id(hit))
-                previous_text = before.text.strip() if before else ""
+                previous_text = hit.sentences[position - 1].text.strip() if position > 0 else ""
                 if previous_text and "\n\n" not in between and (
                         re.match(r"[a-z]", sentence.text.strip()) or _SENTENCE_END.search(previous_text)
                         and _refers_back(sentence.text, previous_text) is not None):
                     # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line
                     # break cut): the quote will hold both, so how well that one matches counts for it. A heading or
                     # term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
-                    f["continues_match"] = before.similarity
+                    f["continues_match"] = hit.sentences[position - 1].similarity
                 if wants_default:
                     # Asked for a default, a sentence that states one (or a signature giving the asked parameter
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".
@@ -382,14 +366,7 @@ class ExtractiveAnswerer:
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
                 if kind not in ("how", "term") and _CODE.match(sentence.text):
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
-                scored.append((hit, position, f, stems))
-        # The question's rarest word among the sentences read is the one that singles out its answer ("greeting" in
-        # "Which file holds the greeting text ...?", where "file" and "log" are everywhere).
-        rarity = term_rarity(terms, [stems for *_, stems in scored])
-        out: list[_Candidate] = []
-        for hit, position, f, stems in scored:
-            f["focus_match"] = focus_match(rarity, stems)
-            out.append(_Candidate(hit, position, weights.score(f), f))
+                out.append(_Candidate(hit, position, weights.score(f), f))
         out.sort(key=lambda c: -c.score)
         return out
 

@@ -50,11 +50,10 @@ FEATURES: tuple[str, ...] = (
     # Signals of where the sentence sits (rag/answer_signals.py), chosen on the calibrate halves (evals/README.md).
     "heading_overlap",     # share of the question's words in the heading of the sentence's own section
     "continues_match",     # it leans on the sentence before (a pronoun, "the X", cut mid-line): that one's similarity
-    "focus_match",         # it holds the question's rarest word among the sentences read (relative rarity, 0..1)
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
-    "similarity": 0.6, "overlap": 0.15, "passage": 0.15, "focus_match": 0.1,
+    "similarity": 0.6, "overlap": 0.25, "passage": 0.15,
     "default_stated": 0.05, "default_missing": -0.1, "kind_phrase": 0.05, "kind_missing": -0.1,
     "place": 0.05, "reason": 0.05, "term_phrase": 0.05, "command_lead": 0.05, "heading": -0.1,
     "fills_field": 0.05, "echo": -0.15, "asked_entry": 0.05, "summary": 0.15, "names_parameter": 0.05, "other_field": -0.1,
