@@ -85,7 +85,7 @@ class AnswerConfig:
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
     # A second statement of the answer's phrase elsewhere is cited too when it scores within this margin (0: never).
-    corroborate_margin: float = 0.15
+    corroborate_margin: float = 0.03
 
 
 @dataclass(frozen=True)
