@@ -70,6 +70,8 @@ _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 _PARAMETER_ITEM = re.compile(r"^\s*[-*+•]\s+[A-Za-z_]\w*(?:\s*\([^()\n]{0,80}\))?\s+[–—-]{1,2}\s+\S")
 _LOG_200 = math.log(200)
 _SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
+# Quotes this few characters apart are next to each other (one space or line break between two sentences).
+_ADJACENT = 2
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class AnswerConfig:
     missing_phrase_penalty: float = 0.15
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
+    # A second statement of the answer's phrase elsewhere is cited too when it scores within this margin (0: never).
+    corroborate_margin: float = 0.03
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,11 @@ def _refers_back(text: str, previous: str) -> set[str] | None:
         shared = {stem for word in definite.groups() if word for stem in content_stems(word) & named}
         return shared or None
     return None
+
+
+def _words(text: str) -> str:
+    """The text's words (names with dots, slashes and dashes kept whole), lowercased, one space apart."""
+    return " ".join(re.findall(r"[\w./+-]*\w", text.lower()))
 
 
 def _introduces(term: str, gap: str) -> bool:
@@ -472,6 +481,28 @@ class ExtractiveAnswerer:
             term = asked_cell(header, row_cells(current) or [], question_terms) or term
         return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
 
+    def _restatement(self, best: _Candidate, first: _Quote, phrase: str, question_terms: frozenset[str],
+                     candidates: Sequence[_Candidate], scores: dict[tuple[int, int], float], kind: str | None,
+                     wants_default: bool) -> tuple[_Candidate, _Quote] | None:
+        """The best other statement of the answer's phrase, away from the first quote and scoring close to the best
+        sentence: a fact a document states twice (a table row and the prose that explains it, a list item and the
+        paragraph below it, a summary and its chapter) is cited in both places, since which of the two a reader
+        checks is not the answerer's to know."""
+        if not content_stems(phrase) - question_terms:
+            return None  # a common word ("more") or the question's own: other sentences holding it state nothing
+        wanted = f" {_words(phrase)} "
+        for cand in candidates:
+            if cand.score < best.score - self.config.corroborate_margin:
+                break
+            if wanted not in f" {_words(cand.sentence.text)} ":
+                continue
+            again = self._quote(cand, question_terms, scores, kind, wants_default)
+            if cand.hit.passage.doc_id == best.hit.passage.doc_id and again.start <= first.end + _ADJACENT and \
+                    first.start <= again.end + _ADJACENT or _words(again.text) == _words(first.text):
+                continue  # the quote itself, the sentence next to it, or a copy: the same statement, not a second one
+            return cand, again
+        return None
+
     def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
         """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
         entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
@@ -509,6 +540,11 @@ class ExtractiveAnswerer:
             phrase = find_phrase(kind, quote.text, question, term)
             if phrase:
                 break
+        if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:
+            # The same fact stated again elsewhere: cited too, so the reader finds it wherever they look.
+            again = self._restatement(*quotes[0], phrase, question_terms, candidates, scores, kind, wants_default)
+            if again:
+                quotes.append(again)
         if quotes and (kind == "number" or wants_default and kind in (None, "term", "duration")):
             # A default an API entry's signature gives the parameter asked about: the value leads, and the
             # signature and the parameter's own line are cited with the quote.
