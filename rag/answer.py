@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
-from .answer_signals import heading_overlap
+from .answer_signals import answered_match, heading_overlap, is_question_line, question_lines
 from .answer_values import (
     Entries,
     asked_field,
@@ -275,6 +275,8 @@ class ExtractiveAnswerer:
             section_overlap = heading_overlap(terms, hit.passage.context)  # one section heading per passage
             headings = _headings(hit)
             described = _described_terms(hit)
+            asking = question_lines(hit.sentences, hit.between)
+            answered = answered_match(hit.sentences, hit.between, asking)
             for position, sentence in enumerate(hit.sentences):
                 term = described.get(position)
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
@@ -309,6 +311,13 @@ class ExtractiveAnswerer:
                                        "passage": max(hit.score, 0.0) / top_passage,
                                        "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,
                                        "long": math.log(max(len(sentence.text), 1)) / _LOG_200}
+                if position in asking:
+                    # A question in the documents restates the user's, so it matches best and answers nothing: its
+                    # match is credited to its answer, the sentences after it.
+                    f["similarity"] = f["overlap"] = 0.0
+                    f["asks"] = 1.0
+                elif position in answered:
+                    f["answers_question"] = max(answered[position] - sentence.similarity, 0.0)
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
@@ -444,7 +453,7 @@ class ExtractiveAnswerer:
             # A definition term, heading or lead-in alone answers nothing: quote what it introduces too.
             term = current if _introduces(current, gap(i, i + 1)) and _normalize(current) not in headings else None
             last = i + 1
-        elif i > 0:
+        elif i > 0 and not is_question_line(sentences, i - 1, gap):  # an answer needs no question to stand alone
             previous = sentences[i - 1].text
             if _introduces(previous, gap(i - 1, i)) and _normalize(previous) not in headings:
                 first, term = i - 1, previous

@@ -1,11 +1,25 @@
-"""Signals of a candidate sentence that look past its own words: the section it sits in.
+"""Signals of a candidate sentence that look past its own words: the section it sits in, the question it answers.
 
 Plain text properties, no model: the answerer (rag/answer.py) weighs them with the others (rag/answer_weights.py).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
 from .terms import content_stems
+
+# A sentence that asks: "?" last, "!?" and "?!" too, a closing quote or bracket aside.
+_ASKS = re.compile(r"\?[!?]*[\"'”’)\]]*$")
+
+
+class _Sentence(Protocol):
+    @property
+    def text(self) -> str: ...
+    @property
+    def similarity(self) -> float: ...
 
 
 def section_heading(context: str) -> str:
@@ -20,3 +34,38 @@ def heading_overlap(terms: frozenset[str], context: str) -> float:
     if not terms:
         return 0.0
     return len(terms & content_stems(section_heading(context))) / len(terms)
+
+
+def is_question_line(sentences: Sequence[_Sentence], i: int, gap: Callable[[int, int], str]) -> bool:
+    """Sentence i asks rather than answers: it ends in a question mark, or it is an FAQ entry's own line ending in
+    "!" (a line of its own, its answer on the next line: "I receive the error ... and can't do anything else!").
+    A "!" inside a paragraph is advice ("Never run it as root!"), which does answer."""
+    text = sentences[i].text.strip()
+    if _ASKS.search(text):
+        return True
+    if not text.endswith("!") or "\n" in text or i + 1 >= len(sentences):
+        return False
+    on_its_own = i == 0 or "\n\n" in gap(i - 1, i)
+    return on_its_own and gap(i, i + 1).count("\n") == 1
+
+
+def question_lines(sentences: Sequence[_Sentence], gap: Callable[[int, int], str]) -> set[int]:
+    """The positions of the sentences that ask (is_question_line)."""
+    return {i for i in range(len(sentences)) if is_question_line(sentences, i, gap)}
+
+
+def answered_match(sentences: Sequence[_Sentence], gap: Callable[[int, int], str], asking: set[int]) -> dict[int, float]:
+    """For each sentence that answers a question line above it, that question's similarity to the asked question.
+
+    A question in the documents (an FAQ's heading, a `<dt>`, a question in a paragraph) matches the user's best
+    because it restates it, yet its answer is what follows: the sentences after it, to the end of the first
+    paragraph after it or the next question, match as well as it does."""
+    out: dict[int, float] = {}
+    for i in sorted(asking):
+        j = i + 1
+        while j < len(sentences) and j not in asking:
+            out[j] = max(out.get(j, 0.0), sentences[i].similarity)
+            if j + 1 < len(sentences) and "\n\n" in gap(j, j + 1):
+                break  # the answer's paragraph ends
+            j += 1
+    return out

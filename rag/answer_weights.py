@@ -50,6 +50,9 @@ FEATURES: tuple[str, ...] = (
     # Signals of where the sentence sits (rag/answer_signals.py), chosen on the calibrate halves (evals/README.md).
     "heading_overlap",     # share of the question's words in the heading of the sentence's own section
     "continues_match",     # it leans on the sentence before (a pronoun, "the X", cut mid-line): that one's similarity
+    # A question in the documents (an FAQ's): its similarity and overlap are zeroed, its answer inherits its match.
+    "asks",                # it is a question (ends in "?", or an FAQ entry's line ending in "!")
+    "answers_question",    # it follows a question line in its answer's paragraph: that one's similarity above its own
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -59,6 +62,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "fills_field": 0.05, "echo": -0.15, "asked_entry": 0.05, "summary": 0.15, "names_parameter": 0.05, "other_field": -0.1,
     "signature_for_parameter": -0.1, "asked_thing": 0.05, "code_example": -0.1,
     "heading_overlap": 0.05, "continues_match": 0.05,
+    "answers_question": 0.6,  # as "similarity": the answer matches as well as the question it answers
 }
 
 SCORERS = ("hand", "learned")
