@@ -98,8 +98,12 @@ def export_onnx(model_dir: Path, out_file: Path) -> Path:
     return out_file
 
 
-def quantize_onnx(fp32_file: Path, out_file: Path) -> Path:
-    """Write the dynamically quantized int8 copy of the fp32 export `fp32_file` to `out_file`."""
+def quantize_onnx(fp32_file: Path, out_file: Path, weight_type: str = "QInt8", per_channel: bool = True,
+                  reduce_range: bool = True, op_types: Sequence[str] = ("MatMul", "Attention")) -> Path:
+    """Write a dynamically quantized int8 copy of the fp32 export `fp32_file` to `out_file`.
+
+    The defaults are the recipe `_INT8_FORMAT` names; others are for comparing recipes (evals/bench/int8_recipes.py).
+    """
     try:
         import onnx
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -108,8 +112,8 @@ def quantize_onnx(fp32_file: Path, out_file: Path) -> Path:
     tmp = out_file.with_name(out_file.name + f".{os.getpid()}.tmp")
     try:
         # The fused nodes are in onnxruntime's own domain, which ONNX shape inference cannot type: say float.
-        quantize_dynamic(str(fp32_file), str(tmp), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
-                         op_types_to_quantize=["MatMul", "Attention"],
+        quantize_dynamic(str(fp32_file), str(tmp), weight_type=QuantType[weight_type], per_channel=per_channel,
+                         reduce_range=reduce_range, op_types_to_quantize=list(op_types) or None,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         os.replace(tmp, out_file)
     finally:

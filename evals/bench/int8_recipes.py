@@ -20,15 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-# name: (weight type, per channel, reduce range, op types); "shipped" is what `onnx-int8` runs.
-RECIPES: dict[str, tuple[str, bool, bool, tuple[str, ...]]] = {
-    "u8, per tensor, all ops (onnxruntime's defaults)": ("QUInt8", False, False, ()),
-    "s8, per tensor, all ops (the earlier trial)": ("QInt8", False, False, ()),
-    "u8, per channel, all ops": ("QUInt8", True, False, ()),
-    "s8, per channel, all ops": ("QInt8", True, False, ()),
-    "s8, per channel, MatMul only": ("QInt8", True, False, ("MatMul",)),
-    "s8, per channel, MatMul + Attention": ("QInt8", True, False, ("MatMul", "Attention")),
-    "shipped: s8, per channel, 7-bit, MatMul + Attention": ("QInt8", True, True, ("MatMul", "Attention")),
+# name: `quantize_onnx` arguments (op_types empty: every op it can quantize); "shipped" is its defaults.
+RECIPES: dict[str, dict] = {
+    "u8, per tensor, all ops (onnxruntime's defaults)": dict(weight_type="QUInt8", per_channel=False,
+                                                             reduce_range=False, op_types=()),
+    "s8, per tensor, all ops (the earlier trial)": dict(per_channel=False, reduce_range=False, op_types=()),
+    "u8, per channel, all ops": dict(weight_type="QUInt8", reduce_range=False, op_types=()),
+    "s8, per channel, all ops": dict(reduce_range=False, op_types=()),
+    "s8, per channel, MatMul only": dict(reduce_range=False, op_types=("MatMul",)),
+    "s8, per channel, MatMul + Attention": dict(reduce_range=False),
+    "shipped: s8, per channel, 7-bit, MatMul + Attention": {},
 }
 
 
@@ -72,12 +73,10 @@ def neighbours(vectors: np.ndarray, k: int = 5) -> np.ndarray:
 
 
 def compare(index_dir: Path, count: int, work: Path) -> dict:
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
 
     from rag.embed import bundled_model_path
-    from rag.embed_onnx import OnnxEmbedder
+    from rag.embed_onnx import OnnxEmbedder, quantize_onnx
 
     fp32_embedder = OnnxEmbedder()
     fp32_embedder.warm_up()
@@ -88,11 +87,8 @@ def compare(index_dir: Path, count: int, work: Path) -> dict:
     reference, reference_cpu = run_model(fp32_embedder.onnx_file, encodings)
     near = neighbours(reference)
     rows = {"fp32": {"cpu_s": round(reference_cpu, 2)}}
-    for n, (name, (weights, per_channel, reduce_range, ops)) in enumerate(RECIPES.items()):
-        quantized = work / f"recipe-{n}.onnx"
-        quantize_dynamic(str(fp32_embedder.onnx_file), str(quantized), weight_type=QuantType[weights],
-                         per_channel=per_channel, reduce_range=reduce_range, op_types_to_quantize=list(ops) or None,
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    for n, (name, recipe) in enumerate(RECIPES.items()):
+        quantized = quantize_onnx(fp32_embedder.onnx_file, work / f"recipe-{n}.onnx", **recipe)
         vectors, cpu = run_model(quantized, encodings)
         cosines = (vectors * reference).sum(axis=1)
         kept = np.mean([len(set(a) & set(b)) / near.shape[1] for a, b in zip(near, neighbours(vectors), strict=True)])
