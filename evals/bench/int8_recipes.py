@@ -86,6 +86,7 @@ def compare(index_dir: Path, count: int, work: Path) -> dict:
     encodings = tokenizer.encode_batch(sample_texts(index_dir, count))
     reference, reference_cpu = run_model(fp32_embedder.onnx_file, encodings)
     near = neighbours(reference)
+    work.mkdir(parents=True, exist_ok=True)
     rows = {"fp32": {"cpu_s": round(reference_cpu, 2)}}
     for n, (name, recipe) in enumerate(RECIPES.items()):
         quantized = quantize_onnx(fp32_embedder.onnx_file, work / f"recipe-{n}.onnx", **recipe)
