@@ -32,8 +32,8 @@ _RUN_TOKENS = 4096
 # How the int8 copy is made from the fp32 export, and its file name beside it: a change makes a new copy.
 # Weights int8 per output channel with 7-bit range, activations uint8 quantized per run, in the MatMul and fused
 # Attention nodes (the embeddings' Gather stays fp32). Per tensor the vectors drifted to cosine 0.887; the 7-bit
-# range keeps uint8 x int8 products from saturating on CPUs without VNNI, so every CPU computes the same model
-# (evals/bench/README.md, "int8 embedder").
+# range keeps uint8 x int8 pair sums from saturating on x86 CPUs without VNNI, so they compute the model that was
+# measured (on a VNNI CPU; evals/bench/README.md, "int8 embedder").
 _INT8_FORMAT = "dynamic-qint8-per-channel-reduce-range-matmul-attention-1"
 # What an int8 embedder adds to the model's name: the name an index records, so fp32 and int8 never share one.
 INT8_SUFFIX = "+int8"
@@ -171,7 +171,7 @@ class OnnxEmbedder:
         fp32_file = self._cache_dir / f"{self._base_name}-{_fingerprint(model_dir)}" / "model.onnx"
         onnx_file = fp32_file.with_name(f"model-{_INT8_FORMAT}.onnx") if self._int8 else fp32_file
         try:
-            if not fp32_file.exists():
+            if not onnx_file.exists() and not fp32_file.exists():
                 export_onnx(model_dir, fp32_file)
             if not onnx_file.exists():
                 quantize_onnx(fp32_file, onnx_file)

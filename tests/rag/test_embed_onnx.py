@@ -125,3 +125,16 @@ def test_int8_names_itself_apart_so_indexes_never_mix(int8_embedder, onnx_embedd
 def test_int8_is_picked_by_configuration() -> None:
     settings = Settings.from_env({"RAG_EMBEDDER_BACKEND": "onnx-int8"})
     assert RagService(settings).embedder.name == "all-MiniLM-L6-v2+int8"
+
+
+def test_a_cached_int8_copy_is_used_without_the_fp32_export(int8_embedder, tmp_path) -> None:
+    import shutil
+
+    cached = tmp_path / int8_embedder.onnx_file.parent.name / int8_embedder.onnx_file.name
+    cached.parent.mkdir()
+    shutil.copyfile(int8_embedder.onnx_file, cached)
+    model = make_embedder("onnx-int8", "all-MiniLM-L6-v2", cache_dir=tmp_path)
+    model.warm_up()
+    assert model.onnx_file == cached
+    assert not (cached.parent / "model.onnx").exists()  # no export (and no torch) needed to serve an int8 index
+    assert np.allclose(model.encode(TEXTS[:2]), int8_embedder.encode(TEXTS[:2]), atol=1e-6)
