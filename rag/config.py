@@ -31,6 +31,8 @@ class Settings:
     hnsw_ef_construction: int = 128
     # "onnx": fused ONNX Runtime graph exported once from the bundled weights (rag/embed_onnx.py); same vectors as
     # "sentence-transformers" (torch) to 2e-7, faster on single queries and on passage batches (evals/bench/README.md).
+    # "onnx-int8": a dynamically quantized copy of that export, about half the CPU, vectors within cosine ~0.99 of
+    # fp32; its indexes are its own (evals/bench/README.md, "int8 embedder").
     embedder_backend: str = "onnx"
     embedder_model: str = "all-MiniLM-L6-v2"
     embed_batch_size: int = 64

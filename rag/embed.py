@@ -156,8 +156,9 @@ def make_embedder(backend: str, model: str, batch_size: int = 64, threads: int |
                   cache_dir: Path | None = None) -> Embedder:
     if backend == "sentence-transformers":
         return SentenceTransformerEmbedder(model, batch_size=batch_size, threads=threads)
-    if backend == "onnx":
+    if backend in ("onnx", "onnx-int8"):
         from .embed_onnx import OnnxEmbedder
 
-        return OnnxEmbedder(model, batch_size=batch_size, threads=threads, cache_dir=cache_dir)
-    raise InvalidInputError(f"unknown embedder backend {backend!r}; known: sentence-transformers, onnx")
+        return OnnxEmbedder(model, batch_size=batch_size, threads=threads, cache_dir=cache_dir,
+                            int8=backend == "onnx-int8")
+    raise InvalidInputError(f"unknown embedder backend {backend!r}; known: sentence-transformers, onnx, onnx-int8")

@@ -4,6 +4,9 @@ The export is made offline from the same safetensors weights with torch's export
 onnxruntime's transformer optimizer (Attention, SkipLayerNormalization, BiasGelu, EmbedLayerNormalization),
 and cached on disk; tokenization uses the model's own `tokenizer.json`; mean pooling and normalization follow
 the model's sentence-transformers modules, so vectors match the torch backend to about 1e-6 and indexes are shared.
+
+The int8 variant (`onnx-int8`) runs a dynamically quantized copy of that export, cached beside it: about half the
+CPU, vectors within cosine ~0.99 of fp32, so it names itself apart and its indexes are its own.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ _EXPORT_FORMAT = "eager-attention+bert-fusion-1"
 # less and stay in cache (Debian passages of ~150 tokens: 59 CPU ms a passage in runs of at most 4096 tokens,
 # 65 in runs of 64 passages); see evals/bench/README.md ("Levers tried").
 _RUN_TOKENS = 4096
+# How the int8 copy is made from the fp32 export, and its file name beside it: a change makes a new copy.
+# Weights int8 per output channel with 7-bit range, activations uint8 quantized per run, in the MatMul and fused
+# Attention nodes (the embeddings' Gather stays fp32). Per tensor the vectors drifted to cosine 0.887; the 7-bit
+# range keeps uint8 x int8 pair sums from saturating on x86 CPUs without VNNI, so they compute the model that was
+# measured (on a VNNI CPU; evals/bench/README.md, "int8 embedder").
+_INT8_FORMAT = "dynamic-qint8-per-channel-reduce-range-matmul-attention-1"
+# What an int8 embedder adds to the model's name: the name an index records, so fp32 and int8 never share one.
+INT8_SUFFIX = "+int8"
 
 
 def default_cache_dir() -> Path:
@@ -87,6 +98,29 @@ def export_onnx(model_dir: Path, out_file: Path) -> Path:
     return out_file
 
 
+def quantize_onnx(fp32_file: Path, out_file: Path, weight_type: str = "QInt8", per_channel: bool = True,
+                  reduce_range: bool = True, op_types: Sequence[str] = ("MatMul", "Attention")) -> Path:
+    """Write a dynamically quantized int8 copy of the fp32 export `fp32_file` to `out_file`.
+
+    The defaults are the recipe `_INT8_FORMAT` names; others are for comparing recipes (evals/bench/int8_recipes.py).
+    """
+    try:
+        import onnx
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError as exc:
+        raise MissingDependencyError("quantizing the ONNX export needs the onnx package: pip install onnx==1.23.2") from exc
+    tmp = out_file.with_name(out_file.name + f".{os.getpid()}.tmp")
+    try:
+        # The fused nodes are in onnxruntime's own domain, which ONNX shape inference cannot type: say float.
+        quantize_dynamic(str(fp32_file), str(tmp), weight_type=QuantType[weight_type], per_channel=per_channel,
+                         reduce_range=reduce_range, op_types_to_quantize=list(op_types) or None,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        os.replace(tmp, out_file)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out_file
+
+
 def _fuse(onnx_file: Path, model_dir: Path) -> None:
     """Rewrite `onnx_file` in place with onnxruntime's BERT fusions (offline: Python graph rewrites only)."""
     from onnxruntime.transformers.optimizer import optimize_model
@@ -100,12 +134,19 @@ def _fuse(onnx_file: Path, model_dir: Path) -> None:
 
 
 class OnnxEmbedder:
-    """onnxruntime on the CPU; the export (if not cached yet) and the session happen on `warm_up`."""
+    """onnxruntime on the CPU; the export (if not cached yet) and the session happen on `warm_up`.
+
+    `int8` runs the quantized copy of the export instead of the export itself.
+    """
 
     def __init__(self, model: str = BUNDLED_MODEL, batch_size: int = 64, threads: int | None = None,
-                 cache_dir: Path | None = None) -> None:
-        # Same name as the torch backend: the vectors are the same, so an index serves either.
-        self.name = model if model == BUNDLED_MODEL else Path(model).name
+                 cache_dir: Path | None = None, int8: bool = False) -> None:
+        # fp32: same name as the torch backend, the vectors are the same, so an index serves either. int8: its
+        # vectors differ, so an index records it apart and refuses the other (rag/index.py).
+        base_name = model if model == BUNDLED_MODEL else Path(model).name
+        self.name = base_name + INT8_SUFFIX if int8 else base_name
+        self._base_name = base_name
+        self._int8 = int8
         self._model_ref = model
         self._batch_size = batch_size
         self._threads = threads
@@ -127,13 +168,16 @@ class OnnxEmbedder:
             raise MissingDependencyError(
                 "the onnx embedder needs onnxruntime and tokenizers: pip install onnxruntime==1.31.1 tokenizers") from exc
         model_dir = resolve_model_path(self._model_ref)
-        onnx_file = self._cache_dir / f"{self.name}-{_fingerprint(model_dir)}" / "model.onnx"
-        if not onnx_file.exists():
-            try:
-                export_onnx(model_dir, onnx_file)
-            except OSError as exc:
-                raise RagError(f"cannot write the ONNX export to {onnx_file.parent}: {exc}; set RAG_ONNX_CACHE_DIR "
-                               "to a writable folder") from exc
+        fp32_file = self._cache_dir / f"{self._base_name}-{_fingerprint(model_dir)}" / "model.onnx"
+        onnx_file = fp32_file.with_name(f"model-{_INT8_FORMAT}.onnx") if self._int8 else fp32_file
+        try:
+            if not onnx_file.exists() and not fp32_file.exists():
+                export_onnx(model_dir, fp32_file)
+            if not onnx_file.exists():
+                quantize_onnx(fp32_file, onnx_file)
+        except OSError as exc:
+            raise RagError(f"cannot write the ONNX export to {onnx_file.parent}: {exc}; set RAG_ONNX_CACHE_DIR "
+                           "to a writable folder") from exc
         st_config = model_dir / "sentence_bert_config.json"
         if st_config.exists():
             self._max_tokens = int(json.loads(st_config.read_text())["max_seq_length"])

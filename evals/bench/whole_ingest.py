@@ -2,6 +2,7 @@
 the same HTML files with the same model (evals/bench/peer_ingest.py, run from the peer venv), interleaved rounds.
 
     python -m evals.bench.whole_ingest [--corpus DIR] [--rounds 2] [--peer-chunks 1024,256/32] [--out FILE.json]
+        [--ours-backends onnx,onnx-int8]
 
 Each round runs ours, then the peer once per chunking (SIZE or SIZE/OVERLAP, tiktoken tokens), so load from other users of the machine hits them
 alike; every run is a new process (interpreter start, imports, model load, parsing, splitting, embedding,
@@ -49,7 +50,9 @@ def peer_process(python: Path, corpus: Path, model_path: str, persist: Path, chu
 
 
 def run(corpus: Path, rounds: int, peer_chunks: Sequence[str], peer_venv: Path, work: Path,
-        progress: Callable[[dict], None] = lambda runs: None) -> dict:
+        progress: Callable[[dict], None] = lambda runs: None, ours_backends: Sequence[str] = ()) -> dict:
+    """`ours_backends`: embedder backends ours runs with, each once a round (`ours_BACKEND`); none: the configured one
+    (`ours`)."""
     from rag.config import Settings
     from rag.embed import bundled_model_path
 
@@ -58,11 +61,13 @@ def run(corpus: Path, rounds: int, peer_chunks: Sequence[str], peer_venv: Path, 
         raise SystemExit(f"peer venv {peer_venv} is missing or lacks LlamaIndex; create it with: {PEER_SETUP}")
     settings = Settings.from_env()
     model_path = str(bundled_model_path())
-    runs: dict[str, list[dict]] = {"ours": [], **{f"peer_{c}": [] for c in peer_chunks}}
+    ours = {f"ours_{b}": {"RAG_EMBEDDER_BACKEND": b} for b in ours_backends} or {"ours": {}}
+    runs: dict[str, list[dict]] = {**{name: [] for name in ours}, **{f"peer_{c}": [] for c in peer_chunks}}
     for round_ in range(rounds):
-        _log(f"round {round_ + 1}: ours")
-        runs["ours"].append(ingest_process([corpus], work / "ours"))
-        progress(runs)
+        for name, env in ours.items():
+            _log(f"round {round_ + 1}: {name}")
+            runs[name].append(ingest_process([corpus], work / name, env))
+            progress(runs)
         for chunk in peer_chunks:
             _log(f"round {round_ + 1}: peer, chunk {chunk}")
             runs[f"peer_{chunk}"].append(peer_process(python, corpus, model_path,
@@ -73,20 +78,20 @@ def run(corpus: Path, rounds: int, peer_chunks: Sequence[str], peer_venv: Path, 
     systems = {}
     for name, rows in runs.items():
         walls, cpus = [r["wall_s"] for r in rows], [r["cpu_s"] for r in rows]
-        extra = ours_tokens if name == "ours" else {k: v for k, v in rows[-1].items() if k not in _PER_RUN}
+        extra = ours_tokens if name in ours else {k: v for k, v in rows[-1].items() if k not in _PER_RUN}
         systems[name] = {"wall_s": walls, "median_s": round(statistics.median(walls), 2), "best_s": min(walls),
                          "cpu_s": cpus, "median_cpu_s": round(statistics.median(cpus), 2),
                          "load_avg_1m": [r["load_avg_1m"] for r in rows], **extra}
     ratios = {}
-    for chunk in peer_chunks:
+    for name, chunk in ((n, c) for n in ours for c in peer_chunks):
         for key in ("wall_s", "cpu_s"):
-            per_round = [o[key] / p[key] for o, p in zip(runs["ours"], runs[f"peer_{chunk}"], strict=True)]
-            ratios[f"ours_over_peer_{chunk}_{key.removesuffix('_s')}"] = {
+            per_round = [o[key] / p[key] for o, p in zip(runs[name], runs[f"peer_{chunk}"], strict=True)]
+            ratios[f"{name}_over_peer_{chunk}_{key.removesuffix('_s')}"] = {
                 "per_round": [round(r, 3) for r in per_round], "median_of_rounds": round(statistics.median(per_round), 3)}
     return {"corpus": str(corpus), "rounds": rounds, "settings": {
                 "passage_tokens": settings.passage_tokens, "overlap_tokens": settings.overlap_tokens,
                 "passage_context": settings.passage_context, "passage_context_tokens": settings.passage_context_tokens,
-                "embedder_backend": settings.embedder_backend},
+                "embedder_backend": settings.embedder_backend, "ours_backends": list(ours_backends)},
             "systems": systems, "ratios": ratios,
             "note": "wall and CPU (user + system) seconds of whole processes on a shared machine; ratio < 1: ours faster"}
 
@@ -95,7 +100,10 @@ def render(result: dict) -> str:
     lines = ["| system | wall s per round | median s | CPU s per round | passages | tokens embedded | truncated passages |",
              "|---|---|---|---|---|---|---|"]
     for name, s in result["systems"].items():
-        label = "ours (`rag ingest`)" if name == "ours" else f"LlamaIndex, chunk {name.removeprefix('peer_')}"
+        if name.startswith("ours"):
+            label = "ours (`rag ingest`" + (f", {name.removeprefix('ours_')})" if name != "ours" else ")")
+        else:
+            label = f"LlamaIndex, chunk {name.removeprefix('peer_')}"
         walls, cpus = (", ".join(f"{w:.1f}" for w in s[key]) for key in ("wall_s", "cpu_s"))
         lines.append(f"| {label} | {walls} | {s['median_s']:.1f} | {cpus} | {s['passages']:,} | {s['tokens_embedded']:,} | "
                      f"{s['truncated_passages']} |")
@@ -113,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="LlamaIndex chunkings, SIZE or SIZE/OVERLAP (its defaults: 1024 and overlap 200)")
     p.add_argument("--peer-venv", type=Path, default=Path(os.environ.get("RAG_BENCH_PEER_VENV", DEFAULT_PEER_VENV)))
     p.add_argument("--out", type=Path, default=None, help="JSON file (default: evals/bench/results/whole-ingest-*.json)")
+    p.add_argument("--ours-backends", default="",
+                   help="embedder backends ours runs with, each once a round, e.g. onnx,onnx-int8 (default: the configured one)")
     p.add_argument("--render", type=Path, default=None, help="print the table of a saved JSON file and stop")
     args = p.parse_args(argv)
     if args.render:
@@ -126,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     partial = out.with_suffix(".partial.json")  # each run as it ends, so a run cut short keeps what it measured
     with tempfile.TemporaryDirectory(prefix="whole-ingest-") as tmp:
         result = run(corpus, args.rounds, [c for c in args.peer_chunks.split(",") if c], args.peer_venv,
-                     Path(tmp), lambda runs: partial.write_text(json.dumps(runs, indent=2)))
+                     Path(tmp), lambda runs: partial.write_text(json.dumps(runs, indent=2)),
+                     [b for b in args.ours_backends.split(",") if b])
     partial.unlink(missing_ok=True)
     out.write_text(json.dumps(result, indent=2))
     print(render(result))

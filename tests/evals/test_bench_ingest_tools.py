@@ -1,7 +1,8 @@
-"""The ingest-speed tools: the five-set quality run's arguments and lines, and the staged ingest profile."""
+"""The ingest-speed tools: the five-set quality run's arguments and lines, the staged ingest profile, int8 recipes."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,19 @@ def test_the_profile_splits_an_ingest_into_stages_and_the_model(tmp_path: Path) 
     assert set(result["stages"]) == {"load", "split", "embed", "write"}
     assert result["model"]["runs"] >= 1 and 0 < result["model"]["cpu_s"] <= result["stages"]["embed"]["cpu_s"]
     assert result["non_model"]["wall_s"] == pytest.approx(result["total"]["wall_s"] - result["model"]["wall_s"], abs=2e-3)
+
+
+def test_int8_recipes_measure_the_shipped_recipe_against_fp32(seed_index_dir: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    pytest.importorskip("onnx", reason="quantizing needs the onnx package")
+    from evals.bench import int8_recipes
+
+    monkeypatch.setattr(int8_recipes, "RECIPES", {"shipped": {}, "per tensor": {"per_channel": False}})
+    copy = tmp_path / "index"
+    shutil.copytree(seed_index_dir, copy)
+    result = int8_recipes.compare(copy, 6, tmp_path / "work")
+    shipped, per_tensor = result["recipes"]["shipped"], result["recipes"]["per tensor"]
+    assert result["passages"] == 6 and result["recipes"]["fp32"]["cpu_s"] >= 0
+    assert 0.97 < shipped["cosine_min"] <= shipped["cosine_median"] < 1
+    assert per_tensor["cosine_median"] < shipped["cosine_median"]  # why the shipped recipe is per channel
+    assert "| shipped |" in int8_recipes.render(result)

@@ -119,3 +119,28 @@ def test_saved_sweeps_merge_by_choice() -> None:
     assert [r["cpu_s"] for r in merged["choices"]["128/32/chain"]["ingest"]] == [70.0, 60.0]
     table = render(merged)
     assert "| 128/32/chain | 90 / 70, 80 / 60 | 10 | 1,000 | 0 / 0 | debian | 1.00 / 1.00 / 1.00 | .500" in table
+
+
+def test_whole_ingest_times_each_backend_of_ours_in_every_round(tmp_path: Path, monkeypatch) -> None:
+    from evals.bench import whole_ingest
+
+    calls: list[str] = []
+
+    def ours(paths, index_dir, env=None):  # noqa: ANN001, ANN202 - stands in for a `rag ingest` child process
+        calls.append(f"ours:{(env or {}).get('RAG_EMBEDDER_BACKEND')}")
+        return {"wall_s": 10.0 if env["RAG_EMBEDDER_BACKEND"] == "onnx" else 5.0, "cpu_s": 1.0, "passages": 3,
+                "load_avg_1m": 0.1}
+
+    def peer(python, corpus, model_path, persist, chunking):  # noqa: ANN001, ANN202
+        calls.append(f"peer:{chunking}")
+        return {"wall_s": 20.0, "cpu_s": 2.0, "load_avg_1m": 0.1, "passages": 2, "tokens_embedded": 9,
+                "truncated_passages": 0}
+
+    monkeypatch.setattr(whole_ingest, "peer_python", lambda venv: Path(sys.executable))
+    monkeypatch.setattr(whole_ingest, "ingest_process", ours)
+    monkeypatch.setattr(whole_ingest, "peer_process", peer)
+    result = whole_ingest.run(ROOT / "seeds", 2, ["256/32"], tmp_path, tmp_path, ours_backends=["onnx", "onnx-int8"])
+    assert calls == ["ours:onnx", "ours:onnx-int8", "peer:256/32"] * 2
+    assert result["ratios"]["ours_onnx_over_peer_256/32_wall"]["median_of_rounds"] == 0.5
+    assert result["ratios"]["ours_onnx-int8_over_peer_256/32_wall"]["median_of_rounds"] == 0.25
+    assert "ours (`rag ingest`, onnx-int8)" in whole_ingest.render(result)
