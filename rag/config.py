@@ -29,6 +29,9 @@ class Settings:
     # (docs/scale-out.md); ef_construction 128 over pgvector's 64: higher recall at every ef_search, 2x build time.
     hnsw_m: int = 16
     hnsw_ef_construction: int = 128
+    # What the HNSW graph stores: "halfvec" (16-bit copies of the vectors, an index expression) or "vector" (the
+    # float32 column). `rag db migrate` rebuilds an existing database's index to match (migration 3).
+    hnsw_storage: str = "halfvec"
     # "onnx": fused ONNX Runtime graph exported once from the bundled weights (rag/embed_onnx.py); same vectors as
     # "sentence-transformers" (torch) to 2e-7, faster on single queries and on passage batches (evals/bench/README.md).
     embedder_backend: str = "onnx"
