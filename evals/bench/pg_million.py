@@ -202,6 +202,8 @@ def main(argv: list[str]) -> int:
                         "--ef-construction (to compare parameters on one loaded database)")
     parser.add_argument("--serve-ef-search", type=int, default=None,
                         help="hnsw.ef_search of the timed retrieval parts and the API replica (default: the setting's)")
+    parser.add_argument("--prewarm", action="store_true", help="before the timed parts, read the HNSW and postings "
+                        "indexes into shared buffers (pg_prewarm), as a server that has been serving holds them")
     parser.add_argument("--recall-only", action="store_true", help="stop after the recall sweep")
     parser.add_argument("--load-only", action="store_true", help="stop after the bulk load (no index builds)")
     parser.add_argument("--latency-only", action="store_true", help="on a kept, indexed database: skip the exact "
@@ -288,6 +290,14 @@ def main(argv: list[str]) -> int:
         log("sizes", result["bytes"])
         out_partial.write_text(json.dumps(result, indent=2))
 
+        if args.prewarm:  # a restarted server starts with empty shared buffers (the OS cache keeps the files)
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+                t = time.perf_counter()
+                result["prewarm"] = {name: conn.execute("SELECT pg_prewarm(%s)", (name,)).fetchone()[0]
+                                     for name in [*names.values(), POSTINGS_INDEX]}
+                result["prewarm"]["seconds"] = round(time.perf_counter() - t, 1)
+            log("prewarmed (blocks)", result["prewarm"])
         # The parts of retrieval, as the retriever calls them (k = its candidates), cached query vectors; with
         # --compare-storage each question's parts with each storage in turn (the same moment's load for both).
         index.ef_search = settings.hnsw_ef_search

@@ -30,7 +30,7 @@ def test_opening_an_empty_database_applies_the_schema_with_the_embedders_dimensi
                                     "WHERE tablename IN ('passages', 'keyword_postings')"))
         width = conn.execute("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass "
                              "AND attname = 'embedding'").fetchone()[0]
-    assert "hnsw" in indexes["passages_embedding"] and "m='16'" in indexes["passages_embedding"]
+    assert "hnsw" in indexes["passages_embedding"] and "m='24'" in indexes["passages_embedding"]
     assert "ef_construction='128'" in indexes["passages_embedding"]  # HnswParams' default
     assert "(term, key DESC)" in indexes["keyword_postings_best"] and "passages_terms" not in indexes
     assert width == EMBEDDER.dimension
@@ -47,9 +47,9 @@ def test_the_hnsw_settings_shape_a_new_database_and_an_existing_one_keeps_its_ow
     with psycopg.connect(pg_url, autocommit=True) as conn:
         assert migrations.hnsw_params(conn) == migrations.HnswParams(8, 40)
         # The rebuild docs/scale-out.md gives: new parameters, then a rebuild that does not block writers.
-        conn.execute("ALTER INDEX passages_embedding SET (m = 16, ef_construction = 128)")
+        conn.execute("ALTER INDEX passages_embedding SET (m = 24, ef_construction = 128)")
         conn.execute("REINDEX INDEX CONCURRENTLY passages_embedding")
-        assert migrations.hnsw_params(conn) == migrations.HnswParams(16, 128)
+        assert migrations.hnsw_params(conn) == migrations.HnswParams(24, 128)
         valid = conn.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = 'passages_embedding'::regclass")
         assert valid.fetchone()[0]
 
@@ -78,7 +78,7 @@ def test_a_new_database_indexes_half_precision_vectors_and_ranks_by_the_float_on
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     vectors = _notes(index, 30)
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        assert migrations.hnsw_params(conn) == migrations.HnswParams(16, 128, "halfvec")
+        assert migrations.hnsw_params(conn) == migrations.HnswParams(24, 128, "halfvec")
         assert _uses_the_hnsw_index(conn, "halfvec") and not _uses_the_hnsw_index(conn, "vector")
         ids = [r[0] for r in conn.execute("SELECT id FROM passages ORDER BY id")]
     query = EMBEDDER.encode(["word3 meets word21"])[0]
@@ -210,7 +210,7 @@ def test_rag_db_migrate_and_status_on_the_command_line(pg_url: str) -> None:
     done = rag("db", "migrate", "--index", pg_url, "--dimension", "32")
     assert done.returncode == 0 and "applied migration 1" in done.stdout and "applied migration 3" in done.stdout
     status = rag("db", "status", "--index", pg_url).stdout
-    assert "up to date" in status and "HNSW index: m 16, ef_construction 128, halfvec" in status
+    assert "up to date" in status and "HNSW index: m 24, ef_construction 128, halfvec" in status
     PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension).close()
     check = rag("check", "--index", pg_url)
     assert check.returncode == 0 and check.stdout.startswith("ok: generation 0, 0 documents"), check.stderr
