@@ -167,11 +167,12 @@ def cmd_db(args: argparse.Namespace) -> int:
                       + (", ".join(f"pending: {m.version} ({m.name})" for m in todo) or "up to date"))
                 if version:
                     built = migrations.hnsw_params(conn)
-                    print("HNSW index: " + (f"m {built.m}, ef_construction {built.ef_construction}" if built
-                                            else "none (dropped for a bulk load?)"))
+                    print("HNSW index: " + (f"m {built.m}, ef_construction {built.ef_construction}, {built.storage}"
+                                            if built else "none (dropped for a bulk load?)"))
                 return 0
             applied = migrations.migrate(conn, args.dimension, only_additive=False,
-                                         hnsw=migrations.HnswParams(settings.hnsw_m, settings.hnsw_ef_construction))
+                                         hnsw=migrations.HnswParams(settings.hnsw_m, settings.hnsw_ef_construction,
+                                                                    settings.hnsw_storage))
     finally:
         pool.close()
     for m in applied:

@@ -118,7 +118,7 @@ def open_index(settings: Settings, embedder_name: str | None, dimension: int | N
 
         return PgIndex(settings.index_url, embedder_name, dimension, read_url=settings.index_read_url or None,
                        ef_search=settings.hnsw_ef_search,
-                       hnsw=HnswParams(settings.hnsw_m, settings.hnsw_ef_construction))
+                       hnsw=HnswParams(settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_storage))
     from .index import Index
 
     return Index(settings.index_dir, embedder_name, dimension, lock_timeout_s=settings.lock_timeout_s,

@@ -28,14 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.pg import migrations
 from rag.pg.keyword import BEST_INDEX_SQL
-from rag.pg.migrations import HnswParams
+from rag.pg.migrations import STORAGES, HnswParams, hnsw_index_sql
 
 from .pg_scale import MODEL, bench_inputs, create_bench_database, dense_recall, percentile, updates
 from .query import Server, latency
 
-HNSW_SQL = ("CREATE INDEX passages_embedding ON passages USING hnsw (embedding vector_ip_ops) "
-            "WITH (m = {m}, ef_construction = {ef_construction})")
 POSTINGS_INDEX = "keyword_postings_best"
 
 
@@ -49,7 +48,7 @@ def log(*parts: object) -> None:
 
 def _server(root: Path | None, shared_buffers: str):  # noqa: ANN202 - a rag.pg.server.LocalServer
     """The bench's server: a new one, or the one kept in `root` by an earlier run (restarted)."""
-    from rag.pg.server import LocalServer, _give_to_server_user, free_port, init_primary
+    from rag.pg.server import LocalServer, _as_server_user, _give_to_server_user, free_port, init_primary
 
     state = root / "server.json" if root else None
     if state and state.exists():
@@ -59,6 +58,7 @@ def _server(root: Path | None, shared_buffers: str):  # noqa: ANN202 - a rag.pg.
         log("reusing the server in", server.root)
         return server
     if root:
+        _as_server_user()  # creates the server user first (a fresh machine has none), so `root` can be given to it
         root.mkdir(parents=True, exist_ok=True)
         _give_to_server_user(root)
     server = init_primary(parent=root)
@@ -128,8 +128,8 @@ def bulk_database(server, sentences: list[str], vectors: np.ndarray, passages: i
     index = PgIndex(url, MODEL, vectors.shape[1])
     bulk_load(index, url, updates(sentences, vectors, passages, seed=0, batch=2000))
     index.close()
-    hnsw = HnswParams()  # the schema's (what a database created by `rag ingest` would hold)
-    build_index(url, "passages_embedding", HNSW_SQL.format(m=hnsw.m, ef_construction=hnsw.ef_construction))
+    # the schema's (what a database created by `rag ingest` would hold)
+    build_index(url, "passages_embedding", hnsw_index_sql(HnswParams(), vectors.shape[1]))
     build_index(url, POSTINGS_INDEX, BEST_INDEX_SQL)
     vacuum_analyze(url)
     return url
@@ -186,6 +186,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ef-search", default="40,100,200,400")
     parser.add_argument("--m", type=int, default=HnswParams().m)
     parser.add_argument("--ef-construction", type=int, default=HnswParams().ef_construction)
+    parser.add_argument("--hnsw-storage", choices=STORAGES, default=HnswParams().storage,
+                        help="what the HNSW index stores (the schema's by default)")
+    parser.add_argument("--compare-storage", action="store_true", help="also build (if missing) an HNSW index of "
+                        "the other storage beside it, and measure recall and the timed parts with each (the API "
+                        "replica uses --hnsw-storage's)")
     parser.add_argument("--maintenance-work-mem", default="3GB")
     parser.add_argument("--parallel-workers", type=int, default=1, help="max_parallel_maintenance_workers")
     parser.add_argument("--shared-buffers", default="2GB")
@@ -197,7 +202,10 @@ def main(argv: list[str]) -> int:
                         "--ef-construction (to compare parameters on one loaded database)")
     parser.add_argument("--serve-ef-search", type=int, default=None,
                         help="hnsw.ef_search of the timed retrieval parts and the API replica (default: the setting's)")
+    parser.add_argument("--prewarm", action="store_true", help="before the timed parts, read the HNSW and postings "
+                        "indexes into shared buffers (pg_prewarm), as a server that has been serving holds them")
     parser.add_argument("--recall-only", action="store_true", help="stop after the recall sweep")
+    parser.add_argument("--load-only", action="store_true", help="stop after the bulk load (no index builds)")
     parser.add_argument("--latency-only", action="store_true", help="on a kept, indexed database: skip the exact "
                         "truth and the recall sweep (the timed parts and the API replica only)")
     args = parser.parse_args(argv)
@@ -222,6 +230,10 @@ def main(argv: list[str]) -> int:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bench'").fetchone():
                 conn.execute("CREATE DATABASE bench")
         url = server.dsn("bench")
+        with psycopg.connect(url, autocommit=True) as conn:  # a kept database made by an older version
+            if migrations.applied_version(conn):  # the bench is its operator (`rag db migrate`)
+                migrations.migrate(conn, vectors.shape[1], only_additive=False,
+                                   hnsw=HnswParams(args.m, args.ef_construction, args.hnsw_storage))
         index = PgIndex(url, MODEL, vectors.shape[1], ef_search=settings.hnsw_ef_search)
         with psycopg.connect(url, autocommit=True) as conn:
             have = _count(conn)
@@ -232,21 +244,41 @@ def main(argv: list[str]) -> int:
         else:
             result["load"] = "resumed: loaded by an earlier run (see its log)"
         out_partial.write_text(json.dumps(result, indent=2))
-        if args.rebuild_hnsw:
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute("DROP INDEX IF EXISTS passages_embedding")
-        result["index_builds"] = {"passages_embedding": build_index(
-            url, "passages_embedding", HNSW_SQL.format(m=args.m, ef_construction=args.ef_construction),
-            args.maintenance_work_mem, args.parallel_workers)}
+        if args.load_only:
+            index.close()
+            return _finish(args, server, result, out_partial)
+        dimension = vectors.shape[1]
+        # The index the backend uses first; with --compare-storage the other storage's beside it, which the
+        # planner picks when a query orders by its expression (PgIndex.dense_storage, set here by hand).
+        storages = [args.hnsw_storage] + ([s for s in STORAGES if s != args.hnsw_storage] if args.compare_storage
+                                          else [])
+        names = {s: "passages_embedding" if s == args.hnsw_storage else f"passages_embedding_{s}" for s in storages}
         with psycopg.connect(url, autocommit=True) as conn:
-            definition = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'passages_embedding'"
-                                      ).fetchone()[0]
-        result["hnsw"] = {"definition": definition}
+            if args.rebuild_hnsw:
+                conn.execute("DROP INDEX IF EXISTS passages_embedding")
+            defined = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'passages_embedding'").fetchone()
+            if defined and f"{args.hnsw_storage}_ip_ops" not in defined[0]:
+                raise SystemExit(f"the kept passages_embedding is not over {args.hnsw_storage}: {defined[0]} "
+                                 "(--rebuild-hnsw replaces it)")
+        result["index_builds"] = {}
+        for storage in storages:
+            params = HnswParams(args.m, args.ef_construction, storage)
+            result["index_builds"][names[storage]] = build_index(
+                url, names[storage], hnsw_index_sql(params, dimension, names[storage]),
+                args.maintenance_work_mem, args.parallel_workers)
+        with psycopg.connect(url, autocommit=True) as conn:
+            definitions = dict(conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+                                            (list(names.values()),)).fetchall())
+        result["hnsw"] = {"definition": definitions["passages_embedding"],
+                          "definitions": {s: definitions[names[s]] for s in storages}}
+        index.close()
+        index = PgIndex(url, MODEL, dimension, ef_search=settings.hnsw_ef_search)  # sees the index built above
+        index.refresh()  # notes the index's storage now, so that setting `dense_storage` by hand sticks
         out_partial.write_text(json.dumps(result, indent=2))
-        log("hnsw", definition)
+        log("hnsw", definitions)
 
         if not args.latency_only:
-            _recall(args, result, out_partial, index, url, queries)
+            _recall(args, result, out_partial, index, url, queries, storages)
         if args.recall_only:
             index.close()
             return _finish(args, server, result, out_partial)
@@ -258,31 +290,45 @@ def main(argv: list[str]) -> int:
         log("sizes", result["bytes"])
         out_partial.write_text(json.dumps(result, indent=2))
 
-        # The parts of retrieval, as the retriever calls them (k = its candidates), cached query vectors.
+        if args.prewarm:  # a restarted server starts with empty shared buffers (the OS cache keeps the files)
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+                t = time.perf_counter()
+                result["prewarm"] = {name: conn.execute("SELECT pg_prewarm(%s)", (name,)).fetchone()[0]
+                                     for name in [*names.values(), POSTINGS_INDEX]}
+                result["prewarm"]["seconds"] = round(time.perf_counter() - t, 1)
+            log("prewarmed (blocks)", result["prewarm"])
+        # The parts of retrieval, as the retriever calls them (k = its candidates), cached query vectors; with
+        # --compare-storage each question's parts with each storage in turn (the same moment's load for both).
         index.ef_search = settings.hnsw_ef_search
         retriever = Retriever(index, embedder)
         k = retriever.config.candidates
-        parts: dict[str, list[float]] = {"dense": [], "keyword": [], "search_without_rescoring": []}
+        parts: dict[str, list[float]] = {"keyword": []}
+        for storage in storages:
+            parts[_key("dense", storage, storages)] = []
+            parts[_key("search_without_rescoring", storage, storages)] = []
         ways: dict[str, int] = {}
         overlap, same_order = [], 0
         for q, qv in zip(questions[: args.retrieval_queries], queries, strict=False):
-            t = time.perf_counter()
-            index.dense_candidates(qv, k)
+            retriever.embed_query(q)
+            for storage in storages:
+                index.dense_storage = storage
+                t = time.perf_counter()
+                index.dense_candidates(qv, k)
+                parts[_key("dense", storage, storages)].append((time.perf_counter() - t) * 1000)
+                t3 = time.perf_counter()
+                retriever.search(q, 5, rescore=False)
+                parts[_key("search_without_rescoring", storage, storages)].append((time.perf_counter() - t3) * 1000)
+            index.dense_storage = args.hnsw_storage
             t1 = time.perf_counter()
             found = [pid for pid, _ in index.keyword_candidates(q, k)]
-            t2 = time.perf_counter()
+            parts["keyword"].append((time.perf_counter() - t1) * 1000)
             way, unpruned = _keyword_way(index, q, k)
             ways[way] = ways.get(way, 0) + 1
             overlap.append(len(set(found) & set(unpruned)) / max(1, len(unpruned)))
             same_order += found == unpruned
-            parts["dense"].append((t1 - t) * 1000)
-            parts["keyword"].append((t2 - t1) * 1000)
-            retriever.embed_query(q)
-            t3 = time.perf_counter()
-            retriever.search(q, 5, rescore=False)
-            parts["search_without_rescoring"].append((time.perf_counter() - t3) * 1000)
         result["retrieval_ms"] = {
-            "ef_search": settings.hnsw_ef_search, "k": k, "questions": len(parts["dense"]),
+            "ef_search": settings.hnsw_ef_search, "k": k, "questions": len(parts["keyword"]),
             "load_average": load_average(),
             "keyword_implementation": "BM25 over keyword_postings (rag/pg/keyword.py search)",
             "keyword_ways": ways,
@@ -314,8 +360,13 @@ def main(argv: list[str]) -> int:
     return _finish(args, server, result, out_partial)
 
 
+def _key(name: str, storage: str, storages: list[str]) -> str:
+    """A result's name, with the storage when more than one is measured."""
+    return name if len(storages) == 1 else f"{name}_{storage}"
+
+
 def _recall(args: argparse.Namespace, result: dict, out_partial: Path, index, url: str,  # noqa: ANN001
-            queries: np.ndarray) -> None:
+            queries: np.ndarray, storages: list[str]) -> None:
     """Dense recall@10 and p50 per `--ef-search` against the exact top 10 (numpy over every stored vector)."""
     import psycopg
 
@@ -336,16 +387,20 @@ def _recall(args: argparse.Namespace, result: dict, out_partial: Path, index, ur
     del matrix
     result["exact_truth_s"] = round(time.perf_counter() - t, 1)
     log("truth ready")
-    recall = {}
+    recall: dict = {}
     for ef in (int(x) for x in args.ef_search.split(",")):
         index.ef_search = ef
-        index.dense_candidates(queries[0], 10)  # warm
-        value, ms = dense_recall(index, queries, truth)
-        recall[str(ef)] = {"recall@10": value, "dense_p50_ms": percentile(ms, 50),
-                           "dense_p95_ms": percentile(ms, 95), "load_average": load_average()}
-        log("ef_search", ef, recall[str(ef)])
+        for storage in storages:
+            index.dense_storage = storage
+            index.dense_candidates(queries[0], 10)  # warm
+            value, ms = dense_recall(index, queries, truth)
+            recall[_key(str(ef), storage, storages)] = {
+                "recall@10": value, "dense_p50_ms": percentile(ms, 50), "dense_p95_ms": percentile(ms, 95),
+                "load_average": load_average()}
+            log("ef_search", ef, storage, recall[_key(str(ef), storage, storages)])
         result["hnsw"]["recall"] = recall
         out_partial.write_text(json.dumps(result, indent=2))
+    index.dense_storage = args.hnsw_storage
 
 
 def _keyword_way(index, query: str, k: int) -> tuple[str, list[int]]:  # noqa: ANN001 - a PgIndex

@@ -66,6 +66,10 @@ class PgIndex:
             self.close()
             raise
         self._generation = -1
+        # The dense index's storage decides the ORDER BY that uses it; read again whenever the index changes
+        # (its oid, checked with the generation: a bulk load drops and recreates it, migration 3 replaces it).
+        self._dense_index: int | None = -1
+        self.dense_storage = "vector"
         self._analyzer = Analyzer()
         self._key_length: float | None = None  # set by the schema's creator, never changed after
 
@@ -105,9 +109,17 @@ class PgIndex:
     # -- generations ----------------------------------------------------------------------------
     def refresh(self) -> bool:
         with self._read.connection() as conn:
-            generation = int(conn.execute("SELECT generation FROM rag_state").fetchone()[0])
-        changed, self._generation = generation != self._generation, generation
+            generation, dense_index = conn.execute(
+                "SELECT generation, to_regclass(%s)::oid FROM rag_state", (migrations.INDEX_NAME,)).fetchone()
+            self._note_dense_index(conn, dense_index)
+        changed, self._generation = int(generation) != self._generation, int(generation)
         return changed
+
+    def _note_dense_index(self, conn: psycopg.Connection, dense_index: int | None) -> None:
+        if dense_index != self._dense_index:
+            built = migrations.hnsw_params(conn)
+            # Without an index (a bulk load) every passage is scored: the float column's order is exact.
+            self.dense_storage, self._dense_index = built.storage if built else "vector", dense_index
 
     def state(self) -> IndexState:
         with self._read.connection() as conn:
@@ -125,17 +137,25 @@ class PgIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         q = np.ascontiguousarray(query, dtype=np.float32)
         with self._read.connection() as conn:
+            if self._dense_index == -1:  # not refreshed yet
+                self._note_dense_index(conn, conn.execute("SELECT to_regclass(%s)::oid",
+                                                          (migrations.INDEX_NAME,)).fetchone()[0])
+            order = migrations.dense_order(self.dense_storage, self._dimension)
             _set_ef_search(conn, max(self.ef_search, k))
             if allowed is None:  # one statement, one round trip (prepared by psycopg once it repeats)
-                rows = conn.execute("SELECT id, -(embedding <#> %s) FROM passages ORDER BY embedding <#> %s LIMIT %s",
+                rows = conn.execute(f"SELECT id, -(embedding <#> %s) FROM passages ORDER BY {order} LIMIT %s",
                                     (q, q, k)).fetchall()
             else:
-                rows = self._filtered_dense(conn, q, k, allowed)
+                rows = self._filtered_dense(conn, q, k, allowed, order)
+        if self.dense_storage != "vector":
+            # Found by half-precision distances, scored and ranked by the float vectors (as the local index ranks).
+            rows.sort(key=lambda r: -r[1])
         return (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
                 np.fromiter((r[1] for r in rows), dtype=np.float32, count=len(rows)))
 
     @staticmethod
-    def _filtered_dense(conn: psycopg.Connection, q: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple]:
+    def _filtered_dense(conn: psycopg.Connection, q: np.ndarray, k: int, allowed: np.ndarray,
+                        order: str) -> list[tuple]:
         ids = list(map(int, allowed))
         if len(ids) <= EXACT_FILTER_MAX:
             # Ordered by an expression the HNSW index does not serve: every filtered passage is scored.
@@ -143,8 +163,8 @@ class PgIndex:
                                 "ORDER BY score DESC, id LIMIT %s", (q, ids, k)).fetchall()
         with conn.transaction():
             conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-            rows = conn.execute("SELECT id, -(embedding <#> %s) FROM passages WHERE id = ANY(%s) "
-                                "ORDER BY embedding <#> %s LIMIT %s", (q, ids, q, k)).fetchall()
+            rows = conn.execute(f"SELECT id, -(embedding <#> %s) FROM passages WHERE id = ANY(%s) "
+                                f"ORDER BY {order} LIMIT %s", (q, ids, q, k)).fetchall()
         rows.sort(key=lambda r: -r[1])  # relaxed order: nearly sorted
         return rows
 
