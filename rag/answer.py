@@ -141,6 +141,12 @@ def _headings(hit: Hit) -> set[str]:
     return {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
 
 
+def _is_section_heading(text: str, headings: set[str]) -> bool:
+    """The line is one of the passage's own headings ("# Kettle care" under "Kettle care"): "The kettle ..." below it
+    names the section's subject, it does not lean on the heading as on a sentence before it."""
+    return _normalize(text.strip().lstrip("#").strip()) in headings
+
+
 def _looks_like_heading(text: str, headings: set[str]) -> bool:
     """A title, section heading, definition term or lead-in line: quoting it alone answers nothing."""
     stripped = text.strip()
@@ -457,8 +463,8 @@ class ExtractiveAnswerer:
             previous = sentences[i - 1].text
             if _introduces(previous, gap(i - 1, i)) and _normalize(previous) not in headings:
                 first, term = i - 1, previous
-            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None or \
-                    _continues_command(current, previous):
+            elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None and \
+                    not _is_section_heading(previous, headings) or _continues_command(current, previous):
                 first = i - 1
                 # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
                 if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):

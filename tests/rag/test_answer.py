@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.answer_phrases import expected_kind, find_phrase, term_name
-from rag.records import Document
+from rag.records import Document, Hit, Passage, ScoredSentence
 
 API_PAGE = """<html><head><title>cachetools — caching helpers</title></head><body>
 <h1>cachetools — caching helpers</h1>
@@ -407,3 +408,14 @@ def test_reason_cues_beyond_because():
     text = "The purpose of these codenames is to make mirroring easier."
     assert find_phrase("reason", text, question) == "make mirroring easier"
     assert find_phrase("reason", "Install it there to avoid collisions.", "Why there?") == "collisions"
+
+
+def test_a_sentence_under_its_sections_heading_is_quoted_without_the_heading():
+    # "The office kettle ..." names the section's subject; it does not lean on "# Kettle care" as on a sentence before.
+    heading, sentence, after = "# Kettle care", "The office kettle must be descaled every 14 days.", "It takes 20 minutes."
+    text = f"{heading}\n\n{sentence} {after}"
+    spans = [(0, len(heading)), (len(heading) + 2, len(heading) + 2 + len(sentence)), (text.index(after), len(text))]
+    scored = [ScoredSentence(s, e, text[s:e], sim) for (s, e), sim in zip(spans, (0.55, 0.78, 0.64), strict=True)]
+    hit = Hit(Passage("kettle", 0, len(text), text, 0, context="Kettle care"), 1.0, title="Kettle care", sentences=scored)
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How often must the office kettle be descaled?", [hit])
+    assert answer.citations[0].text == sentence
