@@ -187,8 +187,10 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         return [m.span() for m in DURATION.finditer(text)]
     if kind == "time":
         return [m.span() for m in TIME.finditer(text)] or [m.span() for m in DATE.finditer(text)]
-    if kind == "date":  # a date, else a time, else a release ("When was X added?" in an API's changelog)
-        return [m.span() for m in DATE.finditer(text)] or [m.span() for m in TIME.finditer(text)] or \
+    if kind == "date":  # a date or a time, else a release ("When was X added?" in an API's changelog)
+        # A date is trusted more, unless the question's words stand beside a time ("... start in Japan time?" and
+        # "23:50 Japan Standard Time").
+        return [(*m.span(), 0.5) for m in DATE.finditer(text)] + [(*m.span(), 0.0) for m in TIME.finditer(text)] or \
             [m.span() for m in VERSION.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]

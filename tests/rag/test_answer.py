@@ -119,6 +119,9 @@ def test_phrases_are_found_next_to_the_question_words():
     assert find_phrase("number", "The text has no figures at all", "How many?") is None
     assert find_phrase("day", "talks in Tokyo during mid-October", "On what day?") is None  # a day, not a month
     assert find_phrase("date", "talks in Tokyo during mid-October", "When?") == "mid-October"
+    # "when" takes the date, unless the question's words stand beside a time
+    assert find_phrase("date", text, "When did the meeting start?") == "14 September"
+    assert find_phrase("date", text, "When did the meeting start in Japan time?") == "23:50"
     assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
 
