@@ -26,6 +26,11 @@ DATE = re.compile(
 # A release, the time of an API's history ("New in version 0.13", "Added in: v10.0.0", "Since 1.2.0").
 VERSION = re.compile(r"\b(?:version|release)\s+v?\d+(?:\.\d+)*\b|(?<![\w.])v\d+(?:\.\d+)+\b|(?<=\b[Ss]ince )\d+\.\d+(?:\.\d+)?\b",
                      re.I)
+# How often: "every 14 days", "twice a week", "daily"; the number alone ("14") does not say it.
+FREQUENCY = re.compile(r"\b(?:every|each)\s+(?:(?:\d+(?:[.,]\d+)?|other|few|" + _NUMBER_WORDS + r")\s+)?(?:" + _UNITS
+                       + r")s?\b|\b(?:once|twice|thrice|(?:\d+|" + _NUMBER_WORDS + r")\s+times)\s+(?:a|an|per|each|every)\s+(?:"
+                       + _UNITS + r")\b|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b", re.I)
+_HOW_OFTEN = re.compile(r"\bhow often\b|\bhow frequently\b", re.I)
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
@@ -66,7 +71,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # that happen?": a verb follows it), not opening a clause ("Which converter should I use when a variable ...").
     ("date", re.compile(r"^\W*(?:(?:and|but|so|then|ok|okay|since|until|till|from)[\s,]+){0,2}when\b|\bwhen\s+(?:will|would|did|does|do|was|were|is|are|has|have|"
                         r"had|can|could|should|shall|may|might|must)\b|\b(?:what|which|on what) (?:year|month|decade)s?\b|\bin what year\b", re.I)),
-    ("number", re.compile(r"\bhow (?:many|much|often|big|large|old)\b|\bwhat (?:number|percentage|share|amount|size)\b",
+    ("number", re.compile(r"\bhow (?:many|much|often|frequently|big|large|old)\b|\bwhat (?:number|percentage|share|amount|size)\b",
                           re.I)),
     ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b",
                         re.I)),
@@ -260,6 +265,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if name and not own:
             return name
     found = _candidates(kind, text, asked)
+    if kind == "number" and _HOW_OFTEN.search(question):
+        found = [(*m.span(), 1.0) for m in FREQUENCY.finditer(text)] + found
     if kind == "name":
         # The question's own names (capitalised past its first word: "Who did Kono meet?" -> kono).
         asked_names = content_stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w'’-]*", question)))

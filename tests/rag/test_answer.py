@@ -122,6 +122,12 @@ def test_phrases_are_found_next_to_the_question_words():
     # "when" takes the date, unless the question's words stand beside a time
     assert find_phrase("date", text, "When did the meeting start?") == "14 September"
     assert find_phrase("date", text, "When did the meeting start in Japan time?") == "23:50"
+    # "how often" is answered by the frequency, not its number alone
+    kettle = "The office kettle must be descaled every 14 days. Descaling takes about 20 minutes."
+    assert find_phrase("number", kettle, "How often must the kettle be descaled?") == "every 14 days"
+    assert find_phrase("number", "Backups run twice a week; logs rotate daily.", "How often do backups run?") == \
+        "twice a week"
+    assert expected_kind("How frequently is it descaled?") == "number"
     assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
 
