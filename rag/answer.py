@@ -539,20 +539,20 @@ class ExtractiveAnswerer:
             quotes.append((cand, quote))
         phrase = None
         for cand, quote in quotes:
-            term = quote.term
+            term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
                 # "Which exception ...": a line deep in an entry is answered with the entry's name; "how do I ...",
                 # with it when the quote names no command ("After the function is called, inet values ...").
                 entry = entries.signature_above(cand.hit.passage.doc_id, quote.start)
                 term = entry.sentence.text.strip().split("\n", 1)[0] if entry and entry.sentence.start < quote.start \
                     else None
-                if kind == "how" and term:
-                    # The call as its signature writes it is the way to do it.
-                    phrase = find_phrase(kind, quote.text, question) or \
-                        (strip_markup(term) if is_signature(term) else find_phrase(kind, quote.text, question, term))
-                    if phrase:
-                        break
-            phrase = find_phrase(kind, quote.text, question, term)
+                entry_way = kind == "how" and bool(term)
+            if entry_way:
+                # The quote's own command first, else the call as the entry's signature writes it.
+                phrase = find_phrase(kind, quote.text, question) or \
+                    (strip_markup(term) if is_signature(term) else find_phrase(kind, quote.text, question, term))
+            else:
+                phrase = find_phrase(kind, quote.text, question, term)
             if phrase:
                 break
         if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:
