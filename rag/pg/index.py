@@ -145,11 +145,11 @@ class PgIndex:
             if allowed is None:  # one statement, one round trip (prepared by psycopg once it repeats)
                 rows = conn.execute(f"SELECT id, -(embedding <#> %s) FROM passages ORDER BY {order} LIMIT %s",
                                     (q, q, k)).fetchall()
-            else:
+                if self.dense_storage != "vector":
+                    # Found by half-precision distances, ranked by the float scores (as the local index ranks).
+                    rows.sort(key=lambda r: -r[1])
+            else:  # sorted by the float scores there
                 rows = self._filtered_dense(conn, q, k, allowed, order)
-        if self.dense_storage != "vector":
-            # Found by half-precision distances, scored and ranked by the float vectors (as the local index ranks).
-            rows.sort(key=lambda r: -r[1])
         return (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
                 np.fromiter((r[1] for r in rows), dtype=np.float32, count=len(rows)))
 
