@@ -39,6 +39,7 @@ from .answer_values import (
     signature_defaults,
     signature_parameters,
     states_default,
+    states_default_of_previous,
 )
 from .answer_weights import SentenceWeights, hand_weights
 from .common_words import is_rare_word
@@ -299,6 +300,7 @@ class ExtractiveAnswerer:
                         # entry's name though it never says it.
                         stems = stems | entry_name_stems(entry)
                 leaned_on: frozenset[str] = frozenset()
+                default_of = None  # the similarity of the sentence whose default this one gives
                 names_one = False
                 term = term or _first_line_term(sentence.text)
                 between = hit.between(position - 1, position) if position > 0 else ""
@@ -307,6 +309,12 @@ class ExtractiveAnswerer:
                     if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
                         stems = stems | content_stems(previous.text)  # a description is about its term
                         term = previous.text
+                    elif wants_default and "\n\n" not in between and states_default_of_previous(sentence.text) \
+                            and not states_default(previous.text):
+                        # "Maximum number of history lines retained." + "**Default:** `30`.": the default of the
+                        # thing described just before matches as well as that description does.
+                        stems = stems | content_stems(previous.text)
+                        default_of = previous.similarity
                     elif _REFERS_BACK.match(sentence.text):
                         leaned_on = content_stems(previous.text)  # "It has five arguments": "it" is named before
                 overlap = 0.0
@@ -324,6 +332,8 @@ class ExtractiveAnswerer:
                     f["asks"] = 1.0
                 elif position in answered:
                     f["answers_question"] = max(answered[position] - sentence.similarity, 0.0)
+                if default_of is not None:
+                    f["default_of_previous"] = max(default_of - sentence.similarity, 0.0)
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
@@ -464,7 +474,8 @@ class ExtractiveAnswerer:
             if _introduces(previous, gap(i - 1, i)) and _normalize(previous) not in headings:
                 first, term = i - 1, previous
             elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None and \
-                    not _is_section_heading(previous, headings) or _continues_command(current, previous):
+                    not _is_section_heading(previous, headings) or _continues_command(current, previous) or \
+                    wants_default and states_default_of_previous(current) and "\n\n" not in gap(i - 1, i):
                 first = i - 1
                 # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
                 if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):
@@ -551,6 +562,11 @@ class ExtractiveAnswerer:
                 # The quote's own command first, else the call as the entry's signature writes it.
                 phrase = find_phrase(kind, quote.text, question) or \
                     (strip_markup(term) if is_signature(term) else find_phrase(kind, quote.text, question, term))
+            elif wants_default and states_default(cand.sentence.text) and quote.text != cand.sentence.text:
+                # The description the quote adds before a default ("To disable it set this value to `0`." +
+                # "**Default:** `30`.") holds values too: the default's own sentence says which one is asked for.
+                phrase = find_phrase(kind, cand.sentence.text, question, term) or \
+                    find_phrase(kind, quote.text, question, term)
             else:
                 phrase = find_phrase(kind, quote.text, question, term)
             if phrase:

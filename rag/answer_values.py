@@ -57,6 +57,16 @@ def states_default(text: str) -> bool:
     return _STATES_DEFAULT.search(text) is not None
 
 
+# A sentence that opens on the default without naming what it is the default of ("The default is 1000.",
+# "**Default:** `30`.", "Defaults to 16 KiB."): the thing is the one the sentence before describes.
+_BARE_DEFAULT = re.compile(r"^[\W_]*(?:the\s+)?(?:default(?:\s+value)?[\W_]*(?::|is\b|was\b)|defaults\s+to\b)", re.I)
+
+
+def states_default_of_previous(text: str) -> bool:
+    """The sentence gives a default and leaves its subject to the sentence before ("The default is 1000.")."""
+    return _BARE_DEFAULT.match(text) is not None
+
+
 def default_stems(question: str) -> frozenset[str]:
     """The question's words, with "default" for the ways a question says it ("out of the box", "if I omit it"):
     a sentence stating the default shares that word, not the question's phrasing of it."""

@@ -53,6 +53,8 @@ FEATURES: tuple[str, ...] = (
     # A question in the documents (an FAQ's): its similarity and overlap are zeroed, its answer inherits its match.
     "asks",                # it is a question (ends in "?", or an FAQ entry's line ending in "!")
     "answers_question",    # it follows a question line in its answer's paragraph: that one's similarity above its own
+    "default_of_previous", # asked for a default, it gives one of the thing the sentence before describes ("The
+                           # default is 1000."): that one's similarity above its own
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -63,6 +65,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "signature_for_parameter": -0.1, "asked_thing": 0.05, "code_example": -0.1,
     "heading_overlap": 0.05, "continues_match": 0.05,
     "answers_question": 0.6,  # as "similarity": the answer matches as well as the question it answers
+    "default_of_previous": 0.6,  # as "similarity": the default matches as well as what it is the default of
 }
 
 SCORERS = ("hand", "learned")

@@ -1,0 +1,71 @@
+"""A default stated without its subject ("The default is 1000.", "**Default:** `30`.") is the default of what the
+sentence before it describes: asked for that default, it answers, with its description quoted before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import AnswerConfig, ExtractiveAnswerer
+from rag.answer_values import states_default_of_previous
+from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
+from rag.records import Hit, Passage, ScoredSentence
+
+
+def _hit(*parts: tuple[str, str, float], doc: str = "d") -> Hit:
+    """A passage of (text before, sentence, similarity) parts: the text before shows the layout (" ", "\\n", "\\n\\n")."""
+    text, scored = "", []
+    for before, sentence, similarity in parts:
+        text += before if text else ""
+        scored.append(ScoredSentence(len(text), len(text) + len(sentence), sentence, similarity))
+        text += sentence
+    return Hit(Passage(doc, 0, len(text), text, 0), 1.0, sentences=scored)
+
+
+@pytest.mark.parametrize("text", ["The default is 1000.", "**Default:** `30`.", "Defaults to 16 KiB.",
+                                  "Default: `true`", "The default value is 2000."])
+def test_a_default_without_its_subject_is_the_previous_sentences(text):
+    assert states_default_of_previous(text)
+
+
+@pytest.mark.parametrize("text", ["The default status code is 308.", "Set the default locale first.",
+                                  "By default, localhost is trusted.", "This is the default."])
+def test_a_default_that_names_its_subject_or_none_is_not(text):
+    assert not states_default_of_previous(text)
+
+
+def _options() -> list[Hit]:
+    """An option list in the Node.js style: each option's description, then its default on a line of its own."""
+    listing = _hit(("", "* `removeHistoryDuplicates` {boolean} If `true`, a new input line that duplicates an older "
+                        "one removes the older line from the history list.", 0.55),
+                   ("\n", "* `historySize` {number} Maximum number of history lines retained.", 0.62),
+                   (" ", "To disable the history set this value to `0`.", 0.40),
+                   (" ", "**Default:** `30`.", 0.12),
+                   ("\n", "* `prompt` {string} The prompt string to use.", 0.2),
+                   (" ", "**Default:** `'> '`.", 0.1), doc="readline")
+    return [listing]
+
+
+def test_asked_for_a_default_the_subjectless_default_of_the_described_option_answers():
+    question = "How many history lines does a readline interface retain by default?"
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    scored = answerer.score_sentences(question, _options())
+    assert scored[0].sentence.text == "**Default:** `30`."
+    assert scored[0].features["default_of_previous"] == pytest.approx(0.40 - 0.12)
+    answer = answerer.answer(question, _options())
+    assert answer.text.startswith("30 — ")  # the default's value, not the "0" of the sentence before it
+    quoted = answer.citations[0].text
+    assert quoted.startswith("To disable the history") and quoted.endswith("**Default:** `30`.")
+    # Without the inherited match the description, which states no number of its own, is not outdone.
+    blind = SentenceWeights({**HAND_WEIGHTS, "default_of_previous": 0.0})
+    scored = ExtractiveAnswerer(AnswerConfig(threshold=0.0, weights=blind)).score_sentences(question, _options())
+    assert scored[0].sentence.text != "**Default:** `30`."
+
+
+def test_a_default_after_a_blank_line_or_one_not_asked_for_inherits_nothing():
+    apart = _hit(("", "Stop reading request data if more than this number of parts are sent.", 0.6),
+                 ("\n\n", "The default is 1000.", 0.1))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    scored = answerer.score_sentences("How many parts are read by default?", [apart])
+    assert all("default_of_previous" not in c.features for c in scored)  # another paragraph: no subject it leans on
+    scored = answerer.score_sentences("How many history lines are retained?", _options())
+    assert all("default_of_previous" not in c.features for c in scored)  # not asked for a default
