@@ -426,6 +426,8 @@ def default_value(question: str, entries: Entries, doc: str, start: int, text: s
     if parameter is None:
         return None
     value = defaults[parameter]
+    if value == "None" and states_default(text):
+        return None  # "info=None" and "Defaults to "Press any key ..."": None stands for the default the words give
     evidence = []
 
     def cited(first: DocSentence, last: DocSentence) -> bool:

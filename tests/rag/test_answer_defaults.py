@@ -69,3 +69,39 @@ def test_a_default_after_a_blank_line_or_one_not_asked_for_inherits_nothing():
     assert all("default_of_previous" not in c.features for c in scored)  # another paragraph: no subject it leans on
     scored = answerer.score_sentences("How many history lines are retained?", _options())
     assert all("default_of_previous" not in c.features for c in scored)  # not asked for a default
+
+
+# An autodoc entry whose signature gives None where its parameter list says in words what is used instead.
+GLAZE_PAGE = """<html><head><title>glaze — kiln prompts</title></head><body>
+<h1>glaze — kiln prompts</h1>
+<dl class="py function">
+<dt class="sig sig-object py">glaze.hold(message=None, shelf=False)</dt>
+<dd><p>Stop the firing program and wait until the potter presses a key on the kiln's panel.</p>
+<dl class="field-list simple"><dt>Parameters:</dt><dd><ul class="simple">
+<li><p><strong>message</strong> (<em>Optional[str]</em>) – The text shown on the panel while the kiln waits.
+Defaults to "Open the lid to continue firing...".</p></li>
+<li><p><strong>shelf</strong> (<em>bool</em>) – Show the text on the shelf display instead.</p></li>
+</ul></dd></dl>
+</dd></dl>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def glaze_service(embedder, tmp_path_factory):
+    from rag.config import Settings
+    from rag.load import load_bytes
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("glaze-index")), embedder=embedder)
+    service.warm_up()
+    service.ingest_documents([load_bytes(GLAZE_PAGE.encode(), "glaze.html")])
+    yield service
+    service.close()
+
+
+def test_a_default_the_words_give_leads_over_the_signatures_none(glaze_service):
+    answer = glaze_service.ask("What text does glaze.hold() show on the panel if I don't pass one?")
+    assert not answer.abstained
+    assert answer.text.startswith('Open the lid to continue firing... — '), answer.text  # not "message=None"
+    for c in answer.citations:
+        assert glaze_service.document(c.doc_id)[1][c.start : c.end] == c.text
