@@ -55,6 +55,9 @@ _NAME_LIKE = re.compile(r"^(?:.*[A-Z].*|.*\d.*[a-z].*|.*[a-z].*\d.*)$")
 _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
+# An API's change note ("Changed in version 2.9.2: added ...", "New in version 2.3", "Deprecated since version 3.4"):
+# a fact of the entry's history, however short and unpunctuated.
+_VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,20}\b(?:version|release)\s+v?\d", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
@@ -156,7 +159,7 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
     if stripped.endswith((":", "?")):
         return True
-    if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped):
+    if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped) or _VERSION_NOTE.match(stripped):
         return False  # "deprecated: v7.0.0", "- page_size – how many per page": a field states a fact, as a sentence does
     if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
         return False

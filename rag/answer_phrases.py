@@ -26,6 +26,10 @@ DATE = re.compile(
 # A release, the time of an API's history ("New in version 0.13", "Added in: v10.0.0", "Since 1.2.0").
 VERSION = re.compile(r"\b(?:version|release)\s+v?\d+(?:\.\d+)*\b|(?<![\w.])v\d+(?:\.\d+)+\b|(?<=\b[Ss]ince )\d+\.\d+(?:\.\d+)?\b",
                      re.I)
+# "In which version was X added?", "Since which Click release ...": a term question answered by a release.
+_ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}?(?:version|release)s?\b|\bsince when\b", re.I)
+# A product and its release number ("Starting with Click 3.0"): the release asked for when the question names it.
+_NAMED_RELEASE = re.compile(r"\b([A-Z][\w-]*)\s+v?\d+(?:\.\d+)+\b")
 # How often: "every 14 days", "twice a week", "daily"; the number alone ("14") does not say it.
 FREQUENCY = re.compile(r"\b(?:every|each)\s+(?:(?:\d+(?:[.,]\d+)?|other|few|" + _NUMBER_WORDS + r")\s+)?(?:" + _UNITS
                        + r")s?\b|\b(?:once|twice|thrice|(?:\d+|" + _NUMBER_WORDS + r")\s+times)\s+(?:a|an|per|each|every)\s+(?:"
@@ -252,10 +256,26 @@ def has_phrase(kind: str | None, text: str, question: str) -> bool:
     return _find(kind, text, question, None, first=True) is not None
 
 
+def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
+    """The release a version note or a sentence gives ("Changed in version 2.9.2: ...", "Starting with Click 3.0"),
+    not one the question itself names ("... introduced in PostgreSQL 14?")."""
+    spans = [(m.start(), m.group()) for m in VERSION.finditer(text)]
+    spans += [(m.start(), m.group()) for m in _NAMED_RELEASE.finditer(text) if content_stems(m.group(1)) & asked]
+    said = normalize_spaces(question)
+    for _, phrase in sorted(spans):
+        if normalize_spaces(phrase) not in said:
+            return phrase
+    return None
+
+
 def _find(kind: str | None, text: str, question: str, term: str | None, first: bool) -> str | None:
     if kind is None:
         return None
     asked = content_stems(question)
+    if kind == "term" and _ASKS_VERSION.search(question):
+        release = _release(text, question, asked)
+        if release:
+            return release
     if kind in ("term", "how") and term:
         name = term_name(term)
         # The question's own words answer nothing, but an option or code name that only shares a stem with them
