@@ -417,6 +417,11 @@ def test_reason_cues_beyond_because():
     text = "The purpose of these codenames is to make mirroring easier."
     assert find_phrase("reason", text, question) == "make mirroring easier"
     assert find_phrase("reason", "Install it there to avoid collisions.", "Why there?") == "collisions"
+    # What a step is for, said of it after the step.
+    assert find_phrase("reason", "Close the device. This ensures that the file is complete.",
+                       "Why close the device?") == "the file is complete"
+    assert find_phrase("reason", "Listeners run in order, which avoids race conditions.",
+                       "Why do listeners run in order?") == "race conditions"
 
 
 def test_a_sentence_under_its_sections_heading_is_quoted_without_the_heading():
