@@ -48,3 +48,20 @@ copy_files() {
     done
     echo "$# files, $(cd "$dest" && cat "$@" | wc -c) bytes in $dest"
 }
+
+# Copy the pages SUMS lists ("sha256  path" lines) from SRC into DEST, after checking each against its sum: the
+# questions were written against those exact pages (LABEL names the package version), a later package fails loudly.
+copy_checked() {
+    local src="$1" dest="$2" sums="$3" label="$4" pages=() page
+    while read -r _ page; do
+        pages+=("$page")
+    done <<< "$sums"
+    for page in "${pages[@]}"; do
+        [ -f "$src/$page" ] || { echo "error: $src/$page not found in package" >&2; exit 1; }
+    done
+    if ! (cd "$src" && sha256sum --quiet -c - <<< "$sums" >&2); then
+        echo "error: these pages differ from $label, which the questions were written against" >&2
+        exit 1
+    fi
+    copy_files "$src" "$dest" "${pages[@]}"
+}

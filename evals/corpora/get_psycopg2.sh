@@ -32,15 +32,4 @@ e1316711cbecba2402b60f04e6f53ede5595067b1bf40e251cd2d4e135b80054  install.html
 8ce18f9c5f53bba5fefc88c35310f65eea11c3d9e9a205f5306cb9f054b8be57  usage.html"
 
 HTML="$UNPACKED/usr/share/doc/python-psycopg2-doc/html"
-PAGES=()
-while read -r _ page; do
-    PAGES+=("$page")
-done <<< "$SUMS"
-for page in "${PAGES[@]}"; do
-    [ -f "$HTML/$page" ] || { echo "error: $HTML/$page not found in package" >&2; exit 1; }
-done
-if ! (cd "$HTML" && sha256sum --quiet -c - <<< "$SUMS" >&2); then
-    echo "error: these pages differ from python-psycopg2-doc 2.9.5-1, which the questions were written against" >&2
-    exit 1
-fi
-copy_files "$HTML" "$DEST" "${PAGES[@]}"
+copy_checked "$HTML" "$DEST" "$SUMS" "python-psycopg2-doc 2.9.5-1"

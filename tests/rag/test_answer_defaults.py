@@ -8,17 +8,8 @@ import pytest
 from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.answer_values import states_default_of_previous
 from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
-from rag.records import Hit, Passage, ScoredSentence
-
-
-def _hit(*parts: tuple[str, str, float], doc: str = "d") -> Hit:
-    """A passage of (text before, sentence, similarity) parts: the text before shows the layout (" ", "\\n", "\\n\\n")."""
-    text, scored = "", []
-    for before, sentence, similarity in parts:
-        text += before if text else ""
-        scored.append(ScoredSentence(len(text), len(text) + len(sentence), sentence, similarity))
-        text += sentence
-    return Hit(Passage(doc, 0, len(text), text, 0), 1.0, sentences=scored)
+from rag.records import Hit
+from tests.rag.answer_pages import answered, hit_of, page_service
 
 
 @pytest.mark.parametrize("text", ["The default is 1000.", "**Default:** `30`.", "Defaults to 16 KiB.",
@@ -35,7 +26,7 @@ def test_a_default_that_names_its_subject_or_none_is_not(text):
 
 def _options() -> list[Hit]:
     """An option list in the Node.js style: each option's description, then its default on a line of its own."""
-    listing = _hit(("", "* `removeHistoryDuplicates` {boolean} If `true`, a new input line that duplicates an older "
+    listing = hit_of(("", "* `removeHistoryDuplicates` {boolean} If `true`, a new input line that duplicates an older "
                         "one removes the older line from the history list.", 0.55),
                    ("\n", "* `historySize` {number} Maximum number of history lines retained.", 0.62),
                    (" ", "To disable the history set this value to `0`.", 0.40),
@@ -62,7 +53,7 @@ def test_asked_for_a_default_the_subjectless_default_of_the_described_option_ans
 
 
 def test_a_default_after_a_blank_line_or_one_not_asked_for_inherits_nothing():
-    apart = _hit(("", "Stop reading request data if more than this number of parts are sent.", 0.6),
+    apart = hit_of(("", "Stop reading request data if more than this number of parts are sent.", 0.6),
                  ("\n\n", "The default is 1000.", 0.1))
     answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
     scored = answerer.score_sentences("How many parts are read by default?", [apart])
@@ -88,20 +79,9 @@ Defaults to "Open the lid to continue firing...".</p></li>
 
 @pytest.fixture(scope="module")
 def glaze_service(embedder, tmp_path_factory):
-    from rag.config import Settings
-    from rag.load import load_bytes
-    from rag.service import RagService
-
-    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("glaze-index")), embedder=embedder)
-    service.warm_up()
-    service.ingest_documents([load_bytes(GLAZE_PAGE.encode(), "glaze.html")])
-    yield service
-    service.close()
+    yield from page_service(embedder, tmp_path_factory, GLAZE_PAGE, "glaze")
 
 
 def test_a_default_the_words_give_leads_over_the_signatures_none(glaze_service):
-    answer = glaze_service.ask("What text does glaze.hold() show on the panel if I don't pass one?")
-    assert not answer.abstained
+    answer = answered(glaze_service, "What text does glaze.hold() show on the panel if I don't pass one?")
     assert answer.text.startswith('Open the lid to continue firing... — '), answer.text  # not "message=None"
-    for c in answer.citations:
-        assert glaze_service.document(c.doc_id)[1][c.start : c.end] == c.text

@@ -7,17 +7,8 @@ import pytest
 from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.answer_signals import answered_match, is_question_line, question_lines
 from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
-from rag.records import Hit, Passage, ScoredSentence
-
-
-def _hit(*parts: tuple[str, str, float], doc: str = "d") -> Hit:
-    """A passage of (text before, sentence, similarity) parts: the text before shows the layout (" ", "\\n", "\\n\\n")."""
-    text, scored = "", []
-    for before, sentence, similarity in parts:
-        text += before if text else ""
-        scored.append(ScoredSentence(len(text), len(text) + len(sentence), sentence, similarity))
-        text += sentence
-    return Hit(Passage(doc, 0, len(text), text, 0), 1.0, sentences=scored)
+from rag.records import Hit
+from tests.rag.answer_pages import hit_of
 
 
 def _asks(hit: Hit) -> set[int]:
@@ -25,23 +16,23 @@ def _asks(hit: Hit) -> set[int]:
 
 
 def test_a_sentence_ending_in_a_question_mark_asks():
-    hit = _hit(("", "Why does it fail with 'aborted'!?", 0.5), ("\n\n", "How do I reset it?", 0.5),
+    hit = hit_of(("", "Why does it fail with 'aborted'!?", 0.5), ("\n\n", "How do I reset it?", 0.5),
                (" ", "Run reset.", 0.5), (" ", 'Who said "why?"', 0.5), (" ", "It works.", 0.5))
     assert _asks(hit) == {0, 1, 3}
 
 
 def test_an_faq_line_ending_in_an_exclamation_mark_asks_but_advice_in_a_paragraph_does_not():
-    faq = _hit(("", "Intro text.", 0.3), ("\n\n", "I get the error X and can't do anything else!", 0.7),
+    faq = hit_of(("", "Intro text.", 0.3), ("\n\n", "I get the error X and can't do anything else!", 0.7),
                ("\n", "You must roll back first.", 0.4))
     assert _asks(faq) == {1}
-    advice = _hit(("", "Stop the daemon first.", 0.3), (" ", "Never run it as root!", 0.7), ("\n", "It is unsafe.", 0.4))
+    advice = hit_of(("", "Stop the daemon first.", 0.3), (" ", "Never run it as root!", 0.7), ("\n", "It is unsafe.", 0.4))
     assert _asks(advice) == set()  # a "!" inside a paragraph
-    heading = _hit(("", "Intro text.", 0.3), ("\n\n", "Welcome aboard!", 0.7), ("\n\n", "This guide starts here.", 0.4))
+    heading = hit_of(("", "Intro text.", 0.3), ("\n\n", "Welcome aboard!", 0.7), ("\n\n", "This guide starts here.", 0.4))
     assert not is_question_line(heading.sentences, 1, heading.between)  # no answer on the line below
 
 
 def test_the_sentences_after_a_question_to_the_end_of_its_answers_paragraph_inherit_its_match():
-    hit = _hit(("", "What is a preinst script?", 0.8), ("\n\n", "These files are run by dpkg.", 0.5),
+    hit = hit_of(("", "What is a preinst script?", 0.8), ("\n\n", "These files are run by dpkg.", 0.5),
                (" ", "They are part of the package.", 0.6), ("\n\n", "Another paragraph.", 0.4),
                (" ", "Why use them?", 0.6), (" ", "To stop daemons.", 0.3))
     assert answered_match(hit.sentences, hit.between, _asks(hit)) == {1: 0.8, 2: 0.8, 5: 0.6}
@@ -49,12 +40,12 @@ def test_the_sentences_after_a_question_to_the_end_of_its_answers_paragraph_inhe
 
 def test_an_answer_after_a_matching_faq_line_beats_a_sentence_that_only_resembles_the_question():
     question = "Every command fails with 'current transaction is aborted'. How do I recover the session?"
-    faq = _hit(("", "Use autocommit mode to avoid it.", 0.3),
+    faq = hit_of(("", "Use autocommit mode to avoid it.", 0.3),
                ("\n\n", "I receive the error current transaction is aborted and can't do anything else!", 0.62),
                ("\n", "There was a problem in the previous command to the database.", 0.43),
                (" ", "The database will not recover by itself: you must run a rollback() before new commands.", 0.41),
                doc="faq")
-    other = _hit(("", "The session is idle in a failed transaction block.", 0.54), doc="ref")
+    other = hit_of(("", "The session is idle in a failed transaction block.", 0.54), doc="ref")
     answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
     scored = answerer.score_sentences(question, [faq, other])
     by_text = {c.sentence.text: c for c in scored}
@@ -73,7 +64,7 @@ def test_an_answer_after_a_matching_faq_line_beats_a_sentence_that_only_resemble
 
 def test_a_question_heading_is_never_the_quote_its_answer_is():
     question = "How many distributions are there?"
-    hit = _hit(("", "How many Debian distributions are there?", 0.9),
+    hit = hit_of(("", "How many Debian distributions are there?", 0.9),
                ("\n\n", 'There are three major distributions: "stable", "testing" and "unstable".', 0.7))
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [hit])
     assert answer.citations[0].text.startswith("There are three")

@@ -8,7 +8,7 @@ import pytest
 
 from rag.answer_phrases import find_phrase, has_phrase
 from rag.answer_values import defaulted_parameter, is_entry
-from rag.load import load_bytes
+from tests.rag.answer_pages import answered, page_service
 
 # A made-up module documented as the standard library documents its own: no autodoc, "New in version" notes.
 KILN_PAGE = """<html><head><title>kiln — firing helpers</title></head><body>
@@ -67,23 +67,7 @@ None while firing.</p></dd></dl>
 
 @pytest.fixture(scope="module")
 def kiln_service(embedder, tmp_path_factory):
-    from rag.config import Settings
-    from rag.service import RagService
-
-    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("kiln-index")), embedder=embedder)
-    service.warm_up()
-    service.ingest_documents([load_bytes(KILN_PAGE.encode(), "kiln.html")])
-    yield service
-    service.close()
-
-
-def _answered(service, question: str):
-    """The answer to a question the page answers: not abstained, every citation an exact span."""
-    answer = service.ask(question)
-    assert not answer.abstained, question
-    for c in answer.citations:
-        assert service.document(c.doc_id)[1][c.start : c.end] == c.text
-    return answer
+    yield from page_service(embedder, tmp_path_factory, KILN_PAGE, "kiln")
 
 
 def test_an_exception_documented_without_arguments_opens_an_entry():
@@ -110,13 +94,13 @@ def test_a_reason_given_before_its_consequence():
 
 
 def test_which_exception_leads_with_the_name_of_an_entry_without_arguments(kiln_service):
-    answer = _answered(kiln_service, "Which exception can I catch to detect thermal shock in my pots?")
+    answer = answered(kiln_service, "Which exception can I catch to detect thermal shock in my pots?")
     assert answer.text.startswith("kiln.CrackedError — "), answer.text
 
 
 def test_a_default_that_prose_names_in_code_form_answers_past_an_example_call(kiln_service):
     # "kiln.fire_each(pots)" on its own between blank lines is an example, not the entry the prose below belongs to.
-    answer = _answered(kiln_service, "How many pots does kiln.fire_batch() put into one rack by default?")
+    answer = answered(kiln_service, "How many pots does kiln.fire_batch() put into one rack by default?")
     assert answer.text.startswith("rack_size=12 — "), answer.text
 
 
@@ -128,19 +112,19 @@ def test_the_parameter_line_of_a_default_only_the_signature_gives_is_no_heading_
     # The signature states the default (check_interval=10): the line neither lacks one nor is a title.
     assert "heading" not in line.features and "default_missing" not in line.features, line.features
     assert "kind_phrase" in line.features, line.features  # a number of seconds, as an API gives a time
-    answer = _answered(kiln_service, question)
+    answer = answered(kiln_service, question)
     assert answer.text.startswith("check_interval=10 — "), answer.text
     assert any("kiln.watch(kiln, slot=None, check_interval=10)" in c.text for c in answer.citations), answer.text
 
 
 def test_how_do_i_leads_with_the_call_of_the_entry_the_quote_is_in(kiln_service):
-    answer = _answered(kiln_service, "How do I get glaze color names in a firing plan converted into oxide recipes?")
+    answer = answered(kiln_service, "How do I get glaze color names in a firing plan converted into oxide recipes?")
     # The next entry's signature below the quote is no command the quote introduces.
     assert "register_clay" not in answer.text, answer.text
     assert answer.text.startswith("kiln.register_glaze_colors(conn=None) — "), answer.text
 
 
 def test_asked_why_the_reason_in_the_next_sentence_joins_the_quote(kiln_service):
-    answer = _answered(kiln_service, "Why is the usable height of a shelf in centimetres always None?")
+    answer = answered(kiln_service, "Why is the usable height of a shelf in centimetres always None?")
     assert "Supposed to be the usable height" in answer.citations[0].text, answer.text
     assert "needs a cold kiln" in answer.citations[0].text, answer.text

@@ -7,7 +7,7 @@ import pytest
 
 from rag.answer import _looks_like_heading
 from rag.answer_phrases import expected_kind, find_phrase
-from rag.load import load_bytes
+from tests.rag.answer_pages import answered, page_service
 
 POTTERY_PAGE = """<html><head><title>pottery — studio helpers</title></head><body>
 <h1>pottery — studio helpers</h1>
@@ -32,22 +32,7 @@ program, which halves the firings of a busy studio.</p>
 
 @pytest.fixture(scope="module")
 def pottery_service(embedder, tmp_path_factory):
-    from rag.config import Settings
-    from rag.service import RagService
-
-    service = RagService(Settings(index_dir=tmp_path_factory.mktemp("pottery-index")), embedder=embedder)
-    service.warm_up()
-    service.ingest_documents([load_bytes(POTTERY_PAGE.encode(), "pottery.html")])
-    yield service
-    service.close()
-
-
-def _answered(service, question: str):
-    answer = service.ask(question)
-    assert not answer.abstained, question
-    for c in answer.citations:
-        assert service.document(c.doc_id)[1][c.start : c.end] == c.text
-    return answer
+    yield from page_service(embedder, tmp_path_factory, POTTERY_PAGE, "pottery")
 
 
 def test_a_version_note_without_a_full_stop_is_no_heading():
@@ -67,11 +52,11 @@ def test_which_version_is_answered_by_a_release_the_question_does_not_name_itsel
 
 
 def test_in_which_version_leads_with_the_release_of_the_entrys_change_note(pottery_service):
-    answer = _answered(pottery_service, "In which version did pottery.trim() get its depth parameter?")
+    answer = answered(pottery_service, "In which version did pottery.trim() get its depth parameter?")
     assert answer.text.startswith("version 1.4 — "), answer.text
     assert "Changed in version 1.4" in answer.citations[0].text
 
 
 def test_since_which_release_leads_with_the_products_release_in_prose(pottery_service):
-    answer = _answered(pottery_service, "Since which Pottery release can a kiln fire two shelves in one program?")
+    answer = answered(pottery_service, "Since which Pottery release can a kiln fire two shelves in one program?")
     assert answer.text.startswith("Pottery 3.1 — "), answer.text
