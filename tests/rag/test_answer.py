@@ -417,6 +417,9 @@ def test_reason_cues_beyond_because():
     text = "The purpose of these codenames is to make mirroring easier."
     assert find_phrase("reason", text, question) == "make mirroring easier"
     assert find_phrase("reason", "Install it there to avoid collisions.", "Why there?") == "collisions"
+    # "The reason <clause> is that ...": the reason is what follows, whatever the clause says.
+    assert find_phrase("reason", "The reason it is not based on argparse is that argparse cannot nest commands.",
+                       "Why is it not based on argparse?") == "argparse cannot nest commands"
     # What a step is for, said of it after the step.
     assert find_phrase("reason", "Close the device. This ensures that the file is complete.",
                        "Why close the device?") == "the file is complete"
