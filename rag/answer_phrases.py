@@ -45,7 +45,7 @@ _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+
 # "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
                          + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
-                         r"the (?:purpose|reason|point|goal|aim) (?:(?:of|why|that)\b[^.;]{1,60}? |[^.;,]{1,60}? )?is(?: to| that)?|"
+                         r"the (?:purpose|reason|point|goal|aim) (?:(?:of|why|that)\b[^.;]{1,60}? |[^.;,]{1,60} )?is(?: to| that)?|"
                          # What a step is for, said of it: "This ensures that the device finishes cleanly".
                          r"(?:this|that|which|it) (?:ensures|guarantees|makes sure|prevents|avoids)(?: that)?)\s+", re.I)
 # A reason given before its consequence: "Obtaining it is costly, so it is always None" (not "so that", "so far").
