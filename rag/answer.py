@@ -45,7 +45,7 @@ from .answer_weights import SentenceWeights, hand_weights
 from .common_words import is_rare_word
 from .lru import LruCache
 from .records import Answer, Citation, Hit, ScoredSentence
-from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells, strip_markup
+from .structure import asked_cell, described_terms, is_header_row, layout, markdown_header, row_cells, strip_markup
 from .terms import content_stems
 
 NO_ANSWER = "The documents do not contain an answer to this question."
@@ -75,6 +75,10 @@ _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 _PARAMETER_ITEM = re.compile(r"^\s*[-*+•]\s+[A-Za-z_]\w*(?:\s*\([^()\n]{0,80}\))?\s+[–—-]{1,2}\s+\S")
 _LOG_200 = math.log(200)
 _SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
+_ENDS_STATEMENT = re.compile(r"""[.!?)"'”]$""")
+_ENDS_CLAUSE = re.compile(r"[.!?:;,]$")
+_CALL_SHAPE = re.compile(r"\w\(.*\)\s*(?:->.*)?$")  # a signature: name(arguments)
+_LOWER_FIRST = re.compile(r"[a-z]")
 # Quotes this few characters apart are next to each other (one space or line break between two sentences).
 _ADJACENT = 2
 
@@ -165,7 +169,7 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
         return True
     if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped) or _VERSION_NOTE.match(stripped):
         return False  # "deprecated: v7.0.0", "- page_size – how many per page": a field states a fact, as a sentence does
-    if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
+    if _ENDS_STATEMENT.search(stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
@@ -178,9 +182,9 @@ def _looks_like_term(text: str) -> bool:
         return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
     if _ADMONITION.fullmatch(stripped):
         return False  # "Note", "Tip": the label of an admonition box, not a thing defined
-    if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
+    if _CALL_SHAPE.search(stripped):
         return True
-    return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
+    return not _ENDS_CLAUSE.search(stripped) and len(stripped.split()) <= 6
 
 
 def _is_command_line(text: str) -> bool:
@@ -207,7 +211,7 @@ def _first_line_term(text: str) -> str | None:
     first, sep, rest = text.strip().partition("\n")
     if not sep or not rest.strip()[:1].isupper():
         return None
-    signature = len(first) <= 400 and re.search(r"\w\(.*\)\s*(?:->.*)?$", first.strip())
+    signature = len(first) <= 400 and _CALL_SHAPE.search(first.strip())
     if signature:
         return first
     # A line of prose wrapped mid-sentence ("Please address email correspondence to") ends on a function word.
@@ -294,10 +298,11 @@ def _read_passage(hit: Hit) -> _PassageReading:
     sentences, gap = hit.sentences, hit.between
     headings = _headings(hit)
     commands = [_is_command_line(s.text) for s in sentences]
+    terms = described_terms(sentences, gap)
     out = []
     for position, sentence in enumerate(sentences):
         text = sentence.text
-        described = described_term(sentences, position, gap)
+        described = terms[position]
         stems = content_stems(text) | (content_stems(described) if described else frozenset())
         term = described or _first_line_term(text)
         between = gap(position - 1, position) if position > 0 else ""
@@ -315,7 +320,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
             # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line break
             # cut). A heading or term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
             continues = bool(previous) and "\n\n" not in between and bool(
-                re.match(r"[a-z]", text.strip()) or _SENTENCE_END.search(previous)
+                _LOWER_FIRST.match(text.strip()) or _SENTENCE_END.search(previous)
                 and _refers_back(text, previous) is not None)
         header_row = is_header_row(sentences, position, gap)
         out.append(_SentenceReading(
@@ -506,7 +511,8 @@ class ExtractiveAnswerer:
         words = re.findall(r"\w[\w.+-]*\w|\w", question)
         # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses, unless
         # it abbreviates a name the passages read spell out ("UN" for "United Nations").
-        spelled_out = _initials(read_text)
+        # (Only a word the corpus lacks counts: with none, what the passages spell out need not be looked for.)
+        spelled_out = _initials(read_text) if absent_terms else set()
         named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w) and w not in spelled_out}
         # A rare word names a thing too, in lower case ("nginx", "certbot"); an ordinary one missing may paraphrase.
         named |= {w for w in absent_terms if is_rare_word(w) and w.upper() not in spelled_out}

@@ -215,13 +215,14 @@ class Entries:
                         unread += gap if gap > self._BOUNDARY else 0
                     count += 1
                 previous = d
-                if opens_entry(d, after) or following is not None and self._is_heading(text) and \
+                heading = self._is_heading(text)  # (asked of every sentence: looked up once)
+                if opens_entry(d, after) or following is not None and heading and \
                         is_field_line(following.sentence.text):
                     # A heading with metadata below it ("# Punycode" + "deprecated: v7.0.0") documents one thing too.
                     strict = tolerant = d
                     unread = count = 0
                     opened = False
-                elif len(text) < 200 and self._is_heading(text) or count > self._REACH:
+                elif len(text) < 200 and heading or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
                 elif unread > self.UNREAD:
                     strict = tolerant = None
