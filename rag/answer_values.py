@@ -242,7 +242,7 @@ class Entries:
     def _is_heading(self, text: str) -> bool:
         """A section heading: a line the passages' heading chains name, a Markdown heading's marks aside (a passage
         starts at each heading, so its chain names it; a "# comment" line of an example is none)."""
-        return normalize_spaces(heading_title(text)) in self._headings
+        return _heading_form(text) in self._headings
 
     def _seen(self, doc: str, start: int, end: int) -> int:
         """How many characters from start to end lie in passages read."""
@@ -273,6 +273,13 @@ class Entries:
                 break
             out.append(d)
         return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _heading_form(text: str) -> str:
+    """A line as a heading chain names it: normalized, a Markdown heading's marks aside (asked of every sentence of
+    the passages read, for every question that reads them)."""
+    return normalize_spaces(heading_title(text))
 
 
 def _gap_text(d: DocSentence, following: DocSentence) -> str | None:
