@@ -343,6 +343,10 @@ class ExtractiveAnswerer:
         # Passages recur across questions (a popular section, a follow-up question): their reading is kept.
         self._readings: LruCache[tuple[object, ...], _PassageReading] = LruCache(config.remembered_passages)
 
+    def forget(self) -> None:
+        """Drop the passages' readings kept between questions (what a cold start has not seen)."""
+        self._readings.clear()
+
     def _reading(self, hit: Hit) -> _PassageReading:
         key = _reading_key(hit)
         reading = self._readings.get(key)
