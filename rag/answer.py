@@ -268,7 +268,7 @@ class _SentenceReading:
     described: str | None  # the term it defines or describes by its layout (rag.structure)
     term: str | None  # that term, else a term glued to its first line, else the term line just above it
     introduced: bool  # the sentence before is its term, on the line above it
-    leaned_on: frozenset[str]  # the stems of the sentence before, when it opens with a pronoun or connective
+    leaned_on: frozenset[str]  # the stems of the sentence before (not its term) when it opens with a pronoun, "but"...
     between: str  # the text between the sentence before and it
     long: float
     body: str  # without its list marker
@@ -281,6 +281,8 @@ class _SentenceReading:
 
 @dataclass(frozen=True, slots=True)
 class _PassageReading:
+    """A passage's sentence readings, with what holds for the whole passage."""
+
     context_stems: frozenset[str]
     asking: frozenset[int]  # the positions of the sentences that ask (answer_signals.question_lines)
     sentences: tuple[_SentenceReading, ...]
