@@ -43,8 +43,9 @@ from .answer_values import (
 )
 from .answer_weights import SentenceWeights, hand_weights
 from .common_words import is_rare_word
+from .lru import LruCache
 from .records import Answer, Citation, Hit, ScoredSentence
-from .structure import asked_cell, described_term, is_header_row, layout, markdown_header, row_cells, strip_markup
+from .structure import asked_cell, described_terms, is_header_row, layout, markdown_header, row_cells, strip_markup
 from .terms import content_stems
 
 NO_ANSWER = "The documents do not contain an answer to this question."
@@ -74,6 +75,10 @@ _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
 _PARAMETER_ITEM = re.compile(r"^\s*[-*+•]\s+[A-Za-z_]\w*(?:\s*\([^()\n]{0,80}\))?\s+[–—-]{1,2}\s+\S")
 _LOG_200 = math.log(200)
 _SENTENCE_END = re.compile(r"""[.!?][)"'”’]?$""")
+_ENDS_STATEMENT = re.compile(r"""[.!?)"'”]$""")
+_ENDS_CLAUSE = re.compile(r"[.!?:;,]$")
+_CALL_SHAPE = re.compile(r"\w\(.*\)\s*(?:->.*)?$")  # a signature: name(arguments)
+_LOWER_FIRST = re.compile(r"[a-z]")
 # Quotes this few characters apart are next to each other (one space or line break between two sentences).
 _ADJACENT = 2
 
@@ -94,6 +99,8 @@ class AnswerConfig:
     follow_margin: float = 0.08
     # A second statement of the answer's phrase elsewhere is cited too when it scores within this margin (0: never).
     corroborate_margin: float = 0.03
+    # Passages whose sentences' reading (what they are, whatever the question) is kept between questions.
+    remembered_passages: int = 2048
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class _Candidate:
     position: int  # index of the sentence in hit.sentences
     score: float
     features: Mapping[str, float] = field(default_factory=dict)  # the signals it was scored on (answer_weights)
+    header_row: bool = False  # a table's column names: shown with the row they head, never quoted alone
 
     @property
     def sentence(self) -> ScoredSentence:
@@ -161,7 +169,7 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
         return True
     if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped) or _VERSION_NOTE.match(stripped):
         return False  # "deprecated: v7.0.0", "- page_size – how many per page": a field states a fact, as a sentence does
-    if re.search(r"""[.!?)"'”]$""", stripped) and not _looks_like_term(stripped):
+    if _ENDS_STATEMENT.search(stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
@@ -174,9 +182,9 @@ def _looks_like_term(text: str) -> bool:
         return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
     if _ADMONITION.fullmatch(stripped):
         return False  # "Note", "Tip": the label of an admonition box, not a thing defined
-    if re.search(r"\w\(.*\)\s*(?:->.*)?$", stripped):  # a signature: name(arguments)
+    if _CALL_SHAPE.search(stripped):
         return True
-    return not re.search(r"[.!?:;,]$", stripped) and len(stripped.split()) <= 6
+    return not _ENDS_CLAUSE.search(stripped) and len(stripped.split()) <= 6
 
 
 def _is_command_line(text: str) -> bool:
@@ -203,7 +211,7 @@ def _first_line_term(text: str) -> str | None:
     first, sep, rest = text.strip().partition("\n")
     if not sep or not rest.strip()[:1].isupper():
         return None
-    signature = len(first) <= 400 and re.search(r"\w\(.*\)\s*(?:->.*)?$", first.strip())
+    signature = len(first) <= 400 and _CALL_SHAPE.search(first.strip())
     if signature:
         return first
     # A line of prose wrapped mid-sentence ("Please address email correspondence to") ends on a function word.
@@ -252,10 +260,81 @@ def _introduces(term: str, gap: str) -> bool:
     return gap.count("\n") == 1 and _looks_like_term(term)
 
 
-def _described_terms(hit: Hit) -> dict[int, str]:
-    """The term each sentence defines or describes (rag.structure): a description is about its term's words."""
-    found = {position: described_term(hit.sentences, position, hit.between) for position in range(len(hit.sentences))}
-    return {position: term for position, term in found.items() if term}
+@dataclass(frozen=True, slots=True)
+class _SentenceReading:
+    """What one sentence of a passage is, whatever the question: the question-independent half of its features."""
+
+    stems: frozenset[str]  # its words' stems, with its term's (the term is what a description is about)
+    described: str | None  # the term it defines or describes by its layout (rag.structure)
+    term: str | None  # that term, else a term glued to its first line, else the term line just above it
+    introduced: bool  # the sentence before is its term, on the line above it
+    leaned_on: frozenset[str]  # the stems of the sentence before (not its term) when it opens with a pronoun, "but"...
+    between: str  # the text between the sentence before and it
+    long: float
+    body: str  # without its list marker
+    continues: bool  # it leans on the sentence before in its paragraph
+    introduces_command: bool  # a lead-in to the command line below it
+    heading: bool  # a heading, a lead-in, a definition term alone, or a table's header row
+    header_row: bool
+    code: bool  # a line of example code
+
+
+@dataclass(frozen=True, slots=True)
+class _PassageReading:
+    """A passage's sentence readings, with what holds for the whole passage."""
+
+    context_stems: frozenset[str]
+    asking: frozenset[int]  # the positions of the sentences that ask (answer_signals.question_lines)
+    sentences: tuple[_SentenceReading, ...]
+
+
+def _reading_key(hit: Hit) -> tuple[object, ...]:
+    """Everything a passage's reading is made of: a changed passage (text, headings, sentences) is read anew."""
+    p = hit.passage
+    return p.start, p.text, p.context, hit.title, tuple((s.start, s.end, s.text) for s in hit.sentences)
+
+
+def _read_passage(hit: Hit) -> _PassageReading:
+    """The question-independent properties of a passage's sentences (their layout roles, stems, ties to their
+    neighbours), for score_sentences to combine with the question."""
+    sentences, gap = hit.sentences, hit.between
+    headings = _headings(hit)
+    commands = [_is_command_line(s.text) for s in sentences]
+    terms = described_terms(sentences, gap)
+    out = []
+    for position, sentence in enumerate(sentences):
+        text = sentence.text
+        described = terms[position]
+        stems = content_stems(text) | (content_stems(described) if described else frozenset())
+        term = described or _first_line_term(text)
+        between = gap(position - 1, position) if position > 0 else ""
+        leaned_on: frozenset[str] = frozenset()
+        introduced = continues = False
+        if position > 0:
+            previous = sentences[position - 1].text
+            if _introduces(previous, between) and _normalize(previous) not in headings:
+                stems = stems | content_stems(previous)  # a description is about its term
+                term = previous
+                introduced = True
+            elif _REFERS_BACK.match(text):
+                leaned_on = content_stems(previous)  # "It has five arguments": "it" is named before
+            previous = previous.strip()
+            # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line break
+            # cut). A heading or term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
+            continues = bool(previous) and "\n\n" not in between and bool(
+                _LOWER_FIRST.match(text.strip()) or _SENTENCE_END.search(previous)
+                and _refers_back(text, previous) is not None)
+        header_row = is_header_row(sentences, position, gap)
+        out.append(_SentenceReading(
+            stems=stems, described=described or None, term=term, introduced=introduced, leaned_on=leaned_on,
+            between=between,
+            long=math.log(max(len(text), 1)) / _LOG_200, body=_LIST_MARKER.sub("", text, count=1),
+            continues=continues,
+            introduces_command=position + 1 < len(sentences) and commands[position + 1] and not commands[position]
+            and not _opens_entry(sentences, position + 1, gap),
+            heading=_looks_like_heading(text, headings) or header_row, header_row=header_row,
+            code=_CODE.match(text) is not None))
+    return _PassageReading(content_stems(hit.passage.context), frozenset(question_lines(sentences, gap)), tuple(out))
 
 
 class ExtractiveAnswerer:
@@ -263,6 +342,20 @@ class ExtractiveAnswerer:
 
     def __init__(self, config: AnswerConfig) -> None:
         self.config = config
+        # Passages recur across questions (a popular section, a follow-up question): their reading is kept.
+        self._readings: LruCache[tuple[object, ...], _PassageReading] = LruCache(config.remembered_passages)
+
+    def forget(self) -> None:
+        """Drop the passages' readings kept between questions (what a cold start has not seen)."""
+        self._readings.clear()
+
+    def _reading(self, hit: Hit) -> _PassageReading:
+        key = _reading_key(hit)
+        reading = self._readings.get(key)
+        if reading is None:
+            reading = _read_passage(hit)
+            self._readings.put(key, reading)
+        return reading
 
     def score_sentences(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
@@ -281,45 +374,39 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, int, int]] = set()
         out: list[_Candidate] = []
         for hit in hits:
-            context_stems = content_stems(hit.passage.context)
+            reading = self._reading(hit)
+            context_stems = reading.context_stems
             section_overlap = heading_overlap(terms, hit.passage.context)  # one section heading per passage
-            headings = _headings(hit)
-            described = _described_terms(hit)
-            asking = question_lines(hit.sentences, hit.between)
+            asking = reading.asking
             answered = answered_match(hit.sentences, hit.between, asking)
             for position, sentence in enumerate(hit.sentences):
-                term = described.get(position)
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
                     continue
                 seen.add(key)
-                stems = content_stems(sentence.text) | (content_stems(term) if term else frozenset())
+                read = reading.sentences[position]
+                stems = read.stems
                 entry = None  # the signature of the API entry this line is deep in, if any
                 signature = entries.signature_above(hit.passage.doc_id, sentence.start)
                 if signature is not None and signature.sentence.start != sentence.start:
                     entry = signature.sentence.text
-                    if term is None:
+                    if read.described is None:
                         # A line deep in an API entry (a parameter, a "Returns:" line, a version note) is about the
                         # entry's name though it never says it.
                         stems = stems | entry_name_stems(entry)
-                leaned_on: frozenset[str] = frozenset()
+                leaned_on = read.leaned_on
                 default_of = None  # the similarity of the sentence whose default this one gives
                 names_one = False
-                term = term or _first_line_term(sentence.text)
-                between = hit.between(position - 1, position) if position > 0 else ""
-                if position > 0:
+                term = read.term
+                between = read.between
+                if wants_default and position > 0 and not read.introduced and "\n\n" not in between and \
+                        states_default_of_previous(sentence.text) and not states_default(hit.sentences[position - 1].text):
+                    # "Maximum number of history lines retained." + "**Default:** `30`.": the default of the thing
+                    # described just before matches as well as that description does.
                     previous = hit.sentences[position - 1]
-                    if _introduces(previous.text, between) and _normalize(previous.text) not in headings:
-                        stems = stems | content_stems(previous.text)  # a description is about its term
-                        term = previous.text
-                    elif wants_default and "\n\n" not in between and states_default_of_previous(sentence.text) \
-                            and not states_default(previous.text):
-                        # "Maximum number of history lines retained." + "**Default:** `30`.": the default of the
-                        # thing described just before matches as well as that description does.
-                        stems = stems | content_stems(previous.text)
-                        default_of = previous.similarity
-                    elif _REFERS_BACK.match(sentence.text):
-                        leaned_on = content_stems(previous.text)  # "It has five arguments": "it" is named before
+                    stems = stems | content_stems(previous.text)
+                    default_of = previous.similarity
+                    leaned_on = frozenset()
                 overlap = 0.0
                 if terms:
                     overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on else 0.0
@@ -327,7 +414,7 @@ class ExtractiveAnswerer:
                 f: dict[str, float] = {"similarity": sentence.similarity, "overlap": overlap,
                                        "passage": max(hit.score, 0.0) / top_passage,
                                        "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,
-                                       "long": math.log(max(len(sentence.text), 1)) / _LOG_200}
+                                       "long": read.long}
                 if position in asking:
                     # A question in the documents restates the user's, so it matches best and answers nothing: its
                     # match is credited to its answer, the sentences after it.
@@ -340,13 +427,7 @@ class ExtractiveAnswerer:
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
-                previous_text = hit.sentences[position - 1].text.strip() if position > 0 else ""
-                if previous_text and "\n\n" not in between and (
-                        re.match(r"[a-z]", sentence.text.strip()) or _SENTENCE_END.search(previous_text)
-                        and _refers_back(sentence.text, previous_text) is not None):
-                    # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line
-                    # break cut): the quote will hold both, so how well that one matches counts for it. A heading or
-                    # term above is no sentence it continues ("# pathkit" + "The pathkit module ...").
+                if read.continues:  # the quote will hold both, so how well that one matches counts for it
                     f["continues_match"] = hit.sentences[position - 1].similarity
                 entry_default = None  # the default the entry's signature gives the parameter this line is about
                 if wants_default:
@@ -363,7 +444,7 @@ class ExtractiveAnswerer:
                     elif not entry_default:
                         f["default_missing"] = 1.0
                 if kind in _STRICT_KINDS:
-                    body = _LIST_MARKER.sub("", sentence.text, count=1)
+                    body = read.body
                     # A numeric default answers "how many" and "how long" (an API gives a time as a bare number).
                     numeric_default = kind in ("number", "duration") and entry_default is not None and \
                         re.fullmatch(r"[-+]?\d[\d_.]*", entry_default) is not None
@@ -372,17 +453,14 @@ class ExtractiveAnswerer:
                     f["place"] = 1.0  # "where is X kept?": a sentence with a path or an address
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):
                     f["reason"] = 1.0  # asked why, a sentence that gives a reason ("because ...")
-                elif kind == "term" and has_phrase(kind, _LIST_MARKER.sub("", sentence.text, count=1), question):
+                elif kind == "term" and has_phrase(kind, read.body, question):
                     f["term_phrase"] = 1.0  # "which class ...": a sentence naming one answers it
                     names_one = True  # (a name the question does not use: see the echo penalty)
                 # A lead-in to a command line ("To list them, run the command" + "systemctl list-units") is the
                 # way a "how do I" question asks for, not a heading.
-                introduces_command = position + 1 < len(hit.sentences) and \
-                    _is_command_line(hit.sentences[position + 1].text) and not _is_command_line(sentence.text) and \
-                    not _opens_entry(hit.sentences, position + 1, hit.between)
-                if introduces_command and kind == "how":
+                if read.introduces_command and kind == "how":
                     f["command_lead"] = 1.0
-                elif _looks_like_heading(sentence.text, headings) or is_header_row(hit.sentences, position, hit.between):
+                elif read.heading:
                     f["heading"] = 1.0
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
@@ -416,17 +494,16 @@ class ExtractiveAnswerer:
                     f["signature_for_parameter"] = 1.0  # the entry's summary does not say what the one parameter does
                 if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
-                if kind not in ("how", "term") and _CODE.match(sentence.text):
+                if kind not in ("how", "term") and read.code:
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
-                out.append(_Candidate(hit, position, weights.score(f), f))
+                out.append(_Candidate(hit, position, weights.score(f), f, read.header_row))
         out.sort(key=lambda c: -c.score)
         return out
 
     def candidates(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
         """The sentences that may answer, best first: all scored ones but a table's column names, which are shown
         with the row they head, never quoted alone."""
-        return [c for c in self.score_sentences(question, hits, entries)
-                if not is_header_row(c.hit.sentences, c.position, c.hit.between)]
+        return [c for c in self.score_sentences(question, hits, entries) if not c.header_row]
 
     def quoted_text(self, question: str, candidate: _Candidate, candidates: Sequence[_Candidate]) -> str:
         """The text the answer would quote for `candidate` (what it needs to stand alone), as `answer` builds it."""
@@ -440,7 +517,8 @@ class ExtractiveAnswerer:
         words = re.findall(r"\w[\w.+-]*\w|\w", question)
         # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses, unless
         # it abbreviates a name the passages read spell out ("UN" for "United Nations").
-        spelled_out = _initials(read_text)
+        # (Only a word the corpus lacks counts: with none, what the passages spell out need not be looked for.)
+        spelled_out = _initials(read_text) if absent_terms else set()
         named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w) and w not in spelled_out}
         # A rare word names a thing too, in lower case ("nginx", "certbot"); an ordinary one missing may paraphrase.
         named |= {w for w in absent_terms if is_rare_word(w) and w.upper() not in spelled_out}

@@ -8,6 +8,7 @@ with the question wins ("What time ... in Japan?" picks the time next to "Japan 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from .structure import strip_markup
@@ -92,6 +93,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _PROMPT_OR_MARKER = re.compile(r"^\s*(?:[-*•]\s+|\d{1,3}[.)]\s+)?(?:[$#>%]\s+)?")
 _COMMAND = re.compile(r"[a-z_][\w.+-]*(?:\([^()\n]*\)|(?:[ \t]+[^\s]+){1,7})")
+_ENDS_SENTENCE = re.compile(r"[.,;:!?]$")
+_COMMAND_SIGN = re.compile(r"[-/()_=.\d]")  # an option, a path, a call, a number
 
 
 def command_line(line: str) -> str | None:
@@ -104,14 +107,14 @@ def command_line(line: str) -> str | None:
         return None
     lead = _PROMPT_OR_MARKER.match(line)
     body = line[lead.end():].strip()
-    if not body or len(body) > 80 or re.search(r"[.,;:!?]$", body) or not _COMMAND.fullmatch(body):
+    if not body or len(body) > 80 or _ENDS_SENTENCE.search(body) or not _COMMAND.fullmatch(body):
         return None
     # Short lines of prose ("of the data") are lower-case words too: a command has an option, a path, a call.
     prompted = lead.group().strip()[-1:] in ("$", "#", ">", "%")
     words = body.split()
     if not prompted and (not content_stems(words[0].split("(")[0]) or sum(w.isalpha() for w in words) >= 4):
         return None  # "the tracepath(8) command can ...": prose that starts in lower case
-    return body if prompted or re.search(r"[-/()_=.\d]", body) else None
+    return body if prompted or _COMMAND_SIGN.search(body) else None
 
 
 def normalize_spaces(text: str) -> str:
@@ -240,6 +243,13 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     return spans
 
 
+@functools.lru_cache(maxsize=65536)
+def _text_candidates(kind: str, text: str) -> tuple[tuple[int, int] | tuple[int, int, float], ...]:
+    """The candidates of a kind that the question plays no part in finding (all but a reason's): every question of
+    that kind looks for them in the same sentences, so they are found once."""
+    return tuple(_candidates(kind, text, frozenset()))
+
+
 _WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
 _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
@@ -286,9 +296,9 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             normalize_spaces(name) in normalize_spaces(question)
         if name and not own:
             return name
-    found = _candidates(kind, text, asked)
+    found = _candidates(kind, text, asked) if kind == "reason" else _text_candidates(kind, text)
     if kind == "number" and _HOW_OFTEN.search(question):
-        found = [(*m.span(), 1.0) for m in FREQUENCY.finditer(text)] + found
+        found = [(*m.span(), 1.0) for m in FREQUENCY.finditer(text)] + list(found)
     if kind == "name":
         # The question's own names (capitalised past its first word: "Who did Kono meet?" -> kono).
         asked_names = content_stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w'’-]*", question)))
@@ -299,8 +309,10 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         return None
     wants_path = _WANTS_PATH.search(question) is not None
     wants_command = _WANTS_COMMAND.search(question) is not None
-    starts = sorted({c[0] for c in found})
-    ends = sorted({c[1] for c in found})
+    question_words = normalize_spaces(question) if kind in ("term", "how") else ""
+    # The neighbourhoods of the candidates are weighed unless the first that passes answers.
+    starts = sorted({c[0] for c in found}) if not first or kind == "number" else []
+    ends = sorted({c[1] for c in found}) if not first or kind == "number" else []
     best: tuple[float, int, str] | None = None
     for candidate in found:
         start, end = candidate[0], candidate[1]
@@ -309,7 +321,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if kind in ("term", "how"):
             phrase = _MAN_REF.sub(r"\1", phrase)
         stems = content_stems(phrase)
-        own_words = normalize_spaces(phrase) in normalize_spaces(question) if kind in ("term", "how") else stems <= asked
+        own_words = normalize_spaces(phrase) in question_words if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):
             continue  # the question's own words answer nothing
         if kind == "name" and not _EMAIL.fullmatch(phrase):

@@ -6,7 +6,7 @@ Plain text properties, no model: the answerer (rag/answer.py) weighs them with t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Protocol
 
 from .terms import content_stems
@@ -54,7 +54,8 @@ def question_lines(sentences: Sequence[_Sentence], gap: Callable[[int, int], str
     return {i for i in range(len(sentences)) if is_question_line(sentences, i, gap)}
 
 
-def answered_match(sentences: Sequence[_Sentence], gap: Callable[[int, int], str], asking: set[int]) -> dict[int, float]:
+def answered_match(sentences: Sequence[_Sentence], gap: Callable[[int, int], str], asking: Collection[int]
+                   ) -> dict[int, float]:
     """For each sentence that answers a question line above it, that question's similarity to the asked question.
 
     A question in the documents (an FAQ's heading, a `<dt>`, a question in a paragraph) matches the user's best

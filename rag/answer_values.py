@@ -215,13 +215,14 @@ class Entries:
                         unread += gap if gap > self._BOUNDARY else 0
                     count += 1
                 previous = d
-                if opens_entry(d, after) or following is not None and self._is_heading(text) and \
+                heading = self._is_heading(text)  # (asked of every sentence: looked up once)
+                if opens_entry(d, after) or following is not None and heading and \
                         is_field_line(following.sentence.text):
                     # A heading with metadata below it ("# Punycode" + "deprecated: v7.0.0") documents one thing too.
                     strict = tolerant = d
                     unread = count = 0
                     opened = False
-                elif len(text) < 200 and self._is_heading(text) or count > self._REACH:
+                elif len(text) < 200 and heading or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
                 elif unread > self.UNREAD:
                     strict = tolerant = None
@@ -241,7 +242,7 @@ class Entries:
     def _is_heading(self, text: str) -> bool:
         """A section heading: a line the passages' heading chains name, a Markdown heading's marks aside (a passage
         starts at each heading, so its chain names it; a "# comment" line of an example is none)."""
-        return normalize_spaces(heading_title(text)) in self._headings
+        return _heading_form(text) in self._headings
 
     def _seen(self, doc: str, start: int, end: int) -> int:
         """How many characters from start to end lie in passages read."""
@@ -272,6 +273,13 @@ class Entries:
                 break
             out.append(d)
         return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _heading_form(text: str) -> str:
+    """A line as a heading chain names it: normalized, a Markdown heading's marks aside (asked of every sentence of
+    the passages read, for every question that reads them)."""
+    return normalize_spaces(heading_title(text))
 
 
 def _gap_text(d: DocSentence, following: DocSentence) -> str | None:

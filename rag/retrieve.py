@@ -6,7 +6,6 @@ import contextlib
 import functools
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from .errors import InvalidInputError
 from .fusion import reciprocal_rank_fusion
 from .index_backend import IndexBackend
 from .keyword import keyword_terms
+from .lru import LruCache
 from .records import Hit, ScoredSentence, SentenceVectors
 from .sentence_vectors import embed_passages
 
@@ -31,27 +31,6 @@ class RetrievalConfig:
     sentence_weight: float = 0.5
     passage_weight: float = 0.4
     keyword_weight: float = 0.1
-
-
-class _LruCache:
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[object, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: object) -> np.ndarray | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: object, value: np.ndarray) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
 
 
 T = TypeVar("T")
@@ -73,7 +52,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
-        self._query_cache = _LruCache(1024)
+        self._query_cache: LruCache[str, np.ndarray] = LruCache(1024)
         concurrent = bool(getattr(index, "concurrent_reads", False))
         self._store_lock: contextlib.AbstractContextManager = (
             contextlib.nullcontext() if concurrent else threading.Lock())

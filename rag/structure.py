@@ -49,6 +49,8 @@ _HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test b
 _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MAX_TERM_CHARS = 160
+_ENDS_SENTENCE = re.compile(r"""[.!?;)"'”]$""")
+_CELL_BAR = re.compile(r"(?<!\\)\|")  # a cell border, not an escaped "\|"
 # A Markdown heading that names an API item: code spans alone ("## `path.basename(path[, suffix])`", "### `-C
 # condition`, `--conditions=condition`", an aside after them: "(in megabytes)"), or after a one-word label ("### Class: `EventEmitter`", "### Event:
 # `'close'`"), as Node.js, MDN and rustdoc-style references title their entries.
@@ -185,7 +187,7 @@ def _is_description(text: str) -> bool:
 
 def _continues(previous: str) -> bool:
     """A prose sentence of the same paragraph: a description, ended as sentences end."""
-    return _is_description(previous) and bool(re.search(r"""[.!?;)"'”]$""", previous.rstrip()))
+    return bool(_ENDS_SENTENCE.search(previous.rstrip())) and _is_description(previous)
 
 
 def term_above(sentences: Sequence[_Sentence], i: int, gap: Gap) -> int | None:
@@ -211,29 +213,34 @@ def term_above(sentences: Sequence[_Sentence], i: int, gap: Gap) -> int | None:
     return None
 
 
-def description_below(sentences: Sequence[_Sentence], i: int, gap: Gap) -> int | None:
+TermAbove = Callable[[int], int | None]  # `term_above` of sentence j of one passage
+
+
+def description_below(sentences: Sequence[_Sentence], i: int, gap: Gap, above: TermAbove | None = None) -> int | None:
     """When sentence i is a term line (see `term_above`), the sentence that starts its description."""
     j = i + 1
     while j < len(sentences) and is_fence(sentences[j].text) and gap(j - 1, j).count("\n") <= 2:
         j += 1
-    if j < len(sentences) and term_above(sentences, j, gap) == i:
+    if j < len(sentences) and (above(j) if above else term_above(sentences, j, gap)) == i:
         return j
     return None
 
 
 # -- tables -----------------------------------------------------------------------------------------------------
 def is_table_separator(text: str) -> bool:
-    return bool(_TABLE_SEPARATOR.match(text)) and "-" in text
+    return "-" in text and bool(_TABLE_SEPARATOR.match(text))
 
 
 def row_cells(text: str) -> list[str] | None:
     """The cells of a table row: "a | b" as the loaders render tables, or a Markdown "| a | b |" row."""
+    if "|" not in text:
+        return None  # (most sentences: no need to rejoin their words first)
     line = " ".join(text.split())
     if is_table_separator(line):
         return None
     if line.startswith("|"):
         inner = line[1:-1] if line.endswith("|") and len(line) > 1 else line[1:]
-        return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+        return [cell.strip() for cell in _CELL_BAR.split(inner)]
     if " | " in line:
         return [cell.strip() for cell in line.split(" | ")]
     return None
@@ -298,9 +305,11 @@ class Layout:
     lead: str | None = None
 
 
-def layout(sentences: Sequence[_Sentence], i: int, gap: Gap) -> Layout | None:
+def layout(sentences: Sequence[_Sentence], i: int, gap: Gap, above: TermAbove | None = None) -> Layout | None:
     """The layout role of sentence i when it has one the line structure shows; None for prose and table rows
-    (and for short terms one line above their description, which the answerer reads itself)."""
+    (and for short terms one line above their description, which the answerer reads itself). `above`: the
+    passage's `term_above`, when its results are kept across sentences."""
+    above = above or (lambda j: term_above(sentences, j, gap))
     text = sentences[i].text
     if row_cells(text) is not None or is_table_separator(text):
         return None
@@ -312,21 +321,29 @@ def layout(sentences: Sequence[_Sentence], i: int, gap: Gap) -> Layout | None:
         if i - lead <= _LEAD_IN_REACH:
             return Layout(lead, i, term)
         return Layout(i, i, term, sentences[lead].text.strip())
-    below = description_below(sentences, i, gap)
+    below = description_below(sentences, i, gap, above)
     if below is not None:
         return Layout(i, below, strong_term(text) or strip_markup(text))
-    above = term_above(sentences, i, gap)
-    if above is not None:
-        term_text = sentences[above].text
-        return Layout(above, i, strong_term(term_text) or strip_markup(term_text))
+    term_line = above(i)
+    if term_line is not None:
+        term_text = sentences[term_line].text
+        return Layout(term_line, i, strong_term(term_text) or strip_markup(term_text))
     term = term_of_line(sentences, i, gap)
     return Layout(i, i, term) if term else None
 
 
-def described_term(sentences: Sequence[_Sentence], i: int, gap: Gap) -> str | None:
-    """The term sentence i defines or describes (its words are the description's subject), or None."""
-    found = layout(sentences, i, gap)
-    return found.term if found else None
+def described_terms(sentences: Sequence[_Sentence], gap: Gap) -> list[str | None]:
+    """The term each sentence defines or describes (its words are the description's subject), or None: `layout`'s
+    term, with each sentence's term line looked for once (a term's description below asks for it as well)."""
+    found: dict[int, int | None] = {}
+
+    def above(j: int) -> int | None:
+        if j not in found:
+            found[j] = term_above(sentences, j, gap)
+        return found[j]
+
+    roles = (layout(sentences, i, gap, above) for i in range(len(sentences)))
+    return [role.term if role else None for role in roles]
 
 
 def is_header_row(sentences: Sequence[_Sentence], i: int, gap: Gap) -> bool:

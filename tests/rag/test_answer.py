@@ -436,3 +436,39 @@ def test_a_sentence_under_its_sections_heading_is_quoted_without_the_heading():
     hit = Hit(Passage("kettle", 0, len(text), text, 0, context="Kettle care"), 1.0, title="Kettle care", sentences=scored)
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How often must the office kettle be descaled?", [hit])
     assert answer.citations[0].text == sentence
+
+
+def _kettle(days: str, cut: bool = False) -> Hit:
+    """A passage at the same place of the same document, its text (or only its sentence spans) changed."""
+    first, second = "The office kettle must be descaled.", f"Descale it every {days} days with citric acid."
+    text = f"{first} {second}"
+    spans = [(0, len(text))] if cut else [(0, len(first)), (len(first) + 1, len(text))]
+    sentences = [ScoredSentence(s, e, text[s:e], sim) for (s, e), sim in zip(spans, (0.5, 0.8), strict=False)]
+    return Hit(Passage("kettle", 0, len(text), text, 0, context="Kettle care"), 1.0, title="Kettle care",
+               sentences=sentences)
+
+
+def test_a_remembered_passage_reading_is_never_served_for_a_changed_passage():
+    question = "How often must the office kettle be descaled?"
+    remembering = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    for hit in (_kettle("14"), _kettle("30"), _kettle("30", cut=True), _kettle("14")):
+        fresh = ExtractiveAnswerer(AnswerConfig(threshold=0.0, remembered_passages=0)).answer(question, [hit])
+        again = remembering.answer(question, [hit])
+        assert (again.text, again.confidence) == (fresh.text, fresh.confidence)
+    assert "every 14 days" in again.text
+
+
+def test_answers_given_side_by_side_with_a_small_memory_are_those_given_one_at_a_time():
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["How often must the office kettle be descaled?", "What must be descaled?", "What is citric acid for?"]
+    jobs = [(q, _kettle(days, cut)) for q in questions for days in ("14", "30", "7") for cut in (False, True)] * 5
+
+    def shown(answerer: ExtractiveAnswerer, job: tuple[str, Hit]) -> tuple[str, float]:
+        answer = answerer.answer(job[0], [job[1]])
+        return answer.text, answer.confidence
+
+    alone = [shown(ExtractiveAnswerer(AnswerConfig(threshold=0.0, remembered_passages=0)), job) for job in jobs]
+    shared = ExtractiveAnswerer(AnswerConfig(threshold=0.0, remembered_passages=3))  # evicts all the time
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(lambda job: shown(shared, job), jobs)) == alone
