@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
@@ -16,6 +17,12 @@ _MARKER = re.compile(r"\[(\d+)\]")
 # Upper bounds (characters) of the answer-length histogram's buckets; one more bucket holds the rest.
 LENGTH_BUCKETS = (50, 100, 200, 400, 600)
 _PUNCTUATION = set(string.punctuation)
+
+
+def _is_punctuation(ch: str) -> bool:
+    """ASCII punctuation, as SQuAD's script drops it, and Unicode's too: Sphinx and typeset PDFs write “tool”,
+    ‘x’, … and — where the accepted answer says tool."""
+    return ch in _PUNCTUATION or (ch > "\x7f" and unicodedata.category(ch).startswith("P"))
 
 
 # -- text matching --------------------------------------------------------------------------------
@@ -31,8 +38,8 @@ def contains_phrase(text: str, phrase: str) -> bool:
 
 
 def squad_normalize(text: str) -> str:
-    """SQuAD's answer normalisation: lowercase, drop punctuation and articles, collapse whitespace."""
-    text = "".join(ch for ch in text.lower() if ch not in _PUNCTUATION)
+    """SQuAD's answer normalisation: lowercase, drop punctuation (Unicode's too) and articles, collapse whitespace."""
+    text = "".join(ch for ch in text.lower() if not _is_punctuation(ch))
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 

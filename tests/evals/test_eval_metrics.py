@@ -18,6 +18,9 @@ def test_evidence_matching_ignores_case_and_whitespace_but_not_words():
 
 def test_squad_normalisation_drops_case_punctuation_and_articles():
     assert m.squad_normalize("The  Krasnoyarsk-Agreement, an accord!") == "krasnoyarskagreement accord"
+    # Typographic quotes and dashes are punctuation too: “tool” answers "tool".
+    assert m.squad_normalize("werkzeug German noun: “tool” — ‘x’…") == "werkzeug german noun tool x"
+    assert m.answer_contains("werkzeug German noun: “tool”. [1]", ["tool"])
 
 
 def test_hit_at_k_and_reciprocal_rank_from_the_first_relevant_rank():
