@@ -448,7 +448,12 @@ class ExtractiveAnswerer:
                     # A numeric default answers "how many" and "how long" (an API gives a time as a bare number).
                     numeric_default = kind in ("number", "duration") and entry_default is not None and \
                         re.fullmatch(r"[-+]?\d[\d_.]*", entry_default) is not None
-                    f["kind_phrase" if numeric_default or has_phrase(kind, body, question) else "kind_missing"] = 1.0
+                    if numeric_default or has_phrase(kind, body, question):
+                        f["kind_phrase"] = 1.0
+                    elif not (kind == "name" and any(content_stems(m.group()) - terms for m in NAME.finditer(body))):
+                        # (A body's or an event's name the question does not give is no person, nor no name at all:
+                        # "who" may ask for the people or the body that did it.)
+                        f["kind_missing"] = 1.0
                 elif wants_place and _PLACE.search(sentence.text):
                     f["place"] = 1.0  # "where is X kept?": a sentence with a path or an address
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):

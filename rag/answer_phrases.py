@@ -328,6 +328,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             phrase = _strip_titles(phrase, asked, asked_names)
             if not phrase:
                 continue
+        if first and kind == "name" and not _EMAIL.fullmatch(phrase) and not _is_person_like(phrase):
+            continue  # "who" is answered by a person: a body, an event or a time ("Security Council") names none
         if first and kind != "number":
             return phrase
         if kind in ("term", "how") and wants_path and phrase.startswith("/"):

@@ -156,6 +156,21 @@ def test_who_takes_a_body_when_the_quote_names_no_person():
         "Technical Steering Committee"
 
 
+def test_who_prefers_the_sentence_naming_a_person_over_one_naming_only_bodies():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Foreign Minister Kono declared that over half of the nations at the United Nations Millennium "
+                      "Summit had called for reform of the Security Council.", 0.58),
+                 (" ", "(Foreign Minister Ivanov nodded in the affirmative while listening to these statements.)", 0.50))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    scored = {c.position: c.features for c in answerer.score_sentences("Who nodded while Kono spoke about reform?", [hit])}
+    # A summit and a council are no person: neither the person "who" asks for, nor no name at all.
+    assert "kind_phrase" not in scored[0] and "kind_missing" not in scored[0]
+    assert "kind_phrase" in scored[1]
+    answer = answerer.answer("Who nodded while Kono spoke about reform?", [hit])
+    assert answer.text.startswith("Ivanov — "), answer.text
+
+
 FAQ_PAGE = """<html><head><title>Package FAQ</title></head><body>
 <h1>Package FAQ</h1>
 <h2>3.1. How can I find out which package owns a file?</h2>
