@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
-from .answer_signals import answered_match, heading_overlap, is_question_line, question_lines
+from .answer_signals import (
+    answered_match,
+    asked_speaker,
+    heading_overlap,
+    is_question_line,
+    question_lines,
+    speakers,
+)
 from .answer_values import (
     Entries,
     asked_field,
@@ -368,6 +375,7 @@ class ExtractiveAnswerer:
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
+        speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
         weights = self.config.weights
@@ -379,6 +387,7 @@ class ExtractiveAnswerer:
             section_overlap = heading_overlap(terms, hit.passage.context)  # one section heading per passage
             asking = reading.asking
             answered = answered_match(hit.sentences, hit.between, asking)
+            said_by = speakers(hit.sentences, hit.between) if speaker else []
             for position, sentence in enumerate(hit.sentences):
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
@@ -427,6 +436,9 @@ class ExtractiveAnswerer:
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
+                if said_by and said_by[position]:
+                    # Asked what Ivanov said, Kono's words ("He noted ..." after Kono's) do not answer however alike.
+                    f["speaker_asked" if said_by[position] == speaker else "speaker_other"] = 1.0
                 if read.continues:  # the quote will hold both, so how well that one matches counts for it
                     f["continues_match"] = hit.sentences[position - 1].similarity
                 entry_default = None  # the default the entry's signature gives the parameter this line is about

@@ -15,6 +15,42 @@ from .terms import content_stems
 _ASKS = re.compile(r"\?[!?]*[\"'”’)\]]*$")
 
 
+# "What did Ivanov say about ...": a question that asks what one named person said, asked or did in words.
+_SPEECH = (r"say|said|state|stated|note|noted|ask|asked|propose|proposed|suggest|suggested|express|expressed|request|"
+           r"requested|want|wanted|think|thought|consider|considered|describe|described|declare|declared|regret|"
+           r"regretted|add|added|agree|agreed|repeat|repeated|reply|replied|respond|responded|mention|mentioned|"
+           r"announce|announced|claim|claimed|argue|argued|promise|promised|hope|hoped|urge|urged|stress|stressed|"
+           r"welcome|welcomed|thank|thanked|nod|nodded|explain|explained")
+_ASKED_SPEAKER = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+(?:[A-Z][\w'’-]*\s+){0,3}?([A-Z][\w'’-]+)\s+"
+                            r"(?:(?:also|then|first|again)\s+)?(?:" + _SPEECH + r")\b")
+# Who a sentence has speaking: the name just before its speech verb ("Foreign Minister Ivanov stated that ..."), or
+# "He noted ..." for the one who spoke in the sentence before.
+_SPEAKER = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:(?:also|then|further|again|had|has|have|would|will)\s+)?(?:" + _SPEECH
+                      + r")\b")
+_PRONOUN_SPEAKER = re.compile(r"^\W*(?:\d+\.\s+)?(?:he|she)\s+(?:(?:also|then|further|again|had|has)\s+)?(?:"
+                              + _SPEECH + r")\b", re.I)
+
+
+def asked_speaker(question: str) -> str | None:
+    """The person whose words a question asks for ("What did Ivanov say about ...?" -> "ivanov"), or None."""
+    m = _ASKED_SPEAKER.search(question)
+    return m.group(1).lower() if m else None
+
+
+def speakers(sentences: Sequence[_Sentence], gap: Callable[[int, int], str]) -> list[str | None]:
+    """Each sentence's speaker (lowercased): the one it names before a speech verb; for "He noted ..." or a
+    sentence naming none ("However, it was noted that ..."), the speaker of the sentence before in its paragraph;
+    else None."""
+    out: list[str | None] = []
+    for i, sentence in enumerate(sentences):
+        m = None if _PRONOUN_SPEAKER.match(sentence.text) else _SPEAKER.search(sentence.text)
+        if m:
+            out.append(m.group(1).lower())
+        else:
+            out.append(out[-1] if i > 0 and "\n\n" not in gap(i - 1, i) else None)
+    return out
+
+
 class _Sentence(Protocol):
     @property
     def text(self) -> str: ...

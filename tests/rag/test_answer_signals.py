@@ -82,3 +82,34 @@ def test_a_sentence_does_not_lean_on_a_heading_above_it_nor_across_a_blank_line(
     assert "continues_match" not in features(heading, "What does pathkit.join do?")
     assert "continues_match" not in features(new_paragraph, "Where are the scripts kept?")
     assert features(same_paragraph, "Where are the scripts kept?")["continues_match"] == pytest.approx(0.7)
+
+
+def test_the_person_whose_words_a_question_asks_for():
+    from rag.answer_signals import asked_speaker
+
+    assert asked_speaker("What did Ivanov say about the leak incident?") == "ivanov"
+    assert asked_speaker("Which agreement did Kono describe as the top priority?") == "kono"
+    assert asked_speaker("What does CliRunner use for input?") is None  # no word of speech
+    assert asked_speaker("What did the ministers say?") is None  # nobody named
+
+
+def test_a_sentence_speaker_is_named_before_its_verb_or_carried_over_in_its_paragraph():
+    from rag.answer_signals import speakers
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Foreign Minister Kono stated his deep regret.", 0.5), (" ", "He noted it was regrettable.", 0.5),
+                 (" ", "However, it was noted that the issue remained.", 0.5),
+                 ("\n\n", "Foreign Minister Ivanov stated that it should not matter.", 0.5),
+                 ("\n\n", "The meeting ended at noon.", 0.5))
+    assert speakers(hit.sentences, hit.between) == ["kono", "kono", "kono", "ivanov", None]
+
+
+def test_asked_what_one_person_said_another_persons_words_do_not_answer():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Foreign Minister Kono stated his deep regret about the leak incident.", 0.45),
+                 (" ", "He noted that the incident was even more regrettable so soon after the visit.", 0.47),
+                 ("\n\n", "Foreign Minister Ivanov stated that this issue should not harm relations.", 0.44))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What did Ivanov say about the leak incident?", [hit])
+    assert answer.citations[0].text.startswith("Foreign Minister Ivanov stated"), answer.text
