@@ -14,11 +14,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .answer_phrases import NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
+from .answer_phrases import DATE, NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .answer_signals import (
     answered_match,
     asked_speaker,
+    asks_about_document,
+    front_matter,
     heading_overlap,
     is_question_line,
     question_lines,
@@ -376,6 +378,7 @@ class ExtractiveAnswerer:
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
+        about_document = asks_about_document(question)  # "Which body released this summary?"
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
         weights = self.config.weights
@@ -388,6 +391,7 @@ class ExtractiveAnswerer:
             asking = reading.asking
             answered = answered_match(hit.sentences, hit.between, asking)
             said_by = speakers(hit.sentences, hit.between) if speaker else []
+            byline = front_matter(hit.sentences, hit.between, hit.passage.ordinal == 0) if about_document else set()
             for position, sentence in enumerate(hit.sentences):
                 key = (hit.passage.doc_id, sentence.start, sentence.end)
                 if key in seen:
@@ -436,6 +440,10 @@ class ExtractiveAnswerer:
                 if position == 0:
                     f["first_in_passage"] = 1.0
                 f["heading_overlap"] = section_overlap
+                if position in byline and (kind in ("date", "day", "time")) == bool(DATE.search(sentence.text)):
+                    # Asked who made the document (or when), the line under its title that says so: a date line for
+                    # "when", a name line otherwise.
+                    f["front_matter"] = 1.0
                 if said_by and said_by[position]:
                     # Asked what Ivanov said, Kono's words ("He noted ..." after Kono's) do not answer however alike.
                     f["speaker_asked" if said_by[position] == speaker else "speaker_other"] = 1.0
@@ -477,7 +485,7 @@ class ExtractiveAnswerer:
                 # way a "how do I" question asks for, not a heading.
                 if read.introduces_command and kind == "how":
                     f["command_lead"] = 1.0
-                elif read.heading:
+                elif read.heading and "front_matter" not in f:  # (the byline asked for is no mere heading)
                     f["heading"] = 1.0
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
@@ -563,6 +571,8 @@ class ExtractiveAnswerer:
         structured = layout(sentences, i, gap)  # a list item, a marked-up or one-line definition (rag.structure)
         if structured:
             first, last, term, lead = structured.first, structured.last, structured.term, structured.lead
+        elif best.features.get("front_matter"):
+            pass  # the byline asked for ("Ministry of Foreign Affairs") is the whole answer
         elif _looks_like_heading(current, headings) and i + 1 < len(sentences):
             # A definition term, heading or lead-in alone answers nothing: quote what it introduces too.
             term = current if _introduces(current, gap(i, i + 1)) and _normalize(current) not in headings else None
@@ -656,7 +666,9 @@ class ExtractiveAnswerer:
                 term = entry.sentence.text.strip().split("\n", 1)[0] if entry and entry.sentence.start < quote.start \
                     else None
                 entry_way = kind == "how" and bool(term)
-            if entry_way:
+            if cand.features.get("front_matter") and quote.text == cand.sentence.text:
+                phrase = " ".join(quote.text.split())  # the line under the title is the answer itself
+            elif entry_way:
                 # The quote's own command first, else the call as the entry's signature writes it.
                 phrase = find_phrase(kind, quote.text, question) or \
                     (strip_markup(term) if is_signature(term) else find_phrase(kind, quote.text, question, term))

@@ -31,6 +31,34 @@ _PRONOUN_SPEAKER = re.compile(r"^\W*(?:\d+\.\s+)?(?:he|she)\s+(?:(?:also|then|fu
                               + _SPEECH + r")\b", re.I)
 
 
+# "Which body released this summary?", "When was the outline published?": the document's own making, which its
+# front matter (the lines under its title: a date, an issuer, an author) states.
+_MADE = re.compile(r"\b(?:publish|releas|issu|prepar|writ|wrote|author|dated|compil|produc)\w*\b", re.I)
+_THE_DOCUMENT = re.compile(r"\b(?:this|the)\s+(?:[\w-]+\s+){0,2}?(?:document|summary|outline|report|page|notice|"
+                           r"statement|release|text|article|paper|record|minutes|memo|announcement|letter|guide|manual)s?\b",
+                           re.I)
+
+
+def asks_about_document(question: str) -> bool:
+    """The question asks who made the document, or when ("Which government body released this meeting summary?")."""
+    return _MADE.search(question) is not None and _THE_DOCUMENT.search(question) is not None
+
+
+def front_matter(sentences: Sequence[_Sentence], gap: Callable[[int, int], str], first_passage: bool) -> set[int]:
+    """The positions of the lines under a document's title, before its first sentence of prose: a passage that opens
+    the document starts with its title; the short one-line sentences after it that no full stop ends are its
+    front matter ("15 September 2000", "Ministry of Foreign Affairs")."""
+    if not first_passage:
+        return set()
+    out = set()
+    for i in range(1, len(sentences)):
+        text = sentences[i].text.strip()
+        if "\n" in text or len(text) > 80 or text[-1:] in ".:;?!" or "\n" not in gap(i - 1, i):
+            break
+        out.add(i)
+    return out
+
+
 def asked_speaker(question: str) -> str | None:
     """The person whose words a question asks for ("What did Ivanov say about ...?" -> "ivanov"), or None."""
     m = _ASKED_SPEAKER.search(question)

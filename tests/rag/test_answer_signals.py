@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import AnswerConfig, ExtractiveAnswerer
-from rag.answer_signals import heading_overlap, section_heading
+from rag.answer_signals import (
+    asked_speaker,
+    asks_about_document,
+    front_matter,
+    heading_overlap,
+    section_heading,
+    speakers,
+)
 from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
 from rag.records import Hit, Passage, ScoredSentence
 from rag.terms import content_stems
+from tests.rag.answer_pages import hit_of
 
 
 def _hit(*sentences: tuple[str, float], context: str = "", doc: str = "d", sep: str = " ") -> Hit:
@@ -85,8 +93,6 @@ def test_a_sentence_does_not_lean_on_a_heading_above_it_nor_across_a_blank_line(
 
 
 def test_the_person_whose_words_a_question_asks_for():
-    from rag.answer_signals import asked_speaker
-
     assert asked_speaker("What did Ivanov say about the leak incident?") == "ivanov"
     assert asked_speaker("Which agreement did Kono describe as the top priority?") == "kono"
     assert asked_speaker("What does CliRunner use for input?") is None  # no word of speech
@@ -94,9 +100,6 @@ def test_the_person_whose_words_a_question_asks_for():
 
 
 def test_a_sentence_speaker_is_named_before_its_verb_or_carried_over_in_its_paragraph():
-    from rag.answer_signals import speakers
-    from tests.rag.answer_pages import hit_of
-
     hit = hit_of(("", "Foreign Minister Kono stated his deep regret.", 0.5), (" ", "He noted it was regrettable.", 0.5),
                  (" ", "However, it was noted that the issue remained.", 0.5),
                  ("\n\n", "Foreign Minister Ivanov stated that it should not matter.", 0.5),
@@ -105,11 +108,32 @@ def test_a_sentence_speaker_is_named_before_its_verb_or_carried_over_in_its_para
 
 
 def test_asked_what_one_person_said_another_persons_words_do_not_answer():
-    from rag.answer import AnswerConfig, ExtractiveAnswerer
-    from tests.rag.answer_pages import hit_of
-
     hit = hit_of(("", "Foreign Minister Kono stated his deep regret about the leak incident.", 0.45),
                  (" ", "He noted that the incident was even more regrettable so soon after the visit.", 0.47),
                  ("\n\n", "Foreign Minister Ivanov stated that this issue should not harm relations.", 0.44))
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What did Ivanov say about the leak incident?", [hit])
     assert answer.citations[0].text.startswith("Foreign Minister Ivanov stated"), answer.text
+
+
+def _minutes():
+    return hit_of(("", "Outline of the Pottery Guild Meeting", 0.30), ("\n\n", "3 March 2021", 0.20),
+                  ("\n", "Pottery Guild Secretariat", 0.24),
+                  ("\n\n", "The guild met for two hours and agreed on a new kiln schedule.", 0.45),
+                  (" ", "The next meeting is in May.", 0.40))
+
+
+def test_questions_about_the_documents_own_making_and_its_front_matter():
+    assert asks_about_document("Which government body released this meeting summary?")
+    assert asks_about_document("When was the outline published?")
+    assert not asks_about_document("When was the kiln schedule agreed?")  # about what it says, not its making
+    hit = _minutes()
+    assert front_matter(hit.sentences, hit.between, first_passage=True) == {1, 2}
+    assert front_matter(hit.sentences, hit.between, first_passage=False) == set()
+
+
+@pytest.mark.parametrize(("question", "line"), [("Who released this outline?", "Pottery Guild Secretariat"),
+                                                 ("When was this outline issued?", "3 March 2021")])
+def test_asked_who_made_the_document_or_when_its_line_under_the_title_answers(question, line):
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [_minutes()])
+    assert answer.citations[0].text == line, answer.text
+    assert answer.text.startswith(line)
