@@ -20,7 +20,11 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _APPROX = r"(?:(?:approximately|about|around|roughly|nearly|almost|over|under|some|up to|at least|at most)\s+)?"
 _UNITS = "second|minute|hour|day|week|month|year|decade|millisecond|ms"
 DURATION = re.compile(_APPROX + r"\b(?:\d+(?:[.,]\d+)?|" + _NUMBER_WORDS + r")(?:\s*-\s*|\s+)?(?:" + _UNITS + r")s?\b", re.I)
-NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|(?:" + _NUMBER_WORDS + r")\b)(?:\s*%|\s+percent\b)?", re.I)
+# A number in figures or in words, the words of one number read together ("one hundred", "twenty-five", "1.5
+# million"), not as two numbers.
+_NUMBER_WORD = r"(?:" + _NUMBER_WORDS + r")\b"
+NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD
+                    + r")*)(?:\s+(?:hundred|thousand|million|billion)\b)?(?:\s*%|\s+percent\b)?", re.I)
 DATE = re.compile(
     r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
     + _MONTHS + r")\s+\d{4}|\d{4}-\d{2}-\d{2}|(?:1[6-9]|20)\d{2}(?:s)?)\b", re.I)

@@ -421,6 +421,13 @@ def test_what_does_x_do_prefers_the_entry_defining_x_over_an_example_using_it():
     assert answer.citations[0].text == entry, answer.text
 
 
+def test_a_number_in_words_is_read_whole():
+    text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
+    assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
+    assert find_phrase("number", "It holds twenty-five pots.", "How many pots does it hold?") == "twenty-five"
+    assert find_phrase("number", "It sold 1.5 million tiles.", "How many tiles did it sell?") == "1.5 million"
+
+
 def test_the_number_of_a_list_item_or_section_is_not_a_count():
     text = "3. Leaks of secret documents\n\n  1. Statements by the minister: he regretted the incident."
     assert find_phrase("number", text, "How many secret documents were leaked?") is None
