@@ -714,5 +714,5 @@ class ExtractiveAnswerer:
             parts.append(f"{quote.shown()} [{number}]")
         text = " ".join(parts)
         if phrase and _normalize(phrase) != _normalize(citations[0].text):
-            text = f"{phrase} — {text}"
+            text = f"{' '.join(phrase.split())} — {text}"  # (a line break inside the phrase is the layout's, not its)
         return Answer(question, text, abstained=False, citations=citations, confidence=confidence)

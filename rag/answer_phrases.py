@@ -272,6 +272,30 @@ def has_phrase(kind: str | None, text: str, question: str) -> bool:
     return _find(kind, text, question, None, first=True) is not None
 
 
+_WHO_DID = re.compile(r"^\W*who\s+(?:(?:has|had|have|was|were)\s+)?(\w+)\b", re.I)
+# "... has already been respectfully declined by the Japanese side": the doer a passive names after "by".
+_BY_AGENT = re.compile(r"\b(\w+)\s+by\s+((?:the\s+)?[^\s,.;:()\[\]]+(?:\s+[^\s,.;:()\[\]]+){0,3}?)"
+                       r"(?=\s*(?:[,.;:()\[\]]|$)|\s+(?:in|on|at|for|with|and|who|which|to|from|during|after|before)\b)",
+                       re.I)
+
+
+def _passive_agent(text: str, question: str) -> str | None:
+    """Asked "Who declined the offer?", the doer a passive sentence names: "declined by the Japanese side"."""
+    asked = _WHO_DID.match(question)
+    if not asked:
+        return None
+    verb = content_stems(asked.group(1))
+    if not verb:
+        return None
+    for m in _BY_AGENT.finditer(text):
+        if content_stems(m.group(1)) == verb:
+            agent = m.group(2).strip()
+            name = re.sub(r"^the\s+", "", agent, flags=re.I)
+            # "the Technical Steering Committee" is a name; "the Japanese side" needs its article.
+            return name if all(w[:1].isupper() for w in name.split()) else agent
+    return None
+
+
 def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     """The release a version note or a sentence gives ("Changed in version 2.9.2: ...", "Starting with Click 3.0"),
     not one the question itself names ("... introduced in PostgreSQL 14?")."""
@@ -288,6 +312,10 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
     if kind is None:
         return None
     asked = content_stems(question)
+    if kind == "name":
+        agent = _passive_agent(text, question)
+        if agent and not content_stems(agent) <= asked:
+            return agent
     if kind == "term" and _ASKS_VERSION.search(question):
         release = _release(text, question, asked)
         if release:

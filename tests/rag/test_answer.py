@@ -421,6 +421,18 @@ def test_what_does_x_do_prefers_the_entry_defining_x_over_an_example_using_it():
     assert answer.citations[0].text == entry, answer.text
 
 
+def test_who_did_it_is_answered_by_the_doer_a_passive_names():
+    text = ("Kono thanked President Putin for the kind offer of support. The offer of support has already been "
+            "respectfully declined by the Japanese side.")
+    assert find_phrase("name", text, "Who declined the offer of support?") == "the Japanese side"
+    # Another verb's doer does not answer.
+    assert find_phrase("name", "The offer was made by President Putin.", "Who declined the offer?") != "President Putin"
+    hit = Hit(Passage("d", 0, 60, "The value is provided by the operating\nsystem, not by the user.", 0), 1.0,
+              sentences=[ScoredSentence(0, 60, "The value is provided by the operating\nsystem, not by the user.", 0.6)])
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("Who provides the value?", [hit])
+    assert answer.text.startswith("the operating system — "), answer.text  # the lead's line break is layout
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
