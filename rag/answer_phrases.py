@@ -86,7 +86,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           re.I)),
     ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b",
                         re.I)),
-    ("reason", re.compile(r"\bwhy\b|\bfor what reason\b", re.I)),
+    ("reason", re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:caused|causes|led to|leads to)\b|"
+                          r"\bwhat (?:is|was|were|are) the (?:cause|reason)s?\b", re.I)),
     # "How do I save ...": the answer is often a command or a tool named in the quote.
     ("how", re.compile(r"\bhow (?:do|can|should|would|could|to|am|is|are)\b|\bwhere (?:does|do|is|are|can)\b", re.I)),
     # "Which function ...", "What command ...", "What is the default X", but not "What does X do" / "What is X".

@@ -433,6 +433,13 @@ def test_who_did_it_is_answered_by_the_doer_a_passive_names():
     assert answer.text.startswith("the operating system — "), answer.text  # the lead's line break is layout
 
 
+def test_what_caused_asks_for_a_reason():
+    assert expected_kind("What caused the flooding in the Tokai region?") == "reason"
+    assert expected_kind("What was the cause of the flooding?") == "reason"
+    text = "Kono thanked Putin for his offer after the flooding that had occurred due to heavy rains in Tokai."
+    assert find_phrase("reason", text, "What caused the flooding?") == "heavy rains in Tokai"
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
