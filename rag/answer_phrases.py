@@ -90,6 +90,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"\bwhat (?:is|was|were|are) the (?:cause|reason)s?\b", re.I)),
     # "How do I save ...": the answer is often a command or a tool named in the quote.
     ("how", re.compile(r"\bhow (?:do|can|should|would|could|to|am|is|are)\b|\bwhere (?:does|do|is|are|can)\b", re.I)),
+    # "Where would the subcommittee meet?": a place named in the prose ("in Tokyo"); a file's place is "how" above.
+    ("place", re.compile(r"^\W*where\b", re.I)),
     # "Which function ...", "What command ...", "What is the default X", but not "What does X do" / "What is X".
     ("term", re.compile(r"\bwhich\b|\bwhat (?!does\b|do\b|did\b|is\b|are\b|was\b|were\b|happens\b|happened\b|about\b)"
                         r"\w+|\bwhat(?:'s| (?:is|are|was|were)) (?:the|a|an) \w+", re.I)),
@@ -232,6 +234,9 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
             opening = max(text.rfind(mark, 0, m.start()) for mark in (". ", "; ", ": ", "\n"))
             out.append((opening + 2 if opening >= 0 and text[opening] != "\n" else opening + 1, m.start()))
         return out
+    if kind == "place":  # a place the prose names after "in" or "at" ("in Tokyo during mid-October")
+        return [m.span(1) for m in _PLACE_NAME.finditer(text)
+                if not re.fullmatch(r"(?:" + _MONTHS + r"|mid|early|late)\b.*", m.group(1), re.I)]
     if kind == "how":  # only what names a command or a tool: a command line, a manual page, a quoted command
         return _command_lines(text, 1.0) + [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + \
             [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
@@ -273,6 +278,9 @@ def has_phrase(kind: str | None, text: str, question: str) -> bool:
     return _find(kind, text, question, None, first=True) is not None
 
 
+_PLACE_NAME = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:of|de|du|del|and)\s+)?[A-Z][\w'’-]*)*"
+                         r"(?:\s+(?:region|area|prefecture|province|state|city|county|district|islands?|valley|coast)"
+                         r"(?:\s+of\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?)?)")
 _WHO_DID = re.compile(r"^\W*who\s+(?:(?:has|had|have|was|were)\s+)?(\w+)\b", re.I)
 # "... has already been respectfully declined by the Japanese side": the doer a passive names after "by".
 _BY_AGENT = re.compile(r"\b(\w+)\s+by\s+((?:the\s+)?[^\s,.;:()\[\]]+(?:\s+[^\s,.;:()\[\]]+){0,3}?)"

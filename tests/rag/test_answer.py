@@ -440,6 +440,16 @@ def test_what_caused_asks_for_a_reason():
     assert find_phrase("reason", text, "What caused the flooding?") == "heavy rains in Tokai"
 
 
+def test_where_in_prose_leads_with_the_place_named_after_in_or_at():
+    assert expected_kind("Where would the subcommittee meet?") == "place"
+    assert expected_kind("Where is the hosts file?") == "how"  # a file's place: a path, as a command is found
+    text = "He proposed to convene a subcommittee in Tokyo during mid-October."
+    assert find_phrase("place", text, "Where would the subcommittee meet?") == "Tokyo"
+    text = "The flooding had occurred due to heavy rains in the Tokai region of Japan."
+    assert find_phrase("place", text, "Where did the flooding occur?") == "the Tokai region of Japan"
+    assert find_phrase("place", "They meet in October.", "Where do they meet?") is None  # a month is no place
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
