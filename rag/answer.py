@@ -655,6 +655,8 @@ class ExtractiveAnswerer:
             doc = cand.hit.passage.doc_id
             if any(q.start < quote.end and quote.start < q.end and c.hit.passage.doc_id == doc for c, q in quotes):
                 continue  # overlaps a quote already taken
+            if any(_words(q.text) == _words(quote.text) for _, q in quotes):
+                continue  # the same words elsewhere (a sentence two entries share): quoting them twice adds nothing
             quotes.append((cand, quote))
         phrase = None
         for cand, quote in quotes:

@@ -249,7 +249,7 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         lead = re.match(r"\s*\|?\s*", text).end()
         first = text[lead:].split("|", 1)[0]
         spans.append((lead, lead + len(first.rstrip()), 0.5))
-    spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text)]
+    spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text) if not _ABBREVIATION.fullmatch(m.group())]
     return spans
 
 
@@ -278,6 +278,8 @@ def has_phrase(kind: str | None, text: str, question: str) -> bool:
     return _find(kind, text, question, None, first=True) is not None
 
 
+# Latin abbreviations are dotted like code but name nothing ("e.g", "i.e").
+_ABBREVIATION = re.compile(r"(?:e\.g|i\.e|et\.al|viz|cf|vs|etc)\.?", re.I)
 _PLACE_NAME = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:of|de|du|del|and)\s+)?[A-Z][\w'’-]*)*"
                          r"(?:\s+(?:region|area|prefecture|province|state|city|county|district|islands?|valley|coast)"
                          r"(?:\s+of\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?)?)")

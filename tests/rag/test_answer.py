@@ -450,6 +450,16 @@ def test_where_in_prose_leads_with_the_place_named_after_in_or_at():
     assert find_phrase("place", "They meet in October.", "Where do they meet?") is None  # a month is no place
 
 
+def test_a_latin_abbreviation_is_no_term_and_a_sentence_two_entries_share_is_quoted_once():
+    text = '1. Make desktop user, e.g. foo, belong to group "netdev" by the following'
+    assert find_phrase("term", text, "Which group should a desktop user be added to?") == "netdev"
+    same = "After the execution of the function the rowcount property will not contain a total result."
+    first = Hit(Passage("a", 0, len(same), same, 0), 1.0, sentences=[ScoredSentence(0, len(same), same, 0.6)])
+    second = Hit(Passage("b", 0, len(same), same, 0), 1.0, sentences=[ScoredSentence(0, len(same), same, 0.6)])
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What does rowcount contain?", [first, second])
+    assert len(answer.citations) == 1, answer.text
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
