@@ -507,6 +507,10 @@ class ExtractiveAnswerer:
                     if wants_summary and named and entries.opens(hit.passage.doc_id, sentence.start) and \
                             not named_parameters(question, named.sentence.text):
                         f["summary"] = 1.0  # (asked what one parameter does, its own line answers)
+                elif (wants_summary or wanted_field) and asked_names and named_entry and \
+                        _last_name(term_name(named_entry)) not in asked_names:
+                    # Asked what fetchone() returns, a line of fetchmany()'s entry tells of another function.
+                    f["other_entry"] = 1.0
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
                 if named and names_parameter(question, sentence.text, named.sentence.text):

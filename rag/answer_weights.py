@@ -53,6 +53,7 @@ FEATURES: tuple[str, ...] = (
     # A question in the documents (an FAQ's): its similarity and overlap are zeroed, its answer inherits its match.
     "asks",                # it is a question (ends in "?", or an FAQ entry's line ending in "!")
     "answers_question",    # it follows a question line in its answer's paragraph: that one's similarity above its own
+    "other_entry",         # asked what an API entry does or returns, the sentence is deep in another entry
     "front_matter",        # asked who made the document or when, a line under its title that says it (a date, a name)
     "speaker_asked",       # asked what a named person said, the sentence has that person speaking
     "speaker_other",       # ... and it has someone else speaking ("He noted ..." after Kono's words)
@@ -68,6 +69,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "signature_for_parameter": -0.1, "asked_thing": 0.05, "code_example": -0.1,
     "heading_overlap": 0.05, "continues_match": 0.05,
     "answers_question": 0.6,  # as "similarity": the answer matches as well as the question it answers
+    "other_entry": -0.1,
     "front_matter": 0.3,  # the question is about the document itself, which no sentence of its body resembles
     "speaker_asked": 0.05, "speaker_other": -0.1,  # as a phrase of the asked kind present / missing
     "default_of_previous": 0.6,  # as "similarity": the default matches as well as what it is the default of

@@ -128,3 +128,31 @@ def test_asked_why_the_reason_in_the_next_sentence_joins_the_quote(kiln_service)
     answer = answered(kiln_service, "Why is the usable height of a shelf in centimetres always None?")
     assert "Supposed to be the usable height" in answer.citations[0].text, answer.text
     assert "needs a cold kiln" in answer.citations[0].text, answer.text
+
+
+CURSOR_PAGE = """<html><head><title>kiln cursors</title></head><body>
+<h1>Cursor classes</h1>
+<dl class="py method">
+<dt class="sig sig-object py">fetchmany([size=cursor.arraysize])</dt>
+<dd><p>Fetch the next set of glaze recipes of a query result, returning a list of tuples. An empty list is returned
+when no more recipes are available.</p></dd></dl>
+<dl class="py method">
+<dt class="sig sig-object py">fetchone()</dt>
+<dd><p>Fetch the next glaze recipe of a query result set, returning a single tuple, or None when no more data is
+available.</p></dd></dl>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def cursor_service(embedder, tmp_path_factory):
+    yield from page_service(embedder, tmp_path_factory, CURSOR_PAGE, "cursors")
+
+
+def test_asked_what_one_entry_returns_a_sibling_entrys_line_does_not_answer(cursor_service):
+    question = "What does cursor.fetchone() return when no more recipes are available?"
+    answer = answered(cursor_service, question)
+    assert "single tuple, or None" in answer.citations[0].text, answer.text
+    hits = cursor_service._read(question, 5, None, {})
+    sibling = next(c for c in cursor_service.answerer.candidates(question, hits)
+                   if c.sentence.text.startswith("An empty list"))
+    assert sibling.features.get("other_entry") == 1.0, sibling.features
