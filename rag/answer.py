@@ -218,11 +218,14 @@ def _first_line_term(text: str) -> str | None:
     """A definition term glued to its description in one sentence (no full stop ends the term's line): the
     first line when it looks like a term and the next line starts a sentence of its own."""
     first, sep, rest = text.strip().partition("\n")
-    if not sep or not rest.strip()[:1].isupper():
+    opening = rest.strip()[:1]
+    if not sep or not (opening.isupper() or opening.isdigit()):
         return None
     signature = len(first) <= 400 and _CALL_SHAPE.search(first.strip())
     if signature:
-        return first
+        return first  # (its description may open with a figure: "404 Not Found")
+    if not opening.isupper():
+        return None
     # A line of prose wrapped mid-sentence ("Please address email correspondence to") ends on a function word.
     last_word = re.findall(r"\w+", first)[-1:] or [""]
     return first if _looks_like_term(first) and content_stems(last_word[0]) and not first.rstrip().endswith(":") \

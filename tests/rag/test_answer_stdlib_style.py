@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer import _first_line_term
 from rag.answer_phrases import find_phrase, has_phrase
 from rag.answer_values import defaulted_parameter, is_entry
 from tests.rag.answer_pages import answered, page_service
@@ -156,3 +157,10 @@ def test_asked_what_one_entry_returns_a_sibling_entrys_line_does_not_answer(curs
     sibling = next(c for c in cursor_service.answerer.candidates(question, hits)
                    if c.sentence.text.startswith("An empty list"))
     assert sibling.features.get("other_entry") == 1.0, sibling.features
+
+
+def test_a_signature_glued_to_a_description_that_opens_with_a_figure_is_its_term():
+    text = "exception kiln.NotFired(description=None, response=None)\n404 Not Fired"
+    assert _first_line_term(text) == "exception kiln.NotFired(description=None, response=None)"
+    assert find_phrase("term", text, "Which exception means 404 Not Fired?", _first_line_term(text)) == "kiln.NotFired"
+    assert _first_line_term("Please write to\n42 Clay Street") is None  # prose wrapped before a figure
