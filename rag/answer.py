@@ -68,6 +68,9 @@ _REFERS_BACK = re.compile(
 # An API's change note ("Changed in version 2.9.2: added ...", "New in version 2.3", "Deprecated since version 3.4"):
 # a fact of the entry's history, however short and unpunctuated.
 _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,20}\b(?:version|release)\s+v?\d", re.I)
+# "the use_debugger argument", "the default of cache_timeout": a parameter a question names by its code name.
+_ASKED_PARAMETER = re.compile(r"\b([A-Za-z]\w*_\w+)(?=\s+(?:argument|parameter|option|setting|flag|keyword|attribute|"
+                              r"field)s?\b)|(?<=default of )(?:the\s+)?([A-Za-z]\w*_\w+)\b")
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
@@ -381,6 +384,8 @@ class ExtractiveAnswerer:
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
         asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
+        # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
+        asked_parameters = {(a or b).lower() for a, b in _ASKED_PARAMETER.findall(question)} if wants_default else set()
         about_document = asks_about_document(question)  # "Which body released this summary?"
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
@@ -462,7 +467,11 @@ class ExtractiveAnswerer:
                     entry_default = signature_defaults(entry).get(about) if entry and about else None
                     # (Neither stated nor missing: the signature states it, and a sentence saying it in words is
                     # the better quote.)
-                    if states_default(sentence.text) or signature_default:
+                    # A default stated of other things ("By default, localhost ... are trusted") is no default of
+                    # the parameter the question names ("the default of use_debugger").
+                    of_other = bool(asked_parameters) and not signature_default and not any(
+                        p in sentence.text.lower() for p in asked_parameters)
+                    if signature_default or states_default(sentence.text) and not of_other:
                         f["default_stated"] = 1.0
                     elif not entry_default:
                         f["default_missing"] = 1.0

@@ -131,7 +131,12 @@ def signature_defaults(line: str) -> dict[str, str]:
     """The parameters a signature line gives a default, with the default as written:
     `f(environ, code=308, *, name: str = "x")` -> {"code": "308", "name": '"x"'}. Empty for other lines."""
     out = {}
-    for argument in _arguments(line):
+    arguments = _arguments(line)
+    # An example call passes values where a signature names parameters: `run_simple('127.0.0.1', 5000, app,
+    # use_debugger=True)` shows a use, not the defaults.
+    if any(re.match(r"""^\s*(?:["'\d]|-\d)""", a) for a in arguments):
+        return out
+    for argument in arguments:
         m = re.match(r"^\**([A-Za-z_$][\w$]*)\s*\??(?::[^=]*)?=\s*(\S.*)$", argument)
         if m:
             out[m.group(1)] = m.group(2).strip()

@@ -85,3 +85,21 @@ def glaze_service(embedder, tmp_path_factory):
 def test_a_default_the_words_give_leads_over_the_signatures_none(glaze_service):
     answer = answered(glaze_service, "What text does glaze.hold() show on the panel if I don't pass one?")
     assert answer.text.startswith('Open the lid to continue firing... — '), answer.text  # not "message=None"
+
+
+def test_an_example_call_gives_no_defaults():
+    from rag.answer_values import signature_defaults
+
+    assert signature_defaults("run_simple('127.0.0.1', 5000, app, use_debugger=True)") == {}
+    assert signature_defaults("run_simple(hostname, port, application, use_debugger=False)") == {"use_debugger": "False"}
+
+
+def test_asked_the_default_of_a_named_parameter_a_default_of_other_things_does_not_answer():
+    question = "What is the default value of the glaze_check argument of fire()?"
+    hit = hit_of(("", "By default, stoneware and porcelain are accepted.", 0.56),
+                 ("\n\n", "kiln.fire(pots, glaze_check=False, cone=6)", 0.37),
+                 ("\n", "Fire the pots, checking each glaze first when asked to.", 0.40))
+    scored = {c.sentence.text: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0)).score_sentences(
+        question, [hit])}
+    assert "default_missing" in scored["By default, stoneware and porcelain are accepted."]
+    assert "default_stated" in scored["kiln.fire(pots, glaze_check=False, cone=6)"]
