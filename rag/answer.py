@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .answer_phrases import DATE, NAME, command_line, expected_kind, find_phrase, has_phrase, term_name
+from .answer_phrases import DATE, NAME, command_line, expected_kind, find_phrase, has_phrase, named_thing, term_name
 from .answer_phrases import normalize_spaces as _normalize
 from .answer_signals import (
     answered_match,
@@ -675,6 +675,7 @@ class ExtractiveAnswerer:
                 continue  # the same words elsewhere (a sentence two entries share): quoting them twice adds nothing
             quotes.append((cand, quote))
         phrase = None
+        asked_kind = asked_thing(question) if kind == "term" else frozenset()
         for cand, quote in quotes:
             term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
@@ -684,7 +685,10 @@ class ExtractiveAnswerer:
                 term = entry.sentence.text.strip().split("\n", 1)[0] if entry and entry.sentence.start < quote.start \
                     else None
                 entry_way = kind == "how" and bool(term)
-            if cand.features.get("front_matter") and quote.text == cand.sentence.text:
+            named = named_thing(quote.text, asked_kind, question) if kind == "term" else None
+            if named:
+                phrase = named  # "which event ...": "the `'close'` event" names it, whatever entry the quote is in
+            elif cand.features.get("front_matter") and quote.text == cand.sentence.text:
                 phrase = " ".join(quote.text.split())  # the line under the title is the answer itself
             elif entry_way:
                 # The quote's own command first, else the call as the entry's signature writes it.

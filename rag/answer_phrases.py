@@ -307,6 +307,24 @@ def _passive_agent(text: str, question: str) -> str | None:
     return None
 
 
+# A name followed by the kind of thing it is: "the `'close'` event", "the Path type".
+_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]))\s+([a-z]+)\b""")
+
+
+def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
+    """Asked "which event ..." (`thing`: the stems of the asked kind), the name the text gives a thing of that kind:
+    "... once the `'close'` event is emitted" -> "close"; not a name the question gives itself."""
+    if not thing or _ASKS_VERSION.search(question):
+        return None  # (a release is found as releases are: "version 2.9.2")
+    for m in _NAME_AND_KIND.finditer(text):
+        name = (m.group(1) or m.group(2)).strip("'\"` ")
+        # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event)
+        said = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, re.I)
+        if name and content_stems(m.group(3)) & thing and not said:
+            return name
+    return None
+
+
 def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     """The release a version note or a sentence gives ("Changed in version 2.9.2: ...", "Starting with Click 3.0"),
     not one the question itself names ("... introduced in PostgreSQL 14?")."""

@@ -460,6 +460,20 @@ def test_a_latin_abbreviation_is_no_term_and_a_sentence_two_entries_share_is_quo
     assert len(answer.citations) == 1, answer.text
 
 
+def test_which_kind_of_thing_leads_with_the_name_the_text_gives_one():
+    from rag.answer_phrases import named_thing
+
+    text = "The `InterfaceConstructor` instance is finished once the `'close'` event is emitted."
+    question = "Which event is emitted when a readline interface is closed?"
+    assert named_thing(text, frozenset({"event"}), question) == "close"  # "closed" in the question is a verb
+    assert named_thing("The Path type returns the filename.", frozenset({"type"}), "Which type gives a filename?") \
+        == "Path"
+    assert named_thing("The message to print.", frozenset({"messag"}), "Which message is shown?") is None
+    hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=[ScoredSentence(0, len(text), text, 0.7)])
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [hit])
+    assert answer.text.startswith("close — "), answer.text
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
