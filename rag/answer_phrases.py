@@ -61,6 +61,8 @@ _DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|pro
                          r"event|interface|enum|struct|trait|type|module|namespace|const|constant|macro|field|variant|"
                          r"signal|hook|callback|variable|global)\s+")
 
+# The number of a part of a document, not a count: "see Section 7.2", "Table 3", "RFC 2822".
+_REFERENCE = re.compile(r"\b(?:section|chapter|figure|table|appendix|part|step|page|rfc|item|example)\s*$", re.I)
 _ITEM_NUMBER = re.compile(r"\d{1,3}(?:\.\d{1,3})*[.)]\s")
 
 
@@ -217,7 +219,7 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
     if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")
         return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
-                and not _is_item_number(text, m.start())]
+                and not _is_item_number(text, m.start()) and not _REFERENCE.search(text, 0, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
     if kind == "reason":
@@ -244,7 +246,8 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     # order of trust (the prior below breaks ties between equally placed candidates).
     # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.
     spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + _command_lines(text, 0.5)
-    spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
+    # (a quoted title that asks, "see Section 7.2, “What is the format of a package?”", names nothing)
+    spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text) if not m.group(1).rstrip().endswith("?")]
     if " | " in text:  # a table row: its first cell names the thing the row is about (a Markdown row opens with "|")
         lead = re.match(r"\s*\|?\s*", text).end()
         first = text[lead:].split("|", 1)[0]
@@ -379,6 +382,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         start, end = candidate[0], candidate[1]
         prior = candidate[2] if len(candidate) > 2 else 0.0
         phrase = text[start:end].strip().strip(",;:")
+        if phrase.endswith(".") and not phrase.endswith("..") and "/" in phrase:
+            phrase = phrase[:-1]  # "/etc/apt/sources.list." at a sentence's end: the full stop is the sentence's
         if kind in ("term", "how"):
             phrase = _MAN_REF.sub(r"\1", phrase)
         stems = content_stems(phrase)

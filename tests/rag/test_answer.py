@@ -474,6 +474,15 @@ def test_which_kind_of_thing_leads_with_the_name_the_text_gives_one():
     assert answer.text.startswith("close — "), answer.text
 
 
+def test_a_section_number_a_quoted_title_and_a_sentences_full_stop_are_no_answer():
+    text = "These packages use an archive format (see Section 7.2, “What is the format of a binary package?”)."
+    assert find_phrase("number", text, "How many packages does Debian contain?") is None
+    assert find_phrase("number", "It holds 59100 packages (Table 3).", "How many packages does it hold?") == "59100"
+    assert find_phrase("term", text, "Which format do packages use?") != "What is the format of a binary package?"
+    text = "It can only install archives from a source specified in /etc/apt/sources.list."
+    assert find_phrase("term", text, "Which file lists the sources?") == "/etc/apt/sources.list"
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
