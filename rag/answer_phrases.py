@@ -221,7 +221,9 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
                 and not _is_item_number(text, m.start()) and not _REFERENCE.search(text, 0, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
-        return [m.span() for m in _EMAIL.finditer(text)] + [m.span() for m in NAME.finditer(text)]
+        # (a name just after "in", "at", "from" or "to" is a place's: "in Brunei Darussalam")
+        return [m.span() for m in _EMAIL.finditer(text)] + [
+            m.span() for m in NAME.finditer(text) if not re.search(r"\b(?:in|at|from|to|near)\s+$", text[:m.start()])]
     if kind == "reason":
         out = []
         for m in _REASON_CUE.finditer(text):
@@ -293,6 +295,10 @@ _BY_AGENT = re.compile(r"\b(\w+)\s+by\s+((?:the\s+)?[^\s,.;:()\[\]]+(?:\s+[^\s,.
                        re.I)
 
 
+_SUBJECT_VERB = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*[a-z][\w'’-]*)\s+"
+                           r"(?:(?:also|then|has|had|have|again|first)\s+)?([a-z]+)\b")
+
+
 def _passive_agent(text: str, question: str) -> str | None:
     """Asked "Who declined the offer?", the doer a passive sentence names: "declined by the Japanese side"."""
     asked = _WHO_DID.match(question)
@@ -307,6 +313,14 @@ def _passive_agent(text: str, question: str) -> str | None:
             name = re.sub(r"^the\s+", "", agent, flags=re.I)
             # "the Technical Steering Committee" is a name; "the Japanese side" needs its article.
             return name if all(w[:1].isupper() for w in name.split()) else agent
+    # Active: "Who expressed gratitude ...?" and "Foreign Minister Kono expressed his gratitude ...": the name just
+    # before the question's verb.
+    for m in _SUBJECT_VERB.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower() in _TITLES:
+            words.pop(0)  # "Foreign Minister Kono" -> "Kono"
+        if words and content_stems(m.group(2)) == verb:
+            return " ".join(words)
     return None
 
 

@@ -483,6 +483,14 @@ def test_a_section_number_a_quoted_title_and_a_sentences_full_stop_are_no_answer
     assert find_phrase("term", text, "Which file lists the sources?") == "/etc/apt/sources.list"
 
 
+def test_who_did_it_is_the_name_before_the_verb_and_a_place_is_no_person():
+    text = "(At the start, Foreign Minister Kono expressed his gratitude for the kind offer from President Putin.)"
+    assert find_phrase("name", text, "Who expressed gratitude for the offer?") == "Kono"
+    text = "A summit could take place in Brunei Darussalam, Foreign Minister Ivanov suggested."
+    assert find_phrase("name", text, "Who suggested the summit?") == "Ivanov"
+    assert find_phrase("name", "The summit is in Brunei Darussalam.", "Who hosts the summit?") is None
+
+
 def test_a_number_in_words_is_read_whole():
     text = "Of the countries which made speeches, over half, or approximately one hundred nations, called for reform."
     assert find_phrase("number", text, "How many nations called for reform?") == "approximately one hundred"
