@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 
+from .answer_signals import names_then_verbs
 from .structure import strip_markup
 from .terms import content_stems
 
@@ -295,12 +296,9 @@ _BY_AGENT = re.compile(r"\b(\w+)\s+by\s+((?:the\s+)?[^\s,.;:()\[\]]+(?:\s+[^\s,.
                        re.I)
 
 
-_SUBJECT_VERB = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*[a-z][\w'’-]*)\s+"
-                           r"(?:(?:also|then|has|had|have|again|first)\s+)?([a-z]+)\b")
-
-
-def _passive_agent(text: str, question: str) -> str | None:
-    """Asked "Who declined the offer?", the doer a passive sentence names: "declined by the Japanese side"."""
+def _doer(text: str, question: str) -> str | None:
+    """Asked "Who declined the offer?", the doer of that verb the text names: after "by" in a passive ("declined by
+    the Japanese side"), else just before the verb ("Foreign Minister Kono expressed ..." -> "Kono")."""
     asked = _WHO_DID.match(question)
     if not asked:
         return None
@@ -313,13 +311,10 @@ def _passive_agent(text: str, question: str) -> str | None:
             name = re.sub(r"^the\s+", "", agent, flags=re.I)
             # "the Technical Steering Committee" is a name; "the Japanese side" needs its article.
             return name if all(w[:1].isupper() for w in name.split()) else agent
-    # Active: "Who expressed gratitude ...?" and "Foreign Minister Kono expressed his gratitude ...": the name just
-    # before the question's verb.
-    for m in _SUBJECT_VERB.finditer(text):
-        words = m.group(1).split()
+    for words, said in names_then_verbs(text):
         while words and words[0].lower() in _TITLES:
             words.pop(0)  # "Foreign Minister Kono" -> "Kono"
-        if words and content_stems(m.group(2)) == verb:
+        if words and content_stems(said) == verb:
             return " ".join(words)
     return None
 
@@ -359,7 +354,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         return None
     asked = content_stems(question)
     if kind == "name":
-        agent = _passive_agent(text, question)
+        agent = _doer(text, question)
         if agent and not content_stems(agent) <= asked:
             return agent
     if kind == "term" and _ASKS_VERSION.search(question):

@@ -23,10 +23,12 @@ _SPEECH = (r"say|said|state|stated|note|noted|ask|asked|propose|proposed|suggest
            r"welcome|welcomed|thank|thanked|nod|nodded|explain|explained")
 _ASKED_SPEAKER = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+(?:[A-Z][\w'’-]*\s+){0,3}?([A-Z][\w'’-]+)\s+"
                             r"(?:(?:also|then|first|again)\s+)?(?:" + _SPEECH + r")\b")
-# Who a sentence has speaking: the name just before its speech verb ("Foreign Minister Ivanov stated that ..."), or
+_SPEECH_VERBS = frozenset(_SPEECH.split("|"))
+# A name and the verb right after it ("Foreign Minister Kono expressed ...", "Ivanov also repeated ..."): who does
+# what, as a record of a meeting says it. The name's last word has a lower-case letter (not "UN", "HTTP").
+_NAME_THEN_VERB = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*[a-z][\w'’-]*)\s+"
+                             r"(?:(?:also|then|further|again|first|had|has|have|would|will)\s+)?([a-z]+)\b")
 # "He noted ..." for the one who spoke in the sentence before.
-_SPEAKER = re.compile(r"\b([A-Z][\w'’-]+)\s+(?:(?:also|then|further|again|had|has|have|would|will)\s+)?(?:" + _SPEECH
-                      + r")\b")
 _PRONOUN_SPEAKER = re.compile(r"^\W*(?:\d+\.\s+)?(?:he|she)\s+(?:(?:also|then|further|again|had|has)\s+)?(?:"
                               + _SPEECH + r")\b", re.I)
 
@@ -65,15 +67,21 @@ def asked_speaker(question: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def names_then_verbs(text: str) -> list[tuple[list[str], str]]:
+    """Each name a verb follows in `text`: (the name's words, the verb)."""
+    return [(m.group(1).split(), m.group(2)) for m in _NAME_THEN_VERB.finditer(text)]
+
+
 def speakers(sentences: Sequence[_Sentence], gap: Callable[[int, int], str]) -> list[str | None]:
     """Each sentence's speaker (lowercased): the one it names before a speech verb; for "He noted ..." or a
     sentence naming none ("However, it was noted that ..."), the speaker of the sentence before in its paragraph;
     else None."""
     out: list[str | None] = []
     for i, sentence in enumerate(sentences):
-        m = None if _PRONOUN_SPEAKER.match(sentence.text) else _SPEAKER.search(sentence.text)
-        if m:
-            out.append(m.group(1).lower())
+        said = [] if _PRONOUN_SPEAKER.match(sentence.text) else [
+            name[-1].lower() for name, verb in names_then_verbs(sentence.text) if verb in _SPEECH_VERBS]
+        if said:
+            out.append(said[0])
         else:
             out.append(out[-1] if i > 0 and "\n\n" not in gap(i - 1, i) else None)
     return out
