@@ -45,6 +45,7 @@ from .answer_values import (
     is_signature,
     named_parameters,
     names_parameter,
+    parameters_asked_by_name,
     signature_defaults,
     signature_parameters,
     states_default,
@@ -68,9 +69,6 @@ _REFERS_BACK = re.compile(
 # An API's change note ("Changed in version 2.9.2: added ...", "New in version 2.3", "Deprecated since version 3.4"):
 # a fact of the entry's history, however short and unpunctuated.
 _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,20}\b(?:version|release)\s+v?\d", re.I)
-# "the use_debugger argument", "the default of cache_timeout": a parameter a question names by its code name.
-_ASKED_PARAMETER = re.compile(r"\b([A-Za-z]\w*_\w+)(?=\s+(?:argument|parameter|option|setting|flag|keyword|attribute|"
-                              r"field)s?\b)|(?<=default of )(?:the\s+)?([A-Za-z]\w*_\w+)\b")
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
@@ -210,6 +208,13 @@ def _opens_entry(sentences: Sequence[ScoredSentence], j: int, gap: Callable[[int
     a call shape that the sentence above does not introduce as a command to run."""
     return j + 1 < len(sentences) and is_signature(sentences[j].text) and gap(j, j + 1).count("\n") == 1 and \
         is_prose(sentences[j + 1].text)
+
+
+def _gives_default_of_previous(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[int, int], str]) -> bool:
+    """Sentence i gives the default of what the sentence before it, in its paragraph, describes ("Maximum number of
+    history lines retained." + "**Default:** `30`."), which states none of its own."""
+    return i > 0 and "\n\n" not in gap(i - 1, i) and states_default_of_previous(sentences[i].text) and \
+        not states_default(sentences[i - 1].text)
 
 
 def _continues_command(text: str, previous: str) -> bool:
@@ -385,7 +390,7 @@ class ExtractiveAnswerer:
         asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
-        asked_parameters = {(a or b).lower() for a, b in _ASKED_PARAMETER.findall(question)} if wants_default else set()
+        asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
         about_document = asks_about_document(question)  # "Which body released this summary?"
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
@@ -420,8 +425,7 @@ class ExtractiveAnswerer:
                 names_one = False
                 term = read.term
                 between = read.between
-                if wants_default and position > 0 and not read.introduced and "\n\n" not in between and \
-                        states_default_of_previous(sentence.text) and not states_default(hit.sentences[position - 1].text):
+                if wants_default and not read.introduced and _gives_default_of_previous(hit.sentences, position, hit.between):
                     # "Maximum number of history lines retained." + "**Default:** `30`.": the default of the thing
                     # described just before matches as well as that description does.
                     previous = hit.sentences[position - 1]
@@ -599,7 +603,7 @@ class ExtractiveAnswerer:
                 first, term = i - 1, previous
             elif previous.rstrip().endswith(":") or _refers_back(current, previous) is not None and \
                     not _is_section_heading(previous, headings) or _continues_command(current, previous) or \
-                    wants_default and states_default_of_previous(current) and "\n\n" not in gap(i - 1, i):
+                    wants_default and _gives_default_of_previous(sentences, i, gap):
                 first = i - 1
                 # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
                 if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):

@@ -523,6 +523,23 @@ def _marked_names(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def parameters_asked_by_name(question: str) -> frozenset[str]:
+    """The parameters a question names in code form as parameters: a code name (an underscore or backticks) with a
+    word like "argument" after it ("the use_debugger argument"), or after "default of" ("the default of
+    cache_timeout"); lowercased. Not the function it names ("of run_simple")."""
+    tokens = list(_IDENTIFIER.finditer(question))
+    out = set()
+    for k, m in enumerate(tokens):
+        name = m.group(2)
+        if not ("_" in name.strip("_") or m.group(1) and m.group(3)):
+            continue
+        after = tokens[k + 1].group(2) if k + 1 < len(tokens) else ""
+        before = " ".join(t.group(2).lower() for t in tokens[max(k - 3, 0) : k])
+        if _PARAMETER_WORD.match(after) or re.search(r"\bdefault of(?: the)?$", before):
+            out.add(name.lower())
+    return frozenset(out)
+
+
 def named_parameters(question: str, signature: str) -> frozenset[str]:
     """The parameters of a signature that the question names as parameters: in code form (`secure`, max_age,
     secure=) or with the word ("the secure parameter"), not as a word of its prose ("a cookie header" does not name

@@ -103,3 +103,11 @@ def test_asked_the_default_of_a_named_parameter_a_default_of_other_things_does_n
         question, [hit])}
     assert "default_missing" in scored["By default, stoneware and porcelain are accepted."]
     assert "default_stated" in scored["kiln.fire(pots, glaze_check=False, cone=6)"]
+
+
+def test_the_parameters_a_question_asks_the_default_of_by_name():
+    from rag.answer_values import parameters_asked_by_name
+
+    assert parameters_asked_by_name("What is the default of the use_debugger argument of run_simple?") == {"use_debugger"}
+    assert parameters_asked_by_name("What is the default of cache_timeout?") == {"cache_timeout"}
+    assert parameters_asked_by_name("What status code does append_slash_redirect use by default?") == set()
