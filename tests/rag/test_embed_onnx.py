@@ -24,11 +24,16 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def onnx_embedder():
-    model = make_embedder("onnx", "all-MiniLM-L6-v2", batch_size=2)
+def _warm(backend: str):
+    """The bundled model on `backend`, loaded (small batches, so the tests cross batch boundaries)."""
+    model = make_embedder(backend, "all-MiniLM-L6-v2", batch_size=2)
     model.warm_up()
     return model
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder():
+    return _warm("onnx")
 
 
 def test_onnx_vectors_match_torch(onnx_embedder, embedder) -> None:
@@ -73,9 +78,7 @@ def test_unwritable_export_cache_is_a_clear_error(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def int8_embedder():
-    model = make_embedder("onnx-int8", "all-MiniLM-L6-v2", batch_size=2)
-    model.warm_up()
-    return model
+    return _warm("onnx-int8")
 
 
 def test_int8_vectors_stay_close_to_fp32(int8_embedder, onnx_embedder) -> None:
