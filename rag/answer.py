@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import DATE, NAME, command_line, expected_kind, find_phrase, has_phrase, named_thing, term_name
 from .answer_phrases import normalize_spaces as _normalize
+from .answer_relations import unstated_relation
 from .answer_signals import (
     answered_match,
     asked_speaker,
@@ -105,6 +106,9 @@ class AnswerConfig:
     absent_name_penalty: float = 0.4
     # A question that asks for a duration, date, number or name, and no quote holds one: evidence of no answer.
     missing_phrase_penalty: float = 0.15
+    # Asked for a bound or for one thing's default, and no quote states it (rag.answer_relations): as strong as a
+    # name the corpus lacks, since the documents most likely hold the thing but not the asked fact about it.
+    unstated_relation_penalty: float = 0.4
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
     # A second statement of the answer's phrase elsewhere is cited too when it scores within this margin (0: never).
@@ -729,6 +733,8 @@ class ExtractiveAnswerer:
         confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
+        if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]):
+            confidence -= self.config.unstated_relation_penalty  # "the maximum X" asked, no bound of X quoted
         if confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
         citations: list[Citation] = []

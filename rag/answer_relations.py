@@ -1,0 +1,89 @@
+"""Whether a quote states the relation a question asks about, not only the things it names.
+
+Retrieval and the answer selector reward a sentence for sharing the question's words. A question that asks for a
+bound ("What is the maximum size of X?") or for the default of one thing ("What is the default timeout of
+connect()?") is about a relation between those words: a sentence about X that states no bound, or the default of
+another parameter of connect(), shares the words and answers nothing. When no quote states the relation, the
+documents most likely do not hold the answer: the answerer lowers its confidence, and a near miss abstains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .terms import content_stems
+
+_UPPER = r"max|maximum|maximal|largest|biggest|highest|greatest|upper\s+(?:limit|bound)|at\s+most|ceiling"
+_LOWER = r"min|minimum|minimal|smallest|lowest|fewest|oldest|earliest|lower\s+(?:limit|bound)|at\s+least|at\s+a\s+minimum"
+_BOUND_WORD = rf"(?<![\w-])(?:(?P<upper>{_UPPER})|(?P<lower>{_LOWER}))(?![\w-])"
+# The bound is what the question asks for: "What is the (default) maximum size ...?", "Which minimum version ...?",
+# "How many X can a Y hold at most?". A bound in a condition ("Which option takes at least one value?") is not.
+_ASKS_BOUND = [
+    re.compile(rf"^\s*(?:what|which)(?:\s+(?:is|was|are|were|'s))?\s+(?:the\s+)?(?:default\s+)?{_BOUND_WORD}", re.I),
+    re.compile(rf"^\s*how\s+(?:many|much|long|big|large|high|old|far)\b[^?]*?{_BOUND_WORD}", re.I),
+]
+# What a sentence says to give a bound. Limits and ranges bound both ways; "3.7 or newer" and "Python 3.7+" state a
+# least version.
+_STATES_BOTH = r"limit(?:s|ed|ing|ation|ations)?|range|between\s+\S+\s+and|from\s+\S+\s+(?:to|up\s+to)|restrict(?:s|ed)?"
+_STATES_UPPER = (rf"{_UPPER}|up\s+to|no\s+more\s+than|not\s+more\s+than|(?:cannot|can't|must\s+not|may\s+not)\s+exceed|"
+                 r"exceed(?:s|ed|ing)?|capped|caps|bounded|or\s+(?:less|fewer|smaller|lower|below|earlier|older)")
+_STATES_LOWER = (rf"{_LOWER}|no\s+(?:less|fewer)\s+than|or\s+(?:more|greater|larger|higher|above|later|newer)|"
+                 r"and\s+(?:above|later|newer|up)|requires?|required")
+_STATES = {
+    "upper": re.compile(rf"(?<![\w-])(?:{_STATES_BOTH}|{_STATES_UPPER})(?![\w-])", re.I),
+    "lower": re.compile(rf"(?<![\w-])(?:{_STATES_BOTH}|{_STATES_LOWER})(?![\w-])|\d\+", re.I),
+}
+
+# "What is the default timeout of psycopg2.connect()?", "What is SharedDataMiddleware's default cache timeout?":
+# the thing whose default is asked, and what it belongs to.
+_ASKS_DEFAULT_OF = re.compile(
+    r"^\s*(?:what|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+)?(?:[\w.`]+['’]s\s+)?default\s+"
+    r"(?P<thing>[\w`'’-]+(?:\s+[\w`'’-]+){0,3}?)"
+    r"(?:\s+(?:of|for|in|on|used|that|when|if|after|under|with)\s+(?P<owner>[^?]*))?\s*\?*\s*$", re.I)
+# Words that name no particular thing: "the default value of X" asks for X's default.
+_GENERIC = frozenset(content_stems("value values setting settings option options parameter parameters argument "
+                                   "arguments choice configuration"))
+
+
+def asked_bound(question: str) -> str | None:
+    """"upper" when the question asks for a most ("maximum", "at most", "largest"), "lower" for a least, else None."""
+    for pattern in _ASKS_BOUND:
+        match = pattern.search(question)
+        if match:
+            return "upper" if match.group("upper") else "lower"
+    return None
+
+
+def states_bound(text: str, direction: str) -> bool:
+    """The text states a bound of that direction, or a limit or range that bounds both."""
+    return _STATES[direction].search(text) is not None
+
+
+def asked_default_thing(question: str) -> str | None:
+    """The stem of the thing a "What is the default X (of Y)?" question asks the default of: "timeout" for "the
+    default connection timeout of connect()"; for "the default value of R's digits option", "digit"."""
+    match = _ASKS_DEFAULT_OF.match(question)
+    if not match:
+        return None
+    for phrase in (match.group("thing"), match.group("owner") or ""):
+        for word in reversed(phrase.split()):
+            stems = content_stems(re.sub(r"['’]s$", "", word.strip("`'’")))
+            if stems and not stems <= _GENERIC:
+                return min(stems)
+    return None
+
+
+def _stems_of(text: str) -> frozenset[str]:
+    """The text's stems with identifiers split at their joins: "cache_timeout" holds "timeout"."""
+    return content_stems(re.sub(r"[_.]|(?<=[a-z])(?=[A-Z])", " ", text))
+
+
+def unstated_relation(question: str, quoted: Iterable[str]) -> bool:
+    """The question asks for a bound or for one thing's default, and none of the quoted texts states it."""
+    texts = list(quoted)
+    direction = asked_bound(question)
+    if direction and not any(states_bound(text, direction) for text in texts):
+        return True
+    thing = asked_default_thing(question)
+    return thing is not None and not any(thing in _stems_of(text) for text in texts)

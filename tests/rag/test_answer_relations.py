@@ -1,0 +1,111 @@
+"""A question that asks for a bound or for one thing's default is answered only by a quote that states it: a
+sentence about the thing that states no bound, or the default of another parameter, is a near miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import AnswerConfig, ExtractiveAnswerer
+from rag.answer_relations import asked_bound, asked_default_thing, states_bound, unstated_relation
+from tests.rag.answer_pages import hit_of
+
+
+@pytest.mark.parametrize(("question", "direction"), [
+    ("What is the maximum size of a large object?", "upper"),
+    ("What is the default maximum size of HTTP headers?", "upper"),
+    ("Which is the largest value UV_THREADPOOL_SIZE can be set to?", "upper"),
+    ("How many subcommands at most can a chained group run?", "upper"),
+    ("What is the minimum Python version Click supports?", "lower"),
+    ("What is the oldest Bash version that completion works with?", "lower"),
+    ("How much memory does R need at a minimum?", "lower"),
+])
+def test_a_question_asking_for_a_bound(question, direction):
+    assert asked_bound(question) == direction
+
+
+@pytest.mark.parametrize("question", [
+    "What value should --max-old-space-size be set to?",  # a name holding "max" asks no bound
+    "Which option takes at least one value?",  # a bound in a condition
+    "Which type limits an integer option to values between a lower and an upper bound?",
+    "What is the max_age of a session cookie?",
+])
+def test_a_question_not_asking_for_a_bound(question):
+    assert asked_bound(question) is None
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("For FAT filesystems by its design, the maximum file size is 4 GiB.", "upper"),
+    ("Specify `0` to remove key counting limitations.", "upper"),
+    ("A name may be up to 255 characters long.", "upper"),
+    ("a good password which consists of at least 6 to 8 characters", "lower"),
+    ("Click supports Bash (version 4.4 and up).", "lower"),
+    ("Werkzeug requires Python 3.7 or newer.", "lower"),
+    ("Works with Python 3.8+.", "lower"),
+    ("The value must be between 1 and 1024.", "upper"),
+])
+def test_a_sentence_stating_a_bound(text, direction):
+    assert states_bound(text, direction)
+
+
+@pytest.mark.parametrize(("text", "direction"), [
+    ("The historySize option can be 0 now.", "upper"),
+    ("Added support for large objects greater than 2GB.", "upper"),  # a feature's reach, not a most
+    ("A vector can be used as an array only if it has a dim attribute.", "upper"),
+    ("The --max-old-space-size flag sets the heap size.", "upper"),  # a name holding "max"
+    ("Python 3.7 or older is not tested.", "lower"),
+])
+def test_a_sentence_stating_no_bound_of_that_direction(text, direction):
+    assert not states_bound(text, direction)
+
+
+@pytest.mark.parametrize(("question", "thing"), [
+    ("What is the default connection timeout of psycopg2.connect()?", "timeout"),
+    ("What is SharedDataMiddleware's default cache timeout?", "timeout"),
+    ("What is the default value of R's digits option?", "digit"),
+    ("What is the default runlevel of a Debian system?", "runlevel"),
+])
+def test_the_thing_whose_default_is_asked(question, thing):
+    assert asked_default_thing(question) == thing
+
+
+@pytest.mark.parametrize("question", ["Which port does connect() use by default?",
+                                      "How many threads does the pool start by default?"])
+def test_a_default_asked_another_way_names_no_thing_to_check(question):
+    assert asked_default_thing(question) is None
+
+
+def test_the_asked_defaults_thing_counts_inside_an_identifier():
+    question = "What is SharedDataMiddleware's default cache timeout?"
+    assert not unstated_relation(question, ["SharedDataMiddleware(app, exports, cache=True, cache_timeout=43200)"])
+    assert unstated_relation(question, ["get_data(cache=True) By default this is cached."])
+
+
+def _history_option():
+    return hit_of(("", "* `historySize` {number} Maximum number of history lines retained.", 0.62),
+                  (" ", "To disable the history set this value to `0`.", 0.40),
+                  (" ", "**Default:** `30`.", 0.12),
+                  ("\n", "v6.0.0 | The `historySize` option can be `0` now.", 0.66), doc="readline")
+
+
+def test_a_near_miss_on_a_bound_abstains_and_the_bound_asked_is_answered():
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.3))
+    near_miss = "What is the maximum value allowed for readline's historySize option?"
+    plain = "What value does readline's historySize option allow?"
+    assert answerer.answer(plain, [_history_option()]).abstained is False
+    assert answerer.answer(near_miss, [_history_option()]).abstained is True
+    bounded = hit_of(("", "* `historySize` {number} The maximum value allowed is `1000`.", 0.66), doc="readline")
+    answer = answerer.answer(near_miss, [bounded])
+    assert not answer.abstained and "1000" in answer.text
+
+
+def test_the_default_of_another_parameter_lowers_confidence_by_the_penalty():
+    signature = hit_of(("", "connect(dsn=None, connection_factory=None, cursor_factory=None, **kwargs)", 0.5),
+                       ("\n", "- port – connection port number (defaults to 5432 if not provided)", 0.7), doc="pg")
+    config = AnswerConfig(threshold=-1.0)
+    unchecked = ExtractiveAnswerer(AnswerConfig(threshold=-1.0, unstated_relation_penalty=0.0))
+    for question, penalty in [("What is the default connection timeout of connect()?", config.unstated_relation_penalty),
+                              ("What is the default connection port of connect()?", 0.0)]:
+        answer = ExtractiveAnswerer(config).answer(question, [signature])
+        assert answer.confidence == pytest.approx(unchecked.answer(question, [signature]).confidence - penalty)
+    assert "5432" in ExtractiveAnswerer(config).answer("What is the default connection port of connect()?",
+                                                       [signature]).text
