@@ -69,6 +69,9 @@ _REFERS_BACK = re.compile(
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
 # An API's change note ("Changed in version 2.9.2: added ...", "New in version 2.3", "Deprecated since version 3.4"):
 # a fact of the entry's history, however short and unpunctuated.
+# A sentence that ends on what the one before said ("The get_source() method can be used to find this out.",
+# "Use --force for that."): it names the way, the sentence before the problem.
+_ENDS_ON_REFERENCE = re.compile(r"\b(?:this|that|these|those|it|them)(?:\s+(?:out|up|off|on|down))?\W*$", re.I)
 _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,20}\b(?:version|release)\s+v?\d", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
@@ -263,7 +266,7 @@ def _initials(text: str) -> set[str]:
 def _refers_back(text: str, previous: str) -> set[str] | None:
     """How `text` leans on `previous`: the stems of "the X" when X was just named (empty for a pronoun or a
     connective), or None when it does not."""
-    if _REFERS_BACK.match(text):
+    if _REFERS_BACK.match(text) or _ENDS_ON_REFERENCE.search(text):
         return set()
     definite = _DEFINITE.match(text)
     if definite:
@@ -340,7 +343,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
                 stems = stems | content_stems(previous)  # a description is about its term
                 term = previous
                 introduced = True
-            elif _REFERS_BACK.match(text):
+            elif _REFERS_BACK.match(text) or _ENDS_ON_REFERENCE.search(text):
                 leaned_on = content_stems(previous)  # "It has five arguments": "it" is named before
             previous = previous.strip()
             # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line break
@@ -625,8 +628,13 @@ class ExtractiveAnswerer:
             # column." + "Obtaining this value is costly, so it is always None.").
             reason_follows = kind == "reason" and not find_phrase(kind, sentences[last].text, "") and (
                 link == set() or "\n" not in gap(last, last + 1) and has_phrase(kind, following.text, question))
-            if reason_follows or link is not None and (link & question_terms
-                                                       or score >= best.score - self.config.follow_margin):
+            # Asked "which method ...", a sentence that leans on this one and names a method ("The
+            # Context.get_parameter_source() method can be used to find this out.") is the answer this one sets up.
+            thing = asked_thing(question) if kind == "term" and link is not None else frozenset()
+            names_asked = bool(thing) and named_thing(following.text, thing, question) is not None and \
+                named_thing(sentences[last].text, thing, question) is None
+            if reason_follows or names_asked or link is not None and (
+                    link & question_terms or score >= best.score - self.config.follow_margin):
                 last += 1
             elif wants_default and "\n\n" not in gap(last, last + 1) and states_default(following.text) \
                     and not states_default(sentences[last].text):

@@ -320,7 +320,8 @@ def _doer(text: str, question: str) -> str | None:
 
 
 # A name followed by the kind of thing it is: "the `'close'` event", "the Path type".
-_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]))\s+([a-z]+)\b""")
+# ("the Context.get_source() method", "the getchar() function": a call's parentheses are not part of its name)
+_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\)))(?:\(\))?)\s+([a-z]+)\b""")
 
 
 def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:

@@ -483,10 +483,20 @@ def _defines(line: str) -> frozenset[str]:
     return content_stems(kinds)
 
 
+# The kinds of thing an API reference defines: "Which method tells me ...", where no auxiliary verb ends the noun.
+_KIND_OF_THING = re.compile(
+    r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(function|method|class|exception|error|decorator|attribute|property|module|"
+    r"package|event|type|option|parameter|argument|flag|command|variable|constant|field|setting|signal|hook|"
+    r"callback|header|converter|filter)s?\b", re.I)
+
+
 def asked_thing(question: str) -> frozenset[str]:
     """The stem of the noun that names what a "which X" / "what X" question asks for ("converter", "function")."""
     m = _ASKED_THING.search(question)
-    return content_stems(m.group(1).split()[-1]) if m else frozenset()
+    if m:
+        return content_stems(m.group(1).split()[-1])
+    kind = _KIND_OF_THING.search(question)
+    return content_stems(kind.group(1)) if kind else frozenset()
 
 
 def _name_words(name: str) -> str:

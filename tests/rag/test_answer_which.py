@@ -1,0 +1,55 @@
+"""'Which method ...' answered where a page sets up a problem and the next sentence names the way: "In some
+situations it's helpful to understand whether ... came from the command line ... The Context.get_parameter_source()
+method can be used to find this out." The second sentence leans on the first (its "this" at the end) and names a
+thing of the asked kind: it joins the quote, and its name leads."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import AnswerConfig, ExtractiveAnswerer
+from rag.answer_phrases import named_thing
+from rag.answer_values import asked_thing
+from tests.rag.answer_pages import hit_of
+
+
+@pytest.mark.parametrize(("question", "thing"), [
+    ("Which method tells me where a value came from?", "method"),
+    ("Which function reads one keypress from the terminal?", "function"),
+    ("Which Click parameter type gives the filename?", "type"),
+    ("Which class does that?", "class"),
+])
+def test_the_kind_of_thing_asked_for(question, thing):
+    assert asked_thing(question) == frozenset({thing})
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The Context.get_parameter_source() method can be used to find this out.", "Context.get_parameter_source"),
+    ("Click provides the getchar() function which reads a single character.", "getchar"),
+    ("Use the `'close'` event for that.", "close"),
+])
+def test_a_name_given_a_thing_of_the_asked_kind(text, name):
+    kind = frozenset({"method"}) if "method" in text else frozenset({"function"}) if "function" in text \
+        else frozenset({"event"})
+    assert named_thing(text, kind, "Which one is it?") == name
+
+
+def _setup_then_way():
+    return hit_of(("", "In some situations it's helpful to understand whether or not an option or parameter came "
+                       "from the command line, the environment, the default value, or Context.default_map.", 0.69),
+                  (" ", "The Context.get_parameter_source() method can be used to find this out.", 0.57),
+                  (" ", "It will return a member of the ParameterSource enum.", 0.40), doc="advanced")
+
+
+def test_the_next_sentence_naming_the_asked_method_joins_and_leads():
+    question = "Which method tells me whether a parameter's value came from the command line or the environment?"
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [_setup_then_way()])
+    assert answer.text.startswith("Context.get_parameter_source — ")
+    assert answer.citations[0].text.endswith("can be used to find this out.")
+
+
+def test_asked_something_else_the_setup_is_quoted_alone():
+    question = "Where can an option's value come from?"
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [_setup_then_way()])
+    assert answer.citations[0].text.startswith("In some situations")
+    assert "get_parameter_source" not in answer.citations[0].text
