@@ -396,6 +396,11 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             phrase = phrase[:-1]  # "/etc/apt/sources.list." at a sentence's end: the full stop is the sentence's
         if kind in ("term", "how"):
             phrase = _MAN_REF.sub(r"\1", phrase)
+        if kind == "reason" and len(phrase) > 120:
+            # A long reason leads with its first clause ("argparse does not allow proper nesting of commands by
+            # design" of "... by design and has some deficiencies ..."): the rest is in the quote.
+            clause = re.search(r".{20,}?(?=,\s|\s+(?:and|but|while|whereas)\s)", phrase)
+            phrase = clause.group() if clause else phrase
         stems = content_stems(phrase)
         own_words = normalize_spaces(phrase) in question_words if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):

@@ -519,6 +519,13 @@ def test_reason_cues_beyond_because():
                        "Why do listeners run in order?") == "race conditions"
 
 
+def test_a_long_reason_leads_with_its_first_clause():
+    text = ("The reason it’s not based on argparse is that argparse does not allow proper nesting of commands by design "
+            "and has some deficiencies when it comes to POSIX compliant argument handling.")
+    assert find_phrase("reason", text, "Why isn't Click built on argparse?") == \
+        "argparse does not allow proper nesting of commands by design"
+
+
 def test_a_sentence_under_its_sections_heading_is_quoted_without_the_heading():
     # "The office kettle ..." names the section's subject; it does not lean on "# Kettle care" as on a sentence before.
     heading, sentence, after = "# Kettle care", "The office kettle must be descaled every 14 days.", "It takes 20 minutes."
