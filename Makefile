@@ -46,9 +46,10 @@ cluster-down:
 # The eval corpora, from Debian's package registry (evals/corpora/README.md): the Debian Reference (HTML,
 # also the larger corpus of the tests), Werkzeug's API reference (HTML), the Debian FAQ (HTML), An Introduction to R
 # (PDF), eleven pages of Node.js's API reference (Markdown), psycopg2's API reference (HTML, the standard library's
-# style) and Click's (HTML, autodoc). Each is fetched once; a stamp (hidden, so never ingested) marks it done.
+# style), Click's and Jinja's (HTML, autodoc). Each is fetched once; a stamp (hidden, so never ingested) marks it done.
 corpus: corpora/debian-reference/ch03.en.html corpora/werkzeug/.fetched corpora/debian-faq/.fetched \
-	corpora/r-intro/.fetched corpora/nodejs/.fetched corpora/psycopg2/.fetched corpora/click/.fetched
+	corpora/r-intro/.fetched corpora/nodejs/.fetched corpora/psycopg2/.fetched corpora/click/.fetched \
+	corpora/jinja/.fetched
 
 corpora/debian-reference/ch03.en.html:
 	bash evals/corpora/get_debian_reference.sh corpora/debian-reference
@@ -70,6 +71,9 @@ corpora/psycopg2/.fetched: evals/corpora/get_psycopg2.sh
 
 corpora/click/.fetched: evals/corpora/get_click.sh
 	bash evals/corpora/get_click.sh corpora/click && touch $@
+
+corpora/jinja/.fetched: evals/corpora/get_jinja.sh
+	bash evals/corpora/get_jinja.sh corpora/jinja && touch $@
 
 test: install browser corpus
 	$(BIN)/ruff check .
