@@ -24,7 +24,8 @@ from .terms import content_stems
 _ASKS_DEFAULT = re.compile(
     r"\bdefault(?:s|ed)?\b|\bout of the box\b|\bunless (?:i|you|we|one) (?:set|give|specify|pass|change)\b|"
     r"\bif (?:i|you|we|one) (?:do not|don't|dont|never) (?:set|give|specify|pass|name|choose|provide|configure|"
-    r"change|supply)\b|\bif (?:i|you|we|one) (?:leave|omit)\b|\bwhen (?:it is |it's )?(?:omitted|not (?:given|set|"
+    r"change|supply|say|tell|mention|state)\b|\b(?:set|configure|pass|specify|change|give|say) nothing\b|"
+    r"\bwithout (?:setting|passing|configuring|specifying|giving|changing|saying) (?:it|one|anything|a value)\b|\bif (?:i|you|we|one) (?:leave|omit)\b|\bwhen (?:it is |it's )?(?:omitted|not (?:given|set|"
     r"specified|passed))\b", re.I)
 # A sentence that states a default: "The default is 308", "defaults to None", "(default)", "by default", "if omitted".
 _STATES_DEFAULT = re.compile(
@@ -32,7 +33,7 @@ _STATES_DEFAULT = re.compile(
     r"\bwhen (?:omitted|not (?:given|set|specified|passed))\b|\bout of the box\b", re.I)
 # A signature: a dotted name (a keyword such as "class", a decorator's "@" before it), its arguments, what it returns.
 _SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception|async|fn|pub fn|func)\s+)?"
-                        r"@?[A-Za-z_$][\w.:$]*\(.*\)\s*(?:(?:->|:)\s*\S.*)?$")
+                        r"@?(?:[A-Za-z_$][\w$-]*\.)*[A-Za-z_$][\w.:$]*\(.*\)\s*(?:(?:->|→|:)\s*\S.*)?$")
 _MAX_SIGNATURE = 500
 # The parameter a line documents: ":param int x:", "@param {number} x", "- x (int) – ...", "x: ...", "`x` - ...",
 # "x : int" (NumPy), with an optional list marker first.

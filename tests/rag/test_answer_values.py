@@ -126,12 +126,16 @@ def _answered(service, question: str):
     "Which kettles may boil at once out of the box?",
     "How many spoons does brew use if I don't set them?",
     "What is the sugar setting when it is omitted?",
+    "To what length does the trim filter cut text if I don't say?",
+    "What lid does the kettle use when I configure nothing?",
+    "How hot does brew get without setting anything?",
 ])
 def test_questions_that_ask_for_a_default(question):
     assert asks_default(question)
 
 
-@pytest.mark.parametrize("question", ["What does kettle.brew do?", "Which function removes limescale?"])
+@pytest.mark.parametrize("question", ["What does kettle.brew do?", "Which function removes limescale?",
+                                      "What does the kettle say when it boils?"])
 def test_questions_that_do_not_ask_for_a_default(question):
     assert not asks_default(question)
 
@@ -148,6 +152,13 @@ def test_signature_defaults_split_at_top_level_commas_only():
     line = "def brew(pot, leaves: list[str] = ['a', 'b'], *, sep=',', opts: dict = {'x': (1, 2)}, **kw) -> Cup"
     assert signature_defaults(line) == {"leaves": "['a', 'b']", "sep": "','", "opts": "{'x': (1, 2)}"}
     assert signature_defaults("class kettle.Kettle(size=2)\nA kettle.") == {"size": "2"}
+
+
+def test_a_rendered_signature_with_a_namespace_and_a_return_arrow_gives_defaults():
+    # Sphinx renders "->" as "→", and a custom domain's entries carry a hyphenated namespace.
+    line = "kettle-filters.descale(s: str, width: int = 79, strong: bool = False) → str"
+    assert signature_defaults(line) == {"width": "79", "strong": "False"}
+    assert signature_defaults("kettle.brew(pot, spoons=2) → Cup") == {"spoons": "2"}
 
 
 def test_a_call_in_an_example_gives_no_defaults():

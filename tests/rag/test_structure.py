@@ -57,6 +57,7 @@ def test_a_plain_short_line_a_blank_line_above_is_a_heading_not_a_term():
 
 def test_signatures_headings_code_spans_and_pandoc_terms():
     assert strong_term("### os.path.join(path, *paths)") == "os.path.join(path, *paths)"
+    assert strong_term("jinja-filters.trim(value: str) → str") == "jinja-filters.trim(value: str) → str"
     assert strong_term("`basename`") == "basename"
     assert strong_term("-o FILE, --output=FILE") == "-o FILE, --output=FILE"
     assert strong_term("Installation") is None
