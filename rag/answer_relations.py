@@ -23,10 +23,19 @@ _ASKS_BOUND = [
     re.compile(rf"^\s*(?:what|which)(?:\s+(?:is|was|are|were|'s))?\s+(?:the\s+)?(?:default\s+)?{_BOUND_WORD}", re.I),
     re.compile(rf"^\s*how\s+(?:many|much|long|big|large|high|old|far)\b[^?]*?{_BOUND_WORD}", re.I),
 ]
+# Any superlative asks for a bound the same way ("What is the deepest a loop may nest?", "... the widest Click will
+# format?"), but not one that picks a thing by merit or by time ("the best way", "the latest release").
+_SUPERLATIVE = re.compile(r"(?:^|[,;:])\s*(?:what|which)(?:\s+(?:is|was|are|were|'s))?\s+(?:the\s+)?(?:default\s+)?"
+                          r"(?P<word>[a-z]{2,}est)\b", re.I)
+_NOT_BOUNDS = frozenset(["best", "latest", "newest", "nearest", "fastest", "easiest", "simplest", "cheapest",
+                         "safest", "quickest", "cleanest", "finest", "interest", "request", "test", "suggest",
+                         "digest", "manifest", "honest", "rest", "west", "guest", "quest", "contest", "protest"])
+_LEAST_WORDS = frozenset(["oldest", "earliest", "shortest", "narrowest", "slowest", "thinnest", "least"])
 # What a sentence says to give a bound. Limits and ranges bound both ways; "3.7 or newer" and "Python 3.7+" state a
 # least version.
 _STATES_BOTH = r"limit(?:s|ed|ing|ation|ations)?|range|between\s+\S+\s+and|from\s+\S+\s+(?:to|up\s+to)|restrict(?:s|ed)?"
-_STATES_UPPER = (rf"{_UPPER}|up\s+to|no\s+more\s+than|not\s+more\s+than|(?:cannot|can't|must\s+not|may\s+not)\s+exceed|"
+# ("will not format things wider than 80 characters": a most, said as what never happens)
+_STATES_UPPER = (rf"{_UPPER}|up\s+to|(?:not|never|no)\b[^.;]{{0,40}}?\b\w+er\s+than|no\s+more\s+than|not\s+more\s+than|(?:cannot|can't|must\s+not|may\s+not)\s+exceed|"
                  r"exceed(?:s|ed|ing)?|capped|caps|bounded|or\s+(?:less|fewer|smaller|lower|below|earlier|older)")
 _STATES_LOWER = (rf"{_LOWER}|no\s+(?:less|fewer)\s+than|or\s+(?:more|greater|larger|higher|above|later|newer)|"
                  r"and\s+(?:above|later|newer|up)|requires?|required")
@@ -52,7 +61,11 @@ def asked_bound(question: str) -> str | None:
         match = pattern.search(question)
         if match:
             return "upper" if match.group("upper") else "lower"
-    return None
+    superlative = _SUPERLATIVE.search(question)
+    word = superlative.group("word").lower() if superlative else ""
+    if not word or word in _NOT_BOUNDS:
+        return None
+    return "lower" if word in _LEAST_WORDS else "upper"
 
 
 def states_bound(text: str, direction: str) -> bool:

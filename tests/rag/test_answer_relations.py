@@ -18,6 +18,8 @@ from tests.rag.answer_pages import hit_of
     ("What is the minimum Python version Click supports?", "lower"),
     ("What is the oldest Bash version that completion works with?", "lower"),
     ("How much memory does R need at a minimum?", "lower"),
+    ("What is the deepest a recursive loop may nest?", "upper"),  # any superlative asks for a bound
+    ("Even on a wide terminal, what is the widest help text gets?", "upper"),
 ])
 def test_a_question_asking_for_a_bound(question, direction):
     assert asked_bound(question) == direction
@@ -28,6 +30,8 @@ def test_a_question_asking_for_a_bound(question, direction):
     "Which option takes at least one value?",  # a bound in a condition
     "Which type limits an integer option to values between a lower and an upper bound?",
     "What is the max_age of a session cookie?",
+    "What is the best way to nest loops?",  # a superlative of merit or time picks a thing, not a bound
+    "Which is the latest release?",
 ])
 def test_a_question_not_asking_for_a_bound(question):
     assert asked_bound(question) is None
@@ -42,6 +46,7 @@ def test_a_question_not_asking_for_a_bound(question):
     ("Werkzeug requires Python 3.7 or newer.", "lower"),
     ("Works with Python 3.8+.", "lower"),
     ("The value must be between 1 and 1024.", "upper"),
+    ("Even on a larger terminal, help will not be formatted wider than 80 characters.", "upper"),
 ])
 def test_a_sentence_stating_a_bound(text, direction):
     assert states_bound(text, direction)
@@ -53,6 +58,7 @@ def test_a_sentence_stating_a_bound(text, direction):
     ("A vector can be used as an array only if it has a dim attribute.", "upper"),
     ("The --max-old-space-size flag sets the heap size.", "upper"),  # a name holding "max"
     ("Python 3.7 or older is not tested.", "lower"),
+    ("The terminal may be larger than that.", "upper"),  # a comparison, no most
 ])
 def test_a_sentence_stating_no_bound_of_that_direction(text, direction):
     assert not states_bound(text, direction)
