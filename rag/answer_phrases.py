@@ -189,6 +189,8 @@ def term_name(term: str) -> str:
         if options:
             return ", ".join(options)
     head = re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;")
+    # A namespace with a hyphen is a documentation tool's ("jinja-filters.wordwrap"), not part of a name code uses.
+    head = re.sub(r"^(?:[\w]*-[\w-]*\.)+", "", head)
     if "(" in text or "=" in text or len(text) > 40:
         return head or text
     return text

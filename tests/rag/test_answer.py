@@ -130,6 +130,9 @@ def test_phrases_are_found_next_to_the_question_words():
     assert expected_kind("How frequently is it descaled?") == "number"
     assert term_name("@functools.lru_cache(maxsize=128, typed=False)") == "functools.lru_cache"
     assert term_name("class argparse.ArgumentParser(prog=None)") == "argparse.ArgumentParser"
+    # A documentation tool's namespace ("jinja-filters.") is not part of the name; a module path is.
+    assert term_name("jinja-filters.wordwrap(s: str, width: int = 79) → str") == "wordwrap"
+    assert term_name("--max-old-space-size=SIZE") == "--max-old-space-size"
 
 
 @pytest.mark.parametrize(("text", "question", "name"), [
