@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .answer_values import asked_thing
 from .terms import content_stems
 
 _UPPER = r"max|maximum|maximal|largest|biggest|highest|greatest|upper\s+(?:limit|bound)|at\s+most|ceiling"
@@ -53,6 +54,16 @@ _ASKS_DEFAULT_OF = re.compile(
 # Words that name no particular thing: "the default value of X" asks for X's default.
 _GENERIC = frozenset(content_stems("value values setting settings option options parameter parameters argument "
                                    "arguments choice configuration"))
+
+
+# Things code defines and names: "Which exception does X raise?" is answered by a name, never by prose alone.
+_CODE_ENTITIES = frozenset(content_stems("function method class exception error decorator filter module attribute "
+                                         "property event hook callback"))
+
+
+def asks_code_name(question: str) -> bool:
+    """The question asks which function, class, exception ... does something: its answer is a code name."""
+    return bool(asked_thing(question) & _CODE_ENTITIES)
 
 
 def asked_bound(question: str) -> str | None:

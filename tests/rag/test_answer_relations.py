@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import AnswerConfig, ExtractiveAnswerer
-from rag.answer_relations import asked_bound, asked_default_thing, states_bound, unstated_relation
+from rag.answer_relations import asked_bound, asked_default_thing, asks_code_name, states_bound, unstated_relation
 from tests.rag.answer_pages import hit_of
 
 
@@ -115,3 +115,28 @@ def test_the_default_of_another_parameter_lowers_confidence_by_the_penalty():
         assert answer.confidence == pytest.approx(unchecked.answer(question, [signature]).confidence - penalty)
     assert "5432" in ExtractiveAnswerer(config).answer("What is the default connection port of connect()?",
                                                        [signature]).text
+
+
+@pytest.mark.parametrize(("question", "code"), [
+    ("Which exception does the sandbox raise when a template runs too long?", True),
+    ("Which method tells me where a value came from?", True),
+    ("Which decorator marks a filter as context-aware?", True),
+    ("Which command shows the installed files?", False),  # a command is often given in prose
+    ("Which year was it released?", False),
+])
+def test_questions_whose_answer_is_a_code_name(question, code):
+    assert asks_code_name(question) is code
+
+
+def test_asked_which_exception_prose_naming_none_is_doubted():
+    prose = hit_of(("", "Your code should catch errors instead of crashing when a template uses too much memory.", 0.7),
+                   doc="sandbox")
+    named = hit_of(("", "The sandbox raises SecurityError when a template uses too much memory.", 0.7), doc="sandbox")
+    config = AnswerConfig(threshold=-1.0)
+    question = "Which exception does the sandbox raise when a template uses too much memory?"
+    doubted, answered = (ExtractiveAnswerer(config).answer(question, [hit]) for hit in (prose, named))
+    assert answered.text.startswith("SecurityError — ")
+    unchecked = ExtractiveAnswerer(AnswerConfig(threshold=-1.0, unstated_relation_penalty=0.0))
+    assert doubted.confidence == pytest.approx(unchecked.answer(question, [prose]).confidence
+                                               - config.unstated_relation_penalty)
+    assert answered.confidence == pytest.approx(unchecked.answer(question, [named]).confidence)
