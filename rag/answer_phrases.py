@@ -132,8 +132,15 @@ def normalize_spaces(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+# "When is the 'close' event emitted?": in an API's documentation "when" asks for the condition, not a date.
+_WHEN_CONDITION = re.compile(r"^\W*when\s+(?:is|are|does|do|will|would|should)\b[^?]*\b(?:emitted|called|raised|"
+                             r"fired|triggered|invoked|thrown|executed|dispatched|evaluated|used|needed|required)\b", re.I)
+
+
 def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
+    if _WHEN_CONDITION.match(question):
+        return None
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"
     if _HOW_LONG_A_THING.search(question):  # "How long may a name be?": a length, often not a number at all

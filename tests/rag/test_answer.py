@@ -102,6 +102,9 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
     ("What does lru_cache do?", None),
     ("How long may an object name be?", None),  # a length ("effectively unlimited"), not a duration
     ("How long will the upgrade take to be ready?", "duration"),
+    ("When is the 'close' event emitted?", None),  # the condition it happens on, not a date
+    ("When should flush() be called?", None),
+    ("When will the module be removed?", "date"),
 ])
 def test_the_kind_of_phrase_a_question_asks_for(question, kind):
     assert expected_kind(question) == kind
