@@ -48,6 +48,9 @@ _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 _QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
 _CODE_LIKE = re.compile(r"(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # paths, dotted or snake_case names, calls, CamelCase
+# A keyword set to a value or a call, written in prose: "invoke_without_command=True", "getchar()".
+_SETTING = re.compile(r"(?<![\w.=/?&-])[A-Za-z_][\w.]*=(?:True|False|None|-?\d[\w.]*|'[^'\s]*'|\"[^\"\s]*\"|[A-Za-z_][\w.]*)(?![\w=])|"
+                      r"(?<![\w.])[A-Za-z_][\w.]*\(\)")
 # "since" gives a reason unless it gives a time ("since version 0.10", "since 2001", "since then").
 _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?\d|then|(?:the\s+)?(?:early|late)\b|"
                          + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
@@ -252,8 +255,9 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         return [m.span(1) for m in _PLACE_NAME.finditer(text)
                 if not re.fullmatch(r"(?:" + _MONTHS + r"|mid|early|late)\b.*", m.group(1), re.I)]
     if kind == "how":  # only what names a command or a tool: a command line, a manual page, a quoted command
+        # ... or, in an API's prose, the setting or call that does it ("by passing invoke_without_command=True").
         return _command_lines(text, 1.0) + [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + \
-            [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)]
+            [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)] + [(*m.span(), 0.25) for m in _SETTING.finditer(text)]
     # A term: a manual page reference, a quoted name, a table row's first cell, a path or code-like word, in that
     # order of trust (the prior below breaks ties between equally placed candidates).
     # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.

@@ -525,6 +525,16 @@ def test_reason_cues_beyond_because():
                        "Why do listeners run in order?") == "race conditions"
 
 
+def test_how_in_an_apis_prose_is_the_setting_or_call_it_names():
+    question = "How can I get a group's callback to run when no subcommand is given?"
+    assert find_phrase("how", "This can be changed by passing invoke_without_command=True to a group.", question) == \
+        "invoke_without_command=True"
+    assert find_phrase("how", "The session is recovered with rollback().", "How do I recover the session?") == \
+        "rollback()"
+    # (a query string in an address sets nothing)
+    assert find_phrase("how", "See https://cran.r-project.org/package=boot for it.", "How do I load boot?") is None
+
+
 def test_a_long_reason_leads_with_its_first_clause():
     text = ("The reason it’s not based on argparse is that argparse does not allow proper nesting of commands by design "
             "and has some deficiencies when it comes to POSIX compliant argument handling.")
