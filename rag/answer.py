@@ -702,8 +702,16 @@ class ExtractiveAnswerer:
                     else None
                 entry_way = kind == "how" and bool(term)
             named = named_thing(quote.text, asked_kind, question) if kind == "term" else None
+            # "Which loader ...": a quote deep in a loader's entry (its example, its notes) is answered by the entry.
+            within = entries.signature_above(cand.hit.passage.doc_id, quote.start, entries.UNREAD) \
+                if asked_kind and not named else None
+            entry_line = within.sentence.text.strip().split("\n", 1)[0] \
+                if within and within.sentence.start < quote.start else None
             if named:
                 phrase = named  # "which event ...": "the `'close'` event" names it, whatever entry the quote is in
+            elif entry_line and is_asked_thing(entry_line, asked_kind) and \
+                    not content_stems(term_name(entry_line)) <= question_terms:
+                phrase = term_name(entry_line)
             elif cand.features.get("front_matter") and quote.text == cand.sentence.text:
                 phrase = " ".join(quote.text.split())  # the line under the title is the answer itself
             elif entry_way:

@@ -131,17 +131,21 @@ def signature_parameters(line: str) -> tuple[str, ...]:
 def signature_defaults(line: str) -> dict[str, str]:
     """The parameters a signature line gives a default, with the default as written:
     `f(environ, code=308, *, name: str = "x")` -> {"code": "308", "name": '"x"'}. Empty for other lines."""
-    out = {}
+    out: dict[str, str] = {}
     arguments = _arguments(line)
-    # An example call passes values where a signature names parameters: `run_simple('127.0.0.1', 5000, app,
-    # use_debugger=True)` shows a use, not the defaults.
-    if any(re.match(r"""^\s*(?:["'\d]|-\d)""", a) for a in arguments):
+    if _passes_values(arguments):
         return out
     for argument in arguments:
         m = re.match(r"^\**([A-Za-z_$][\w$]*)\s*\??(?::[^=]*)?=\s*(\S.*)$", argument)
         if m:
             out[m.group(1)] = m.group(2).strip()
     return out
+
+
+def _passes_values(arguments: Sequence[str]) -> bool:
+    """An example call passes values where a signature names parameters: `run_simple('127.0.0.1', 5000, app,
+    use_debugger=True)` shows a use, not the defaults; `FileSystemLoader('/path/to/templates')` opens no entry."""
+    return any(re.match(r"""^\s*(?:["'\d]|-\d)""", a) for a in arguments)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -158,7 +162,8 @@ def is_entry(text: str) -> bool:
     first_line = text.strip().split("\n", 1)[0]
     first = strip_markup(first_line)
     # A Markdown heading that is code names an entry, whatever the code: "## `os.EOL`", "### `--watch`".
-    return is_signature(first) or _ATTRIBUTE.match(first) is not None or heading_entry(first_line) is not None
+    return is_signature(first) and not _passes_values(_arguments(first)) or _ATTRIBUTE.match(first) is not None or \
+        heading_entry(first_line) is not None
 
 
 def documented_parameter(text: str) -> str | None:
@@ -488,7 +493,8 @@ def _defines(line: str) -> frozenset[str]:
 _KIND_OF_THING = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(function|method|class|exception|error|decorator|attribute|property|module|"
     r"package|event|type|option|parameter|argument|flag|command|variable|constant|field|setting|signal|hook|"
-    r"callback|header|converter|filter)s?\b", re.I)
+    r"callback|header|converter|filter|(?!(?:user|other|order|number|owner|member|letter|paper|layer|answer|"
+    r"character|error|parameter|header|filter|converter)s?\b)[a-z]+(?:er|or))s?\b", re.I)
 
 
 def asked_thing(question: str) -> frozenset[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.answer_phrases import named_thing
-from rag.answer_values import asked_thing
+from rag.answer_values import asked_thing, is_entry
 from tests.rag.answer_pages import hit_of
 
 
@@ -53,3 +53,25 @@ def test_asked_something_else_the_setup_is_quoted_alone():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [_setup_then_way()])
     assert answer.citations[0].text.startswith("In some situations")
     assert "get_parameter_source" not in answer.citations[0].text
+
+
+def test_an_example_call_opens_no_entry_and_which_x_finds_x():
+    assert not is_entry("FileSystemLoader('/path/to/system/templates')")
+    assert is_entry("class jinja2.ChoiceLoader(loaders)")
+    assert asked_thing("Which loader lets users override my templates?") == frozenset({"loader"})
+    assert asked_thing("Which handler formats the records?") == frozenset({"handler"})
+
+
+def test_a_quote_deep_in_an_entry_of_the_asked_kind_leads_with_the_entry():
+    entry = hit_of(("", "class kiln.ChoiceLoader(loaders)", 0.3),
+                   ("\n", "This loader works like the PrefixLoader just that no prefix is specified.", 0.4),
+                   ("\n", ">>> loader = ChoiceLoader([", 0.2),
+                   ("\n", "...     FileSystemLoader('/path/to/user/templates'),", 0.2),
+                   ("\n", "...     FileSystemLoader('/path/to/system/templates')", 0.2),
+                   ("\n", "... ])", 0.1),
+                   ("\n", "This is useful if you want to allow users to override builtin templates from a different "
+                          "location.", 0.7), doc="api")
+    question = "Which loader lets users override the built-in templates?"
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [entry])
+    assert answer.text.startswith("kiln.ChoiceLoader — ")
+    assert "override builtin templates" in answer.citations[0].text
