@@ -140,8 +140,17 @@ _WHEN_CONDITION = re.compile(r"^\W*when\s+(?:is|are|does|do|will|would|should)\b
                              r"fired|triggered|invoked|thrown|executed|dispatched|evaluated|used|needed|required)\b", re.I)
 
 
+# "When a template renders one node, what does render() return?": the clause before the comma is a condition, the
+# question after it says what is asked.
+_CONDITION_FIRST = re.compile(r"^\W*(?:when|if|once|after|before|while)\b[^?,]*,\s*(?=(?:what|which|who|whom|whose|why|"
+                              r"where|how|when|does|do|did|is|are|was|were|can|could|will|would|should)\b)", re.I)
+
+
 def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
+    condition = _CONDITION_FIRST.match(question)
+    if condition:
+        return expected_kind(question[condition.end():])
     if _WHEN_CONDITION.match(question):
         return None
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number

@@ -105,6 +105,9 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
     ("When is the 'close' event emitted?", None),  # the condition it happens on, not a date
     ("When should flush() be called?", None),
     ("When will the module be removed?", "date"),
+    # a condition first, then the question: the question after the comma says what is asked
+    ("When a template renders to one node, what does render() return?", None),
+    ("When the pool is full, how long does getconn() wait?", "duration"),
 ])
 def test_the_kind_of_phrase_a_question_asks_for(question, kind):
     assert expected_kind(question) == kind
