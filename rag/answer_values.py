@@ -22,10 +22,13 @@ from .terms import content_stems
 
 # A question that asks for the value a thing has when nobody sets it.
 _ASKS_DEFAULT = re.compile(
-    r"\bdefault(?:s|ed)?\b|\bout of the box\b|\bunless (?:i|you|we|one) (?:set|give|specify|pass|change)\b|"
+    # ("the default filter" names a filter called default)
+    r"\bdefault(?:s|ed)?\b(?!\s+(?:filter|function|method|decorator|class|test|tag|macro|block)s?\b)|"
+    r"\bout of the box\b|\bunless (?:i|you|we|one) (?:set|give|specify|pass|change)\b|"
     r"\bif (?:i|you|we|one) (?:do not|don't|dont|never) (?:set|give|specify|pass|name|choose|provide|configure|"
     r"change|supply|say|tell|mention|state)\b|\b(?:set|configure|pass|specify|change|give|say) nothing\b|"
-    r"\bwithout (?:setting|passing|configuring|specifying|giving|changing|saying) (?:it|one|anything|a value)\b|\bif (?:i|you|we|one) (?:leave|omit)\b|\bwhen (?:it is |it's )?(?:omitted|not (?:given|set|"
+    r"\bwithout (?:setting|passing|configuring|specifying|giving|changing|saying) (?:it|one|anything|a value)\b|"
+    r"\bif (?:i|you|we|one) (?:leave|omit)\b|\bwhen (?:it is |it's )?(?:omitted|not (?:given|set|"
     r"specified|passed))\b", re.I)
 # A sentence that states a default: "The default is 308", "defaults to None", "(default)", "by default", "if omitted".
 _STATES_DEFAULT = re.compile(

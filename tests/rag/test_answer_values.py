@@ -135,7 +135,8 @@ def test_questions_that_ask_for_a_default(question):
 
 
 @pytest.mark.parametrize("question", ["What does kettle.brew do?", "Which function removes limescale?",
-                                      "What does the kettle say when it boils?"])
+                                      "What does the kettle say when it boils?",
+                                      "How do I make the default filter replace empty strings?"])
 def test_questions_that_do_not_ask_for_a_default(question):
     assert not asks_default(question)
 
