@@ -263,6 +263,12 @@ def _initials(text: str) -> set[str]:
     return out
 
 
+def _without_tool_namespace(signature: str) -> str:
+    """A signature as code calls it: "jinja-filters.default(value, ...)" -> "default(value, ...)" (a namespace with a
+    hyphen is the documentation tool's)."""
+    return re.sub(r"^((?:class|def|function|method|exception)\s+)?(?:\w*-[\w-]*\.)+", r"\1", signature)
+
+
 def _refers_back(text: str, previous: str) -> set[str] | None:
     """How `text` leans on `previous`: the stems of "the X" when X was just named (empty for a pronoun or a
     connective), or None when it does not."""
@@ -717,7 +723,8 @@ class ExtractiveAnswerer:
             elif entry_way:
                 # The quote's own command first, else the call as the entry's signature writes it.
                 phrase = find_phrase(kind, quote.text, question) or \
-                    (strip_markup(term) if is_signature(term) else find_phrase(kind, quote.text, question, term))
+                    (_without_tool_namespace(strip_markup(term)) if is_signature(term)
+                     else find_phrase(kind, quote.text, question, term))
             elif wants_default and states_default(cand.sentence.text) and quote.text != cand.sentence.text:
                 # The description the quote adds before a default ("To disable it set this value to `0`." +
                 # "**Default:** `30`.") holds values too: the default's own sentence says which one is asked for.

@@ -75,3 +75,13 @@ def test_a_quote_deep_in_an_entry_of_the_asked_kind_leads_with_the_entry():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [entry])
     assert answer.text.startswith("kiln.ChoiceLoader — ")
     assert "override builtin templates" in answer.citations[0].text
+
+
+def test_how_do_i_leads_with_the_call_without_the_documentation_tools_namespace():
+    entry = hit_of(("", "kiln-filters.glaze(value: str, boolean: bool = False) → str", 0.4),
+                   ("\n", "Glaze the value with the default glaze of the kiln.", 0.5),
+                   ("\n\n", "The glaze is applied in one thin coat.", 0.2),
+                   ("\n\n", "After the filter is applied, empty strings are glazed too when boolean is true.", 0.7),
+                   doc="filters")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I glaze empty strings too?", [entry])
+    assert answer.text.startswith("glaze(value: str, boolean: bool = False) → str — ")
