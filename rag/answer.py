@@ -503,6 +503,10 @@ class ExtractiveAnswerer:
                         # (A body's or an event's name the question does not give is no person, nor no name at all:
                         # "who" may ask for the people or the body that did it.)
                         f["kind_missing"] = 1.0
+                        if kind != "name":
+                            # A date, a time, a duration or a number is written out where it is stated: a sentence
+                            # without one cannot hold it, however many of the question's words it shares.
+                            f["value_missing"] = 1.0
                 elif wants_place and _PLACE.search(sentence.text):
                     f["place"] = 1.0  # "where is X kept?": a sentence with a path or an address
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):

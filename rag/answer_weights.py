@@ -59,6 +59,7 @@ FEATURES: tuple[str, ...] = (
     "speaker_other",       # ... and it has someone else speaking ("He noted ..." after Kono's words)
     "default_of_previous", # asked for a default, it gives one of the thing the sentence before describes ("The
                            # default is 1000."): that one's similarity above its own
+    "value_missing",       # asked for a date/time/duration/number, the sentence holds none (on top of kind_missing)
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -73,6 +74,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "front_matter": 0.3,  # the question is about the document itself, which no sentence of its body resembles
     "speaker_asked": 0.05, "speaker_other": -0.1,  # as a phrase of the asked kind present / missing
     "default_of_previous": 0.6,  # as "similarity": the default matches as well as what it is the default of
+    "value_missing": -0.1,
 }
 
 SCORERS = ("hand", "learned")

@@ -10,6 +10,7 @@ import pytest
 from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.answer_phrases import named_thing
 from rag.answer_values import asked_thing, is_entry
+from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
 from tests.rag.answer_pages import hit_of
 
 
@@ -85,3 +86,16 @@ def test_how_do_i_leads_with_the_call_without_the_documentation_tools_namespace(
                    doc="filters")
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I glaze empty strings too?", [entry])
     assert answer.text.startswith("glaze(value: str, boolean: bool = False) → str — ")
+
+
+def test_asked_for_a_date_a_sentence_without_one_loses_however_many_words_it_shares():
+    question = "On what date did the meeting take place?"
+    page = hit_of(("", "From 10:50 on 14 September for approximately 50 minutes, Kono met with Ivanov.", 0.34),
+                  ("\n\n", "A summit meeting could take place again on the occasion of the APEC meeting.", 0.33),
+                  (" ", "It was agreed that the dates for these dialogues would be coordinated later.", 0.37),
+                  doc="outline")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [page])
+    assert answer.text.startswith("14 September — ")
+    blind = SentenceWeights({**HAND_WEIGHTS, "value_missing": 0.0})
+    scored = ExtractiveAnswerer(AnswerConfig(threshold=0.0, weights=blind)).score_sentences(question, [page])
+    assert "14 September" not in scored[0].sentence.text  # kind_missing alone is outweighed by the shared words
