@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .answer_phrases import DATE, NAME, command_line, expected_kind, find_phrase, has_phrase, named_thing, term_name
 from .answer_phrases import normalize_spaces as _normalize
-from .answer_relations import asks_code_name, unstated_relation
+from .answer_relations import asks_code_name, unheard_attribute, unstated_relation
 from .answer_signals import (
     answered_match,
     asked_speaker,
@@ -760,9 +760,11 @@ class ExtractiveAnswerer:
         confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
+        # The asked relation is not stated: "the maximum X" and no bound of X quoted, "which exception ...?" and no
+        # name in sight, "the capital of Russia" in a corpus that never says "capital".
         if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]) or \
-                phrase is None and asks_code_name(question):  # "which exception ...?" and no name in sight
-            confidence -= self.config.unstated_relation_penalty  # "the maximum X" asked, no bound of X quoted
+                phrase is None and asks_code_name(question) or unheard_attribute(question, absent_terms):
+            confidence -= self.config.unstated_relation_penalty
         if confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
         citations: list[Citation] = []

@@ -66,6 +66,28 @@ def asks_code_name(question: str) -> bool:
     return bool(asked_thing(question) & _CODE_ENTITIES)
 
 
+# "What is the capital of Russia?": the attribute asked of a thing.
+_ASKS_ATTRIBUTE = re.compile(r"^\s*what(?:'s|\s+is|\s+was|\s+are|\s+were)\s+the\s+(?:[\w-]+\s+){0,2}?(?P<attribute>[\w-]+)"
+                             r"\s+of\b", re.I)
+
+
+# Attributes a text states by giving their value, without the word: a name, a date, a number, a reason.
+_VALUE_ATTRIBUTES = frozenset(content_stems(
+    "name names date dates time times day days year years month number numbers amount count value values title "
+    "version type kind length duration reason cause purpose result outcome meaning role goal aim topic subject "
+    "content status location place"))
+
+
+def unheard_attribute(question: str, absent_terms: Iterable[str]) -> bool:
+    """The question asks for an attribute of a thing ("the capital of Russia") in a word the corpus never uses: the
+    documents may name the thing, but say nothing of that attribute of it."""
+    match = _ASKS_ATTRIBUTE.match(question)
+    if not match:
+        return False
+    attribute = content_stems(match.group("attribute"))
+    return bool(attribute) and not attribute & _VALUE_ATTRIBUTES and attribute <= content_stems(" ".join(absent_terms))
+
+
 def asked_bound(question: str) -> str | None:
     """"upper" when the question asks for a most ("maximum", "at most", "largest"), "lower" for a least, else None."""
     for pattern in _ASKS_BOUND:

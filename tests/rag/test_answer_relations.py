@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import AnswerConfig, ExtractiveAnswerer
-from rag.answer_relations import asked_bound, asked_default_thing, asks_code_name, states_bound, unstated_relation
+from rag.answer_relations import (
+    asked_bound,
+    asked_default_thing,
+    asks_code_name,
+    states_bound,
+    unheard_attribute,
+    unstated_relation,
+)
 from tests.rag.answer_pages import hit_of
 
 
@@ -140,3 +147,23 @@ def test_asked_which_exception_prose_naming_none_is_doubted():
     assert doubted.confidence == pytest.approx(unchecked.answer(question, [prose]).confidence
                                                - config.unstated_relation_penalty)
     assert answered.confidence == pytest.approx(unchecked.answer(question, [named]).confidence)
+
+
+@pytest.mark.parametrize(("question", "absent", "unheard"), [
+    ("What is the capital of Russia?", ["capital"], True),
+    ("What is the population of Japan?", ["population", "japan"], True),
+    ("What is the capital of Russia?", [], False),  # the corpus uses the word: it may well say it
+    ("What was the name of the Japanese minister?", ["name"], False),  # a name is stated by giving it
+    ("What is the date of the meeting?", ["date"], False),
+    ("Who is the capital's mayor?", ["capital"], False),  # not an attribute asked of a thing
+])
+def test_an_attribute_in_a_word_the_corpus_never_uses(question, absent, unheard):
+    assert unheard_attribute(question, absent) is unheard
+
+
+def test_asked_an_attribute_the_corpus_never_names_the_answer_is_doubted():
+    page = hit_of(("", "Ivanov repeated his request that Kono pay a visit to Russia.", 0.6), doc="outline")
+    config = AnswerConfig(threshold=-1.0)
+    question = "What is the capital of Russia?"
+    heard, unheard = (ExtractiveAnswerer(config).answer(question, [page], absent) for absent in ([], ["capital"]))
+    assert unheard.confidence == pytest.approx(heard.confidence - config.unstated_relation_penalty)
