@@ -71,7 +71,7 @@ _REFERS_BACK = re.compile(
 # a fact of the entry's history, however short and unpunctuated.
 # A sentence that ends on what the one before said ("The get_source() method can be used to find this out.",
 # "Use --force for that."): it names the way, the sentence before the problem.
-_ENDS_ON_REFERENCE = re.compile(r"\b(?:this|that|these|those|it|them)(?:\s+(?:out|up|off|on|down))?\W*$", re.I)
+_ENDS_ON_REFERENCE = re.compile(r"\b(?:this|that|these|those)(?:\s+(?:out|up|off|on|down))?\W*$", re.I)
 _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,20}\b(?:version|release)\s+v?\d", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.

@@ -99,3 +99,13 @@ def test_asked_for_a_date_a_sentence_without_one_loses_however_many_words_it_sha
     blind = SentenceWeights({**HAND_WEIGHTS, "value_missing": 0.0})
     scored = ExtractiveAnswerer(AnswerConfig(threshold=0.0, weights=blind)).score_sentences(question, [page])
     assert "14 September" not in scored[0].sentence.text  # kind_missing alone is outweighed by the shared words
+
+
+def test_a_sentence_ending_on_this_or_that_leans_on_the_one_before_but_not_one_ending_on_them():
+    from rag.answer import _refers_back
+
+    previous = "It is helpful to know where a value came from."
+    assert _refers_back("The get_parameter_source() method can be used to find this out.", previous) == set()
+    assert _refers_back("Use --force for that.", previous) == set()
+    # (a closing "them" or "it" names what its own sentence named: "packages ... reported against them")
+    assert _refers_back("Packages go into testing when no bugs are reported against them.", previous) is None
