@@ -11,7 +11,7 @@ from itertools import groupby
 from .errors import InvalidInputError
 from .records import Document, Passage, Section
 from .sentences import sentence_spans
-from .structure import entry_name, introduces, is_list_item
+from .structure import introduces, is_list_item
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _WORD = re.compile(r"\S+")
@@ -170,23 +170,14 @@ def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> l
     units = _units(doc, config, count)
     passages: list[Passage] = []
     current: list[_Unit] = []
-    # section, API entry -> (stored context, embedded context)
-    contexts: dict[tuple[int, str | None], tuple[str, str]] = {}
-    # The API entries the units open (a signature line), in order: a passage that starts inside one (its parameter
-    # list, its notes, an example) is about the entry's name though its text never says it.
-    entries = [(u.start, u.section, name) for u in units if (name := entry_name(doc.text[u.start : u.end]))]
-    entry_starts = [start for start, _, _ in entries]
+    contexts: dict[int, tuple[str, str]] = {}  # section -> (stored context, embedded context)
 
     def flush() -> None:
         first, last = current[0], current[-1]
-        k = bisect.bisect_left(entry_starts, first.start) - 1  # the last entry opened before this passage
-        entry = entries[k][2] if k >= 0 and entries[k][1] == first.section == last.section else None
-        key = (last.section, entry)
-        if key not in contexts:  # the last: a bare heading carried over is outside its own section
+        if last.section not in contexts:  # the last: a bare heading carried over is outside its own section
             parts = _context_parts(doc, last.section)
-            embedded = parts + [entry] if entry else parts
-            contexts[key] = (_context(parts), _embedding_context(embedded, config, count))
-        context, embedding_context = contexts[key]
+            contexts[last.section] = (_context(parts), _embedding_context(parts, config, count))
+        context, embedding_context = contexts[last.section]
         passages.append(
             Passage(
                 doc_id=doc.id,

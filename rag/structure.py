@@ -35,7 +35,7 @@ _DESCRIPTION_MARK = re.compile(r"^\s{0,3}[:~]\s+\S")
 _MARKED_UP = re.compile(r"^(\*\*|__|\*|_|`)(?=\S)([^*_`\n]{1,120}?)(?<=\S)\1$")
 # A signature: a dotted name (decorator, keyword such as "class" before it) and its arguments.
 # (A namespace before the name may hold hyphens: Sphinx writes a custom domain's entries as "jinja-filters.wordwrap(s)".)
-_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception)\s+)?@?(?:[A-Za-z_][\w-]*\.)*[A-Za-z_][\w.:]*\("
+_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?(?:[A-Za-z_][\w-]*\.)*[A-Za-z_][\w.:]*\("
                         r".*\)\s*(?:(?:->|→|:)\s*\S.*)?$")  # (Sphinx renders "->" as "→")
 # Command-line options as --help and man pages list them: "-v, --verbose", "--output=FILE", "-o FILE".
 _OPTION = r"(?:--[A-Za-z0-9]|-[A-Za-z])[\w-]*(?:[= ](?:[A-Z][A-Z0-9_-]*|<[\w-]+>|\[[^\]\s]+\]))?"
@@ -111,25 +111,6 @@ def is_list_item(text: str) -> bool:
 
 def is_fence(text: str) -> bool:
     return bool(_FENCE.match(text))
-
-
-# The name a signature line defines: "class jinja2.ChoiceLoader(loaders)" -> "jinja2.ChoiceLoader"; a namespace with
-# a hyphen is the documentation tool's ("jinja-filters.wordwrap" -> "wordwrap").
-_ENTRY_NAME = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception)\s+)?@?"
-                         r"(?:[A-Za-z_][\w]*-[\w-]*\.)*(?P<name>[A-Za-z_][\w.]*)\(")
-# A call in an example passes values ("FileSystemLoader('/path')", "open_file('-', 5)"): it defines nothing.
-_PASSES_VALUES = re.compile(r"""\(\s*(?:["'\d]|-\d)|,\s*(?:["'\d]|-\d)""")
-
-
-def entry_name(line: str) -> str | None:
-    """The name an API entry's signature line defines, or None for any other line (prose, an example call)."""
-    first = strip_markup(line.strip().split("\n", 1)[0])
-    if len(first) > _MAX_TERM_CHARS * 4 or not _SIGNATURE.match(first):
-        return None
-    match = _ENTRY_NAME.match(first)
-    if not match or _PASSES_VALUES.search(first[match.end() - 1 : first.find(")", match.end()) + 1 or None]):
-        return None
-    return match.group("name").rstrip(".")
 
 
 @functools.lru_cache(maxsize=65536)

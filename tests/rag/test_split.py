@@ -143,21 +143,3 @@ def test_heading_mode_falls_back_to_the_title_before_the_first_heading():
 def test_split_config_refuses_unknown_context_modes_and_negative_caps(mode, cap):
     with pytest.raises(InvalidInputError):
         SplitConfig(context=mode, context_tokens=cap)
-
-
-def test_a_passage_inside_an_api_entry_embeds_the_entrys_name_with_its_context():
-    description = " ".join(f"Loader detail number {i} is described here." for i in range(12))
-    text = ("class kiln.ChoiceLoader(loaders)\n" + description + "\n"
-            "FileSystemLoader('/path/to/templates')\n" + description + "\n"
-            "kiln-filters.wordwrap(s, width=79)\n" + description + "\n")
-    passages = split_document(_doc(text), SplitConfig(40, 0), whitespace_token_counter)
-    assert len(passages) > 4
-    for p in passages:
-        assert p.context == "T"  # what is stored and searched stays the heading chain
-        if p.start >= text.index("kiln-filters"):
-            opened = "" if p.text.startswith("kiln-filters") else "wordwrap"  # the namespace is the tool's
-        elif p.start > 0:
-            opened = "kiln.ChoiceLoader"  # an example call opens no entry of its own
-        else:
-            opened = ""
-        assert p.embedding_context == ("T > " + opened if opened else "T"), p.text[:40]

@@ -14,7 +14,6 @@ from rag.sentences import sentence_spans
 from rag.split import SplitConfig, split_document, whitespace_token_counter
 from rag.structure import (
     asked_cell,
-    entry_name,
     heading_entry,
     inline_term,
     layout,
@@ -67,18 +66,6 @@ def test_signatures_headings_code_spans_and_pandoc_terms():
     sentences, gap = _sentences(text)
     found = layout(sentences, 1, gap)
     assert found is not None and found.term == "Symbolic link" and found.first == 0
-
-
-@pytest.mark.parametrize(("line", "name"), [
-    ("class jinja2.ChoiceLoader(loaders: List[BaseLoader])", "jinja2.ChoiceLoader"),
-    ("jinja-filters.wordwrap(s: str, width: int = 79) → str", "wordwrap"),  # a documentation tool's namespace
-    ("exception click.BadParameter(message, ctx=None)", "click.BadParameter"),
-    ("@click.pass_context(f)", "click.pass_context"),
-    ("FileSystemLoader('/path/to/templates')", None),  # an example call passes values
-    ("The open_file() function opens files.", None),
-])
-def test_the_name_an_api_entrys_signature_defines(line, name):
-    assert entry_name(line) == name
 
 
 def test_one_line_definitions_need_markup_an_option_or_a_run_of_them():
