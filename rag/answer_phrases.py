@@ -146,6 +146,10 @@ _CONDITION_FIRST = re.compile(r"^\W*(?:when|if|once|after|before|while)\b[^?,]*,
                               r"where|how|when|does|do|did|is|are|was|were|can|could|will|would|should)\b)", re.I)
 
 
+_WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|month|months|time|times|version|"
+                          r"versions|release|releases|of)\b)[\w-]+", re.I)
+
+
 def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
     condition = _CONDITION_FIRST.match(question)
@@ -157,8 +161,11 @@ def expected_kind(question: str) -> str | None:
         return "how"
     if _HOW_LONG_A_THING.search(question):  # "How long may a name be?": a length, often not a number at all
         return None
+    # "Which attribute tells how many rows ...?": a "which X" question asks for an X, whatever its clause asks after.
+    opener = _WHICH_THING.match(question)
     for kind, pattern in _KINDS:
-        if pattern.search(question):
+        found = pattern.search(question)
+        if found and (opener is None or found.start() < opener.end()):
             return kind
     return None
 

@@ -108,6 +108,9 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
     # a condition first, then the question: the question after the comma says what is asked
     ("When a template renders to one node, what does render() return?", None),
     ("When the pool is full, how long does getconn() wait?", "duration"),
+    # "which X" asks for an X, whatever its clause asks after it
+    ("Which attribute tells how many rows the last execute produced?", "term"),
+    ("Which year was version 2 released?", "date"),
 ])
 def test_the_kind_of_phrase_a_question_asks_for(question, kind):
     assert expected_kind(question) == kind
