@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -72,14 +73,21 @@ def default_nprobe(nlist: int) -> int:
     return int(min(nlist, max(16, nlist // 3)))
 
 
+# The count `set_faiss_threads` asked for (0: FAISS's default), and which threads have applied it.
+_faiss_threads = 0
+_thread_state = threading.local()
+
+
 def set_faiss_threads(threads: int) -> None:
     """FAISS's OpenMP threads for this process (0 leaves FAISS's default: all cores).
 
     One query at a time gains nothing from a second thread on 2 shared cores and loses to contention:
     exact search over 100k vectors took 71 ms p50 with 1 thread and 114 ms with 2 on the busy machine.
     """
+    global _faiss_threads
+    _faiss_threads = threads
     if threads > 0:
-        _faiss().omp_set_num_threads(threads)
+        _faiss()  # applies it in this thread; any other thread applies it at its first FAISS call
 
 
 def _faiss():
@@ -87,6 +95,12 @@ def _faiss():
         import faiss
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise MissingDependencyError("FAISS is not installed: pip install faiss-cpu") from exc
+    # OpenMP keeps the count per thread: one set in the thread that opened the index does not reach the API's
+    # worker threads, whose searches ran on every core. Under load that cost the 3,074-passage exact search
+    # 2-6 ms p50 instead of 0.2 (a parallel region waits for its second thread to get a core).
+    if _faiss_threads > 0 and getattr(_thread_state, "threads", 0) != _faiss_threads:
+        faiss.omp_set_num_threads(_faiss_threads)
+        _thread_state.threads = _faiss_threads
     return faiss
 
 

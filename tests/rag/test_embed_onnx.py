@@ -141,3 +141,12 @@ def test_a_cached_int8_copy_is_used_without_the_fp32_export(int8_embedder, tmp_p
     assert model.onnx_file == cached
     assert not (cached.parent / "model.onnx").exists()  # no export (and no torch) needed to serve an int8 index
     assert np.allclose(model.encode(TEXTS[:2]), int8_embedder.encode(TEXTS[:2]), atol=1e-6)
+
+
+def test_onnx_one_text_embeds_as_it_does_among_others(onnx_embedder) -> None:
+    # A lone text (a question) is tokenized by its own call, not the batch call: the same tokens, the same vector.
+    for text in TEXTS:
+        alone = onnx_embedder.encode([text])[0]
+        among = onnx_embedder.encode([text, text])[0]  # a batch of equal lengths: no padding in its row
+        np.testing.assert_allclose(alone, among, atol=1e-6)
+    assert onnx_embedder.encode(["x"]).shape == (1, onnx_embedder.dimension)
