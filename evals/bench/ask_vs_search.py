@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .query import Server, _post, percentile
+from .report import emit
 
 
 def measure(index_dir: Path, questions: list[str]) -> dict:
@@ -63,10 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     questions = [json.loads(line)["question"] for f in args.questions
                  for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
     result = measure(args.index, questions)
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":

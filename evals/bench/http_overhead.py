@@ -10,7 +10,6 @@ index whose `ask` returns a fixed answer at once; this process times the round t
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from .query import free_port, percentile
+from .report import emit
 
 QUESTION = "How do I install a package?"
 
@@ -94,10 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         serve(int(args.serve[0]), Path(args.serve[1]))
         return 0
     result = measure(args.requests)
-    print(json.dumps(result, indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return 0
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":
