@@ -146,6 +146,7 @@ _CONDITION_FIRST = re.compile(r"^\W*(?:when|if|once|after|before|while)\b[^?,]*,
                               r"where|how|when|does|do|did|is|are|was|were|can|could|will|would|should)\b)", re.I)
 
 
+_NEXT_CLAUSE = re.compile(r"[,;]\s*(?:(?:and|but|so|or)\s+)?$", re.I)
 _WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|month|months|time|times|version|"
                           r"versions|release|releases|of)\b)[\w-]+", re.I)
 
@@ -161,11 +162,13 @@ def expected_kind(question: str) -> str | None:
         return "how"
     if _HOW_LONG_A_THING.search(question):  # "How long may a name be?": a length, often not a number at all
         return None
-    # "Which attribute tells how many rows ...?": a "which X" question asks for an X, whatever its clause asks after.
+    # "Which attribute tells how many rows ...?": a "which X" question asks for an X, whatever its clause asks after
+    # (a second question after a comma asks its own: "Which pot did they fill, and when will that happen?").
     opener = _WHICH_THING.match(question)
     for kind, pattern in _KINDS:
         found = pattern.search(question)
-        if found and (opener is None or found.start() < opener.end()):
+        if found and (opener is None or found.start() < opener.end()
+                      or _NEXT_CLAUSE.search(question, 0, found.start()) is not None):
             return kind
     return None
 
