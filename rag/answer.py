@@ -14,7 +14,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .answer_phrases import DATE, NAME, command_line, expected_kind, find_phrase, has_phrase, named_thing, term_name
+from .answer_phrases import (
+    DATE,
+    NAME,
+    command_line,
+    expected_kind,
+    find_phrase,
+    has_phrase,
+    named_thing,
+    term_name,
+    without_tool_namespace,
+)
 from .answer_phrases import normalize_spaces as _normalize
 from .answer_relations import asks_code_name, unheard_attribute, unstated_relation
 from .answer_signals import (
@@ -67,11 +77,11 @@ _NAME_LIKE = re.compile(r"^(?:.*[A-Z].*|.*\d.*[a-z].*|.*[a-z].*\d.*)$")
 _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
-# An API's change note ("Changed in version 2.9.2: added ...", "New in version 2.3", "Deprecated since version 3.4"):
-# a fact of the entry's history, however short and unpunctuated.
 # A sentence that ends on what the one before said ("The get_source() method can be used to find this out.",
 # "Use --force for that."): it names the way, the sentence before the problem.
 _ENDS_ON_REFERENCE = re.compile(r"\b(?:this|that|these|those)(?:\s+(?:out|up|off|on|down))?\W*$", re.I)
+# An API's change note ("Changed in version 2.9.2: added ...", "New in version 2.3", "Deprecated since version 3.4"):
+# a fact of the entry's history, however short and unpunctuated.
 _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,20}\b(?:version|release)\s+v?\d", re.I)
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
@@ -263,16 +273,16 @@ def _initials(text: str) -> set[str]:
     return out
 
 
-def _without_tool_namespace(signature: str) -> str:
-    """A signature as code calls it: "jinja-filters.default(value, ...)" -> "default(value, ...)" (a namespace with a
-    hyphen is the documentation tool's)."""
-    return re.sub(r"^((?:class|def|function|method|exception)\s+)?(?:\w*-[\w-]*\.)+", r"\1", signature)
+def _leans_back(text: str) -> bool:
+    """The sentence opens on a pronoun or connective ("It has five arguments") or ends on "this"/"that" ("... can be
+    used to find this out"): what it is about was said in the sentence before."""
+    return _REFERS_BACK.match(text) is not None or _ENDS_ON_REFERENCE.search(text) is not None
 
 
 def _refers_back(text: str, previous: str) -> set[str] | None:
     """How `text` leans on `previous`: the stems of "the X" when X was just named (empty for a pronoun or a
     connective), or None when it does not."""
-    if _REFERS_BACK.match(text) or _ENDS_ON_REFERENCE.search(text):
+    if _leans_back(text):
         return set()
     definite = _DEFINITE.match(text)
     if definite:
@@ -349,7 +359,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
                 stems = stems | content_stems(previous)  # a description is about its term
                 term = previous
                 introduced = True
-            elif _REFERS_BACK.match(text) or _ENDS_ON_REFERENCE.search(text):
+            elif _leans_back(text):
                 leaned_on = content_stems(previous)  # "It has five arguments": "it" is named before
             previous = previous.strip()
             # It leans on the sentence before in its paragraph ("It has five arguments", a sentence a line break
@@ -727,7 +737,7 @@ class ExtractiveAnswerer:
             elif entry_way:
                 # The quote's own command first, else the call as the entry's signature writes it.
                 phrase = find_phrase(kind, quote.text, question) or \
-                    (_without_tool_namespace(strip_markup(term)) if is_signature(term)
+                    (without_tool_namespace(strip_markup(term)) if is_signature(term)
                      else find_phrase(kind, quote.text, question, term))
             elif wants_default and states_default(cand.sentence.text) and quote.text != cand.sentence.text:
                 # The description the quote adds before a default ("To disable it set this value to `0`." +

@@ -210,6 +210,15 @@ def _is_person_like(name: str) -> bool:
     return re.sub(r"['’]s?$", "", name.split()[-1].lower()) not in _NOT_PERSON
 
 
+# A namespace with a hyphen is a documentation tool's ("jinja-filters.wordwrap"), not part of a name code uses.
+_TOOL_NAMESPACE = re.compile(r"^((?:class|def|function|method|exception)\s+)?(?:\w*-[\w-]*\.)+")
+
+
+def without_tool_namespace(code: str) -> str:
+    """A name or signature as code writes it: "jinja-filters.default(value, ...)" -> "default(value, ...)"."""
+    return _TOOL_NAMESPACE.sub(r"\1", code)
+
+
 def term_name(term: str) -> str:
     """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
     text = _DEF_PREFIX.sub("", strip_markup(term).lstrip("@").strip())
@@ -217,9 +226,7 @@ def term_name(term: str) -> str:
         options = re.findall(r"(?<![\w-])--?[A-Za-z0-9][\w-]*", text)
         if options:
             return ", ".join(options)
-    head = re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;")
-    # A namespace with a hyphen is a documentation tool's ("jinja-filters.wordwrap"), not part of a name code uses.
-    head = re.sub(r"^(?:[\w]*-[\w-]*\.)+", "", head)
+    head = without_tool_namespace(re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;"))
     if "(" in text or "=" in text or len(text) > 40:
         return head or text
     return text

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .answer_phrases import normalize_spaces, term_name
 from .records import Hit, ScoredSentence
-from .structure import heading_entry, heading_title, strip_markup
+from .structure import SIGNATURE_TAIL, heading_entry, heading_title, strip_markup
 from .terms import content_stems
 
 # A question that asks for the value a thing has when nobody sets it.
@@ -36,7 +36,7 @@ _STATES_DEFAULT = re.compile(
     r"\bwhen (?:omitted|not (?:given|set|specified|passed))\b|\bout of the box\b", re.I)
 # A signature: a dotted name (a keyword such as "class", a decorator's "@" before it), its arguments, what it returns.
 _SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception|async|fn|pub fn|func)\s+)?"
-                        r"@?(?:[A-Za-z_$][\w$-]*\.)*[A-Za-z_$][\w.:$]*\(.*\)\s*(?:(?:->|→|:)\s*\S.*)?$")
+                        r"@?(?:[A-Za-z_$][\w$-]*\.)*[A-Za-z_$][\w.:$]*" + SIGNATURE_TAIL)
 _MAX_SIGNATURE = 500
 # The parameter a line documents: ":param int x:", "@param {number} x", "- x (int) – ...", "x: ...", "`x` - ...",
 # "x : int" (NumPy), with an optional list marker first.
@@ -497,7 +497,7 @@ _KIND_OF_THING = re.compile(
     r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}(function|method|class|exception|error|decorator|attribute|property|module|"
     r"package|event|type|option|parameter|argument|flag|command|variable|constant|field|setting|signal|hook|"
     r"callback|header|converter|filter|(?!(?:user|other|order|number|owner|member|letter|paper|layer|answer|"
-    r"character|error|parameter|header|filter|converter)s?\b)[a-z]+(?:er|or))s?\b", re.I)
+    r"character)s?\b)[a-z]+(?:er|or))s?\b", re.I)
 
 
 def asked_thing(question: str) -> frozenset[str]:

@@ -33,10 +33,12 @@ _FENCE = re.compile(r"^\s*(?:`{3,}|~{3,})[\w+.-]*\s*$")
 _DESCRIPTION_MARK = re.compile(r"^\s{0,3}[:~]\s+\S")
 # A whole line in emphasis or a code span: "**term**", "__term__", "*term*", "`term`".
 _MARKED_UP = re.compile(r"^(\*\*|__|\*|_|`)(?=\S)([^*_`\n]{1,120}?)(?<=\S)\1$")
+# What closes a signature after its name: the arguments, then what it returns, if said (Sphinx renders "->" as "→").
+SIGNATURE_TAIL = r"\(.*\)\s*(?:(?:->|→|:)\s*\S.*)?$"
 # A signature: a dotted name (decorator, keyword such as "class" before it) and its arguments.
 # (A namespace before the name may hold hyphens: Sphinx writes a custom domain's entries as "jinja-filters.wordwrap(s)".)
-_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?(?:[A-Za-z_][\w-]*\.)*[A-Za-z_][\w.:]*\("
-                        r".*\)\s*(?:(?:->|→|:)\s*\S.*)?$")  # (Sphinx renders "->" as "→")
+_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?(?:[A-Za-z_][\w-]*\.)*"
+                        r"[A-Za-z_][\w.:]*" + SIGNATURE_TAIL)
 # Command-line options as --help and man pages list them: "-v, --verbose", "--output=FILE", "-o FILE".
 _OPTION = r"(?:--[A-Za-z0-9]|-[A-Za-z])[\w-]*(?:[= ](?:[A-Z][A-Z0-9_-]*|<[\w-]+>|\[[^\]\s]+\]))?"
 _OPTIONS = re.compile(rf"^{_OPTION}(?:,\s*{_OPTION})*$")
