@@ -65,6 +65,7 @@ from .answer_values import (
 from .answer_weights import SentenceWeights, hand_weights
 from .common_words import is_rare_word
 from .lru import LruCache
+from .paraphrases import paraphrase_stems
 from .records import Answer, Citation, Hit, ScoredSentence
 from .structure import asked_cell, described_terms, is_header_row, layout, markdown_header, row_cells, strip_markup
 from .terms import content_stems
@@ -262,15 +263,28 @@ def _last_name(name: str) -> str:
     return name.rstrip("()").rsplit(".", 1)[-1].lower()
 
 
-def _initials(text: str) -> set[str]:
-    """The abbreviations a text spells out: "United Nations" -> "UN" (capitalised words in a row, "of" skipped)."""
-    out = set()
+def _initials(text: str) -> dict[str, str]:
+    """The abbreviations a text spells out, each with the words it stands for: "UN" -> "United Nations"
+    (capitalised words in a row, "of" skipped)."""
+    out: dict[str, str] = {}
     for m in re.finditer(r"[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|and\s+)?[A-Z][\w'’-]*)+", text):
         words = [w for w in m.group().split() if w[0].isupper()]
         for i in range(len(words)):
             for j in range(i + 2, min(len(words), i + 6) + 1):
-                out.add("".join(w[0] for w in words[i:j]))
+                out.setdefault("".join(w[0] for w in words[i:j]), " ".join(words[i:j]))
     return out
+
+
+def _in_order(words: Sequence[str], within: Sequence[str]) -> bool:
+    """Whether `words` occur in `within` in the same order, others between them allowed."""
+    rest = iter(within)
+    return all(word in rest for word in words)
+
+
+def _spell_out(name: str, initials: Mapping[str, str]) -> str:
+    """A name with the abbreviations the passages spell out written in full: "UN General Assembly" -> "United
+    Nations General Assembly"."""
+    return " ".join(initials.get(w, w) for w in name.split())
 
 
 def _leans_back(text: str) -> bool:
@@ -457,8 +471,10 @@ class ExtractiveAnswerer:
                     leaned_on = frozenset()
                 overlap = 0.0
                 if terms:
-                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on else 0.0
-                                  for t in terms) / len(terms)
+                    # A word of the context, of the sentence leaned on, or one the sentence says in other words
+                    # ("request" for "ask": rag/paraphrases.py) counts half.
+                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
+                                  paraphrase_stems(t) & stems else 0.0 for t in terms) / len(terms)
                 f: dict[str, float] = {"similarity": sentence.similarity, "overlap": overlap,
                                        "passage": max(hit.score, 0.0) / top_passage,
                                        "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,
@@ -517,8 +533,8 @@ class ExtractiveAnswerer:
                             # A date, a time, a duration or a number is written out where it is stated: a sentence
                             # without one cannot hold it, however many of the question's words it shares.
                             f["value_missing"] = 1.0
-                elif wants_place and _PLACE.search(sentence.text):
-                    f["place"] = 1.0  # "where is X kept?": a sentence with a path or an address
+                elif wants_place and (_PLACE.search(sentence.text) or has_phrase("place", read.body, question)):
+                    f["place"] = 1.0  # "where is X kept?": a path or an address; "where did they meet?": a named place
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):
                     f["reason"] = 1.0  # asked why, a sentence that gives a reason ("because ...")
                 elif kind == "term" and has_phrase(kind, read.body, question):
@@ -590,7 +606,7 @@ class ExtractiveAnswerer:
         # A name-like word (capitalised mid-sentence, mixed case, letters with digits) the corpus never uses, unless
         # it abbreviates a name the passages read spell out ("UN" for "United Nations").
         # (Only a word the corpus lacks counts: with none, what the passages spell out need not be looked for.)
-        spelled_out = _initials(read_text) if absent_terms else set()
+        spelled_out = _initials(read_text) if absent_terms else {}
         named = {w.lower() for i, w in enumerate(words) if i > 0 and _NAME_LIKE.match(w) and w not in spelled_out}
         # A rare word names a thing too, in lower case ("nginx", "certbot"); an ordinary one missing may paraphrase.
         named |= {w for w in absent_terms if is_rare_word(w) and w.upper() not in spelled_out}
@@ -601,7 +617,16 @@ class ExtractiveAnswerer:
         read = _normalize(read_text)
         unpossessed = re.sub(r"['’]s\b", ",", question)  # "Werkzeug's ProxyFix" names two things, not one
         names = [m.group() for m in NAME.finditer(unpossessed[1:])] + [m.group() for m in _VERSIONED.finditer(question)]
-        if any(_normalize(name) not in read for name in names):
+        unread = [name for name in names if _normalize(name) not in read]
+        if unread:  # "UN General Assembly" is the "United Nations General Assembly" the passages spell out
+            spelled_out = spelled_out or _initials(read_text)
+            unread = [name for name in unread if _normalize(_spell_out(name, spelled_out)) not in read]
+        if unread:
+            # "Igor Ivanov" names the "Igor Sergeyevich Ivanov" of the text: a name whose words stand in that order
+            # in one of the text's names is that name.
+            written = [m.group().lower().split() for m in NAME.finditer(read_text)]
+            unread = [name for name in unread if not any(_in_order(_normalize(name).split(), w) for w in written)]
+        if unread:
             penalty += self.config.absent_name_penalty
         return penalty
 

@@ -146,6 +146,10 @@ _CONDITION_FIRST = re.compile(r"^\W*(?:when|if|once|after|before|while)\b[^?,]*,
                               r"where|how|when|does|do|did|is|are|was|were|can|could|will|would|should)\b)", re.I)
 
 
+# "Who is Igor Ivanov?" names the person and asks what he is (a minister, an author), not for a name.
+_WHO_IS_NAMED = re.compile(r"^\W*[Ww]ho\s+(?:is|was|are|were)\s+(?:(?:[A-Z][\w.'’-]*|and)\s*)+\?*\s*$")
+
+
 _NEXT_CLAUSE = re.compile(r"[,;]\s*(?:(?:and|but|so|or)\s+)?$", re.I)
 _WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|month|months|time|times|version|"
                           r"versions|release|releases|of)\b)[\w-]+", re.I)
@@ -156,7 +160,7 @@ def expected_kind(question: str) -> str | None:
     condition = _CONDITION_FIRST.match(question)
     if condition:
         return expected_kind(question[condition.end():])
-    if _WHEN_CONDITION.match(question):
+    if _WHEN_CONDITION.match(question) or _WHO_IS_NAMED.match(question):
         return None
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"
@@ -203,6 +207,8 @@ def _strip_titles(name: str, asked: frozenset[str], asked_names: frozenset[str])
     if 0 <= body < len(words) - 2 and _is_person_like(words[-1]):  # two words or more after it: a full name
         words = words[body + 1:]
     stems = content_stems(" ".join(words))
+    if len(words) == 1 and words[0].lower() in _NOT_PERSON:
+        return ""  # "Embassy" left of "the Russian Embassy" asked about: a body's common noun names no one
     return " ".join(words) if words and not stems <= asked and not stems & asked_names else ""
 
 

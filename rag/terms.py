@@ -1,4 +1,5 @@
-"""Words to terms, one way for keyword search and for answers: lowercase words and their Porter stems."""
+"""Words to terms for answers: lowercase words and their Porter stems, as keyword search makes them, and irregular
+verb forms read as their base ("met" as "meet": rag/word_forms.py), which keyword search does not do."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import functools
 import re
 
 from .keyword import Analyzer
+from .word_forms import base_form
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -19,10 +21,10 @@ def _analyzer() -> Analyzer:
 # as immutable sets so no caller can change what another is handed.
 @functools.lru_cache(maxsize=8192)
 def content_stems(text: str) -> frozenset[str]:
-    """The stems of a text's content words (stopwords dropped), as keyword search indexes them."""
-    return frozenset(_analyzer().terms(text))
+    """The stems of a text's content words (stopwords dropped), irregular verb forms as their base."""
+    return frozenset(s for s in _analyzer().stems_of([base_form(w) for w in _WORD.findall(text.lower())]) if s)
 
 
 def word_stems(text: str) -> set[str]:
     """The stems of all of a text's words, stopwords included (for overlap between a claim and a sentence)."""
-    return set(_analyzer().stems(_WORD.findall(text.lower())))
+    return set(_analyzer().stems([base_form(w) for w in _WORD.findall(text.lower())]))

@@ -335,6 +335,43 @@ def test_an_abbreviation_the_passages_spell_out_is_not_an_absent_name():
     assert _penalty("At which WTO summit did nations speak for reform?", text, ["wto"]) > 0.0
 
 
+def test_an_abbreviation_inside_a_name_of_several_words_is_spelled_out():
+    text = "They met during the United Nations General Assembly in New York."
+    assert _penalty("How long did they talk at the UN General Assembly?", text) == 0.0
+    assert _penalty("How long did they talk at the UN Security Council?", text) > 0.0
+
+
+def test_a_name_without_its_middle_name_is_the_name_the_text_gives():
+    text = "Kono met the Minister of Foreign Affairs of the Russian Federation Igor Sergeyevich Ivanov."
+    assert _penalty("Who is Igor Ivanov?", text) == 0.0
+    assert _penalty("Who is Igor Putin?", text) > 0.0  # each word occurs, but in no one name
+    assert _penalty("Who is Ivanov Igor?", text) > 0.0  # nor in that order
+
+
+def test_who_is_a_named_person_asks_what_they_are_not_for_a_name():
+    assert expected_kind("Who is Igor Ivanov?") is None
+    assert expected_kind("Who are Kono and Ivanov?") is None
+    assert expected_kind("Who was the Russian military attache?") == "name"
+    assert expected_kind("Who is the Prime Minister of Japan?") == "name"
+
+
+def test_a_bodys_common_noun_left_of_the_asked_name_is_no_answer_to_who():
+    text = "Kono regretted that a military attache of the Russian Embassy in Japan had acted improperly."
+    assert find_phrase("name", text, "Who was the Russian military attache?") != "Embassy"
+
+
+def test_where_a_sentence_naming_a_place_in_prose_answers_where():
+    from tests.rag.answer_pages import hit_of
+
+    question = "Where would the subcommittee convene?"
+    placed = "The subcommittee would convene in Tokyo during mid-October."
+    unplaced = "The subcommittee would convene after the summit."
+    hit = hit_of(("", unplaced, 0.5), (" ", placed, 0.5))
+    features = {c.sentence.text: c.features for c in
+                ExtractiveAnswerer(AnswerConfig(threshold=0.3)).score_sentences(question, [hit])}
+    assert features[placed].get("place") == 1.0 and "place" not in features[unplaced]
+
+
 def test_a_possessive_does_not_glue_two_names_into_one():
     text = "Werkzeug ships middleware. ProxyFix adjusts the WSGI environ from X-Forwarded headers."
     assert _penalty("What does Werkzeug's ProxyFix middleware do?", text) == 0.0

@@ -90,7 +90,7 @@ def test_how_do_i_leads_with_the_call_without_the_documentation_tools_namespace(
 
 def test_asked_for_a_date_a_sentence_without_one_loses_however_many_words_it_shares():
     question = "On what date did the meeting take place?"
-    page = hit_of(("", "From 10:50 on 14 September for approximately 50 minutes, Kono met with Ivanov.", 0.34),
+    page = hit_of(("", "From 10:50 on 14 September for approximately 50 minutes, Kono talked with Ivanov.", 0.34),
                   ("\n\n", "A summit meeting could take place again on the occasion of the APEC meeting.", 0.33),
                   (" ", "It was agreed that the dates for these dialogues would be coordinated later.", 0.37),
                   doc="outline")
