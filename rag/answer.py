@@ -96,6 +96,7 @@ _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
 _STRICT_KINDS = frozenset({"duration", "time", "day", "date", "number", "name"})
+_VALUE_KINDS = _STRICT_KINDS - {"name"}  # what a text states by writing the value out
 # A parameter list's item as Sphinx renders one: "- page_size (int) – how many per page".
 _PARAMETER_ITEM = re.compile(r"^\s*[-*+•]\s+[A-Za-z_]\w*(?:\s*\([^()\n]{0,80}\))?\s+[–—-]{1,2}\s+\S")
 _LOG_200 = math.log(200)
@@ -123,6 +124,11 @@ class AnswerConfig:
     # Asked for a bound or for one thing's default, and no quote states it (rag.answer_relations): as strong as a
     # name the corpus lacks, since the documents most likely hold the thing but not the asked fact about it.
     unstated_relation_penalty: float = 0.4
+    # Asked for a date, a time, a duration or a number, the best sentence holds one but shares less than this share
+    # of the question's words: the value it states is most likely another thing's ("mid-October" of the
+    # subcommittee, asked the APEC meeting's date). Counted as an unstated relation. Chosen on the calibrate halves
+    # (0.15-0.2 alike; evals/README.md, "Session 10").
+    value_of_other_overlap: float = 0.2
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
     # A second statement of the answer's phrase elsewhere is cited too when it scores within this margin (0: never).
@@ -796,9 +802,11 @@ class ExtractiveAnswerer:
         if kind in _STRICT_KINDS and phrase is None:
             confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
         # The asked relation is not stated: "the maximum X" and no bound of X quoted, "which exception ...?" and no
-        # name in sight, "the capital of Russia" in a corpus that never says "capital".
+        # name in sight, "the capital of Russia" in a corpus that never says "capital", a date asked and the best
+        # sentence's date belonging to something else (it shares next to none of the question's words).
         if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]) or \
-                phrase is None and asks_code_name(question) or unheard_attribute(question, absent_terms):
+                phrase is None and asks_code_name(question) or unheard_attribute(question, absent_terms) or \
+                kind in _VALUE_KINDS and candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap:
             confidence -= self.config.unstated_relation_penalty
         if confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)

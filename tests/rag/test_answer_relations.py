@@ -167,3 +167,23 @@ def test_asked_an_attribute_the_corpus_never_names_the_answer_is_doubted():
     question = "What is the capital of Russia?"
     heard, unheard = (ExtractiveAnswerer(config).answer(question, [page], absent) for absent in ([], ["capital"]))
     assert unheard.confidence == pytest.approx(heard.confidence - config.unstated_relation_penalty)
+
+
+def _confidence(question: str, config: AnswerConfig) -> float:
+    page = hit_of(("", "He wished to convene a subcommittee in Tokyo during mid-October.", 0.5),
+                  (" ", "A summit could take place at the APEC leaders' meeting in Brunei.", 0.45))
+    return ExtractiveAnswerer(config).answer(question, [page]).confidence
+
+
+def test_a_value_in_a_sentence_sharing_next_to_none_of_the_question_is_another_things():
+    # Asked the APEC meeting's date, the only date read is the subcommittee's: an unstated relation.
+    question = "When exactly was the APEC leaders' meeting held?"
+    with_rule = _confidence(question, AnswerConfig(threshold=-1.0))
+    without = _confidence(question, AnswerConfig(threshold=-1.0, value_of_other_overlap=0.0))
+    assert without - with_rule == pytest.approx(AnswerConfig(threshold=0.0).unstated_relation_penalty)
+
+
+def test_a_value_in_a_sentence_about_the_asked_thing_keeps_its_confidence():
+    question = "When would the subcommittee convene?"
+    assert _confidence(question, AnswerConfig(threshold=-1.0)) == \
+        _confidence(question, AnswerConfig(threshold=-1.0, value_of_other_overlap=0.0))
