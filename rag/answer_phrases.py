@@ -56,7 +56,10 @@ _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?
                          + _MONTHS + r"))|in that|so that|so as to|due to|owing to|in order (?:not )?to|as a result of|to (?:avoid|prevent)|"
                          r"the (?:purpose|reason|point|goal|aim) (?:(?:of|why|that)\b[^.;]{1,60}? |[^.;,]{1,60} )?is(?: to| that)?|"
                          # What a step is for, said of it: "This ensures that the device finishes cleanly".
-                         r"(?:this|that|which|it) (?:ensures|guarantees|makes sure|prevents|avoids)(?: that)?)\s+", re.I)
+                         r"(?:this|that|which|it) (?:ensures|guarantees|makes sure|prevents|avoids)(?: that)?|"
+                         # What a thing is there for: "It is exported primarily to allow ...".
+                         r"(?:primarily|mainly|mostly|chiefly|largely|solely) (?:in order )?to)\s+",
+                         re.I)
 # A reason given before its consequence: "Obtaining it is costly, so it is always None" (not "so that", "so far").
 _REASON_BEFORE = re.compile(r",\s+so\s+(?!that\b|as\b|far\b|on\b|much\b|many\b|long\b|to\b)", re.I)
 # The keyword or label before a definition term's name ("class X", and the labels of Markdown entry headings: "###
@@ -272,7 +275,8 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     if kind == "reason":
         out = []
         for m in _REASON_CUE.finditer(text):
-            end = re.search(r"[;.!?]|,\s+(?:and|but|which)\b|$", text[m.end():])
+            # (a dot inside a name, "querystring.escape", or an abbreviation, "e.g.", ends no clause)
+            end = re.search(r"[;!?]|\.(?![\w,])(?<!\b[a-z]\.[a-z]\.)|,\s+(?:and|but|which)\b|$", text[m.end():])
             out.append((m.end(), m.end() + (end.start() if end else len(text) - m.end())))
         for m in _REASON_BEFORE.finditer(text):
             # It explains what the question asks about only when its consequence is that ("..., so it is always
@@ -444,7 +448,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if kind == "reason" and len(phrase) > 120:
             # A long reason leads with its first clause ("argparse does not allow proper nesting of commands by
             # design" of "... by design and has some deficiencies ..."): the rest is in the quote.
-            clause = re.search(r".{20,}?(?=,\s|\s+(?:and|but|while|whereas)\s)", phrase)
+            # (or up to a condition: "... implementation" of "... implementation if necessary by assigning ...")
+            clause = re.match(r".{20,}?(?=,\s|\s+(?:and|but|while|whereas|if|unless|when)\s)", phrase, re.S)
             phrase = clause.group() if clause else phrase
         stems = content_stems(phrase)
         own_words = normalize_spaces(phrase) in question_words if kind in ("term", "how") else stems <= asked

@@ -568,6 +568,18 @@ def test_reason_cues_beyond_because():
                        "Why do listeners run in order?") == "race conditions"
 
 
+def test_what_a_thing_is_there_for_is_a_reason():
+    text = ("It is exported primarily to allow\napplication code to provide a replacement percent-encoding "
+            "implementation if\nnecessary by assigning querystring.escape to an alternative function.")
+    # (the long purpose leads up to its condition, across the line break; the dot inside querystring.escape ends no
+    # clause)
+    assert " ".join(find_phrase("reason", text, "Why is querystring.escape() exported?").split()) == \
+        "allow application code to provide a replacement percent-encoding implementation"
+    assert find_phrase("reason", "It is slow because it calls os.stat() for every file.", "Why is it slow?") == \
+        "it calls os.stat() for every file"
+    assert find_phrase("reason", "It is exported to other modules.", "Why is it exported?") is None
+
+
 def test_how_in_an_apis_prose_is_the_setting_or_call_it_names():
     question = "How can I get a group's callback to run when no subcommand is given?"
     assert find_phrase("how", "This can be changed by passing invoke_without_command=True to a group.", question) == \
