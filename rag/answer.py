@@ -281,6 +281,20 @@ def _initials(text: str) -> dict[str, str]:
     return out
 
 
+def _share(term: str, stems: frozenset[str], context: frozenset[str], leaned_on: frozenset[str]) -> float:
+    """How much of a question's term a sentence holds: 1 in its own words, 0.5 in its context, in the sentence it
+    leans on, or said in other words."""
+    if term in stems:
+        return 1.0
+    return 0.5 if term in context or term in leaned_on or paraphrase_stems(term) & stems else 0.0
+
+
+def _leads(answer: str, sentence: str) -> bool:
+    """Whether an answer's text (normalized) opens with the sentence, after the phrase it may lead with ("X — ")."""
+    at = answer.find(sentence) if sentence else -1
+    return at == 0 or at > 0 and answer[:at].rstrip().endswith("—") and answer[:at].count("—") == 1
+
+
 def _in_order(words: Sequence[str], within: Sequence[str]) -> bool:
     """Whether `words` occur in `within` in the same order, others between them allowed."""
     rest = iter(within)
@@ -420,8 +434,12 @@ class ExtractiveAnswerer:
             self._readings.put(key, reading)
         return reading
 
-    def score_sentences(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
+    def score_sentences(self, question: str, hits: Sequence[Hit], entries: Entries | None = None,
+                        asked_before: str = "", said_before: str = "") -> list[_Candidate]:
+        """`asked_before`: the earlier questions a follow-up leans on; `said_before`: the answer it follows."""
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
+        earlier = content_stems(asked_before) - terms
+        said = _normalize(said_before)
         kind = expected_kind(question)
         wants_default = asks_default(question)
         entries = entries or Entries(hits)
@@ -476,11 +494,13 @@ class ExtractiveAnswerer:
                     default_of = previous.similarity
                     leaned_on = frozenset()
                 overlap = 0.0
-                if terms:
+                if terms or earlier:
                     # A word of the context, of the sentence leaned on, or one the sentence says in other words
-                    # ("request" for "ask": rag/paraphrases.py) counts half.
-                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
-                                  paraphrase_stems(t) & stems else 0.0 for t in terms) / len(terms)
+                    # ("request" for "ask": rag/paraphrases.py) counts half; a word of the questions a follow-up
+                    # leans on ("it" is the offer) half as much as the follow-up's own.
+                    overlap = (sum(_share(t, stems, context_stems, leaned_on) for t in terms) +
+                               0.5 * sum(_share(t, stems, context_stems, leaned_on) for t in earlier)) / \
+                        (len(terms) + 0.5 * len(earlier))
                 f: dict[str, float] = {"similarity": sentence.similarity, "overlap": overlap,
                                        "passage": max(hit.score, 0.0) / top_passage,
                                        "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,
@@ -504,6 +524,11 @@ class ExtractiveAnswerer:
                 if said_by and said_by[position]:
                     # Asked what Ivanov said, Kono's words ("He noted ..." after Kono's) do not answer however alike.
                     f["speaker_asked" if said_by[position] == speaker else "speaker_other"] = 1.0
+                if said and _leads(said, _normalize(sentence.text)):
+                    # A follow-up ("What happened to it?") asks for more than the sentence the answer it follows was
+                    # built on. (What that answer joined after it, "The offer ... has been declined", may well be
+                    # what the follow-up asks.)
+                    f["said_before"] = 1.0
                 if read.continues:  # the quote will hold both, so how well that one matches counts for it
                     f["continues_match"] = hit.sentences[position - 1].similarity
                 entry_default = None  # the default the entry's signature gives the parameter this line is about
@@ -594,10 +619,11 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def candidates(self, question: str, hits: Sequence[Hit], entries: Entries | None = None) -> list[_Candidate]:
+    def candidates(self, question: str, hits: Sequence[Hit], entries: Entries | None = None,
+                   asked_before: str = "", said_before: str = "") -> list[_Candidate]:
         """The sentences that may answer, best first: all scored ones but a table's column names, which are shown
         with the row they head, never quoted alone."""
-        return [c for c in self.score_sentences(question, hits, entries) if not c.header_row]
+        return [c for c in self.score_sentences(question, hits, entries, asked_before, said_before) if not c.header_row]
 
     def quoted_text(self, question: str, candidate: _Candidate, candidates: Sequence[_Candidate]) -> str:
         """The text the answer would quote for `candidate` (what it needs to stand alone), as `answer` builds it."""
@@ -720,10 +746,13 @@ class ExtractiveAnswerer:
             return cand, again
         return None
 
-    def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = ()) -> Answer:
-        """`absent_terms`: the question's keyword terms that no passage of the corpus contains."""
+    def answer(self, question: str, hits: Sequence[Hit], absent_terms: Sequence[str] = (),
+               asked_before: str = "", said_before: str = "") -> Answer:
+        """`absent_terms`: the question's keyword terms that no passage of the corpus contains. A follow-up in a chat
+        ("What happened to it?") is answered with `asked_before`, the earlier questions it leans on, and
+        `said_before`, the answer it follows."""
         entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
-        candidates = self.candidates(question, hits, entries)
+        candidates = self.candidates(question, hits, entries, asked_before, said_before)
         if not candidates:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}

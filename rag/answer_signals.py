@@ -28,6 +28,7 @@ _SPEECH_VERBS = frozenset(_SPEECH.split("|"))
 # what, as a record of a meeting says it. The name's last word has a lower-case letter (not "UN", "HTTP").
 _NAME_THEN_VERB = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*[a-z][\w'’-]*)\s+"
                              r"(?:(?:also|then|further|again|first|had|has|have|would|will)\s+)?([a-z]+)\b")
+_AFTER_PREPOSITION = re.compile(r"\b(?:in|at|on|of|from|to|by|for|with|into|near|across)\s+(?:the\s+)?$", re.I)
 # "He noted ..." for the one who spoke in the sentence before.
 _PRONOUN_SPEAKER = re.compile(r"^\W*(?:\d+\.\s+)?(?:he|she)\s+(?:(?:also|then|further|again|had|has)\s+)?(?:"
                               + _SPEECH + r")\b", re.I)
@@ -68,8 +69,10 @@ def asked_speaker(question: str) -> str | None:
 
 
 def names_then_verbs(text: str) -> list[tuple[list[str], str]]:
-    """Each name a verb follows in `text`: (the name's words, the verb)."""
-    return [(m.group(1).split(), m.group(2)) for m in _NAME_THEN_VERB.finditer(text)]
+    """Each name a verb follows in `text`: (the name's words, the verb). A name after a preposition is no subject:
+    in "an attache of the Embassy in Japan had acted", Japan did not act."""
+    return [(m.group(1).split(), m.group(2)) for m in _NAME_THEN_VERB.finditer(text)
+            if not _AFTER_PREPOSITION.search(text, 0, m.start())]
 
 
 def speakers(sentences: Sequence[_Sentence], gap: Callable[[int, int], str]) -> list[str | None]:

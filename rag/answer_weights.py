@@ -60,6 +60,7 @@ FEATURES: tuple[str, ...] = (
     "default_of_previous", # asked for a default, it gives one of the thing the sentence before describes ("The
                            # default is 1000."): that one's similarity above its own
     "value_missing",       # asked for a date/time/duration/number, the sentence holds none (on top of kind_missing)
+    "said_before",         # a chat follow-up, the sentence is quoted in the answer it follows
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -75,6 +76,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "speaker_asked": 0.05, "speaker_other": -0.1,  # as a phrase of the asked kind present / missing
     "default_of_previous": 0.6,  # as "similarity": the default matches as well as what it is the default of
     "value_missing": -0.1,
+    "said_before": -0.2,  # as "echo" and more: repeating the last answer answers no follow-up
 }
 
 SCORERS = ("hand", "learned")

@@ -75,6 +75,31 @@ def retrieval_query(messages: Sequence[Message]) -> str:
     return query[-MAX_QUERY_CHARS:].lstrip() if len(query) > MAX_QUERY_CHARS else query
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """What the last user message leans on: the earlier questions of its thread, and the answer it follows."""
+
+    asked: str  # the earlier user messages it follows up, oldest first ("" when it stands alone)
+    answered: str  # the last assistant answer, without sources and markers
+
+
+def follow_up(messages: Sequence[Message]) -> FollowUp:
+    """The thread the last user message continues ("What happened to it?" after "What did Putin offer?"), resolved
+    as `retrieval_query` resolves it; empty when the message is a question of its own."""
+    thread: list[str] = []
+    answered = ""
+    for m in messages[:-1]:
+        if m.role == "assistant":
+            answered = answer_body(m.content)
+        elif m.role == "user" and m.content.strip():
+            text = " ".join(m.content.split())
+            thread = [*thread, text] if thread and is_follow_up(text) else [text]
+            answered = ""
+    if not thread or not is_follow_up(" ".join(messages[-1].content.split())):
+        return FollowUp("", "")
+    return FollowUp(" ".join(thread)[-MAX_HISTORY_CHARS:], answered)
+
+
 def history_for_prompt(messages: Sequence[Message], max_turns: int = 4) -> list[dict[str, str]]:
     """Earlier user/assistant turns (answers without their sources) for the LLM's context; system turns dropped."""
     turns = [{"role": m.role,

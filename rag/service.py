@@ -13,7 +13,7 @@ from pathlib import Path
 from .answer import AnswerConfig, ExtractiveAnswerer
 from .answer_weights import DEFAULT_WEIGHTS_FILE, weights_for
 from .config import DEFAULT_ABSTAIN_THRESHOLD, Settings
-from .conversation import Message, check_conversation, history_for_prompt, retrieval_query
+from .conversation import FollowUp, Message, check_conversation, follow_up, history_for_prompt, retrieval_query
 from .embed import Embedder, make_embedder
 from .errors import InvalidInputError, NotFoundError
 from .generate import Generation, GenerativeAnswerer, final_generation
@@ -201,9 +201,11 @@ class RagService:
         that answers (sentence vectors make reading it free)."""
         return self.retriever.search(query, max(top_k, self.settings.rerank_passages), doc_ids, timings)
 
-    def _answer_extractive(self, query: str, hits: Sequence[Hit], timings: dict[str, float]) -> Answer:
+    def _answer_extractive(self, query: str, hits: Sequence[Hit], timings: dict[str, float],
+                           thread: FollowUp | None = None) -> Answer:
         t = time.perf_counter()
-        answer = self.answerer.answer(query, hits, self.retriever.absent_terms(query))
+        asked, said = (thread.asked, thread.answered) if thread else ("", "")
+        answer = self.answerer.answer(query, hits, self.retriever.absent_terms(query), asked, said)
         timings["answer"] = (time.perf_counter() - t) * 1000
         return answer
 
@@ -233,7 +235,11 @@ class RagService:
         hits = read[: self.settings.top_k if top_k is None else top_k]  # shown, and what an LLM is given
         question = messages[-1].content.strip()
         if self.generator is None or not use_llm:
-            answer = await asyncio.to_thread(self._answer_extractive, query, read, timings)
+            # Retrieval searched the whole thread; the answer is to the last message itself, read with the
+            # questions it leans on and without repeating the answer it follows.
+            thread = follow_up(messages)
+            asked = question if thread.asked else query
+            answer = await asyncio.to_thread(self._answer_extractive, asked, read, timings, thread)
             answer.question = question
             yield answer.text
             result = Generation(answer, "extractive", passages=list(hits))

@@ -372,6 +372,34 @@ def test_where_a_sentence_naming_a_place_in_prose_answers_where():
     assert features[placed].get("place") == 1.0 and "place" not in features[unplaced]
 
 
+def test_a_follow_up_does_not_repeat_the_sentence_the_answer_it_follows_was_built_on():
+    from tests.rag.answer_pages import hit_of
+
+    request = "Ivanov repeated his request that Kono visit Russia."
+    agreed = "It was agreed that the dates would be coordinated through diplomatic channels."
+    page = hit_of(("", request, 0.6), (" ", agreed, 0.45))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    assert answerer.candidates("Was it settled?", [page])[0].sentence.text == request
+    followed = answerer.candidates("Was it settled?", [page], asked_before="What did Ivanov request?",
+                                   said_before=f"{request} [1]")
+    assert followed[0].sentence.text == agreed
+    # What the earlier answer joined after the sentence it was built on may be just what is asked now.
+    joined = answerer.score_sentences("Was it settled?", [page], said_before=f"{request} {agreed}")
+    assert {c.sentence.text: "said_before" in c.features for c in joined} == {request: True, agreed: False}
+
+
+def test_a_follow_ups_earlier_question_counts_for_overlap_at_half_weight():
+    from tests.rag.answer_pages import hit_of
+
+    page = hit_of(("", "The subcommittee on border demarcation meets in Tokyo.", 0.5), (" ", "Tokyo is large.", 0.5))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    alone = {c.sentence.text[:3]: c.features["overlap"] for c in answerer.score_sentences("Where?", [page])}
+    leaning = {c.sentence.text[:3]: c.features["overlap"] for c in answerer.score_sentences(
+        "Where would it meet?", [page], asked_before="What subcommittee did Ivanov propose?")}
+    assert alone == {"The": 0.0, "Tok": 0.0}
+    assert leaning["The"] > leaning["Tok"]
+
+
 def test_a_possessive_does_not_glue_two_names_into_one():
     text = "Werkzeug ships middleware. ProxyFix adjusts the WSGI environ from X-Forwarded headers."
     assert _penalty("What does Werkzeug's ProxyFix middleware do?", text) == 0.0

@@ -6,7 +6,15 @@ import asyncio
 
 import pytest
 
-from rag.conversation import Message, answer_body, check_conversation, is_follow_up, retrieval_query
+from rag.conversation import (
+    FollowUp,
+    Message,
+    answer_body,
+    check_conversation,
+    follow_up,
+    is_follow_up,
+    retrieval_query,
+)
 from rag.errors import InvalidInputError
 
 FIRST = "What kind of subcommittee did Ivanov propose convening?"
@@ -69,3 +77,24 @@ def test_the_follow_up_fails_without_history_and_succeeds_with_it(seed_service):
     text = seed_service.index.store.document_text(followed.answer.citations[0].doc_id)
     cited = [c for c in followed.answer.citations if "mid-October" in c.text]
     assert cited and all(text[c.start:c.end] == c.text for c in cited)
+
+
+def test_a_follow_ups_thread_is_the_questions_it_leans_on_and_the_answer_it_follows():
+    messages = [Message("user", FIRST), Message("assistant", "A subcommittee on border demarcation [1]."),
+                Message("user", "Where would it meet?"), Message("assistant", "Tokyo [1]."), Message("user", "And when?")]
+    assert follow_up(messages) == FollowUp(f"{FIRST} Where would it meet?", "Tokyo .")
+    # A question of its own leans on nothing, nor does the first message.
+    assert follow_up([*messages[:4], Message("user", "How long did the two foreign ministers talk?")]) == \
+        FollowUp("", "")
+    assert follow_up([Message("user", FOLLOW_UP)]) == FollowUp("", "")
+
+
+WHERE_FIRST = "What subcommittee did Ivanov want to convene?"
+
+
+def test_a_follow_up_is_answered_as_asked_not_as_the_thread_asks(seed_service):
+    # "Where would it meet?" asks for a place, though the thread it is searched with asks "what subcommittee".
+    first = asyncio.run(seed_service.chat([Message("user", WHERE_FIRST)]))
+    followed = asyncio.run(seed_service.chat([
+        Message("user", WHERE_FIRST), Message("assistant", first.answer.text), Message("user", "Where would it meet?")]))
+    assert followed.answer.text.startswith("Tokyo — "), followed.answer.text
