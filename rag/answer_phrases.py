@@ -345,6 +345,14 @@ _BY_AGENT = re.compile(r"\b(\w+)\s+by\s+((?:the\s+)?[^\s,.;:()\[\]]+(?:\s+[^\s,.
                        re.I)
 
 
+_WORD = re.compile(r"[A-Za-z]+")
+# Where a clause starts, so that what stands between it and a verb is the verb's subject.
+_CLAUSE_START = re.compile(r"\b(?:that|which|who|whom|whose|when|where|because|and|but)\s+|[,;:()\[\]]\s*", re.I)
+_AUXILIARY_END = re.compile(r"(?:\s+(?:had|has|have|was|were|is|are|would|will|could|also|then|not|been))+$", re.I)
+# A noun phrase of a few words with its article ("a military attache of the Russian Embassy in Japan").
+_ARTICLE_PHRASE = re.compile(r"(?:an?|the)\s+[\w'’-]+(?:\s+[\w'’-]+){0,9}", re.I)
+
+
 def _doer(text: str, question: str) -> str | None:
     """Asked "Who declined the offer?", the doer of that verb the text names: after "by" in a passive ("declined by
     the Japanese side"), else just before the verb ("Foreign Minister Kono expressed ..." -> "Kono")."""
@@ -365,6 +373,14 @@ def _doer(text: str, question: str) -> str | None:
             words.pop(0)  # "Foreign Minister Kono" -> "Kono"
         if words and content_stems(said) == verb:
             return " ".join(words)
+    # A doer the text does not name: "... established that a military attache of the Russian Embassy had acted".
+    for m in _WORD.finditer(text):
+        if content_stems(m.group()) != verb:
+            continue
+        clause = _CLAUSE_START.split(text[: m.start()])[-1].strip()
+        subject = _AUXILIARY_END.sub("", clause)
+        if _ARTICLE_PHRASE.fullmatch(subject):
+            return subject
     return None
 
 

@@ -670,3 +670,13 @@ def test_answers_given_side_by_side_with_a_small_memory_are_those_given_one_at_a
     shared = ExtractiveAnswerer(AnswerConfig(threshold=0.0, remembered_passages=3))  # evicts all the time
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(lambda job: shown(shared, job), jobs)) == alone
+
+
+def test_who_did_it_when_the_text_names_no_one_is_the_verbs_subject():
+    text = ("Kono stated his deep regret that the investigating authorities in Japan had established that a military "
+            "attache of the Russian Embassy in Japan had acted in an inappropriate manner.")
+    assert find_phrase("name", text, "Who acted inappropriately?") == "a military attache of the Russian Embassy in Japan"
+    assert find_phrase("name", text, "Who established that the attache acted improperly?") == \
+        "the investigating authorities in Japan"
+    # A named subject is still the answer ("Kono stated ..."), and a place before the verb is none ("in Japan had").
+    assert find_phrase("name", text, "Who stated his regret?") == "Kono"
