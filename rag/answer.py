@@ -23,6 +23,7 @@ from .answer_phrases import (
     has_phrase,
     named_thing,
     term_name,
+    who_is_words,
     without_tool_namespace,
 )
 from .answer_phrases import normalize_spaces as _normalize
@@ -289,6 +290,18 @@ def _share(term: str, stems: frozenset[str], context: frozenset[str], leaned_on:
     return 0.5 if term in context or term in leaned_on or paraphrase_stems(term) & stems else 0.0
 
 
+def _question_kind(question: str, hits: Sequence[Hit]) -> str | None:
+    """What the question asks for (answer_phrases.expected_kind); "who is ivanov" typed in lower case asks what
+    Ivanov is, as "Who is Ivanov?" does, when the passages read write the word as a name."""
+    kind = expected_kind(question)
+    words = who_is_words(question) if kind == "name" else []
+    if words:
+        read = " ".join(h.passage.text for h in hits)
+        if all(w.lower() == "and" or re.search(rf"\b{re.escape(w[:1].upper() + w[1:])}\b", read) for w in words):
+            return None
+    return kind
+
+
 def _leads(answer: str, sentence: str) -> bool:
     """Whether an answer's text (normalized) opens with the sentence, after the phrase it may lead with ("X — ")."""
     at = answer.find(sentence) if sentence else -1
@@ -440,7 +453,7 @@ class ExtractiveAnswerer:
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
         earlier = content_stems(asked_before) - terms
         said = _normalize(said_before)
-        kind = expected_kind(question)
+        kind = _question_kind(question, hits)
         wants_default = asks_default(question)
         entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
@@ -757,7 +770,7 @@ class ExtractiveAnswerer:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
         wants_default = asks_default(question)
-        kind = expected_kind(question)
+        kind = _question_kind(question, hits)
         question_terms = content_stems(question)
         quotes: list[tuple[_Candidate, _Quote]] = []
         for cand in candidates:
@@ -835,7 +848,8 @@ class ExtractiveAnswerer:
         # sentence's date belonging to something else (it shares next to none of the question's words).
         if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]) or \
                 phrase is None and asks_code_name(question) or unheard_attribute(question, absent_terms) or \
-                kind in _VALUE_KINDS and candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap:
+                kind in _VALUE_KINDS and candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap \
+                and not candidates[0].features.get("front_matter"):  # (the date under the title is the document's)
             confidence -= self.config.unstated_relation_penalty
         if confidence < self.config.threshold:
             return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)

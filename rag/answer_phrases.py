@@ -12,6 +12,7 @@ import functools
 import re
 
 from .answer_signals import names_then_verbs
+from .common_words import is_rare_word
 from .structure import strip_markup
 from .terms import content_stems
 
@@ -86,7 +87,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
                             r"\bwhat (?:is the )?duration\b", re.I)),
     ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
-    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b", re.I)),
+    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b|\b(?:the|its) date (?:of|on|when|that)\b", re.I)),
     # "when" asks for a date as the question's own word ("When was ...", "And since when ...", "... and when will
     # that happen?": a verb follows it), not opening a clause ("Which converter should I use when a variable ...").
     ("date", re.compile(r"^\W*(?:(?:and|but|so|then|ok|okay|since|until|till|from)[\s,]+){0,2}when\b|\bwhen\s+(?:will|would|did|does|do|was|were|is|are|has|have|"
@@ -153,6 +154,26 @@ _CONDITION_FIRST = re.compile(r"^\W*(?:when|if|once|after|before|while)\b[^?,]*,
 _WHO_IS_NAMED = re.compile(r"^\W*[Ww]ho\s+(?:is|was|are|were)\s+(?:(?:[A-Z][\w.'’-]*|and)\s*)+\?*\s*$")
 
 
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+([\w.'’ -]+?)\W*$", re.I)
+
+
+def who_is_words(question: str) -> list[str]:
+    """The words after "who is" when nothing else follows and no article starts them ("who is ivanov" -> ["ivanov"],
+    "who is the minister" -> []): perhaps a name typed in lower case."""
+    asked = _WHO_IS.match(question)
+    words = asked.group(1).split() if asked else []
+    return words if 0 < len(words) <= 4 and words[0].lower() not in ("the", "a", "an", "your", "my", "our") else []
+
+
+def _asks_who_someone_is(question: str) -> bool:
+    """ "Who is Igor Ivanov?", also typed in lower case ("who is kono"): a name, capitalised or a word no dictionary
+    holds, after the copula and nothing else. (A name the dictionary holds, "ivanov", the answerer checks against
+    the passages it reads.)"""
+    words = who_is_words(question)
+    return _WHO_IS_NAMED.match(question) is not None or bool(words) and all(
+        w == "and" or is_rare_word(w) for w in words)
+
+
 _NEXT_CLAUSE = re.compile(r"[,;]\s*(?:(?:and|but|so|or)\s+)?$", re.I)
 _WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|month|months|time|times|version|"
                           r"versions|release|releases|of)\b)[\w-]+", re.I)
@@ -163,7 +184,7 @@ def expected_kind(question: str) -> str | None:
     condition = _CONDITION_FIRST.match(question)
     if condition:
         return expected_kind(question[condition.end():])
-    if _WHEN_CONDITION.match(question) or _WHO_IS_NAMED.match(question):
+    if _WHEN_CONDITION.match(question) or _asks_who_someone_is(question):
         return None
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"

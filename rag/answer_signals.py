@@ -36,7 +36,7 @@ _PRONOUN_SPEAKER = re.compile(r"^\W*(?:\d+\.\s+)?(?:he|she)\s+(?:(?:also|then|fu
 
 # "Which body released this summary?", "When was the outline published?": the document's own making, which its
 # front matter (the lines under its title: a date, an issuer, an author) states.
-_MADE = re.compile(r"\b(?:publish|releas|issu|prepar|writ|wrote|author|dated|compil|produc)\w*\b", re.I)
+_MADE = re.compile(r"\b(?:publish|releas|issu|prepar|writ|wrote|author|dated|compil|produc)\w*\b|\bdate\b", re.I)
 _THE_DOCUMENT = re.compile(r"\b(?:this|the)\s+(?:[\w-]+\s+){0,2}?(?:document|summary|outline|report|page|notice|"
                            r"statement|release|text|article|paper|record|minutes|memo|announcement|letter|guide|manual)s?\b",
                            re.I)

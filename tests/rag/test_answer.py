@@ -680,3 +680,22 @@ def test_who_did_it_when_the_text_names_no_one_is_the_verbs_subject():
         "the investigating authorities in Japan"
     # A named subject is still the answer ("Kono stated ..."), and a place before the verb is none ("in Japan had").
     assert find_phrase("name", text, "Who stated his regret?") == "Kono"
+
+
+def test_who_is_a_name_typed_in_lower_case_asks_what_they_are_when_the_passages_write_it_as_a_name():
+    from rag.answer import _question_kind
+    from tests.rag.answer_pages import hit_of
+
+    page = hit_of(("", "Kono met the Russian Minister of Foreign Affairs Igor Ivanov.", 0.5))
+    assert _question_kind("who is ivanov", [page]) is None
+    assert _question_kind("who is Ivanov?", [page]) is None
+    assert _question_kind("who is responsible", [page]) == "name"  # an ordinary word the passages do not capitalise
+    assert _question_kind("who is the minister", [page]) == "name"
+
+
+def test_the_date_of_the_document_is_the_line_under_its_title(seed_service):
+    for question in ("Give me the date of the document", "What is the date of this outline?"):
+        assert expected_kind(question) == "day"
+        answer = seed_service.ask(question)
+        assert answer.text.startswith("15 September 2000"), (question, answer.text)
+        _exact(seed_service, answer)
