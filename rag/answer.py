@@ -688,6 +688,9 @@ class ExtractiveAnswerer:
         structured = layout(sentences, i, gap)  # a list item, a marked-up or one-line definition (rag.structure)
         if structured:
             first, last, term, lead = structured.first, structured.last, structured.term, structured.lead
+            if first == last == i and best.features.get("heading") and i + 1 < len(sentences) and \
+                    "\n\n\n" not in gap(i, i + 1):
+                last = i + 1  # a numbered heading ("3. Leaks of secret documents ...") answers with what it heads
         elif best.features.get("front_matter"):
             pass  # the byline asked for ("Ministry of Foreign Affairs") is the whole answer
         elif _looks_like_heading(current, headings) and i + 1 < len(sentences):

@@ -699,3 +699,13 @@ def test_the_date_of_the_document_is_the_line_under_its_title(seed_service):
         answer = seed_service.ask(question)
         assert answer.text.startswith("15 September 2000"), (question, answer.text)
         _exact(seed_service, answer)
+
+
+def test_a_numbered_heading_answers_with_what_it_heads():
+    from tests.rag.answer_pages import hit_of
+
+    heading = "3. Leaks of secret documents by a defense official"
+    statement = "1. Statements by Kono: Kono regretted that an attache had acted improperly."
+    page = hit_of(("", heading, 0.6), ("\n\n", statement, 0.3))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What happened with the leaked documents?", [page])
+    assert answer.citations[0].text == f"{heading}\n\n{statement}"
