@@ -290,6 +290,16 @@ def _share(term: str, stems: frozenset[str], context: frozenset[str], leaned_on:
     return 0.5 if term in context or term in leaned_on or paraphrase_stems(term) & stems else 0.0
 
 
+_NUMBERED = re.compile(r"\s*(\d{1,3})[.)]\s")
+
+
+def _heads_section(line: str, following: str) -> bool:
+    """A numbered line that the next does not follow as its sibling ("3. Leaks ..." then "1. Statements by ..."): a
+    section's heading, not an item of a list ("3. Install it" then "4. Configure it")."""
+    number, next_number = _NUMBERED.match(line), _NUMBERED.match(following)
+    return number is not None and not (next_number and int(next_number.group(1)) == int(number.group(1)) + 1)
+
+
 def _question_kind(question: str, hits: Sequence[Hit]) -> str | None:
     """What the question asks for (answer_phrases.expected_kind); "who is ivanov" typed in lower case asks what
     Ivanov is, as "Who is Ivanov?" does, when the passages read write the word as a name."""
@@ -689,7 +699,7 @@ class ExtractiveAnswerer:
         if structured:
             first, last, term, lead = structured.first, structured.last, structured.term, structured.lead
             if first == last == i and best.features.get("heading") and i + 1 < len(sentences) and \
-                    "\n\n\n" not in gap(i, i + 1):
+                    _heads_section(current, sentences[i + 1].text):
                 last = i + 1  # a numbered heading ("3. Leaks of secret documents ...") answers with what it heads
         elif best.features.get("front_matter"):
             pass  # the byline asked for ("Ministry of Foreign Affairs") is the whole answer

@@ -709,3 +709,12 @@ def test_a_numbered_heading_answers_with_what_it_heads():
     page = hit_of(("", heading, 0.6), ("\n\n", statement, 0.3))
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What happened with the leaked documents?", [page])
     assert answer.citations[0].text == f"{heading}\n\n{statement}"
+
+
+def test_a_numbered_list_item_is_not_a_heading_of_the_next_item():
+    from tests.rag.answer_pages import hit_of
+
+    first, second = "3. Install the kiln driver", "4. Configure the kiln driver"
+    page = hit_of(("", first, 0.6), ("\n", second, 0.3))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is the third step with the kiln driver?", [page])
+    assert answer.citations[0].text == first
