@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,6 +35,10 @@ class RetrievalConfig:
 
 
 T = TypeVar("T")
+# A question by its first word ("what", "is", ...), after a preposition ("On which dates ...").
+_ASKS = re.compile(r"\W*(?:(?:on|in|at|for|to|from|by|with|of|under|after|before|during|since|until)\s+)?"
+                   r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|"
+                   r"would|will|may|might|must|has|have|had)\b", re.I)
 
 
 def _timed(call: Callable[[], T]) -> tuple[T, float]:
@@ -61,10 +66,16 @@ class Retriever:
         self._beside = ThreadPoolExecutor(64, thread_name_prefix="rag-read") if concurrent else None
 
     def embed_query(self, query: str) -> np.ndarray:
-        cached = self._query_cache.get(query)
+        # Typed with or without its question mark, a question is the same question: the model reads the mark as a
+        # token of its own and moves the vector enough to change which passages rank, and ranks better with it
+        # (evals/README.md, session 10), so a question typed without one is embedded with one.
+        text = query.rstrip()
+        if not text.endswith("?") and _ASKS.match(text):
+            text += "?"
+        cached = self._query_cache.get(text)
         if cached is None:
-            cached = self.embedder.encode([query])[0]
-            self._query_cache.put(query, cached)
+            cached = self.embedder.encode([text])[0]
+            self._query_cache.put(text, cached)
         return cached
 
     def search(self, query: str, top_k: int = 5, doc_ids: Sequence[str] | None = None,
