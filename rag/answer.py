@@ -300,6 +300,17 @@ def _heads_section(line: str, following: str) -> bool:
     return number is not None and not (next_number and int(next_number.group(1)) == int(number.group(1)) + 1)
 
 
+def _code_names_typed_lower(question: str, hits: Sequence[Hit]) -> set[str]:
+    """A question's lower-case words that the passages read write as a code name ("proxyfix" for `ProxyFix`): typed
+    in a hurry, the name asked about still picks its entry."""
+    words = {w for w in re.findall(r"\b[a-z][a-z\d]{3,}\b", question) if is_rare_word(w)}
+    if not words:
+        return set()
+    read = " ".join(h.passage.text for h in hits)
+    return {w for w in words if any(m.group() != m.group().lower() and m.group() != m.group().capitalize()
+                                    for m in re.finditer(rf"\b{w}\b", read, re.I))}
+
+
 def _question_kind(question: str, hits: Sequence[Hit]) -> str | None:
     """What the question asks for (answer_phrases.expected_kind); "who is ivanov" typed in lower case asks what
     Ivanov is, as "Who is Ivanov?" does, when the passages read write the word as a name."""
@@ -470,7 +481,8 @@ class ExtractiveAnswerer:
         wants_summary = asks_what_it_does(question)
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
-        asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)}
+        asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
+            question, hits)
         asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").

@@ -718,3 +718,15 @@ def test_a_numbered_list_item_is_not_a_heading_of_the_next_item():
     page = hit_of(("", first, 0.6), ("\n", second, 0.3))
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is the third step with the kiln driver?", [page])
     assert answer.citations[0].text == first
+
+
+def test_a_code_name_typed_in_lower_case_is_the_name_asked_about():
+    from rag.answer import _code_names_typed_lower
+    from tests.rag.answer_pages import hit_of
+
+    page = hit_of(("", "class werkzeug.middleware.proxy_fix.ProxyFix(app, x_for=1) Adjust the WSGI environ.", 0.5),
+                  ("\n", "The proxy fix middleware trusts a header.", 0.5))
+    assert _code_names_typed_lower("what does proxyfix do", [page]) == {"proxyfix"}
+    # An ordinary word, and a rare word the passages never write as a code name, name no entry.
+    assert _code_names_typed_lower("what does the middleware do", [page]) == set()
+    assert _code_names_typed_lower("what does gunicorn do", [page]) == set()
