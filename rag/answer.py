@@ -282,14 +282,6 @@ def _initials(text: str) -> dict[str, str]:
     return out
 
 
-def _share(term: str, stems: frozenset[str], context: frozenset[str], leaned_on: frozenset[str]) -> float:
-    """How much of a question's term a sentence holds: 1 in its own words, 0.5 in its context, in the sentence it
-    leans on, or said in other words."""
-    if term in stems:
-        return 1.0
-    return 0.5 if term in context or term in leaned_on or paraphrase_stems(term) & stems else 0.0
-
-
 _NUMBERED = re.compile(r"\s*(\d{1,3})[.)]\s")
 
 
@@ -473,6 +465,7 @@ class ExtractiveAnswerer:
         """`asked_before`: the earlier questions a follow-up leans on; `said_before`: the answer it follows."""
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
         earlier = content_stems(asked_before) - terms
+        related = {t: paraphrase_stems(t) for t in terms | earlier}  # the words each says in other words
         said = _normalize(said_before)
         kind = _question_kind(question, hits)
         wants_default = asks_default(question)
@@ -533,9 +526,12 @@ class ExtractiveAnswerer:
                     # A word of the context, of the sentence leaned on, or one the sentence says in other words
                     # ("request" for "ask": rag/paraphrases.py) counts half; a word of the questions a follow-up
                     # leans on ("it" is the offer) half as much as the follow-up's own.
-                    overlap = (sum(_share(t, stems, context_stems, leaned_on) for t in terms) +
-                               0.5 * sum(_share(t, stems, context_stems, leaned_on) for t in earlier)) / \
-                        (len(terms) + 0.5 * len(earlier))
+                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
+                                  not related[t].isdisjoint(stems) else 0.0 for t in terms)
+                    if earlier:
+                        overlap += 0.5 * sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
+                                             not related[t].isdisjoint(stems) else 0.0 for t in earlier)
+                    overlap /= len(terms) + 0.5 * len(earlier)
                 f: dict[str, float] = {"similarity": sentence.similarity, "overlap": overlap,
                                        "passage": max(hit.score, 0.0) / top_passage,
                                        "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,
