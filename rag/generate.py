@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from .answer import ExtractiveAnswerer
+from .conversation import FollowUp
 from .llm import LLMClient, LLMError
 from .records import Answer, Citation, Hit, ScoredSentence
 from .sentences import sentence_spans
@@ -159,13 +160,19 @@ class GenerativeAnswerer:
         self.max_passages = max_passages
 
     async def stream(self, question: str, hits: Sequence[Hit], history: Sequence[dict[str, str]] = (),
-                     search_query: str | None = None) -> AsyncIterator[str | Generation]:
+                     search_query: str | None = None,
+                     thread: FollowUp | None = None) -> AsyncIterator[str | Generation]:
         """Yields text pieces as they are written, then exactly one `Generation` (the validated result).
 
-        `search_query` (what a follow-up stands for) scores the extractive answer; the LLM sees `question`
-        with the conversation's earlier turns in `history`.
+        The extractive answer (the gate and the fallback) answers a follow-up as the extractive chat does: the
+        follow-up itself, read with the earlier questions of its `thread`; without a thread, `search_query` (what a
+        follow-up stands for) or the question. The LLM sees `question` with the conversation's earlier turns in
+        `history`.
         """
-        fallback = self.extractive.answer(search_query or question, hits)
+        if thread is not None and thread.asked:
+            fallback = self.extractive.answer(question, hits, (), thread.asked, thread.answered)
+        else:
+            fallback = self.extractive.answer(search_query or question, hits)
         fallback.question = question
         if fallback.abstained:
             fallback.notes.append("no passage is relevant enough; the LLM was not asked")

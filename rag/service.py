@@ -234,10 +234,10 @@ class RagService:
         query, read = await asyncio.to_thread(self.retrieve_for_chat, messages, top_k, doc_ids, timings)
         hits = read[: self.settings.top_k if top_k is None else top_k]  # shown, and what an LLM is given
         question = messages[-1].content.strip()
+        # Retrieval searched the whole thread; the answer is to the last message itself, read with the questions it
+        # leans on and without repeating the answer it follows.
+        thread = follow_up(messages)
         if self.generator is None or not use_llm:
-            # Retrieval searched the whole thread; the answer is to the last message itself, read with the
-            # questions it leans on and without repeating the answer it follows.
-            thread = follow_up(messages)
             asked = question if thread.asked else query
             answer = await asyncio.to_thread(self._answer_extractive, asked, read, timings, thread)
             answer.question = question
@@ -245,7 +245,7 @@ class RagService:
             result = Generation(answer, "extractive", passages=list(hits))
         else:
             result = None
-            async for event in self.generator.stream(question, hits, history_for_prompt(messages), query):
+            async for event in self.generator.stream(question, hits, history_for_prompt(messages), query, thread):
                 if isinstance(event, Generation):
                     result = event
                 else:
