@@ -64,6 +64,7 @@ from .answer_values import (
     states_default_of_previous,
 )
 from .answer_weights import SentenceWeights, hand_weights
+from .code_keywords import code_keywords, names_keyword
 from .common_words import is_rare_word
 from .lru import LruCache
 from .paraphrases import paraphrase_stems
@@ -464,6 +465,8 @@ class ExtractiveAnswerer:
                         asked_before: str = "", said_before: str = "") -> list[_Candidate]:
         """`asked_before`: the earlier questions a follow-up leans on; `said_before`: the answer it follows."""
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
+        keywords = code_keywords(question)  # "the with statement": a stopword that names code
+        terms = terms | {f"`{k}`" for k in keywords}
         earlier = content_stems(asked_before) - terms
         related = {t: paraphrase_stems(t) for t in terms | earlier}  # the words each says in other words
         said = _normalize(said_before)
@@ -501,6 +504,8 @@ class ExtractiveAnswerer:
                 seen.add(key)
                 read = reading.sentences[position]
                 stems = read.stems
+                if keywords:
+                    stems = stems | {f"`{k}`" for k in keywords if names_keyword(sentence.text, k)}
                 entry = None  # the signature of the API entry this line is deep in, if any
                 signature = entries.signature_above(hit.passage.doc_id, sentence.start)
                 if signature is not None and signature.sentence.start != sentence.start:
