@@ -17,6 +17,15 @@ def hit_of(*parts: tuple[str, str, float], doc: str = "d") -> Hit:
     return Hit(Passage(doc, 0, len(text), text, 0), 1.0, sentences=scored)
 
 
+def overlaps(question: str, *sentences: str) -> dict[str, float]:
+    """The `overlap` feature the answerer gives each sentence of a one-paragraph passage, by sentence text."""
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+
+    hit = hit_of(*((" " if i else "", text, 0.5) for i, text in enumerate(sentences)))
+    return {c.sentence.text: c.features["overlap"]
+            for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0)).score_sentences(question, [hit])}
+
+
 def page_service(embedder, tmp_path_factory, page: str, name: str) -> Iterator[object]:
     """A service whose index holds the one HTML `page` (for a module-scoped fixture to yield from)."""
     from rag.config import Settings

@@ -730,3 +730,25 @@ def test_a_code_name_typed_in_lower_case_is_the_name_asked_about():
     # An ordinary word, and a rare word the passages never write as a code name, name no entry.
     assert _code_names_typed_lower("what does the middleware do", [page]) == set()
     assert _code_names_typed_lower("what does gunicorn do", [page]) == set()
+
+
+@pytest.mark.parametrize(("rule", "blind", "question", "matching", "other"), [
+    # a word the sentence says in other words (rag/paraphrases.py)
+    ("paraphrase_stems", lambda stem: frozenset(), "What did the committee ask the council to do?",
+     "The committee renewed its request that the council publish the report.",
+     "The committee met the council in March."),
+    # a stopword the question names as code (rag/code_keywords.py)
+    ("code_keywords", lambda question: frozenset(), "What does the with statement do?",
+     "The `with` statement wraps the execution of a block in a context manager.",
+     "The assert statement checks a condition and raises an error."),
+])
+def test_the_sentence_holding_what_the_question_names_overlaps_more_and_not_without_the_rule(
+        monkeypatch, rule, blind, question, matching, other):
+    from rag import answer as answer_module
+    from tests.rag.answer_pages import overlaps
+
+    found = overlaps(question, other, matching)
+    assert found[matching] > found[other]
+    monkeypatch.setattr(answer_module, rule, blind)
+    without = overlaps(question, other, matching)
+    assert without[matching] == without[other]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from rag import answer as answer_module
-from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.code_keywords import code_keywords, names_keyword
-from tests.rag.answer_pages import hit_of
 
 
 def test_a_stopword_before_a_construct_word_or_in_backquotes_names_code():
@@ -22,25 +19,3 @@ def test_a_sentence_holds_the_keyword_where_it_writes_it_as_code():
     assert names_keyword("{% with total = 3 %} ... {% endwith %}", "with")
     assert names_keyword("A for loop walks the list.", "for")
     assert not names_keyword("Use it with care in every statement.", "with")
-
-
-QUESTION = "What does the with statement do?"
-WITH = "The `with` statement wraps the execution of a block in a context manager."
-OTHER = "The assert statement checks a condition and raises an error."
-
-
-def _overlaps() -> dict[str, float]:
-    hit = hit_of(("", OTHER, 0.5), (" ", WITH, 0.5))
-    candidates = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).score_sentences(QUESTION, [hit])
-    return {c.sentence.text: c.features["overlap"] for c in candidates}
-
-
-def test_the_statement_the_question_names_overlaps_more_than_another_statement():
-    overlaps = _overlaps()
-    assert overlaps[WITH] > overlaps[OTHER]
-
-
-def test_without_the_keyword_the_two_statements_overlap_alike(monkeypatch):
-    monkeypatch.setattr(answer_module, "code_keywords", lambda question: frozenset())
-    overlaps = _overlaps()
-    assert overlaps[WITH] == overlaps[OTHER]
