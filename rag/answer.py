@@ -467,8 +467,11 @@ class ExtractiveAnswerer:
         terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
         keywords = code_keywords(question)  # "the with statement": a stopword that names code
         terms = terms | {f"`{k}`" for k in keywords}
-        earlier = content_stems(asked_before) - terms
-        related = {t: paraphrase_stems(t) for t in terms | earlier}  # the words each says in other words
+        # Each term with its weight: a word of the questions a follow-up leans on ("it" is the offer) counts half as
+        # much as the follow-up's own; and the words each says in other words.
+        weighted = {t: 1.0 for t in terms} | {t: 0.5 for t in content_stems(asked_before) - terms}
+        weight_sum = sum(weighted.values())
+        related = {t: paraphrase_stems(t) for t in weighted}
         said = _normalize(said_before)
         kind = _question_kind(question, hits)
         wants_default = asks_default(question)
@@ -527,16 +530,12 @@ class ExtractiveAnswerer:
                     default_of = previous.similarity
                     leaned_on = frozenset()
                 overlap = 0.0
-                if terms or earlier:
+                if weighted:
                     # A word of the context, of the sentence leaned on, or one the sentence says in other words
-                    # ("request" for "ask": rag/paraphrases.py) counts half; a word of the questions a follow-up
-                    # leans on ("it" is the offer) half as much as the follow-up's own.
-                    overlap = sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
-                                  not related[t].isdisjoint(stems) else 0.0 for t in terms)
-                    if earlier:
-                        overlap += 0.5 * sum(1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
-                                             not related[t].isdisjoint(stems) else 0.0 for t in earlier)
-                    overlap /= len(terms) + 0.5 * len(earlier)
+                    # ("request" for "ask": rag/paraphrases.py) counts half.
+                    overlap = sum(w * (1.0 if t in stems else 0.5 if t in context_stems or t in leaned_on or
+                                       not related[t].isdisjoint(stems) else 0.0)
+                                  for t, w in weighted.items()) / weight_sum
                 f: dict[str, float] = {"similarity": sentence.similarity, "overlap": overlap,
                                        "passage": max(hit.score, 0.0) / top_passage,
                                        "dense": hit.dense_score or 0.0, "keyword": (hit.keyword_score or 0.0) / top_keyword,

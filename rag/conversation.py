@@ -56,21 +56,29 @@ def answer_body(text: str) -> str:
     return _MARKERS.sub("", _SOURCES.sub("", text)).strip()
 
 
-def retrieval_query(messages: Sequence[Message]) -> str:
-    """The text to search for the last user message, resolved through the turns before it."""
-    query = ""
+def _thread(messages: Sequence[Message]) -> list[tuple[str, str]]:
+    """The user messages of the thread the last one belongs to, oldest first, each with the answer it followed
+    (without sources and markers; "" for none): a follow-up joins the thread before it, a question of its own starts
+    a new one."""
+    thread: list[tuple[str, str]] = []
     last_answer = ""
     for m in messages:
         if m.role == "assistant":
             last_answer = answer_body(m.content)
         elif m.role == "user" and m.content.strip():
             text = " ".join(m.content.split())
-            if query and is_follow_up(text):
-                answer_terms = " ".join(keyword_terms(last_answer)[:MAX_ANSWER_TERMS])
-                query = " ".join(part for part in (query, answer_terms, text) if part)
-            else:
-                query = text
+            thread = [*thread, (text, last_answer)] if thread and is_follow_up(text) else [(text, last_answer)]
             last_answer = ""
+    return thread
+
+
+def retrieval_query(messages: Sequence[Message]) -> str:
+    """The text to search for the last user message, resolved through the turns before it."""
+    thread = _thread(messages)
+    query = thread[0][0] if thread else ""
+    for text, answered in thread[1:]:
+        answer_terms = " ".join(keyword_terms(answered)[:MAX_ANSWER_TERMS])
+        query = " ".join(part for part in (query, answer_terms, text) if part)
     # Keep the end: the newest words matter most.
     return query[-MAX_QUERY_CHARS:].lstrip() if len(query) > MAX_QUERY_CHARS else query
 
@@ -86,18 +94,10 @@ class FollowUp:
 def follow_up(messages: Sequence[Message]) -> FollowUp:
     """The thread the last user message continues ("What happened to it?" after "What did Putin offer?"), resolved
     as `retrieval_query` resolves it; empty when the message is a question of its own."""
-    thread: list[str] = []
-    answered = ""
-    for m in messages[:-1]:
-        if m.role == "assistant":
-            answered = answer_body(m.content)
-        elif m.role == "user" and m.content.strip():
-            text = " ".join(m.content.split())
-            thread = [*thread, text] if thread and is_follow_up(text) else [text]
-            answered = ""
-    if not thread or not is_follow_up(" ".join(messages[-1].content.split())):
+    thread = _thread(messages)
+    if len(thread) < 2:
         return FollowUp("", "")
-    return FollowUp(" ".join(thread)[-MAX_HISTORY_CHARS:], answered)
+    return FollowUp(" ".join(text for text, _ in thread[:-1])[-MAX_HISTORY_CHARS:], thread[-1][1])
 
 
 def history_for_prompt(messages: Sequence[Message], max_turns: int = 4) -> list[dict[str, str]]:
