@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# No second copy of every downloaded wheel in pip's cache: CI machines can be short of disk.
+export PIP_NO_CACHE_DIR := 1
 
 .PHONY: install serve test lint index clean browser corpus eval-gate bench cluster cluster-down
 
