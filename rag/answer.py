@@ -180,8 +180,10 @@ def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[in
     first = i
     while first > 0 and " | " in sentences[first - 1].text and gap(first - 1, first).count("\n") == 1:
         first -= 1
-    # A header names columns: no figures in it (a row of data above, from a table begun in an earlier passage, has).
-    return row_cells(sentences[first].text) if first < i and not re.search(r"\d", sentences[first].text) else None
+    # A header names columns: no figures in it, no cell a sentence (a row of data above, from a table begun in an
+    # earlier passage, has them: "SIGPIPE | Sent to a process when it has attempted to write to a disconnected pipe.").
+    cells = row_cells(sentences[first].text) if first < i and not re.search(r"\d", sentences[first].text) else None
+    return cells if cells and not any(c.rstrip().endswith(".") or len(c.split()) > 8 for c in cells) else None
 
 
 def _headings(hit: Hit) -> set[str]:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 
@@ -84,3 +85,23 @@ def test_the_command_line_answers_from_a_markdown_and_a_text_file(tmp_path):
         citation = answer["citations"][0]
         source = (tmp_path / citation["source"].rsplit("/", 1)[-1]).read_text(encoding="utf-8")
         assert described in citation["text"] and source[citation["start"] : citation["end"]] == citation["text"]
+
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+
+
+@pytest.mark.parametrize(("above", "header"), [
+    ("Constant | Description", ["Constant", "Description"]),
+    # A passage begun inside a table: the row above is data (the column names are in the passage before), so the
+    # asked row is shown as it stands, not under the neighbouring row's cells.
+    ("SIGPIPE | Sent to a process when it has attempted to write to a disconnected pipe.", None),
+    ("SIGALRM | 14", None),
+])
+def test_the_row_above_heads_a_table_only_when_it_names_columns(above, header):
+    from rag.answer import _table_header
+
+    lines = [_Line(above), _Line("SIGCHLD | Sent to a process when a child process terminates.")]
+    assert _table_header(lines, 1, lambda a, b: "\n") == header
