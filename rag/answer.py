@@ -89,6 +89,7 @@ _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,2
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
+_VERSIONED_LOWER = re.compile(r"\b([a-z][\w+-]*)[ \t]+v?\d+\b(?![.,]\d)")
 _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
@@ -316,6 +317,22 @@ def _question_kind(question: str, hits: Sequence[Hit]) -> str | None:
         if all(w.lower() == "and" or re.search(rf"\b{re.escape(w[:1].upper() + w[1:])}\b", read) for w in words):
             return None
     return kind
+
+
+def _written_as_name(word: str, text: str) -> bool:
+    """Whether the text writes the lowercase word capitalised after a lowercase word or a comma: as a name, not as
+    the first word of a sentence ("Debian" in "... released Debian 12", not "Version" opening a line)."""
+    return re.search(rf"(?<=[a-z,] ){re.escape(word[:1].upper() + word[1:])}\b", text) is not None
+
+
+def _release_stated(name: str, read: str) -> bool:
+    """Whether a versioned name ("Jinja 3", "Debian 12") is a release the normalized text states: it names the thing
+    and gives that major release as a version ("version 3.0.0", "3.1.2", "release 3")."""
+    found = re.fullmatch(r"(.+?)\s+v?(\d+)", _normalize(name))
+    if found is None or found.group(1) not in read:
+        return False
+    major = found.group(2)
+    return re.search(rf"\b(?:version|release)\s+v?{major}\b|(?<![\w.]){major}(?:\.\d+){{2}}\b", read) is not None
 
 
 def _leads(answer: str, sentence: str) -> bool:
@@ -686,10 +703,14 @@ class ExtractiveAnswerer:
         read = _normalize(read_text)
         unpossessed = re.sub(r"['’]s\b", ",", question)  # "Werkzeug's ProxyFix" names two things, not one
         names = [m.group() for m in NAME.finditer(unpossessed[1:])] + [m.group() for m in _VERSIONED.finditer(question)]
+        # ... typed in lower case ("debian 14"), when the passages read write the word as a name mid-sentence.
+        names += [m.group() for m in _VERSIONED_LOWER.finditer(question) if _written_as_name(m.group(1), read_text)]
         unread = [name for name in names if _normalize(name) not in read]
         if unread:  # "UN General Assembly" is the "United Nations General Assembly" the passages spell out
             spelled_out = spelled_out or _initials(read_text)
             unread = [name for name in unread if _normalize(_spell_out(name, spelled_out)) not in read]
+        # "Jinja 3" is the release the passages give as "version 3.0.0" of a text that names Jinja.
+        unread = [name for name in unread if not _release_stated(name, read)]
         if unread:
             # "Igor Ivanov" names the "Igor Sergeyevich Ivanov" of the text: a name whose words stand in that order
             # in one of the text's names is that name.

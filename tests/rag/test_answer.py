@@ -432,6 +432,19 @@ def test_a_thing_named_with_its_number_must_be_in_the_passages():
     assert _penalty("Which character is Debian 12 named after?", text) == 0.0
 
 
+def test_a_release_named_in_lower_case_or_by_its_major_number_is_checked_as_written():
+    text = "Templates are rendered by Jinja. pass_context: New in version 3.0.0: replaces contextfilter. " \
+           "The current stable release is Debian 12."
+    # In lower case, a word the passages write as a name mid-sentence, with a number, names a release too.
+    assert _penalty("which character will debian 14 be named after?", text) > 0.0
+    assert _penalty("which character is debian 12 named after?", text) == 0.0
+    # A major release is the one the passages give as a version of a thing they name.
+    assert _penalty("Which decorator replaces contextfilter in Jinja 3?", text) == 0.0
+    assert _penalty("which decorator replaces contextfilter in jinja 3?", text) == 0.0
+    assert _penalty("Which decorator replaces contextfilter in Jinja 4?", text) > 0.0
+    assert _penalty("Which decorator replaces contextfilter in Flask 3?", text) > 0.0  # a release of another thing
+
+
 def test_a_wrapped_line_of_prose_is_not_a_term():
     from rag.answer import _first_line_term
 
