@@ -89,8 +89,8 @@ test: install browser corpus
 # 0.857, 0.677, 0.833, 0.786, 0.550, 0.750; Debian FAQ: 0.929, 0.785, 0.762, 0.667, 0.549, 0.750; R intro (PDF):
 # 0.905, 0.717, 0.643, 0.595, 0.500, 0.750; Node.js Markdown API reference: 1.000, 0.908, 0.918, 0.878, 0.694, 0.375;
 # psycopg2 Sphinx API reference: 0.905, 0.722, 0.690, 0.667, 0.534, 0.625; Click Sphinx autodoc reference and guide:
-# 0.895, 0.695, 0.605, 0.447, 0.340, 0.500; Jinja API reference and template guide: 0.763, 0.669, 0.500, 0.421,
-# 0.271, 0.833; span_validity 1.000 on all).
+# 0.895, 0.695, 0.605, 0.447, 0.340, 0.500; Jinja API reference and template guide: 0.763, 0.669, 0.526, 0.447,
+# 0.270, 0.833; span_validity 1.000 on all).
 # $(call gate,NAME,DOCUMENTS,QUESTIONS,BOUNDS): ingest DOCUMENTS into a fresh index and evaluate QUESTIONS on it; BOUNDS
 # are the --fail-under values of hit@5, mrr, answer_accuracy, citation_recall, citation_precision, abstention_recall.
 gate_metrics := hit@5= mrr= answer_accuracy= citation_recall= citation_precision= abstention_recall=
@@ -109,7 +109,7 @@ eval-gate: install corpus
 	$(call gate,nodejs,corpora/nodejs,nodejs,0.97 0.89 0.90 0.86 0.68 0.35) && \
 	$(call gate,psycopg2,corpora/psycopg2,psycopg2,0.88 0.70 0.67 0.65 0.51 0.60) && \
 	$(call gate,click,corpora/click,click,0.87 0.68 0.58 0.42 0.32 0.48) && \
-	$(call gate,jinja,corpora/jinja,jinja,0.74 0.65 0.48 0.40 0.25 0.80)
+	$(call gate,jinja,corpora/jinja,jinja,0.74 0.65 0.50 0.43 0.25 0.80)
 
 # Benchmarks (evals/bench/README.md); the LlamaIndex peer runs from .venv-peer when it exists.
 bench: install
