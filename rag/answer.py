@@ -327,12 +327,15 @@ def _written_as_name(word: str, text: str) -> bool:
 
 def _release_stated(name: str, read: str) -> bool:
     """Whether a versioned name ("Jinja 3", "Debian 12") is a release the normalized text states: it names the thing
-    and gives that major release as a version ("version 3.0.0", "3.1.2", "release 3")."""
+    and gives that major release as a version ("version 3.0.0", "3.1.2", "release 3"). A code of three digits or
+    more ("SQLSTATE 23505", "HTTP 404") is stated where the text names the thing and gives the code, apart (a table
+    of SQLSTATE codes has "23505" in a row)."""
     found = re.fullmatch(r"(.+?)\s+v?(\d+)", _normalize(name))
     if found is None or found.group(1) not in read:
         return False
     major = found.group(2)
-    return re.search(rf"\b(?:version|release)\s+v?{major}\b|(?<![\w.]){major}(?:\.\d+){{2}}\b", read) is not None
+    code = rf"|(?<![\w.]){major}(?![\w.])" if len(major) >= 3 else ""
+    return re.search(rf"\b(?:version|release)\s+v?{major}\b|(?<![\w.]){major}(?:\.\d+){{2}}\b{code}", read) is not None
 
 
 def _leads(answer: str, sentence: str) -> bool:
@@ -667,6 +670,8 @@ class ExtractiveAnswerer:
                     f["signature_for_parameter"] = 1.0  # the entry's summary does not say what the one parameter does
                 if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
+                if asked_codes and asked_codes & set(re.findall(r"\b\d{3,}\b", sentence.text)):
+                    f["holds_asked_code"] = 1.0  # "SQLSTATE 23505": the row or line that gives that very code
                 if kind not in ("how", "term") and read.code:
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
                 out.append(_Candidate(hit, position, weights.score(f), f, read.header_row))

@@ -61,6 +61,8 @@ FEATURES: tuple[str, ...] = (
                            # default is 1000."): that one's similarity above its own
     "value_missing",       # asked for a date/time/duration/number, the sentence holds none (on top of kind_missing)
     "said_before",         # a chat follow-up, the sentence is quoted in the answer it follows
+    "holds_asked_code",    # the question gives a number of three or more digits (a status code, an error code, a
+                           # port), and the sentence holds it
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -77,6 +79,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "default_of_previous": 0.6,  # as "similarity": the default matches as well as what it is the default of
     "value_missing": -0.1,
     "said_before": -0.2,  # as "echo" and more: repeating the last answer answers no follow-up
+    "holds_asked_code": 0.2,
 }
 
 SCORERS = ("hand", "learned")

@@ -48,6 +48,42 @@ def _exact(service, answer) -> None:
         assert service.document(c.doc_id)[1][c.start : c.end] == c.text
 
 
+ERRORS_PAGE = """# Error classes
+
+This module exposes the classes the driver raises upon receiving an error from the database with a SQLSTATE value
+attached. Every class is named after the condition its SQLSTATE stands for, and derives from a DB-API exception.
+
+## Class 23: Integrity Constraint Violation
+
+| SQLSTATE | Exception | Base exception |
+|----------|-----------|----------------|
+| 23000 | IntegrityConstraintViolation | IntegrityError |
+| 23001 | RestrictViolation | IntegrityError |
+| 23502 | NotNullViolation | IntegrityError |
+| 23503 | ForeignKeyViolation | IntegrityError |
+| 23505 | UniqueViolation | IntegrityError |
+| 23514 | CheckViolation | IntegrityError |
+"""
+
+
+def test_a_code_the_question_gives_picks_the_row_that_holds_it(embedder, tmp_path):
+    """A table row is a poor match for a question in words, but "SQLSTATE 23505" names its row exactly."""
+    from rag.config import Settings
+    from rag.load import load_bytes
+    from rag.service import RagService
+
+    service = RagService(Settings(index_dir=tmp_path / "index"), embedder=embedder)
+    try:
+        service.ingest_documents([load_bytes(ERRORS_PAGE.encode(), "errors.md")])
+        answer = service.ask("Which exception class is raised for SQLSTATE 23505?")
+        assert answer.text.startswith("UniqueViolation"), answer.text
+        assert "23505 | UniqueViolation" in answer.citations[0].text
+        _exact(service, answer)
+        assert service.ask("Which exception class is raised for SQLSTATE 42704?").abstained  # a code not in the table
+    finally:
+        service.close()
+
+
 def test_a_duration_question_leads_with_the_duration(seed_service):
     answer = seed_service.ask("How long did the ministers meet?")
     assert answer.text.startswith("approximately 50 minutes — ")
@@ -443,6 +479,10 @@ def test_a_release_named_in_lower_case_or_by_its_major_number_is_checked_as_writ
     assert _penalty("which decorator replaces contextfilter in jinja 3?", text) == 0.0
     assert _penalty("Which decorator replaces contextfilter in Jinja 4?", text) > 0.0
     assert _penalty("Which decorator replaces contextfilter in Flask 3?", text) > 0.0  # a release of another thing
+    # A code of three digits or more is stated where the passages give it apart from the name ("| 23505 |").
+    codes = "Errors with a SQLSTATE value attached.\n| 23505 | UniqueViolation |"
+    assert _penalty("Which class is raised for SQLSTATE 23505?", codes) == 0.0
+    assert _penalty("Which class is raised for SQLSTATE 42704?", codes) > 0.0
 
 
 def test_a_wrapped_line_of_prose_is_not_a_term():
