@@ -31,7 +31,9 @@ from .answer_relations import asks_code_name, unheard_attribute, unstated_relati
 from .answer_signals import (
     answered_match,
     asked_speaker,
+    asked_thing_text,
     asks_about_document,
+    describes,
     front_matter,
     heading_overlap,
     is_question_line,
@@ -500,6 +502,7 @@ class ExtractiveAnswerer:
         entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
         wants_summary = asks_what_it_does(question)
+        described_thing = asked_thing_text(question) if kind is None else ""  # "What does the next statement do?"
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
@@ -586,6 +589,8 @@ class ExtractiveAnswerer:
                     # built on. (What that answer joined after it, "The offer ... has been declined", may well be
                     # what the follow-up asks.)
                     f["said_before"] = 1.0
+                if described_thing and describes(sentence.text, described_thing, keywords):
+                    f["describes_asked"] = 1.0  # "The next statement can be used to ..." for "What does next do?"
                 if read.continues:  # the quote will hold both, so how well that one matches counts for it
                     f["continues_match"] = hit.sentences[position - 1].similarity
                 entry_default = None  # the default the entry's signature gives the parameter this line is about

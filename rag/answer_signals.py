@@ -42,6 +42,38 @@ _THE_DOCUMENT = re.compile(r"\b(?:this|the)\s+(?:[\w-]+\s+){0,2}?(?:document|sum
                            re.I)
 
 
+# "What does the next statement do (inside a loop)?", "What is an R list?": the thing asked about.
+_ASKED_THING = re.compile(r"^\W*what\s+(?:does|do|is|are)\s+(.+?)\s+(?:do|mean|for)\b|^\W*what\s+(?:is|are)\s+(.+?)\W*$",
+                          re.I)
+# What a sentence says its subject does: "X can be used to ...", "X is used for ...", "X returns ...".
+_DESCRIBES = re.compile(r"^\s*(?:(?:can|may|will)\s+be\s+used|is\s+used|are\s+used|is\s+an?|are|is|returns?|makes?|lets?|"
+                        r"allows?|causes?|gives?|provides?|ensures?|prevents?|enables?|disables?|controls?|specifies|"
+                        r"sets?|turns?|tells?|creates?|removes?|stops?|starts?|skips?|terminates?|discontinues?)\b", re.I)
+
+
+def asked_thing_text(question: str) -> str:
+    """The thing a "what does X do" / "what is X" question asks about ("the next statement"), or ""."""
+    found = _ASKED_THING.match(question.strip())
+    return (found.group(1) or found.group(2)) if found else ""
+
+
+def describes(text: str, thing: str, keywords: frozenset[str] = frozenset()) -> bool:
+    """The sentence opens with the asked thing, every word of it (a stopword naming code among `keywords`, an
+    operator's symbols: "<<-"), and then says what it does or is."""
+    wanted = content_stems(thing) | {k for k in keywords if re.search(rf"\b{re.escape(k)}\b", thing, re.I)}
+    symbols = re.findall(r"[^\w\s'\"`‘’“”]{2,}", thing)
+    if not wanted and not symbols:
+        return False
+    words = text.split()
+    held: set[str] = set()
+    for n, word in enumerate(words[:8], start=1):
+        held |= content_stems(word)  # (word by word: a word's stems are remembered, a new opening's would not be)
+        held |= {k for k in keywords if re.search(rf"\b{re.escape(k)}\b", word, re.I)}
+        if wanted <= held and all(sym in " ".join(words[:n]) for sym in symbols):
+            return _DESCRIBES.match(" ".join(words[n:])) is not None
+    return False
+
+
 def asks_about_document(question: str) -> bool:
     """The question asks who made the document, or when ("Which government body released this meeting summary?")."""
     return _MADE.search(question) is not None and _THE_DOCUMENT.search(question) is not None

@@ -7,7 +7,9 @@ import pytest
 from rag.answer import AnswerConfig, ExtractiveAnswerer
 from rag.answer_signals import (
     asked_speaker,
+    asked_thing_text,
     asks_about_document,
+    describes,
     front_matter,
     heading_overlap,
     section_heading,
@@ -137,3 +139,29 @@ def test_asked_who_made_the_document_or_when_its_line_under_the_title_answers(qu
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [_minutes()])
     assert answer.citations[0].text == line, answer.text
     assert answer.text.startswith(line)
+
+
+@pytest.mark.parametrize(("question", "sentence", "described"), [
+    ("What does the next statement do inside an R loop?", "The next statement can be used to skip one cycle.", True),
+    # The same construct word with another keyword is about something else.
+    ("What does the next statement do inside an R loop?", "The break statement can be used to end any loop.", False),
+    ("What does the <<- operator do in R?", "The special assignment operator, <<-, is used to change a value.", True),
+    ("What does the <<- operator do in R?", "In most contexts the = operator can be used as an alternative.", False),
+    ("What is an R list?", "An R list is an object consisting of an ordered collection of objects.", True),
+    # Opening with the thing is not enough: the sentence must go on to say what it does or is.
+    ("What does timeout.unref() do?", "Calling timeout.unref() multiple times will have no effect.", False),
+    ("Which class parses dates?", "The parser class is used to read dates.", False),  # not a "what does X do"
+])
+def test_a_sentence_describes_the_asked_thing_when_it_opens_with_it_and_says_what_it_does(question, sentence, described):
+    from rag.code_keywords import code_keywords
+
+    assert describes(sentence, asked_thing_text(question), code_keywords(question)) is described
+
+
+def test_the_sentence_describing_the_asked_thing_wins_over_a_neighbour_about_another():
+    hit = hit_of(("", "The break statement can be used to terminate any loop, possibly abnormally.", 0.70),
+                 (" ", "The next statement can be used to discontinue one particular cycle.", 0.62))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    best = answerer.candidates("What does the next statement do inside an R loop?", [hit])[0]
+    assert best.sentence.text.startswith("The next statement"), best.features
+    assert best.features.get("describes_asked") == 1.0
