@@ -19,6 +19,7 @@ from .answer_phrases import (
     NAME,
     command_line,
     expected_kind,
+    explains,
     find_phrase,
     has_phrase,
     named_thing,
@@ -630,6 +631,8 @@ class ExtractiveAnswerer:
                     f["place"] = 1.0  # "where is X kept?": a path or an address; "where did they meet?": a named place
                 elif kind == "reason" and has_phrase(kind, sentence.text, question):
                     f["reason"] = 1.0  # asked why, a sentence that gives a reason ("because ...")
+                    if explains(sentence.text):
+                        f["explains"] = 1.0  # ... and one whose point is the reason ("The reason ... is that ...")
                 elif kind == "term" and has_phrase(kind, read.body, question):
                     f["term_phrase"] = 1.0  # "which class ...": a sentence naming one answers it
                     names_one = True  # (a name the question does not use: see the echo penalty)

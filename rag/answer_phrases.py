@@ -61,6 +61,20 @@ _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?
                          # What a thing is there for: "It is exported primarily to allow ...".
                          r"(?:primarily|mainly|mostly|chiefly|largely|solely) (?:in order )?to)\s+",
                          re.I)
+# A sentence whose point is the explanation, not one with a reason in passing ("Due to X, there is no way ..."):
+# "The reason it's not based on argparse is that ...", "The purpose of these codenames is to ...", "This limitation
+# exists because ...", "This ensures that ...".
+_EXPLAINS = re.compile(r"\bthe\s+(?:main\s+|primary\s+|only\s+)?(?:reason|purpose|point|goal|aim|idea)\b[^.;]{0,80}?\bis\b|"
+                       r"\b(?:exists?|happens?|is\s+(?:done|needed|required|necessary))\s+(?:because|so\s+that|since)\b|"
+                       r"^\W*(?:this|that|it)\s+(?:ensures|guarantees|makes\s+sure|prevents|avoids|is\s+(?:to|so\s+that|"
+                       r"because))\b", re.I)
+
+
+def explains(text: str) -> bool:
+    """Whether the sentence's point is to give a reason or a purpose (for "why" questions)."""
+    return _EXPLAINS.search(text) is not None
+
+
 # A reason given before its consequence: "Obtaining it is costly, so it is always None" (not "so that", "so far").
 _REASON_BEFORE = re.compile(r",\s+so\s+(?!that\b|as\b|far\b|on\b|much\b|many\b|long\b|to\b)", re.I)
 # The keyword or label before a definition term's name ("class X", and the labels of Markdown entry headings: "###

@@ -61,6 +61,7 @@ FEATURES: tuple[str, ...] = (
                            # default is 1000."): that one's similarity above its own
     "value_missing",       # asked for a date/time/duration/number, the sentence holds none (on top of kind_missing)
     "said_before",         # a chat follow-up, the sentence is quoted in the answer it follows
+    "explains",            # asked why, the sentence's point is the reason ("The purpose of X is ...", "This ensures")
     "describes_asked",     # asked what X does or is, the sentence opens with X and says what it does or is
     "holds_asked_code",    # the question gives a number of three or more digits (a status code, an error code, a
                            # port), and the sentence holds it
@@ -82,6 +83,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "said_before": -0.2,  # as "echo" and more: repeating the last answer answers no follow-up
     "holds_asked_code": 0.2,
     "describes_asked": 0.1,
+    "explains": 0.15,
 }
 
 SCORERS = ("hand", "learned")

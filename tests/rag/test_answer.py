@@ -649,6 +649,29 @@ def test_reason_cues_beyond_because():
                        "Why do listeners run in order?") == "race conditions"
 
 
+def test_a_sentence_whose_point_is_the_reason_explains():
+    from rag.answer_phrases import explains
+
+    for text in ("The reason it is not based on argparse is that argparse cannot nest commands.",
+                 "The purpose of these codenames is to make mirroring easier.",
+                 "This limitation exists because a block tag works in both directions.",
+                 "This ensures that the device finishes cleanly."):
+        assert explains(text), text
+    # A reason in passing is a reason (the `reason` feature), not an explanation.
+    for text in ("Due to syntactical ambiguities on the command line, there is no way to implement it.",
+                 "The reason field holds the server's message.", "It is slow because it calls os.stat()."):
+        assert not explains(text), text
+
+
+def test_a_why_question_prefers_the_sentence_that_states_the_reason():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Due to syntactical ambiguities on the command line, there is no way to nest options freely.", 0.76),
+                 (" ", "The reason it is not based on argparse is that argparse does not allow nesting commands.", 0.64))
+    best = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).candidates("Why isn't Click built on argparse?", [hit])[0]
+    assert best.sentence.text.startswith("The reason"), best.features
+
+
 def test_what_a_thing_is_there_for_is_a_reason():
     text = ("It is exported primarily to allow\napplication code to provide a replacement percent-encoding "
             "implementation if\nnecessary by assigning querystring.escape to an alternative function.")
