@@ -93,6 +93,9 @@ _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
 _VERSIONED_LOWER = re.compile(r"\b([a-z][\w+-]*)[ \t]+v?\d+\b(?![.,]\d)")
+_TIME_IDIOM = re.compile(r"\b(?:(?:not\s+)?for\s+the\s+(?:first|second|third|last|next)\s+time|at\s+the\s+same\s+time|"
+                         r"all\s+the\s+time|from\s+time\s+to\s+time|at\s+a\s+time|(?:at\s+)?this\s+time|in\s+time|"
+                         r"on\s+time|any\s*more|once\s+again|yet\s+again)\b", re.I)
 _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
@@ -489,7 +492,9 @@ class ExtractiveAnswerer:
     def score_sentences(self, question: str, hits: Sequence[Hit], entries: Entries | None = None,
                         asked_before: str = "", said_before: str = "") -> list[_Candidate]:
         """`asked_before`: the earlier questions a follow-up leans on; `said_before`: the answer it follows."""
-        terms = default_stems(question)  # "out of the box" asks for the default: a sentence stating one shares that
+        # "out of the box" asks for the default: a sentence stating one shares that. An idiom of time ("not for the
+        # first time", "all the time") names no topic: "Eastern Standard Time" does not answer it.
+        terms = default_stems(_TIME_IDIOM.sub(" ", question))
         keywords = code_keywords(question)  # "the with statement": a stopword that names code
         terms = terms | {f"`{k}`" for k in keywords}
         # Each term with its weight: a word of the questions a follow-up leans on ("it" is the offer) counts half as

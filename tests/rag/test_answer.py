@@ -828,3 +828,14 @@ def test_the_sentence_holding_what_the_question_names_overlaps_more_and_not_with
     monkeypatch.setattr(answer_module, rule, blind)
     without = overlaps(question, other, matching)
     assert without[matching] == without[other]
+
+
+def test_an_idiom_of_time_names_no_topic():
+    from tests.rag.answer_pages import overlaps
+
+    question = "What did the committee ask the council, not for the first time?"
+    matching = "The committee repeated its request that the council publish the report."
+    other = "The committee met the council at 10:50 Eastern Standard Time."
+    found = overlaps(question, other, matching)
+    assert found[matching] > found[other]  # "time" of "not for the first time" is no word to match
+    assert overlaps("What time did the committee meet the council?", other, matching)[other] > found[other]
