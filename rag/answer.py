@@ -92,6 +92,8 @@ _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,2
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
+# A code given as a number of three digits or more: a status code, a port, an error number ("SQLSTATE 23505").
+_CODE_NUMBER = re.compile(r"\b\d{3,}\b")
 _VERSIONED_LOWER = re.compile(r"\b([a-z][\w+-]*)[ \t]+v?\d+\b(?![.,]\d)")
 _TIME_IDIOM = re.compile(r"\b(?:(?:not\s+)?for\s+the\s+(?:first|second|third|last|next)\s+time|at\s+the\s+same\s+time|"
                          r"all\s+the\s+time|from\s+time\s+to\s+time|at\s+a\s+time|(?:at\s+)?this\s+time|in\s+time|"
@@ -513,7 +515,7 @@ class ExtractiveAnswerer:
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
             question, hits)
-        asked_codes = set(re.findall(r"\b\d{3,}\b", question))  # a status code, a port, an error number
+        asked_codes = set(_CODE_NUMBER.findall(question))
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
@@ -660,7 +662,7 @@ class ExtractiveAnswerer:
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 named_entry = named.sentence.text if named and named.sentence.start != sentence.start else None
                 if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, named_entry)) or \
-                        asked_codes and any(t and asked_codes & set(re.findall(r"\b\d{3,}\b", t)) for t in (term, entry)):
+                        asked_codes and any(t and asked_codes & set(_CODE_NUMBER.findall(t)) for t in (term, entry)):
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
                     f["asked_entry"] = 1.0
@@ -683,7 +685,7 @@ class ExtractiveAnswerer:
                     f["signature_for_parameter"] = 1.0  # the entry's summary does not say what the one parameter does
                 if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
-                if asked_codes and asked_codes & set(re.findall(r"\b\d{3,}\b", sentence.text)):
+                if asked_codes and asked_codes & set(_CODE_NUMBER.findall(sentence.text)):
                     f["holds_asked_code"] = 1.0  # "SQLSTATE 23505": the row or line that gives that very code
                 if kind not in ("how", "term") and read.code:
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does

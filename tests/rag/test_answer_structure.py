@@ -87,7 +87,6 @@ def test_the_command_line_answers_from_a_markdown_and_a_text_file(tmp_path):
         assert described in citation["text"] and source[citation["start"] : citation["end"]] == citation["text"]
 
 
-
 @dataclass(frozen=True)
 class _Line:
     text: str
