@@ -35,6 +35,9 @@ class CitationOut(BaseModel):
 class AskResponse(BaseModel):
     question: str
     answer: str
+    short_answer: str | None = Field(
+        None, description="The phrase the answer leads with (a name, a number, a duration, a date, a term), when the "
+        "cited quotes hold one; null otherwise (an abstention, an answer that is its quote, an LLM's answer).")
     abstained: bool
     confidence: float
     mode: str

@@ -109,6 +109,16 @@ def answer_contains(prediction: str, accepted: Iterable[str]) -> bool:
     return any(norm and f" {norm} " in pred for norm in (squad_normalize(a) for a in accepted))
 
 
+def short_answer_matches(short: str, accepted: Iterable[str]) -> bool:
+    """Whether the phrase an answer leads with is an accepted answer, holds one, or is part of one ("Putin" of
+    "Vladimir Putin"), as whole normalised tokens: the lead names what was asked, not something else the quote says."""
+    lead = squad_normalize(short)
+    if not lead:
+        return False
+    golds = [g for g in (squad_normalize(a) for a in accepted) if g]
+    return any(f" {g} " in f" {lead} " or f" {lead} " in f" {g} " for g in golds)
+
+
 def exact_match(prediction: str, accepted: Iterable[str]) -> float:
     """SQuAD exact match: 1.0 when the normalised prediction equals a normalised accepted answer."""
     pred = squad_normalize(strip_markers(prediction))
@@ -154,8 +164,10 @@ def length_bucket(chars: int) -> str:
     return f">{LENGTH_BUCKETS[-1]}"
 
 
-def length_distribution(chars: Sequence[int], sentences: Sequence[int]) -> dict[str, object]:
-    """p50 / p90 / max characters, the share of answers of at most one sentence, and a histogram of counts."""
+def length_distribution(chars: Sequence[int], sentences: Sequence[int],
+                        with_short_answer: int | None = None) -> dict[str, object]:
+    """p50 / p90 / max characters, the share of answers of at most one sentence, the share that lead with a short
+    answer (when `with_short_answer` counts them), and a histogram of counts."""
     histogram = {f"<={bound}": 0 for bound in LENGTH_BUCKETS} | {f">{LENGTH_BUCKETS[-1]}": 0}
     for n in chars:
         histogram[length_bucket(n)] += 1
@@ -165,6 +177,7 @@ def length_distribution(chars: Sequence[int], sentences: Sequence[int]) -> dict[
         "p90_chars": percentile(chars, 90),
         "max_chars": max(chars) if chars else None,
         "at_most_one_sentence": ratio(sum(1 for n in sentences if n <= 1), len(sentences)),
+        "with_short_answer": None if with_short_answer is None else ratio(with_short_answer, len(chars)),
         "histogram": histogram,
     }
 

@@ -100,7 +100,8 @@ def answer_length_section(length: dict[str, Any]) -> list[str]:
     if not answered:
         return [*lines, "No answers were given (a retrieval-only set, or every question abstained or failed)."]
     lines += [f"- {answered} answers: p50 {length['p50_chars']}, p90 {length['p90_chars']}, "
-              f"max {length['max_chars']}; at most one sentence: {fmt(length['at_most_one_sentence'])}",
+              f"max {length['max_chars']}; at most one sentence: {fmt(length['at_most_one_sentence'])}; "
+              f"leading with a short answer: {fmt(length.get('with_short_answer'))}",
               "", "| characters | answers | share |", "|---|---|---|"]
     for bucket, count in length["histogram"].items():
         lines.append(f"| {bucket} | {count} | {fmt(count / answered)} |")

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 HIT_KS = (1, 3, 5, 10)
 RETRIEVAL_METRICS = tuple(f"hit@{k}" for k in HIT_KS) + ("mrr", "ndcg@10")
-ANSWER_METRICS = ("answer_accuracy", "exact_match", "token_f1")
+# short_answer_accuracy: of the answers that lead with a short answer, the share whose short answer is right.
+ANSWER_METRICS = ("answer_accuracy", "exact_match", "token_f1", "short_answer_accuracy")
 CITATION_METRICS = ("citation_precision", "citation_recall", "span_validity")
 ABSTENTION_METRICS = ("abstention_precision", "abstention_recall", "wrong_abstention_rate")
 QUALITY_METRICS = RETRIEVAL_METRICS + ANSWER_METRICS + CITATION_METRICS + ABSTENTION_METRICS
@@ -46,10 +47,13 @@ def score_answer(item: EvalItem, answer: dict[str, Any]) -> dict[str, Any]:
          "supports": m.citation_supports(c["text"], item.evidence)}
         for c in answer.get("citations", [])
     ]
-    out: dict[str, Any] = {"abstained": abstained, "citations": citations,
+    short = None if abstained else answer.get("short_answer")
+    out: dict[str, Any] = {"abstained": abstained, "citations": citations, "short_answer": short,
                            "answer_chars": m.answer_chars(prediction), "answer_sentences": m.answer_sentences(prediction)}
     if item.answerable:
         out["answer_accuracy"] = 1.0 if m.answer_contains(prediction, item.answers) else 0.0
+        if short:
+            out["short_answer_accuracy"] = 1.0 if m.short_answer_matches(short, item.answers) else 0.0
         out["exact_match"] = m.exact_match(prediction, item.answers)
         out["token_f1"] = m.token_f1(prediction, item.answers)
         if any(e.strip() for e in item.evidence):
@@ -114,8 +118,8 @@ def aggregate(records: Sequence[dict], span_status: str = "checked") -> dict[str
     out: dict[str, Any] = {name: m.mean([j[name] for j in judged]) for name in RETRIEVAL_METRICS}
     asked = [r for r in records if "abstained" in r]
     answerable = [r for r in asked if r["answerable"]]
-    for name in ANSWER_METRICS:
-        out[name] = m.mean([r[name] for r in answerable])
+    for name in ANSWER_METRICS:  # (short_answer_accuracy: over the answers that have a short answer)
+        out[name] = m.mean([r[name] for r in answerable if name in r])
     with_evidence = [r for r in answerable if "citation_recall" in r]
     cited = [c for r in with_evidence for c in r["citations"]]
     out["citation_precision"] = m.ratio(sum(c["supports"] for c in cited), len(cited))
@@ -166,7 +170,8 @@ def by_type(records: Sequence[dict]) -> dict[str, dict[str, Any]]:
 def answer_length(records: Sequence[dict]) -> dict[str, Any]:
     """The length distribution of the answers given: asked, not abstained, not failed with an error."""
     answered = [r for r in records if "abstained" in r and not r["abstained"] and not r.get("error")]
-    return m.length_distribution([r["answer_chars"] for r in answered], [r["answer_sentences"] for r in answered])
+    return m.length_distribution([r["answer_chars"] for r in answered], [r["answer_sentences"] for r in answered],
+                                 sum(1 for r in answered if r.get("short_answer")))
 
 
 def latency(records: Sequence[dict]) -> dict[str, Any]:

@@ -929,6 +929,7 @@ class ExtractiveAnswerer:
                                       quote.text, cand.score))
             parts.append(f"{quote.shown()} [{number}]")
         text = " ".join(parts)
-        if phrase and _normalize(phrase) != _normalize(citations[0].text):
-            text = f"{' '.join(phrase.split())} — {text}"  # (a line break inside the phrase is the layout's, not its)
-        return Answer(question, text, abstained=False, citations=citations, confidence=confidence)
+        short = " ".join(phrase.split()) if phrase else None  # (a line break inside the phrase is the layout's)
+        if short and _normalize(phrase) != _normalize(citations[0].text):
+            text = f"{short} — {text}"
+        return Answer(question, text, abstained=False, citations=citations, confidence=confidence, short_answer=short)

@@ -160,11 +160,14 @@ class Answer:
     mode: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The phrase the answer leads with ("approximately 50 minutes", "Ian Murdock"), when the quotes hold one.
+    short_answer: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answer": self.text,
+            "short_answer": self.short_answer,
             "abstained": self.abstained,
             "confidence": round(self.confidence, 4),
             "mode": self.mode,

@@ -23,6 +23,7 @@ def test_ask_quotes_the_answer_with_an_exact_span(client):
     body = client.post("/v1/ask", json={"question": "How long did the ministers meet?"}).json()
     assert body["abstained"] is False
     assert "approximately 50 minutes" in body["answer"]
+    assert body["short_answer"] == "approximately 50 minutes" and body["answer"].startswith("approximately 50 minutes — ")
     text = SEED_FILE.read_text(encoding="utf-8")
     for citation in body["citations"]:
         assert text[citation["start"] : citation["end"]] == citation["text"]
@@ -32,7 +33,7 @@ def test_ask_quotes_the_answer_with_an_exact_span(client):
 
 def test_ask_abstains_on_questions_the_documents_do_not_answer(client):
     body = client.post("/v1/ask", json={"question": "What is the recipe for apple pie?"}).json()
-    assert body["abstained"] is True and body["citations"] == []
+    assert body["abstained"] is True and body["citations"] == [] and body["short_answer"] is None
 
 
 def test_search_returns_ranked_passages_with_spans(client):

@@ -70,6 +70,15 @@ def test_answer_accuracy_needs_whole_normalised_tokens_and_ignores_markers():
     assert not m.answer_contains("", ["Kono"])
 
 
+def test_a_short_answer_is_right_when_it_is_holds_or_is_part_of_an_accepted_answer():
+    assert m.short_answer_matches("approximately 50 minutes", ["50 minutes"])  # holds one
+    assert m.short_answer_matches("Putin", ["Vladimir Putin"])  # part of one
+    assert m.short_answer_matches("the Tokai region", ["Tokai region"])  # normalised: the article goes
+    assert not m.short_answer_matches("Kono", ["Igor Sergeyevich Ivanov", "Ivanov"])  # someone else
+    assert not m.short_answer_matches("Kon", ["Kono"])  # whole tokens only
+    assert not m.short_answer_matches("—", ["Kono"])  # nothing left once normalised
+
+
 def test_exact_match_and_token_f1_by_hand():
     assert m.exact_match("The Krasnoyarsk Agreement [1]", ["Krasnoyarsk Agreement"]) == 1.0
     assert m.exact_match("the Krasnoyarsk Agreement was key", ["Krasnoyarsk Agreement"]) == 0.0
@@ -126,10 +135,12 @@ def test_aggregate_by_hand():
     bad = {"doc_id": "d", "start": 0, "end": 1, "text": "b", "supports": False, "span_valid": False}
     records = [
         _record("q1", True, False, 1.0, [good, bad], 1),
-        _record("q2", True, False, 0.0, [bad], 4),
+        {**_record("q2", True, False, 0.0, [bad], 4), "short_answer_accuracy": 0.0},
         _record("q3", False, True, 0.0, [], "unjudged"),
     ]
     out = aggregate(records)
+    assert out["short_answer_accuracy"] == 0.0  # over q2 only: q1 has no short answer
+    assert aggregate(records[:1])["short_answer_accuracy"] is None
     assert out["hit@1"] == 0.5 and out["hit@5"] == 1.0 and out["mrr"] == pytest.approx((1 + 0.25) / 2)
     assert out["answer_accuracy"] == 0.5 and out["token_f1"] == 0.25
     assert out["citation_precision"] == pytest.approx(1 / 3)  # 1 supporting of 3 citations
@@ -169,7 +180,8 @@ def test_answer_sentences_count_distinct_markers_else_sentences():
 def test_length_distribution_by_hand():
     chars = [30, 50, 51, 100, 150, 450, 601, 900, 20, 10]
     sentences = [1, 1, 1, 1, 2, 2, 3, 4, 0, 1]
-    out = m.length_distribution(chars, sentences)
+    out = m.length_distribution(chars, sentences, 4)
+    assert out["with_short_answer"] == 0.4
     # sorted: 10 20 30 50 51 100 150 450 601 900 -> nearest rank p50 is the 5th, p90 the 9th
     assert out["answered"] == 10 and out["p50_chars"] == 51 and out["p90_chars"] == 601 and out["max_chars"] == 900
     assert out["at_most_one_sentence"] == 0.6
@@ -188,16 +200,21 @@ def test_score_answer_records_the_answer_shape_and_zero_when_abstained():
     out = score_answer(_Item(), {"abstained": False, "answer": "approximately 50 minutes [1]",
                                  "citations": [citation]})
     assert out["answer_chars"] == 24 and out["answer_sentences"] == 1 and out["answer_accuracy"] == 1.0
+    assert out["short_answer"] is None and "short_answer_accuracy" not in out  # no lead: not counted either way
+    # A wrong lead before a quote that holds the answer: the answer is right, its short answer is not.
+    out = score_answer(_Item(), {"abstained": False, "answer": "14 September — on 14 September for approximately "
+                                 "50 minutes [1]", "short_answer": "14 September", "citations": [citation]})
+    assert out["answer_accuracy"] == 1.0 and out["short_answer_accuracy"] == 0.0
     out = score_answer(_Item(), {"abstained": True, "answer": "I cannot answer that from the documents.",
                                  "citations": []})
-    assert out["answer_chars"] == 0 and out["answer_sentences"] == 0
+    assert out["answer_chars"] == 0 and out["answer_sentences"] == 0 and out["short_answer"] is None
 
 
 def test_by_type_and_answer_length_by_hand():
     good = {"doc_id": "d", "start": 0, "end": 1, "text": "a", "supports": True, "span_valid": True}
     records = [
         {**_record("q1", True, False, 1.0, [good], 1), "question": "Who met Ivanov?", "question_type": "who",
-         "answer_chars": 40, "answer_sentences": 1},
+         "answer_chars": 40, "answer_sentences": 1, "short_answer": "Kono"},
         {**_record("q2", True, False, 0.0, [], 2), "question": "Who spoke first?", "question_type": "who",
          "answer_chars": 700, "answer_sentences": 3},
         {**_record("q3", False, True, 0.0, [], "unjudged"), "question": "Who won the marathon?",
@@ -217,5 +234,5 @@ def test_by_type_and_answer_length_by_hand():
     assert out["why"]["questions"] == 1 and out["why"]["abstention"] == 0.0
     length = answer_length(records)  # answered: q1 and q2 (q3, q4 abstained; q5 failed)
     assert length["answered"] == 2 and length["max_chars"] == 700 and length["p50_chars"] == 40
-    assert length["at_most_one_sentence"] == 0.5
+    assert length["at_most_one_sentence"] == 0.5 and length["with_short_answer"] == 0.5
     assert length["histogram"]["<=50"] == 1 and length["histogram"][">600"] == 1

@@ -110,6 +110,14 @@ def test_seed_run_reports_accuracy_by_question_type_and_answer_lengths(in_proces
     assert length["max_chars"] == max(r["answer_chars"] for r in answered)
     assert length["p50_chars"] <= length["p90_chars"] <= length["max_chars"]
     assert 0.0 <= length["at_most_one_sentence"] <= 1.0
+    # The short answer is the phrase the answer text leads with, and it is scored against the accepted answers.
+    short = [r for r in answered if r["short_answer"]]
+    assert short and length["with_short_answer"] == pytest.approx(len(short) / len(answered))
+    for r in short:
+        assert r["answer"].startswith(f"{r['short_answer']} — ") or r["answer"].startswith(r["short_answer"])
+    scored = [r for r in short if r["answerable"]]
+    assert in_process_run.metrics["short_answer_accuracy"] == pytest.approx(
+        sum(r["short_answer_accuracy"] for r in scored) / len(scored))
 
 
 def test_http_run_gives_the_same_metrics_as_in_process(in_process_run, served_seed_index):
