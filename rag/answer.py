@@ -161,6 +161,11 @@ class _Candidate:
         return self.hit.sentences[self.position]
 
 
+# The nouns that name a quantity: asked "which X", the answer is a number.
+_QUANTITIES = frozenset(content_stems("value port size priority limit timeout length width height count amount capacity "
+                                      "threshold maximum minimum percentage rate depth interval delay"))
+
+
 @dataclass(frozen=True)
 class _Quote:
     start: int
@@ -853,6 +858,8 @@ class ExtractiveAnswerer:
             quotes.append((cand, quote))
         phrase = None
         asked_kind = asked_thing(question) if kind == "term" else frozenset()
+        # "Which port ...", "What value should X be set to?": a quantity is asked, so the lead is a number, not a name.
+        lead_kind = "number" if asked_kind & _QUANTITIES else kind
         for cand, quote in quotes:
             term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
@@ -886,7 +893,7 @@ class ExtractiveAnswerer:
                 phrase = find_phrase(kind, cand.sentence.text, question, term) or \
                     find_phrase(kind, quote.text, question, term)
             else:
-                phrase = find_phrase(kind, quote.text, question, term)
+                phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind == "number" else term)
             if phrase:
                 break
         if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:

@@ -460,7 +460,9 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             return agent
     if kind == "term" and _ASKS_VERSION.search(question):
         release = _release(text, question, asked)
-        if release:
+        if release or not first:
+            # "Since which version ...?" is answered by a release or not at all: a name beside it answers nothing.
+            # (Whether a sentence holds a phrase of the kind still counts a name: that scores sentences.)
             return release
     if kind in ("term", "how") and term:
         name = term_name(term)
@@ -533,7 +535,10 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             return phrase
         if kind == "name" and not _is_person_like(phrase):
             prior -= 1.0  # as much as one question word beside it: a person, when the quote names one, answers
-        score = len(near) + 0.25 * len(far) + prior - 0.001 * start
+        evidence = len(near) + 0.25 * len(far) + prior
+        if kind == "name" and evidence <= 0 and not _EMAIL.fullmatch(phrase):
+            continue  # no word of the question beside it: a name the quote gives in another role ("Who met X?")
+        score = evidence - 0.001 * start
         if best is None or score > best[0]:
             best = (score, start, phrase)
     return best[2] if best else None

@@ -199,6 +199,21 @@ def test_who_is_answered_by_a_person_other_than_the_one_asked_about(text, questi
     assert find_phrase("name", text, question) == name
 
 
+def test_who_leads_with_no_name_that_stands_apart_from_the_question_words():
+    # Asked who offered help, the quote names Kono, who thanked someone for it: no question word beside him.
+    text = "(At the meeting, Foreign Minister Kono expressed his gratitude for the kind offer of support.)"
+    assert find_phrase("name", text, "Who personally offered Japan help after the floods?") is None
+    # nor a body that only one question word stands beside ("With whose help ..." and "United Nations")
+    text = "Kono stated that Japan would make every effort, with the cooperation of Russia, to realize reform of the " \
+        "United Nations."
+    assert find_phrase("name", text, "With whose help would Japan pursue UN reform?") is None
+    # the name a question word stands beside, before or after it, still answers
+    assert find_phrase("name", "Ian Murdock started the Debian project in 1993.", "Who created Debian?") == \
+        "Ian Murdock"
+    assert find_phrase("name", "The project was led by Bruce Perens for a year.", "Who led the project?") == \
+        "Bruce Perens"
+
+
 def test_who_takes_a_body_when_the_quote_names_no_person():
     assert find_phrase("name", "Fixes are reviewed by the Technical Steering Committee.", "Who reviews fixes?") == \
         "Technical Steering Committee"
@@ -839,3 +854,19 @@ def test_an_idiom_of_time_names_no_topic():
     found = overlaps(question, other, matching)
     assert found[matching] > found[other]  # "time" of "not for the first time" is no word to match
     assert overlaps("What time did the committee meet the council?", other, matching)[other] > found[other]
+
+
+def test_a_version_question_leads_with_a_release_or_with_nothing():
+    question = "Since which Click release can a group run several subcommands in one invocation?"
+    text = "Another note: the Context.invoked_subcommand attribute is of little use when several commands run."
+    assert find_phrase("term", text, question) is None  # a name beside it is no release
+    assert find_phrase("term", "Starting with Click 3.0 a group can run several subcommands.", question) == "Click 3.0"
+
+
+def test_a_quantity_asked_leads_with_a_number_not_a_name():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", 'For archives without "NotAutomatic: yes", the default Pin-Priority value is 500.', 0.7))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "What Pin-Priority does an ordinary archive get?", [hit])
+    assert answer.short_answer == "500" and answer.text.startswith("500 — "), answer.text
