@@ -111,12 +111,11 @@ def answer_contains(prediction: str, accepted: Iterable[str]) -> bool:
 
 def short_answer_matches(short: str, accepted: Iterable[str]) -> bool:
     """Whether the phrase an answer leads with is an accepted answer, holds one, or is part of one ("Putin" of
-    "Vladimir Putin"), as whole normalised tokens: the lead names what was asked, not something else the quote says."""
-    lead = squad_normalize(short)
-    if not lead:
-        return False
+    "Vladimir Putin"), as whole normalised tokens: the lead names what was asked, not something else the quote says.
+    A qualified code name is read by its last part too ("werkzeug.routing.PathConverter" is "PathConverter")."""
+    leads = {squad_normalize(short), squad_normalize(re.sub(r"^(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])", "", short.strip()))}
     golds = [g for g in (squad_normalize(a) for a in accepted) if g]
-    return any(f" {g} " in f" {lead} " or f" {lead} " in f" {g} " for g in golds)
+    return any(f" {g} " in f" {lead} " or f" {lead} " in f" {g} " for lead in leads if lead for g in golds)
 
 
 def exact_match(prediction: str, accepted: Iterable[str]) -> float:

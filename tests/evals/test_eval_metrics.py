@@ -74,6 +74,8 @@ def test_a_short_answer_is_right_when_it_is_holds_or_is_part_of_an_accepted_answ
     assert m.short_answer_matches("approximately 50 minutes", ["50 minutes"])  # holds one
     assert m.short_answer_matches("Putin", ["Vladimir Putin"])  # part of one
     assert m.short_answer_matches("the Tokai region", ["Tokai region"])  # normalised: the article goes
+    assert m.short_answer_matches("werkzeug.routing.PathConverter", ["PathConverter"])  # a qualified name's last part
+    assert not m.short_answer_matches("routing.Map", ["PathConverter"])
     assert not m.short_answer_matches("Kono", ["Igor Sergeyevich Ivanov", "Ivanov"])  # someone else
     assert not m.short_answer_matches("Kon", ["Kono"])  # whole tokens only
     assert not m.short_answer_matches("—", ["Kono"])  # nothing left once normalised
