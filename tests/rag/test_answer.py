@@ -870,3 +870,10 @@ def test_a_quantity_asked_leads_with_a_number_not_a_name():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "What Pin-Priority does an ordinary archive get?", [hit])
     assert answer.short_answer == "500" and answer.text.startswith("500 — "), answer.text
+
+
+def test_a_dot_file_is_a_term_with_its_dot():
+    text = "The objects are written to a file called .RData in the current directory."
+    assert find_phrase("term", text, "Which file does R save the workspace to?") == ".RData"
+    assert find_phrase("term", "This function (as well as .Last() which runs at the end) is defined in a profile.",
+                       "Which function runs at the end of the session?") == ".Last()"
