@@ -533,6 +533,9 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             continue  # "how many developers": a count of something else ("59100 packages") does not answer
         if first:
             return phrase
+        counted = re.match(r"\s*([A-Za-z][\w-]*)", text[end:]) if kind == "number" else None
+        if counted and content_stems(counted.group(1)) & asked:
+            prior += 0.5  # the noun right after the number is what it counts ("runs on 9 architectures")
         if kind == "name" and not _is_person_like(phrase):
             prior -= 1.0  # as much as one question word beside it: a person, when the quote names one, answers
         evidence = len(near) + 0.25 * len(far) + prior

@@ -877,3 +877,9 @@ def test_a_dot_file_is_a_term_with_its_dot():
     assert find_phrase("term", text, "Which file does R save the workspace to?") == ".RData"
     assert find_phrase("term", "This function (as well as .Last() which runs at the end) is defined in a profile.",
                        "Which function runs at the end of the session?") == ".Last()"
+
+
+def test_a_count_is_the_number_right_before_the_counted_noun():
+    text = "Debian comes with more than 59100 packages and runs on 9 architectures."
+    assert find_phrase("number", text, "On how many architectures does Debian run?") == "9"
+    assert find_phrase("number", text, "How many packages does Debian come with?") == "59100"
