@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .answer_phrases import (
     DATE,
     NAME,
+    asks_version,
     command_line,
     expected_kind,
     explains,
@@ -916,8 +917,9 @@ class ExtractiveAnswerer:
                     quotes.append((_Candidate(hit, first.position, scores.get((start, first.sentence.end), cand.score)),
                                    _Quote(start, end, text, None)))
         confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
-        if kind in _STRICT_KINDS and phrase is None:
-            confidence -= self.config.missing_phrase_penalty  # "how many" with no number in sight: no answer
+        if (kind in _STRICT_KINDS or kind == "term" and asks_version(question)) and phrase is None:
+            # "how many" with no number in sight, "since which version" with no release: no answer
+            confidence -= self.config.missing_phrase_penalty
         # The asked relation is not stated: "the maximum X" and no bound of X quoted, "which exception ...?" and no
         # name in sight, "the capital of Russia" in a corpus that never says "capital", a date asked and the best
         # sentence's date belonging to something else (it shares next to none of the question's words).

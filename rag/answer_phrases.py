@@ -34,7 +34,10 @@ DATE = re.compile(
 VERSION = re.compile(r"\b(?:version|release)\s+v?\d+(?:\.\d+)*\b|(?<![\w.])v\d+(?:\.\d+)+\b|(?<=\b[Ss]ince )\d+\.\d+(?:\.\d+)?\b",
                      re.I)
 # "In which version was X added?", "Since which Click release ...": a term question answered by a release.
-_ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}?(?:version|release)s?\b|\bsince when\b", re.I)
+# (not "What does the version option print?": a verb between "what" and "version" asks something else)
+_ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+the\s+)?"
+                           r"(?:(?!(?:does|do|did|is|are|was|were|can|should|will|would)\b)[\w.-]+\s+){0,2}?"
+                           r"(?:version|release)s?\b|\bsince when\b", re.I)
 # A product and its release number ("Starting with Click 3.0"): the release asked for when the question names it.
 _NAMED_RELEASE = re.compile(r"\b([A-Z][\w-]*)\s+v?\d+(?:\.\d+)+\b")
 # How often: "every 14 days", "twice a week", "daily"; the number alone ("14") does not say it.
@@ -353,6 +356,11 @@ def _text_candidates(kind: str, text: str) -> tuple[tuple[int, int] | tuple[int,
 _WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
 _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
+
+
+def asks_version(question: str) -> bool:
+    """ "Which version ...?", "In which Click release ...?", "Since when ...?": a release is asked for."""
+    return _ASKS_VERSION.search(question) is not None
 
 
 def find_phrase(kind: str | None, text: str, question: str, term: str | None = None) -> str | None:

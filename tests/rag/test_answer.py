@@ -883,3 +883,24 @@ def test_a_count_is_the_number_right_before_the_counted_noun():
     text = "Debian comes with more than 59100 packages and runs on 9 architectures."
     assert find_phrase("number", text, "On how many architectures does Debian run?") == "9"
     assert find_phrase("number", text, "How many packages does Debian come with?") == "59100"
+
+
+def test_a_version_asked_after_what_is_the_is_a_version_question():
+    from rag.answer_phrases import asks_version
+
+    question = "What is the oldest Bash version that shell completion works with?"
+    assert asks_version(question) and asks_version("Since which Click release is chaining possible?")
+    assert not asks_version("What does the version option print?")
+    text = "Click provides tab completion support for Bash (version 4.4 and up), Zsh, and Fish."
+    assert find_phrase("term", text, question) == "version 4.4"
+
+
+def test_a_version_question_with_no_release_in_sight_is_less_confident():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Different projects may need different versions of Python itself.", 0.7))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    asked = answerer.answer("What is the minimum Python version that the tool supports?", [hit])
+    plain = answerer.answer("What does the tool need from Python?", [hit])
+    assert asked.short_answer is None
+    assert asked.confidence < plain.confidence - 0.1
