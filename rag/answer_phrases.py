@@ -50,7 +50,7 @@ _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 _QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
-_CODE_LIKE = re.compile(r"(?<![\w.])\.[A-Za-z][\w.+-]*[\w+](?:\(\))?|(?<![\w/])(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
+_CODE_LIKE = re.compile(r"(?<![\w./$~])\.[A-Za-z][\w.+-]*[\w+](?:\(\))?|(?<![\w/$~])(?:~|\$\w+|\$\{\w+\})?(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # dot files, paths, dotted or snake_case names, calls, CamelCase
 # A keyword set to a value or a call, written in prose: "invoke_without_command=True", "getchar()".
 _SETTING = re.compile(r"(?<![\w.=/?&-])[A-Za-z_][\w.]*=(?:True|False|None|-?\d[\w.]*|'[^'\s]*'|\"[^\"\s]*\"|[A-Za-z_][\w.]*)(?![\w=])|"
@@ -330,8 +330,10 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
                 if not re.fullmatch(r"(?:" + _MONTHS + r"|mid|early|late)\b.*", m.group(1), re.I)]
     if kind == "how":  # only what names a command or a tool: a command line, a manual page, a quoted command
         # ... or, in an API's prose, the setting or call that does it ("by passing invoke_without_command=True").
+        # ... or, asked where, the file or directory the prose names ("found in the directory /var/lib/dpkg/info").
         return _command_lines(text, 1.0) + [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + \
-            [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)] + [(*m.span(), 0.25) for m in _SETTING.finditer(text)]
+            [(*m.span(1), 0.5) for m in _QUOTED.finditer(text)] + [(*m.span(), 0.25) for m in _SETTING.finditer(text)] + \
+            [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text) if _PATH.match(m.group()) or m.group()[0] == "."]
     # A term: a manual page reference, a quoted name, a table row's first cell, a path or code-like word, in that
     # order of trust (the prior below breaks ties between equally placed candidates).
     # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.
@@ -353,6 +355,8 @@ def _text_candidates(kind: str, text: str) -> tuple[tuple[int, int] | tuple[int,
     return tuple(_candidates(kind, text, frozenset()))
 
 
+# A file's path, from the root, the home directory or a variable: "/etc/hosts", "~/.bashrc", "$HOME/.local/share".
+_PATH = re.compile(r"(?:~|\$\w+|\$\{\w+\})?/")
 _WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
 _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
@@ -524,7 +528,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             continue  # "who" is answered by a person: a body, an event or a time ("Security Council") names none
         if first and kind != "number":
             return phrase
-        if kind in ("term", "how") and wants_path and phrase.startswith("/"):
+        if kind in ("term", "how") and wants_path and _PATH.match(phrase):
             prior += 1.0
         if kind in ("term", "how") and wants_command and prior >= 1.0:  # a manual page reference
             prior += 1.0

@@ -904,3 +904,16 @@ def test_a_version_question_with_no_release_in_sight_is_less_confident():
     plain = answerer.answer("What does the tool need from Python?", [hit])
     assert asked.short_answer is None
     assert asked.confidence < plain.confidence - 0.1
+
+
+@pytest.mark.parametrize(("text", "question", "path"), [
+    ("Currently all of the control files can be found in the directory /var/lib/dpkg/info. The files of package foo "
+     'begin with the name "foo".', "Where are the control files of installed packages kept?", "/var/lib/dpkg/info"),
+    ("A menu entry can be created by adding a *.desktop file in the $HOME/.local/share/applications/ directory.",
+     "Where do I put a .desktop file to add a menu entry?", "$HOME/.local/share/applications/"),
+    ("The default path is `~/.node_repl_history`, which is overridden by this variable.",
+     "Where is the REPL history stored by default?", "~/.node_repl_history"),
+])
+def test_where_a_file_is_kept_leads_with_its_path(text, question, path):
+    assert expected_kind(question) == "how"
+    assert find_phrase("how", text, question) == path
