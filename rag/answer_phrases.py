@@ -49,7 +49,8 @@ TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
-_QUOTED = re.compile(r"[\"“”'‘`]([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
+# (an apostrophe after a letter is a possessive or a contraction, not a quote opening: "Microsoft's")
+_QUOTED = re.compile(r"(?:[\"“”‘`]|(?<![\w’])')([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
 _CODE_LIKE = re.compile(r"(?<![\w./$~])\.[A-Za-z][\w.+-]*[\w+](?:\(\))?|(?<![\w/$~])(?:~|\$\w+|\$\{\w+\})?(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # dot files, paths, dotted or snake_case names, calls, CamelCase
 # A keyword set to a value or a call, written in prose: "invoke_without_command=True", "getchar()".
@@ -433,7 +434,7 @@ def _doer(text: str, question: str) -> str | None:
 
 # A name followed by the kind of thing it is: "the `'close'` event", "the Path type".
 # ("the Context.get_source() method", "the getchar() function": a call's parentheses are not part of its name)
-_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\)))(?:\(\))?)\s+([a-z]+)\b""")
+_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\))|[a-z][\w+]*(?:[-_.][\w+]+)+)(?:\(\))?)\s+([a-z]+)\b""")
 
 
 def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:

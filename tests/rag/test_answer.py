@@ -917,3 +917,16 @@ def test_a_version_question_with_no_release_in_sight_is_less_confident():
 def test_where_a_file_is_kept_leads_with_its_path(text, question, path):
     assert expected_kind(question) == "how"
     assert find_phrase("how", text, question) == path
+
+
+def test_a_possessive_opens_no_quote_and_the_named_package_answers_which_package():
+    from rag.answer_phrases import named_thing
+    from rag.terms import content_stems
+
+    text = '- The ttf-mscorefonts-installer package downloads Microsoft\'s "Core fonts for the Web" and installs Arial.'
+    assert named_thing(text, content_stems("package"), "Which package fetches Microsoft fonts?") == \
+        "ttf-mscorefonts-installer"
+    # "Microsoft's" holds no quoted "s": the quoted name is the whole title
+    assert find_phrase("term", "It downloads Microsoft's fonts.", "Which fonts does it download?") != "s"
+    assert named_thing("Installing the libpam-cracklib package enables stricter rules.", content_stems("package"),
+                       "Which package can I install?") == "libpam-cracklib"
