@@ -35,6 +35,7 @@ from .answer_signals import (
     asked_speaker,
     asked_thing_text,
     asks_about_document,
+    described_thing,
     describes,
     front_matter,
     heading_overlap,
@@ -516,7 +517,8 @@ class ExtractiveAnswerer:
         entries = entries or Entries(hits)
         thing = asked_thing(question) if kind == "term" else frozenset()
         wants_summary = asks_what_it_does(question)
-        described_thing = asked_thing_text(question) if kind is None else ""  # "What does the next statement do?"
+        # "What does the next statement do?": what a sentence describing it opens with, found once per question
+        described = described_thing(asked_thing_text(question), keywords) if kind is None else None
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
@@ -603,7 +605,7 @@ class ExtractiveAnswerer:
                     # built on. (What that answer joined after it, "The offer ... has been declined", may well be
                     # what the follow-up asks.)
                     f["said_before"] = 1.0
-                if described_thing and describes(sentence.text, described_thing, keywords):
+                if described and describes(sentence.text, described):
                     f["describes_asked"] = 1.0  # "The next statement can be used to ..." for "What does next do?"
                 if read.continues:  # the quote will hold both, so how well that one matches counts for it
                     f["continues_match"] = hit.sentences[position - 1].similarity

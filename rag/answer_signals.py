@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from .terms import content_stems
@@ -57,13 +58,26 @@ def asked_thing_text(question: str) -> str:
     return (found.group(1) or found.group(2)) if found else ""
 
 
-def describes(text: str, thing: str, keywords: frozenset[str] = frozenset()) -> bool:
-    """The sentence opens with the asked thing, every word of it (a stopword naming code among `keywords`, an
-    operator's symbols: "<<-"), and then says what it does or is."""
+@dataclass(frozen=True)
+class DescribedThing:
+    """What a sentence must open with to describe the asked thing: its word stems and keywords, its symbols."""
+
+    wanted: frozenset[str]
+    keywords: frozenset[str]
+    symbols: tuple[str, ...]
+
+
+def described_thing(thing: str, keywords: frozenset[str] = frozenset()) -> DescribedThing | None:
+    """The parts of the asked thing (`asked_thing_text`) a describing sentence opens with: every content word's stem, a
+    stopword naming code among `keywords` ("the with statement"), an operator's symbols ("<<-"); None when it has none."""
     wanted = content_stems(thing) | {k for k in keywords if re.search(rf"\b{re.escape(k)}\b", thing, re.I)}
-    symbols = re.findall(r"[^\w\s'\"`‘’“”]{2,}", thing)
-    if not wanted and not symbols:
-        return False
+    symbols = tuple(re.findall(r"[^\w\s'\"`‘’“”]{2,}", thing))
+    return DescribedThing(wanted, keywords, symbols) if wanted or symbols else None
+
+
+def describes(text: str, thing: DescribedThing) -> bool:
+    """The sentence opens with the asked thing, every word of it, and then says what it does or is."""
+    wanted, keywords, symbols = thing.wanted, thing.keywords, thing.symbols
     words = text.split()
     held: set[str] = set()
     for n, word in enumerate(words[:8], start=1):

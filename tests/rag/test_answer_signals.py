@@ -9,6 +9,7 @@ from rag.answer_signals import (
     asked_speaker,
     asked_thing_text,
     asks_about_document,
+    described_thing,
     describes,
     front_matter,
     heading_overlap,
@@ -155,7 +156,8 @@ def test_asked_who_made_the_document_or_when_its_line_under_the_title_answers(qu
 def test_a_sentence_describes_the_asked_thing_when_it_opens_with_it_and_says_what_it_does(question, sentence, described):
     from rag.code_keywords import code_keywords
 
-    assert describes(sentence, asked_thing_text(question), code_keywords(question)) is described
+    thing = described_thing(asked_thing_text(question), code_keywords(question))
+    assert (thing is not None and describes(sentence, thing)) is described
 
 
 def test_the_sentence_describing_the_asked_thing_wins_over_a_neighbour_about_another():
