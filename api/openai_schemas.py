@@ -99,6 +99,7 @@ class RagInfo(BaseModel):
     model: str | None
     abstained: bool
     confidence: float
+    short_answer: str | None = Field(None, description="The phrase an extractive answer leads with (as /v1/ask's).")
 
 
 class ChatCompletion(BaseModel):

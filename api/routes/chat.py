@@ -82,7 +82,7 @@ _EXAMPLE_RESPONSE = {
                    "title": "Outline of Japan-Russian Federation Foreign Ministers Meeting", "start": 1634,
                    "end": 1770, "text": "He also expressed ...", "score": 0.71}],
     "rag": {"mode": "extractive", "fallback_reason": None, "invalid_citations": [], "model": None,
-            "abstained": False, "confidence": 0.71},
+            "abstained": False, "confidence": 0.71, "short_answer": None},
 }
 
 
@@ -93,7 +93,7 @@ def _count_tokens(text: str) -> int:
 
 def _rag_info(result: Generation) -> dict[str, Any]:
     return {**result.as_dict(), "abstained": result.answer.abstained,
-            "confidence": round(result.answer.confidence, 4)}
+            "confidence": round(result.answer.confidence, 4), "short_answer": result.answer.short_answer}
 
 
 def _usage(prompt: str, completion: str) -> dict[str, int]:

@@ -47,7 +47,7 @@ async function readEvents(response, onEvent) {
   }
 }
 
-// Streams one answer; resolves to {content, citations, abstained}. Falls back to /v1/ask where the chat
+// Streams one answer; resolves to {content, citations, abstained, shortAnswer}. Falls back to /v1/ask where the chat
 // endpoint is absent. `docIds` (undefined: all documents) limits the documents the answer may come from.
 async function answer(messages, docIds, onText) {
   const response = await fetch("/v1/chat/completions", {
@@ -62,6 +62,7 @@ async function answer(messages, docIds, onText) {
   let content = "";
   let citations = [];
   let abstained = false;
+  let shortAnswer = null;
   await readEvents(response, (chunk) => {
     if (chunk.error) throw new Error(chunk.error.message || "the server reported an error");
     const delta = chunk.choices && chunk.choices[0] && chunk.choices[0].delta;
@@ -70,9 +71,12 @@ async function answer(messages, docIds, onText) {
       onText(content);
     }
     if (Array.isArray(chunk.citations)) citations = chunk.citations;
-    if (chunk.rag) abstained = Boolean(chunk.rag.abstained);
+    if (chunk.rag) {
+      abstained = Boolean(chunk.rag.abstained);
+      shortAnswer = chunk.rag.short_answer || null;
+    }
   });
-  return { content, citations, abstained };
+  return { content, citations, abstained, shortAnswer };
 }
 
 // A 404 from the chat endpoint is either "no such endpoint" (fall back) or an unknown document id (an error).
@@ -94,7 +98,8 @@ async function askOnce(question, docIds, onText) {
   if (!response.ok) throw await apiError(response);
   const body = await response.json();
   onText(body.answer);
-  return { content: body.answer, citations: body.citations || [], abstained: Boolean(body.abstained) };
+  return { content: body.answer, citations: body.citations || [], abstained: Boolean(body.abstained),
+           shortAnswer: body.short_answer || null };
 }
 
 function addMessage(role, text) {
@@ -109,14 +114,22 @@ function addMessage(role, text) {
   return item;
 }
 
-// The answer text with its [n] markers turned into buttons, then the list of cited excerpts.
-function renderAnswer(item, content, citations) {
+// The answer text with its [n] markers turned into buttons (its short answer, where it leads with one, in bold),
+// then the list of cited excerpts.
+function renderAnswer(item, content, citations, shortAnswer) {
   const byNumber = new Map(citations.map((c) => [c.number, c]));
   // The chat content ends with a plain-text "Sources" list; the page shows the structured one instead.
   const prose = citations.length ? content.replace(/\n\s*[*_#]*\s*Sources[*_]*:?[*_]*[ \t]*\n[\s\S]*$/i, "").trimEnd() : content;
   const body = item.querySelector(".answer");
   body.textContent = "";
   let last = 0;
+  if (shortAnswer && prose.startsWith(`${shortAnswer} — `)) {
+    const lead = document.createElement("strong");
+    lead.className = "short-answer";
+    lead.textContent = shortAnswer;
+    body.appendChild(lead);
+    last = shortAnswer.length;
+  }
   for (const match of prose.matchAll(/\[(\d+)\]/g)) {
     const citation = byNumber.get(Number(match[1]));
     if (!citation) continue;
@@ -220,7 +233,7 @@ async function ask(question) {
       item.querySelector(".answer").textContent = text;
     });
     history.push({ role: "assistant", content: result.content });
-    renderAnswer(item, result.content, result.citations);
+    renderAnswer(item, result.content, result.citations, result.shortAnswer);
     if (result.abstained) markAbstained(item);
     item.dataset.state = "done";
   } catch (error) {

@@ -52,6 +52,8 @@ def test_a_completion_quotes_its_sources_inline_and_as_data(client, seed_service
     answer, sources = content.split("\n\nSources:\n")
     citations = body["citations"]
     assert citations and body["rag"]["mode"] == "extractive" and body["rag"]["fallback_reason"] is None
+    short = body["rag"]["short_answer"]  # the phrase the answer leads with
+    assert "50 minutes" in short and answer.startswith(f"{short} — ")
     for c in citations:
         assert seed_service.index.store.document_text(c["doc_id"])[c["start"]:c["end"]] == c["text"]
         assert f"[{c['number']}]" in answer

@@ -96,6 +96,7 @@ def test_ask_stream_click_citation_and_see_it_highlighted_in_its_document(start_
     page.goto(url)
     message = ask(page, "How long did the ministers meet?")
     assert "approximately 50 minutes" in message.locator(".answer").inner_text()
+    assert message.locator(".answer .short-answer").inner_text() == "approximately 50 minutes"  # the lead, in bold
 
     highlighted, excerpt, attrs = click_citation_and_read_mark(page, message, 1)
     assert "approximately 50 minutes" in highlighted
