@@ -51,7 +51,7 @@ NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 # (an apostrophe after a letter is a possessive or a contraction, not a quote opening: "Microsoft's")
 _QUOTED = re.compile(r"(?:[\"“”‘`]|(?<![\w’])')([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
-_CODE_LIKE = re.compile(r"(?<![\w./$~])\.[A-Za-z][\w.+-]*[\w+](?:\(\))?|(?<![\w/$~])(?:~|\$\w+|\$\{\w+\})?(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
+_CODE_LIKE = re.compile(r"(?<![\w./$~])\.[A-Za-z][\w.+-]*[\w+](?:\(\))?|(?<![\w/$~])(?:~|\$[A-Za-z_]\w*|\$\{\w+\})?(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
                         r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # dot files, paths, dotted or snake_case names, calls, CamelCase
 # A keyword set to a value or a call, written in prose: "invoke_without_command=True", "getchar()".
 _SETTING = re.compile(r"(?<![\w.=/?&-])[A-Za-z_][\w.]*=(?:True|False|None|-?\d[\w.]*|'[^'\s]*'|\"[^\"\s]*\"|[A-Za-z_][\w.]*)(?![\w=])|"
@@ -357,7 +357,7 @@ def _text_candidates(kind: str, text: str) -> tuple[tuple[int, int] | tuple[int,
 
 
 # A file's path, from the root, the home directory or a variable: "/etc/hosts", "~/.bashrc", "$HOME/.local/share".
-_PATH = re.compile(r"(?:~|\$\w+|\$\{\w+\})?/")
+_PATH = re.compile(r"(?:~|\$[A-Za-z_]\w*|\$\{\w+\})?/")
 _WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
 _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
