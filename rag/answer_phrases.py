@@ -40,6 +40,8 @@ _ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+the\s+)
                            r"(?:version|release)s?\b|\bsince when\b", re.I)
 # A product and its release number ("Starting with Click 3.0"): the release asked for when the question names it.
 _NAMED_RELEASE = re.compile(r"\b([A-Z][\w-]*)\s+v?\d+(?:\.\d+)+\b")
+_THE_RELEASE = re.compile(r"\bthe\s+((?:[A-Z][\w.-]*|\d[\w.]*)(?:\s+\([^()\n]{1,40}\))?)\s+release\b")
+_CODENAME = re.compile(r"\b(?:with|in|since|from|until)\s+(([A-Z][\w-]*)\s+[A-Z][a-z]+)\b")
 # How often: "every 14 days", "twice a week", "daily"; the number alone ("14") does not say it.
 FREQUENCY = re.compile(r"\b(?:every|each)\s+(?:(?:\d+(?:[.,]\d+)?|other|few|" + _NUMBER_WORDS + r")\s+)?(?:" + _UNITS
                        + r")s?\b|\b(?:once|twice|thrice|(?:\d+|" + _NUMBER_WORDS + r")\s+times)\s+(?:a|an|per|each|every)\s+(?:"
@@ -456,6 +458,10 @@ def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     not one the question itself names ("... introduced in PostgreSQL 14?")."""
     spans = [(m.start(), m.group()) for m in VERSION.finditer(text)]
     spans += [(m.start(), m.group()) for m in _NAMED_RELEASE.finditer(text) if content_stems(m.group(1)) & asked]
+    # A release named by its codename or its year: "the Etch (Debian 4.0) release", "the 1991 release of S",
+    # "Starting with Debian Jessie" (after the product the question names).
+    spans += [(m.start(), m.group(1)) for m in _THE_RELEASE.finditer(text)]
+    spans += [(m.start(1), m.group(1)) for m in _CODENAME.finditer(text) if content_stems(m.group(2)) & asked]
     said = normalize_spaces(question)
     for _, phrase in sorted(spans):
         if normalize_spaces(phrase) not in said:

@@ -930,3 +930,21 @@ def test_a_possessive_opens_no_quote_and_the_named_package_answers_which_package
     assert find_phrase("term", "It downloads Microsoft's fonts.", "Which fonts does it download?") != "s"
     assert named_thing("Installing the libpam-cracklib package enables stricter rules.", content_stems("package"),
                        "Which package can I install?") == "libpam-cracklib"
+
+
+@pytest.mark.parametrize(("text", "question", "release"), [
+    ("Support for the m68k architecture was dropped in the Etch (Debian 4.0) release.",
+     "In which release was support for m68k dropped?", "Etch (Debian 4.0)"),
+    ("Starting with Debian Jessie, some apt-get commands have an equivalent in apt.",
+     "Since which Debian release can apt-get commands be run through apt?", "Debian Jessie"),
+    ("The new features of the 1991 release of S are covered in Statistical Models in S.",
+     "The features of which release of S are covered in that book?", "1991"),
+])
+def test_a_release_named_by_its_codename_or_year_answers_which_release(text, question, release):
+    assert find_phrase("term", text, question) == release
+
+
+def test_a_product_and_a_capitalised_word_after_it_is_no_release_unless_the_question_names_the_product():
+    assert find_phrase("term", "It was part of the Debian Project until 2001.", "In which Debian release was it added?") \
+        is None
+    assert find_phrase("term", "It moved in Click Group semantics.", "In which Debian release was it added?") is None
