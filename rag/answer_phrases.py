@@ -341,12 +341,15 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     # order of trust (the prior below breaks ties between equally placed candidates).
     # A command line may be a program's output too ("rtt min/avg = 1.2/3.4"): trusted less than a manual page.
     spans = [(*m.span(1), 1.0) for m in _MAN_REF.finditer(text)] + _command_lines(text, 0.5)
-    # (a quoted title that asks, "see Section 7.2, “What is the format of a package?”", names nothing)
-    spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text) if not m.group(1).rstrip().endswith("?")]
+    # (a quoted title that asks, "see Section 7.2, “What is the format of a package?”", names nothing; nor does the
+    # title of a cross-reference, "see Table 11.2, “List of encoding values and their usage”")
+    spans += [(*m.span(1), 0.5) for m in _QUOTED.finditer(text) if not m.group(1).rstrip().endswith("?")
+              and not _CROSS_REFERENCE.search(text, 0, m.start())]
     if " | " in text:  # a table row: its first cell names the thing the row is about (a Markdown row opens with "|")
         lead = re.match(r"\s*\|?\s*", text).end()
         first = text[lead:].split("|", 1)[0]
         spans.append((lead, lead + len(first.rstrip()), 0.5))
+    spans += [(*m.span(), 0.5) for m in _KEY_CHORD.finditer(text)]
     spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text) if not _ABBREVIATION.fullmatch(m.group())]
     return spans
 
@@ -383,6 +386,10 @@ def has_phrase(kind: str | None, text: str, question: str) -> bool:
     return _find(kind, text, question, None, first=True) is not None
 
 
+# The numbered part of a document a quoted title names: "see Table 11.2, " before “List of encoding values ...”.
+_CROSS_REFERENCE = re.compile(r"\b(?:Section|Table|Figure|Chapter|Appendix|Example)\s+[\dA-Z][\d.]*,?\s*$", re.I)
+# A key combination: "Ctrl-Alt-F3", "Shift+Tab" (its last key alone, "F3", would be a part of it).
+_KEY_CHORD = re.compile(r"\b(?:Ctrl|Control|Alt|Shift|Meta|Super|Cmd|Command|Option|AltGr|Fn)(?:[-+][A-Za-z0-9]+)+\b")
 # Latin abbreviations are dotted like code but name nothing ("e.g", "i.e").
 _ABBREVIATION = re.compile(r"(?:e\.g|i\.e|et\.al|viz|cf|vs|etc)\.?", re.I)
 _PLACE_NAME = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:of|de|du|del|and)\s+)?[A-Z][\w'’-]*)*"

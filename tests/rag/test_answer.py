@@ -948,3 +948,13 @@ def test_a_product_and_a_capitalised_word_after_it_is_no_release_unless_the_ques
     assert find_phrase("term", "It was part of the Debian Project until 2001.", "In which Debian release was it added?") \
         is None
     assert find_phrase("term", "It moved in Click Group semantics.", "In which Debian release was it added?") is None
+
+
+def test_a_key_combination_leads_whole_and_a_cross_references_title_never_leads():
+    text = "You can still get to the text login prompt by Ctrl-Alt-F3, and return to the GUI via Ctrl-Alt-F2."
+    assert find_phrase("term", text, "What keys take me to a text-mode login prompt?") == "Ctrl-Alt-F3"
+    text = "Binary data is encoded with MIME (see Table 11.2, “List of encoding values and their usage”)."
+    assert find_phrase("term", text, "What is the standard storage format for mail?") is None
+    # a quoted name elsewhere still leads
+    assert find_phrase("term", 'Mail is stored in the "mbox" format.', "What is the standard storage format for mail?") \
+        == "mbox"
