@@ -410,6 +410,18 @@ _AUXILIARY_END = re.compile(r"(?:\s+(?:had|has|have|was|were|is|are|would|will|c
 _ARTICLE_PHRASE = re.compile(r"(?:an?|the)\s+[\w'’-]+(?:\s+[\w'’-]+){0,9}", re.I)
 
 
+_TITLE_WORDS = frozenset(["the", "of", "and", "for"])
+
+
+def _words_before_titles(text: str, start: int) -> frozenset[str]:
+    """The stems of the 40 characters before a name and the titles and bodies in front of it: "met with" of "... Kono
+    met with the Minister of Foreign Affairs of the Russian Federation Igor Ivanov"."""
+    words = text[:start].split()
+    while words and (words[-1][:1].isupper() or words[-1] in _TITLE_WORDS):
+        words.pop()
+    return content_stems(" ".join(words)[-40:])
+
+
 def _doer(text: str, question: str) -> str | None:
     """Asked "Who declined the offer?", the doer of that verb the text names: after "by" in a passive ("declined by
     the Japanese side"), else just before the verb ("Foreign Minister Kono expressed ..." -> "Kono")."""
@@ -565,8 +577,12 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if kind == "name" and not _is_person_like(phrase):
             prior -= 1.0  # as much as one question word beside it: a person, when the quote names one, answers
         evidence = len(near) + 0.25 * len(far) + prior
-        if kind == "name" and evidence <= 0 and not _EMAIL.fullmatch(phrase):
-            continue  # no word of the question beside it: a name the quote gives in another role ("Who met X?")
+        if kind == "name" and not _EMAIL.fullmatch(phrase) and not (
+                _is_person_like(phrase) and (near or far or _words_before_titles(text, start) & asked)
+                or not _is_person_like(phrase) and evidence > 0):
+            # No word of the question beside it: a person the quote names in another role ("Who offered help?" and
+            # Kono, who thanked for it). A body needs more than one word beside it.
+            continue
         score = evidence - 0.001 * start
         if best is None or score > best[0]:
             best = (score, start, phrase)

@@ -212,6 +212,10 @@ def test_who_leads_with_no_name_that_stands_apart_from_the_question_words():
         "Ian Murdock"
     assert find_phrase("name", "The project was led by Bruce Perens for a year.", "Who led the project?") == \
         "Bruce Perens"
+    # ... also past the titles and bodies in front of the name
+    text = ("For 50 minutes, Minister for Foreign Affairs Yohei Kono met with the Minister of Foreign Affairs of the "
+            "Russian Federation Igor Sergeyevich Ivanov, on the occasion of the General Assembly.")
+    assert find_phrase("name", text, "Who did Kono meet?") == "Igor Sergeyevich Ivanov"
 
 
 def test_who_takes_a_body_when_the_quote_names_no_person():
