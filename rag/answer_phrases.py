@@ -311,8 +311,10 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
                 and not _is_item_number(text, m.start()) and not _REFERENCE.search(text, 0, m.start())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         # (a name just after "in", "at", "from" or "to" is a place's: "in Brunei Darussalam")
+        # (unless a title says it is a person's: "direct from President Putin")
         return [m.span() for m in _EMAIL.finditer(text)] + [
-            m.span() for m in NAME.finditer(text) if not re.search(r"\b(?:in|at|from|to|near)\s+$", text[:m.start()])]
+            m.span() for m in NAME.finditer(text) if not re.search(r"\b(?:in|at|from|to|near)\s+$", text[:m.start()])
+            or m.group().split()[0].lower() in _TITLES]
     if kind == "reason":
         out = []
         for m in _REASON_CUE.finditer(text):

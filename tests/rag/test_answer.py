@@ -212,6 +212,10 @@ def test_who_leads_with_no_name_that_stands_apart_from_the_question_words():
         "Ian Murdock"
     assert find_phrase("name", "The project was led by Bruce Perens for a year.", "Who led the project?") == \
         "Bruce Perens"
+    # a title makes a name after "from" a person's, not a place's
+    text = "Foreign Minister Kono expressed his gratitude for the kind offer of support direct from President Putin."
+    assert find_phrase("name", text, "Who offered support?") == "Putin"
+    assert find_phrase("name", "The talks took place in Brunei Darussalam.", "Who took part in the talks?") is None
     # ... also past the titles and bodies in front of the name
     text = ("For 50 minutes, Minister for Foreign Affairs Yohei Kono met with the Minister of Foreign Affairs of the "
             "Russian Federation Igor Sergeyevich Ivanov, on the occasion of the General Assembly.")
