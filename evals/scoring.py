@@ -78,6 +78,8 @@ def failed_checks(record: dict[str, Any]) -> list[str]:
                 failed.append(name)
         if any(not c["supports"] for c in record.get("citations", [])) and "citation_recall" in record:
             failed.append("citation_precision")
+        if record.get("short_answer_accuracy") == 0.0:
+            failed.append("short_answer")  # the phrase the answer leads with is not an accepted answer
     elif "abstained" in record and not record["abstained"]:
         failed.append("abstention_recall")
     if any(c.get("span_valid") is False for c in record.get("citations", [])):

@@ -152,7 +152,7 @@ def test_aggregate_by_hand():
     assert out["wrong_abstention_rate"] == 0.0
     assert out["counts"]["judged_for_retrieval"] == 2
     assert failed_checks(records[1]) == ["hit@1", "hit@3", "answer_accuracy", "citation_recall",
-                                         "citation_precision", "span_validity"]
+                                         "citation_precision", "short_answer", "span_validity"]
 
 
 def test_span_check_reports_unavailable_when_no_document_can_be_fetched():
