@@ -549,7 +549,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):
             continue  # the question's own words answer nothing
         if kind == "name" and not _EMAIL.fullmatch(phrase):
-            phrase = _strip_titles(phrase, asked, asked_names)
+            phrase = re.sub(r"['’]s$", "", _strip_titles(phrase, asked, asked_names))  # "Putin's visit": Putin
             if not phrase:
                 continue
         if first and kind == "name" and not _EMAIL.fullmatch(phrase) and not _is_person_like(phrase):

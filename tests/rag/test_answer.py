@@ -212,6 +212,9 @@ def test_who_leads_with_no_name_that_stands_apart_from_the_question_words():
         "Ian Murdock"
     assert find_phrase("name", "The project was led by Bruce Perens for a year.", "Who led the project?") == \
         "Bruce Perens"
+    # a possessive is not part of the name
+    assert find_phrase("name", "Ivanov noted the success of President Vladimir Putin's visit to Japan.",
+                       "Whose trip to Japan was a success?") == "Vladimir Putin"
     # a title makes a name after "from" a person's, not a place's
     text = "Foreign Minister Kono expressed his gratitude for the kind offer of support direct from President Putin."
     assert find_phrase("name", text, "Who offered support?") == "Putin"
