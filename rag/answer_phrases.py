@@ -365,6 +365,7 @@ def _text_candidates(kind: str, text: str) -> tuple[tuple[int, int] | tuple[int,
 
 # A file's path, from the root, the home directory or a variable: "/etc/hosts", "~/.bashrc", "$HOME/.local/share".
 _PATH = re.compile(r"(?:~|\$[A-Za-z_]\w*|\$\{\w+\})?/")
+_ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:file|directory|folder|path)s?\b", re.I)
 _WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
 _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
@@ -524,6 +525,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
     if not found:
         return None
     wants_path = _WANTS_PATH.search(question) is not None
+    asks_file = _ASKS_FILE.search(question) is not None  # "Which file ...": a path answers, and nothing else
     wants_command = _WANTS_COMMAND.search(question) is not None
     question_words = normalize_spaces(question) if kind in ("term", "how") else ""
     # The neighbourhoods of the candidates are weighed unless the first that passes answers.
@@ -557,7 +559,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if first and kind != "number":
             return phrase
         if kind in ("term", "how") and wants_path and _PATH.match(phrase):
-            prior += 1.0
+            prior += 2.0 if asks_file else 1.0
         if kind in ("term", "how") and wants_command and prior >= 1.0:  # a manual page reference
             prior += 1.0
         # The words that qualify a phrase follow it ("23:50 Japan Standard Time", "tracepath(8) command"), but

@@ -969,3 +969,9 @@ def test_a_key_combination_leads_whole_and_a_cross_references_title_never_leads(
     # a quoted name elsewhere still leads
     assert find_phrase("term", 'Mail is stored in the "mbox" format.', "What is the standard storage format for mail?") \
         == "mbox"
+
+
+def test_which_file_is_answered_by_a_path_before_a_quoted_line_of_it():
+    text = '1. The "/etc/nsswitch.conf" file with stanza like "hosts: files dns" dictates the hostname resolution order.'
+    assert find_phrase("term", text, "Which file determines the order in which hostname lookups are tried?") == \
+        "/etc/nsswitch.conf"
