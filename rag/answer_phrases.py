@@ -464,7 +464,7 @@ _NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’
 def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
     """Asked "which event ..." (`thing`: the stems of the asked kind), the name the text gives a thing of that kind:
     "... once the `'close'` event is emitted" -> "close"; not a name the question gives itself."""
-    if not thing or _ASKS_VERSION.search(question):
+    if not thing or asks_version(question):
         return None  # (a release is found as releases are: "version 2.9.2")
     for m in _NAME_AND_KIND.finditer(text):
         name = (m.group(1) or m.group(2)).strip("'\"` ")
@@ -499,7 +499,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         agent = _doer(text, question)
         if agent and not content_stems(agent) <= asked:
             return agent
-    if kind == "term" and _ASKS_VERSION.search(question):
+    if kind == "term" and asks_version(question):
         release = _release(text, question, asked)
         if release or not first:
             # "Since which version ...?" is answered by a release or not at all: a name beside it answers nothing.
@@ -554,7 +554,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             phrase = re.sub(r"['’]s$", "", _strip_titles(phrase, asked, asked_names))  # "Putin's visit": Putin
             if not phrase:
                 continue
-        if first and kind == "name" and not _EMAIL.fullmatch(phrase) and not _is_person_like(phrase):
+        person = kind == "name" and _is_person_like(phrase)
+        if first and kind == "name" and not _EMAIL.fullmatch(phrase) and not person:
             continue  # "who" is answered by a person: a body, an event or a time ("Security Council") names none
         if first and kind != "number":
             return phrase
@@ -578,14 +579,13 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         counted = re.match(r"\s*([A-Za-z][\w-]*)", text[end:]) if kind == "number" else None
         if counted and content_stems(counted.group(1)) & asked:
             prior += 0.5  # the noun right after the number is what it counts ("runs on 9 architectures")
-        if kind == "name" and not _is_person_like(phrase):
+        if kind == "name" and not person:
             prior -= 1.0  # as much as one question word beside it: a person, when the quote names one, answers
         evidence = len(near) + 0.25 * len(far) + prior
-        if kind == "name" and not _EMAIL.fullmatch(phrase) and not (
-                _is_person_like(phrase) and (near or far or _words_before_titles(text, start) & asked)
-                or not _is_person_like(phrase) and evidence > 0):
-            # No word of the question beside it: a person the quote names in another role ("Who offered help?" and
-            # Kono, who thanked for it). A body needs more than one word beside it.
+        # No word of the question beside it: a person the quote names in another role ("Who offered help?" and Kono,
+        # who thanked for it). A body needs more than one word beside it.
+        beside = (near or far or _words_before_titles(text, start) & asked) if person else evidence > 0
+        if kind == "name" and not _EMAIL.fullmatch(phrase) and not beside:
             continue
         score = evidence - 0.001 * start
         if best is None or score > best[0]:
