@@ -26,6 +26,7 @@ from .answer_phrases import (
     named_thing,
     term_name,
     who_is_words,
+    without_name_frame,
     without_tool_namespace,
 )
 from .answer_phrases import normalize_spaces as _normalize
@@ -503,7 +504,7 @@ class ExtractiveAnswerer:
         """`asked_before`: the earlier questions a follow-up leans on; `said_before`: the answer it follows."""
         # "out of the box" asks for the default: a sentence stating one shares that. An idiom of time ("not for the
         # first time", "all the time") names no topic: "Eastern Standard Time" does not answer it.
-        terms = default_stems(_TIME_IDIOM.sub(" ", question))
+        terms = default_stems(_TIME_IDIOM.sub(" ", without_name_frame(question)))
         keywords = code_keywords(question)  # "the with statement": a stopword that names code
         terms = terms | {f"`{k}`" for k in keywords}
         # Each term with its weight: a word of the questions a follow-up leans on ("it" is the offer) counts half as

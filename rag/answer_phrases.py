@@ -102,6 +102,22 @@ def _is_item_number(text: str, start: int) -> bool:
 _HOW_LONG_A_THING = re.compile(r"\bhow long\b(?:(?!\b(?:take|last|took|lasted|wait|run|ran)\b).)*\bbe\W*$", re.I)
 _HOW_DO_I = re.compile(r"\W*how (?:do|can|could|should|would) (?:i|you|we|one)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# "What is the (full) name of the Russian foreign minister?": a person's name asked for in so many words; group 1 is
+# the frame, no topic of the question's.
+_NAME_OF_PERSON = re.compile(
+    r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+(?:the|his|her|their)\s+((?:full\s+)?names?\s+of)\s+"
+    r"(?:(?:the|this|that|a|an|its|his|her|their)\s+)?(?:[\w'’-]+\s+){0,4}?"
+    r"(?:person|people|man|woman|author|leader|maintainer|founder|creator|official|officer|head|chief|diplomat|"
+    r"minister|president|secretary|chairman|chairwoman|chairperson|director|ambassador|chancellor|premier|governor|"
+    r"mayor|senator|king|queen|emperor|attache|consul|envoy|spokesman|spokeswoman|spokesperson)s?\b", re.I)
+
+
+def without_name_frame(question: str) -> str:
+    """The question without the words that only say a person's name is asked ("the full name of")."""
+    found = _NAME_OF_PERSON.search(question)
+    return question[: found.start(1)] + question[found.end(1):] if found else question
+
+
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
@@ -114,8 +130,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"had|can|could|should|shall|may|might|must)\b|\b(?:what|which|on what) (?:year|month|decade)s?\b|\bin what year\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|often|frequently|big|large|old)\b|\bwhat (?:number|percentage|share|amount|size)\b",
                           re.I)),
-    ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b",
-                        re.I)),
+    # ("What is the name of the Russian foreign minister?" asks who, as "Who is the Russian foreign minister?" does)
+    ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\b(?:which|what) (?:person|minister|author|president|leader)\b|"
+                        + _NAME_OF_PERSON.pattern, re.I)),
     ("reason", re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (?:caused|causes|led to|leads to)\b|"
                           r"\bwhat (?:is|was|were|are) the (?:cause|reason)s?\b", re.I)),
     # "How do I save ...": the answer is often a command or a tool named in the quote.
@@ -425,6 +442,34 @@ def _words_before_titles(text: str, start: int) -> frozenset[str]:
     return content_stems(" ".join(words)[-40:])
 
 
+# Titles that stand before a person's name and say which office they hold: asked "Who is the President of Russia?",
+# a person the quote gives another office ("Foreign Minister Kono") is not the one asked for.
+_OFFICES = frozenset(["minister", "president", "secretary", "chairman", "chairwoman", "chairperson", "director",
+                      "ambassador", "chancellor", "premier", "governor", "mayor", "senator", "king", "queen",
+                      "emperor", "attache", "consul", "envoy", "spokesman", "spokeswoman", "spokesperson"])
+_OFFICE_STEMS = frozenset(s for office in _OFFICES for s in content_stems(office))
+_ASKS_ROLE = re.compile(r"\W*(?:who(?:'s|\s+(?:is|was|are|were))\s|which\s|what\s+\w+\s+(?:is|was)\s|"
+                        r"what(?:'s|\s+(?:is|was|are|were))\s+(?:the|his|her|their)\s+(?:full\s+)?names?\s+of\s)",
+                        re.I)
+_TITLE_RUN_WORD = re.compile(r"[A-Za-z][\w'’.-]*$")
+
+
+def _title_before(text: str, start: int, names: frozenset[str]) -> str:
+    """The title run right before a name: "the Minister of Foreign Affairs of the" before "Russian Federation Igor
+    Ivanov"; it stops at another person's name (`names`: their words), a lower-case word that is no title, or
+    punctuation."""
+    words = text[:start].split(" ")
+    run: list[str] = []
+    for word in reversed(words[:-1] if words and not words[-1] else words):
+        bare = word.strip()
+        if not _TITLE_RUN_WORD.fullmatch(bare) or bare in names:
+            break
+        if not (bare[:1].isupper() or bare.lower() in _TITLES or bare in _TITLE_WORDS):
+            break
+        run.append(bare)
+    return " ".join(reversed(run))
+
+
 def _doer(text: str, question: str) -> str | None:
     """Asked "Who declined the offer?", the doer of that verb the text names: after "by" in a passive ("declined by
     the Japanese side"), else just before the verb ("Foreign Minister Kono expressed ..." -> "Kono")."""
@@ -516,12 +561,21 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
     found = _candidates(kind, text, asked) if kind == "reason" else _text_candidates(kind, text)
     if kind == "number" and _HOW_OFTEN.search(question):
         found = [(*m.span(), 1.0) for m in FREQUENCY.finditer(text)] + list(found)
+    role = offices = frozenset()
+    person_words: dict[int, frozenset[str]] = {}
     if kind == "name":
         # The question's own names (capitalised past its first word: "Who did Kono meet?" -> kono).
         asked_names = content_stems(" ".join(re.findall(r"(?<=\s)[A-Z][\w'’-]*", question)))
         # A name made of the question's own words ("the Debian Project" in "Who started the Debian project?") is
         # the asked thing's context, not a rival: the windows below read across it.
         found = [c for c in found if not content_stems(text[c[0]:c[1]]) <= asked]
+        # "Who is the Russian foreign minister?", "Which minister ...?": the question's words describe the person
+        # asked for, so the titles a name holds answer to them ("Whose trip did the ministers evaluate?" does not).
+        role = asked if _ASKS_ROLE.match(question) else frozenset()
+        offices = role & _OFFICE_STEMS  # "Who is the President of Russia?": a president is asked for
+        # Each candidate's name words, where it names a person: a title run before a name stops at another's name.
+        person_words = {c[0]: frozenset(n.split()) for c in found
+                        if (n := _strip_titles(text[c[0]:c[1]], asked, asked_names)) and _is_person_like(n)}
     if not found:
         return None
     wants_path = _WANTS_PATH.search(question) is not None
@@ -550,13 +604,26 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         own_words = normalize_spaces(phrase) in question_words if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):
             continue  # the question's own words answer nothing
+        titled = ""
         if kind == "name" and not _EMAIL.fullmatch(phrase):
+            spanned = phrase
             phrase = re.sub(r"['’]s$", "", _strip_titles(phrase, asked, asked_names))  # "Putin's visit": Putin
             if not phrase:
                 continue
+            titled = spanned[: spanned.rfind(phrase)]  # the titles and bodies the span holds before the name
         person = kind == "name" and _is_person_like(phrase)
         if first and kind == "name" and not _EMAIL.fullmatch(phrase) and not person:
             continue  # "who" is answered by a person: a body, an event or a time ("Security Council") names none
+        title: frozenset[str] = frozenset()
+        if person and not _EMAIL.fullmatch(phrase):
+            # The person's own titles are the surest words beside a name ("the Minister of Foreign Affairs of the
+            # Russian Federation Igor Ivanov" for "Who is the Russian foreign minister?"); an office asked for must
+            # be among the words around it ("Foreign Minister Kono" is no president).
+            names = frozenset(w for at, words in person_words.items() if at != start for w in words)
+            title = content_stems(_title_before(text, start, names) + " " + titled)
+            around = content_stems(text[max(start - 40, 0) : start]) | content_stems(text[end : end + 40])
+            if offices and not offices & (title | around):
+                continue
         if first and kind != "number":
             return phrase
         if kind in ("term", "how") and wants_path and _PATH.match(phrase):
@@ -571,6 +638,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         prev_end = ends[preceding - 1] if preceding else 0
         after = content_stems(text[end : min(end + 40, next_start)]) & asked
         before = content_stems(text[max(start - 40, prev_end) : start]) & asked
+        before = before | (title & role)
         near, far = (before, after) if kind == "name" else (after, before)
         if kind == "number" and asked and not (near or far):
             continue  # "how many developers": a count of something else ("59100 packages") does not answer

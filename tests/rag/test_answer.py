@@ -225,6 +225,40 @@ def test_who_leads_with_no_name_that_stands_apart_from_the_question_words():
     assert find_phrase("name", text, "Who did Kono meet?") == "Igor Sergeyevich Ivanov"
 
 
+_MEETING = ("For 50 minutes, Minister for Foreign Affairs Yohei Kono met with the Minister of Foreign Affairs of the "
+            "Russian Federation Igor Sergeyevich Ivanov, on the occasion of the General Assembly.")
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    # the titles in front of each name say which of the two the question describes
+    ("Who is the Russian foreign minister?", "Igor Sergeyevich Ivanov"),
+    ("Who was Japan's Minister for Foreign Affairs?", "Yohei Kono"),
+    ("What is the name of the Russian foreign minister?", "Igor Sergeyevich Ivanov"),
+    ("What is the full name of the Russian Minister of Foreign Affairs?", "Igor Sergeyevich Ivanov"),
+    # an office asked for that neither holds: no lead, rather than a minister for a president
+    ("Who is the President of Russia?", None),
+])
+def test_who_holds_a_role_is_read_from_the_titles_in_front_of_each_name(question, name):
+    assert find_phrase("name", _MEETING, question) == name
+
+
+def test_an_office_asked_for_is_answered_by_the_person_who_holds_it():
+    text = "Foreign Minister Kono thanked President Putin for the offer, and Kono said so to Russia."
+    assert find_phrase("name", text, "Who is the President of Russia?") == "Putin"
+    # a question about someone else's trip: the question's "ministers" are not the person asked for
+    text = "Foreign Minister Ivanov praised President Vladimir Putin's visit to Japan."
+    assert find_phrase("name", text, "Whose trip to Japan did the ministers evaluate?") == "Vladimir Putin"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("What is the name of the Russian foreign minister?", "name"),
+    ("What was the full name of the military attache?", "name"),
+    ("What is the name of the function that parses a date?", "term"),  # a thing's name, not a person's
+])
+def test_the_name_of_a_person_asks_who(question, kind):
+    assert expected_kind(question) == kind
+
+
 def test_who_takes_a_body_when_the_quote_names_no_person():
     assert find_phrase("name", "Fixes are reviewed by the Technical Steering Committee.", "Who reviews fixes?") == \
         "Technical Steering Committee"
