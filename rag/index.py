@@ -389,6 +389,9 @@ class Index:
     def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.keywords.search(query, k, allowed)
 
+    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None) -> list[int]:
+        return self.keywords.defining(lookups, allowed)
+
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         return self.keywords.absent_terms(terms)
 

@@ -59,6 +59,10 @@ class IndexBackend(Protocol):
     def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top `k` (passage id, keyword score) for the query's words, best first, among `allowed` ids if given."""
 
+    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None) -> list[int]:
+        """The passages that define the code names a query gives (rag/definitions.py: per name, the terms to try in
+        order, the first any passage defines wins), among `allowed` ids if given."""
+
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         """The words among `terms` that occur in no passage (stopwords are never absent)."""
 

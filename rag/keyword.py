@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .definitions import definition_terms
 from .errors import MissingDependencyError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -52,7 +53,7 @@ class Analyzer:
     """Text -> index terms: lowercase words, stopwords dropped, Porter stems (as SQLite FTS5's porter tokenizer)."""
 
     # Names what turns words into terms; a saved index made by another analyzer is not reused.
-    name = "porter/stopwords-1"
+    name = "porter/stopwords-1+defines-1"
 
     def __init__(self) -> None:
         self._stemmer = _stemmer()
@@ -82,6 +83,8 @@ class Analyzer:
             for stem in kept:
                 weights[stem] = weights.get(stem, 0.0) + weight
             length += len(kept) * weight
+        for term in definition_terms(text):  # what it defines is no word of its length
+            weights[term] = 1.0
         return weights, length
 
 
@@ -127,6 +130,14 @@ class KeywordIndex:
         lengths = np.bincount(rows - first_row, minlength=len(texts)).astype(np.float32) * weight
         return term_ids, rows, np.full(len(term_ids), weight, dtype=np.float32), lengths
 
+    def _definition_postings(self, texts: Sequence[str], first_row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(term ids, rows) of the names each text defines (rag/definitions.py); they add nothing to its length."""
+        terms = [definition_terms(t) for t in texts]
+        vocab = self._vocab
+        term_ids = np.fromiter((vocab.setdefault(t, len(vocab)) for ts in terms for t in ts), dtype=np.int64)
+        rows = np.repeat(np.arange(first_row, first_row + len(texts), dtype=np.int64), [len(ts) for ts in terms])
+        return term_ids, rows
+
     def _added_postings(self, added: Sequence[tuple[int, str, str]], first_row: int,
                         chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(terms, rows, weights, row lengths) of `added`, one posting per (term, row), a chunk at a time
@@ -137,11 +148,13 @@ class KeywordIndex:
             first = first_row + start
             t_terms, t_rows, t_tf, t_len = self._postings([a[1] for a in rows_chunk], 1.0, first)
             c_terms, c_rows, c_tf, c_len = self._postings([a[2] for a in rows_chunk], self.context_weight, first)
+            d_terms, d_rows = self._definition_postings([a[1] for a in rows_chunk], first)
             # Sum the body and heading weights of the same term in the same row.
             span = len(rows_chunk)
-            key = np.concatenate([t_terms, c_terms]) * span + (np.concatenate([t_rows, c_rows]) - first)
+            key = np.concatenate([t_terms, c_terms, d_terms]) * span + (np.concatenate([t_rows, c_rows, d_rows]) - first)
             unique, inverse = np.unique(key, return_inverse=True)
-            weights = np.bincount(inverse, weights=np.concatenate([t_tf, c_tf])).astype(np.float32)
+            weights = np.bincount(inverse, weights=np.concatenate([t_tf, c_tf, np.ones(len(d_terms), np.float32)]))
+            weights = weights.astype(np.float32)
             parts.append(((unique // span).astype(np.int32), (unique % span + first).astype(np.int32), weights,
                           t_len + c_len))
         return tuple(np.concatenate([p[i] for p in parts]) for i in range(4))  # type: ignore[return-value]
@@ -217,6 +230,22 @@ class KeywordIndex:
         matched = np.flatnonzero(scores >= max(kth, np.finfo(np.float32).tiny))
         best = matched[np.lexsort((self.ids[matched], -scores[matched]))][:k]
         return [(int(self.ids[r]), float(scores[r])) for r in best]
+
+    def defining(self, lookups: Sequence[Sequence[str]], allowed_ids: np.ndarray | None = None) -> list[int]:
+        """The passages that define the names looked up (rag/definitions.py): for each name, those of the first of
+        its terms that any passage defines; in id order."""
+        found: set[int] = set()
+        for terms in lookups:
+            for term in terms:
+                term_id = self._term_id(term)
+                if term_id is not None:
+                    ids = self.ids[self._rows[self._ptr[term_id] : self._ptr[term_id + 1]]]
+                    if allowed_ids is not None:
+                        ids = ids[np.isin(ids, allowed_ids)]
+                    if len(ids):
+                        found.update(int(i) for i in ids)
+                        break
+        return sorted(found)
 
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         """The words among `terms` whose stem occurs in no passage (stopwords are never absent)."""

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from .definitions import asked_definitions
 from .embed import Embedder
 from .errors import InvalidInputError
 from .fusion import reciprocal_rank_fusion
@@ -28,6 +29,8 @@ from .sentence_vectors import embed_passages
 class RetrievalConfig:
     candidates: int = 40
     rerank_passages: int = 8
+    # Passages read beside them because they define a code name the query gives (rag/definitions.py).
+    defined_passages: int = 2
     # Weights of the final passage score: its best sentence, the whole passage, its keyword rank.
     sentence_weight: float = 0.5
     passage_weight: float = 0.4
@@ -109,6 +112,11 @@ class Retriever:
             t4 = time.perf_counter()
             fused = reciprocal_rank_fusion([dense_ids.tolist(), [pid for pid, _ in keyword]])
             keep = fused[: max(cfg.rerank_passages, top_k) if rescore else top_k]
+            # The entries that define the code the query names are read whatever their rank: the guides use a name
+            # in many examples, which outrank its definition ("What does click.echo do?").
+            lookups = asked_definitions(query)
+            defined = self._defined(lookups, allowed, [pid for pid, _ in fused]) if lookups else []
+            keep += [(pid, 0.0) for pid in defined if pid not in {k for k, _ in keep}]
             ids = [pid for pid, _ in keep]
             if self._beside:  # the three reads side by side; sentence vectors ahead of the re-scoring
                 later = [self._beside.submit(self.index.passage_vectors, ids)]
@@ -140,7 +148,20 @@ class Retriever:
             self._rescore(hits, qvec, top_keyword, timings, sentences[0] if sentences else None)
             timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
         hits.sort(key=lambda h: -h.score)
-        return hits[:top_k]
+        chosen = hits[:top_k]
+        missing = [h for h in hits[top_k:] if h.passage.id in defined]
+        if missing:  # in place of the lowest that define nothing asked
+            others = [h for h in chosen if h.passage.id not in defined]
+            dropped = {id(h) for h in others[max(len(others) - len(missing), 0):]}
+            chosen = [h for h in chosen if id(h) not in dropped] + missing[: len(dropped)]
+            chosen.sort(key=lambda h: -h.score)
+        return chosen
+
+    def _defined(self, lookups: list[list[str]], allowed: np.ndarray | None, ranked: list[int]) -> list[int]:
+        """The passages that define the query's code names, at most `defined_passages`: the best fused first."""
+        found = self.index.definition_candidates(lookups, allowed)
+        rank = {pid: i for i, pid in enumerate(ranked)}
+        return sorted(found, key=lambda pid: (rank.get(pid, len(rank)), pid))[: self.config.defined_passages]
 
     def absent_terms(self, query: str) -> list[str]:
         """The query's keyword terms that occur in no passage."""

@@ -181,6 +181,12 @@ class PgIndex:
             self._key_length = keyword.key_length(conn)
         return self._key_length
 
+    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None) -> list[int]:
+        if not lookups or (allowed is not None and not len(allowed)):
+            return []
+        with self._read.connection() as conn:
+            return keyword.defining(conn, lookups, None if allowed is None else list(map(int, allowed)))
+
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         if not terms:
             return []

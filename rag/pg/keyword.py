@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..definitions import DEFINES, definition_terms
 from ..keyword import K1, Analyzer, B
 
 if TYPE_CHECKING:
@@ -81,6 +82,9 @@ ALTER TABLE passages DROP COLUMN terms;
 """
 
 
+_COPY_POSTINGS = "COPY keyword_postings (passage_id, term, tf, length, key) FROM STDIN WITH (FORMAT BINARY)"
+
+
 def key_of(tf: float, length: float, key_length: float) -> float:
     return tf / (tf + K1 * (1.0 - B + B * length / key_length))
 
@@ -99,8 +103,7 @@ class Postings:
 
     def add(self, conn: psycopg.Connection, passages: Iterable[tuple[int, str, str]]) -> None:
         """Write the postings of new (id, text, context) passages (no other transaction sees them before the commit)."""
-        with conn.cursor() as cur, cur.copy("COPY keyword_postings (passage_id, term, tf, length, key) "
-                                            "FROM STDIN WITH (FORMAT BINARY)") as copy:
+        with conn.cursor() as cur, cur.copy(_COPY_POSTINGS) as copy:
             copy.set_types(["int8", "text", "float4", "float4", "float4"])
             for pid, text, context in passages:
                 weights, length = self.analyzer.weighted_terms(text, context)
@@ -352,6 +355,22 @@ def absent_terms(conn: psycopg.Connection, analyzer: Analyzer, words: Sequence[s
     return [w for w, s in zip(words, stems, strict=True) if s is not None and s not in present]
 
 
+def defining(conn: psycopg.Connection, lookups: Sequence[Sequence[str]], allowed: Sequence[int] | None) -> list[int]:
+    """The passages that define the names looked up: per name, those of the first of its terms any passage holds."""
+    terms = sorted({t for terms in lookups for t in terms})
+    held: dict[str, list[int]] = {}
+    for term, passage_id in conn.execute(
+            "SELECT term, passage_id FROM keyword_postings WHERE term = ANY(%s)"
+            + ("" if allowed is None else " AND passage_id = ANY(%s)"),
+            (terms,) if allowed is None else (terms, list(allowed))):
+        held.setdefault(term, []).append(passage_id)
+    found: set[int] = set()
+    for terms_of_name in lookups:
+        first = next((held[t] for t in terms_of_name if t in held), [])
+        found.update(first)
+    return sorted(found)
+
+
 # -- migration, checking, repairing -------------------------------------------------------------------------------
 def backfill(conn: psycopg.Connection, chunk: int = 2000) -> None:
     """Postings, document frequencies and lengths of the passages already stored (migration 2)."""
@@ -375,6 +394,32 @@ def backfill(conn: psycopg.Connection, chunk: int = 2000) -> None:
     postings.publish(conn)
 
 
+def backfill_definitions(conn: psycopg.Connection, chunk: int = 2000) -> None:
+    """The postings of the names the passages already stored define (migration 4; rag/definitions.py)."""
+    analyzer = Analyzer()
+    postings = Postings(analyzer, key_length(conn))
+    # Run again (the migration's record deleted by hand), it writes them anew rather than twice.
+    conn.execute("DELETE FROM keyword_postings WHERE starts_with(term, %s)", (DEFINES,))
+    conn.execute("DELETE FROM keyword_terms WHERE starts_with(term, %s)", (DEFINES,))
+    last = -1
+    while True:
+        rows = conn.execute("SELECT id, text, context FROM passages WHERE id > %s ORDER BY id LIMIT %s",
+                            (last, chunk)).fetchall()
+        if not rows:
+            break
+        with conn.cursor() as cur, cur.copy(_COPY_POSTINGS) as copy:
+            copy.set_types(["int8", "text", "float4", "float4", "float4"])
+            for pid, text, context in rows:
+                terms = definition_terms(text)
+                if terms:
+                    length = float(np.float32(analyzer.weighted_terms(text, context)[1]))
+                    for term in terms:
+                        postings.df[term] = postings.df.get(term, 0) + 1
+                        copy.write_row((pid, term, 1.0, length, key_of(1.0, length, postings.key_length)))
+        last = rows[-1][0]
+    postings.publish(conn)
+
+
 _DF_MISMATCH = ("FROM (SELECT term, COUNT(*) AS n FROM keyword_postings GROUP BY term) p "
                 "FULL JOIN keyword_terms t USING (term) WHERE p.n IS DISTINCT FROM t.df")
 _LENGTHS = "SELECT COALESCE(SUM(l::float8), 0) FROM (SELECT MAX(length) AS l FROM keyword_postings GROUP BY passage_id) x"
@@ -385,8 +430,10 @@ _UNPOSTED = ("SELECT p.id, p.text, p.context FROM passages p WHERE NOT EXISTS "
              "(SELECT 1 FROM keyword_postings k WHERE k.passage_id = p.id) ORDER BY p.id")
 # Passages with some of their postings gone: a passage's weighted term counts sum to its weighted length
 # (`Analyzer.weighted_terms`), both stored as float4.
+# (The names a passage defines are terms of their own, not words: they add nothing to its length.)
 _PARTIAL = ("SELECT p.id, p.text, p.context FROM passages p JOIN (SELECT passage_id FROM keyword_postings "
-            "GROUP BY passage_id HAVING abs(SUM(tf::float8) - MAX(length)) > 1e-3 + 1e-4 * MAX(length)) x "
+            "GROUP BY passage_id HAVING abs(COALESCE(SUM(tf::float8) FILTER (WHERE NOT starts_with(term, "
+            f"'{DEFINES}')), 0) - MAX(length)) > 1e-3 + 1e-4 * MAX(length)) x "
             "ON x.passage_id = p.id ORDER BY p.id")
 
 

@@ -135,6 +135,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Not additive: readers of version 2 order by the float column, which a halfvec index does not serve.
     Migration(3, "the HNSW index over half-precision vectors (RAG_HNSW_STORAGE)", "", additive=False,
               step=lambda conn, hnsw: _rebuild_hnsw_storage(conn, hnsw.storage)),
+    # Additive: a writer of version 3 adds passages without them, whose definitions are then not looked up, and
+    # nothing else differs (they are no words: lengths and BM25 scores stay as they were).
+    Migration(4, "postings of the API names each passage defines (rag/definitions.py)", "", additive=True,
+              backfill=keyword.backfill_definitions),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -104,6 +104,24 @@ def test_added_documents_come_back_with_exact_spans_and_are_found(backend: Backe
     index.close()
 
 
+API = "API\n\ntally.count(items, key=None)\nCount the items that share each key.\n"
+
+
+def test_the_passages_that_define_a_code_name_are_found_by_it(backend: Backend) -> None:
+    index = backend.open()
+    api, volcano = doc("api", API), doc("volcano", VOLCANO)
+    index.apply([update(api), update(volcano)])
+    lookup = [["=defines:stats.tally.count", "=defines:tally.count", "=defines:count"]]
+    found = index.definition_candidates(lookup)
+    assert found and {index.passages(found)[i][0].doc_id for i in found} == {api.id}
+    assert index.definition_candidates(lookup, index.passage_ids_for_documents([volcano.id])) == []
+    assert index.definition_candidates([["=defines:tally.reset"]]) == []
+    assert index.check() == []
+    index.apply(removals=[api.id])
+    assert index.definition_candidates(lookup) == []
+    index.close()
+
+
 def test_replacing_and_removing_documents_advance_the_generation_and_never_reuse_ids(backend: Backend) -> None:
     index = backend.open()
     harbour, volcano = doc("harbour", HARBOUR), doc("volcano", VOLCANO)

@@ -167,3 +167,32 @@ def test_a_damaged_or_foreign_keyword_cache_is_ignored(tmp_path, monkeypatch, ca
         assert Index(tmp_path / "ours", "test-embedder").keywords.search("lava glaciers", 5) == expected
     assert caplog.text.count("ignoring the keyword cache") == 3
     assert "was made by analyzer 'unknown'" in caplog.text
+
+
+API_ROWS = [
+    (20, "Utilities\n\ntally.count(items, key=None)\nCount the items that share each key.", "API > Utilities"),
+    (21, "Examples\n\ntally.count(basket)\n\nprint(totals)", "Guide"),  # a call in example code defines nothing
+    (22, "Counter.most_common(n=None)\nReturn the n most common keys.", "API > Counter"),
+]
+
+
+def test_the_names_a_passage_defines_are_looked_up_apart_from_its_words():
+    index = KeywordIndex().updated(ROWS + API_ROWS, NO_IDS)
+    assert index.defining([["=defines:tally.count", "=defines:count"]]) == [20]
+    # a method asked with its class is found under its own name when no entry spells the class out
+    assert index.defining([["=defines:stats.counter.most_common", "=defines:counter.most_common"]]) == [22]
+    assert index.defining([["=defines:tally.sum", "=defines:sum"]]) == []
+    assert index.defining([["=defines:tally.count"]], allowed_ids=np.array([21, 22])) == []
+    # they are no words: no query finds them, and the passage's length (its BM25) is its words' alone
+    assert index.search("defines tally count", 5) == index.search("tally count", 5)
+    words_only = KeywordIndex().updated([(20, API_ROWS[0][1].replace("(items, key=None)\n", " items key\n"),
+                                          API_ROWS[0][2])], NO_IDS)
+    assert index.lengths_of(np.array([20]))[0] == words_only.lengths_of(np.array([20]))[0]
+
+
+def test_definitions_follow_updates_and_survive_a_save(tmp_path):
+    index = KeywordIndex().updated(API_ROWS, NO_IDS)
+    index.save(tmp_path / "k.npz")
+    loaded = KeywordIndex.load(tmp_path / "k.npz")
+    assert loaded.defining([["=defines:tally.count"]]) == [20]
+    assert loaded.updated([], np.array([20])).defining([["=defines:tally.count"]]) == []

@@ -167,7 +167,7 @@ def test_a_version_1_database_is_migrated_with_its_postings_backfilled(pg_url: s
         monkeypatch.undo()
         with pytest.raises(Exception, match="rag db migrate"):  # not additive: waits for the operator
             PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
-        assert [m.version for m in migrations.migrate(conn, None, only_additive=False)] == [2, 3]
+        assert [m.version for m in migrations.migrate(conn, None, only_additive=False)] == [2, 3, 4]
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     assert index.check() == []
     assert_same_as_local(index)
@@ -235,3 +235,25 @@ def test_binary_arrays_from_the_server_are_read_exactly_and_odd_ones_refused(pg_
             keyword._array(odd, "int64")
     with pytest.raises(ValueError, match="unexpected width"):
         keyword._array(ids, "int32")  # 8-byte elements read as 4-byte ones
+
+
+def test_migration_4_writes_the_definitions_of_the_passages_already_stored(pg_url: str) -> None:
+    api = "API\n\ntally.count(items, key=None)\nCount the items that share each key.\n"
+    doc = load_bytes(api.encode(), "api.txt", source="kw/api.txt")
+    passage = Passage(doc.id, 0, len(doc.text), doc.text, 0, doc.title)
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    index.apply([DocumentUpdate(doc, [passage], EMBEDDER.encode([doc.text]), []), *corpus(5, seed=9)])
+    lookup = [["=defines:tally.count"]]
+    found = index.definition_candidates(lookup)
+    assert len(found) == 1
+    index.close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        # As a database of version 3 holds its passages: no definition postings.
+        conn.execute("DELETE FROM keyword_postings WHERE starts_with(term, '=defines:')")
+        conn.execute("DELETE FROM keyword_terms WHERE starts_with(term, '=defines:')")
+        conn.execute("DELETE FROM rag_schema_migrations WHERE version = 4")
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)  # additive: migrated on opening
+    assert index.definition_candidates(lookup) == found
+    assert index.check() == []  # document frequencies and lengths hold with them
+    assert_same_as_local(index)  # and BM25 is unchanged by them
+    index.close()

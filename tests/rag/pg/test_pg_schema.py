@@ -98,15 +98,15 @@ def test_rag_db_migrate_rebuilds_a_float_hnsw_index_over_halfvec_keeping_m_and_e
     index.close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         assert migrations.hnsw_params(conn) == migrations.HnswParams(8, 40, "vector")
-        conn.execute("DELETE FROM rag_schema_migrations WHERE version = 3")  # as a database of version 2 is
+        conn.execute("DELETE FROM rag_schema_migrations WHERE version >= 3")  # as a database of version 2 is
         keep = migrations.HnswParams(8, 40, "vector")  # RAG_HNSW_STORAGE=vector: the float index stays
-        assert [m.version for m in migrations.migrate(conn, None, only_additive=False, hnsw=keep)] == [3]
+        assert [m.version for m in migrations.migrate(conn, None, only_additive=False, hnsw=keep)] == [3, 4]
         assert migrations.hnsw_params(conn) == keep
-        conn.execute("DELETE FROM rag_schema_migrations WHERE version = 3")
+        conn.execute("DELETE FROM rag_schema_migrations WHERE version >= 3")
     with pytest.raises(IndexMismatchError, match="rag db migrate"):  # readers of version 2 would lose the index
         PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        assert [m.version for m in migrations.migrate(conn, None, only_additive=False)] == [3]
+        assert [m.version for m in migrations.migrate(conn, None, only_additive=False)] == [3, 4]
         assert migrations.hnsw_params(conn) == migrations.HnswParams(8, 40, "halfvec")
         assert _uses_the_hnsw_index(conn, "halfvec")
     index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
@@ -206,7 +206,7 @@ def test_rag_db_migrate_and_status_on_the_command_line(pg_url: str) -> None:
         return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, timeout=60)
 
     status = rag("db", "status", "--index", pg_url)
-    assert status.returncode == 0 and "schema version 0" in status.stdout and "pending: 3" in status.stdout
+    assert status.returncode == 0 and "schema version 0" in status.stdout and "pending: 4" in status.stdout
     done = rag("db", "migrate", "--index", pg_url, "--dimension", "32")
     assert done.returncode == 0 and "applied migration 1" in done.stdout and "applied migration 3" in done.stdout
     status = rag("db", "status", "--index", pg_url).stdout
