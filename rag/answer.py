@@ -624,6 +624,13 @@ class ExtractiveAnswerer:
                     # the parameter the question names ("the default of use_debugger").
                     of_other = bool(asked_parameters) and not signature_default and not any(
                         p in sentence.text.lower() for p in asked_parameters)
+                    # ... nor is one of a parameter the question does not name, that the line documents or the
+                    # sentence is about ("port ... (defaults to 5432)" for "the default connection timeout").
+                    parameter = documented_parameter(sentence.text) or about
+                    if not parameter and read.continues and entry:  # "This is True by default" after its subject
+                        parameter = defaulted_parameter(hit.sentences[position - 1].text, entry)
+                    of_other = of_other or bool(parameter) and not signature_default and \
+                        not content_stems(parameter.replace("_", " ")) & terms
                     if signature_default or states_default(sentence.text) and not of_other:
                         f["default_stated"] = 1.0
                     elif not entry_default:

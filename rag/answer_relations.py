@@ -125,6 +125,18 @@ def _stems_of(text: str) -> frozenset[str]:
     return content_stems(re.sub(r"[_.]|(?<=[a-z])(?=[A-Z])", " ", text))
 
 
+_KEYWORD_VALUE = re.compile(r"([A-Za-z_][\w.]*)\s*=\s*[^\s=]")
+
+
+def _gives_default(text: str, thing: str) -> bool:
+    """The text names the thing and gives a default: in words ("defaults to", "by default") or as a signature
+    gives one to a parameter named after it ("cache_timeout=300", not "description=None")."""
+    if thing not in _stems_of(text):
+        return False
+    return re.search(r"\bdefault", text, re.I) is not None or any(
+        thing in _stems_of(m.group(1)) for m in _KEYWORD_VALUE.finditer(text))
+
+
 def unstated_relation(question: str, quoted: Iterable[str]) -> bool:
     """The question asks for a bound or for one thing's default, and none of the quoted texts states it."""
     texts = list(quoted)
@@ -132,4 +144,5 @@ def unstated_relation(question: str, quoted: Iterable[str]) -> bool:
     if direction and not any(states_bound(text, direction) for text in texts):
         return True
     thing = asked_default_thing(question)
-    return thing is not None and not any(thing in _stems_of(text) for text in texts)
+    # The thing named is not enough: "408 Request Timeout" names a timeout and gives it no default.
+    return thing is not None and not any(_gives_default(text, thing) for text in texts)

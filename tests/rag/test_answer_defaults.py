@@ -105,6 +105,26 @@ def test_asked_the_default_of_a_named_parameter_a_default_of_other_things_does_n
     assert "default_stated" in scored["kiln.fire(pots, glaze_check=False, cone=6)"]
 
 
+def test_asked_a_default_a_parameter_the_question_does_not_name_does_not_answer():
+    question = "What is the default connection timeout of connect()?"
+    hit = hit_of(("", "connect(dsn=None, connection_factory=None, **kwargs)", 0.5),
+                 ("\n", "Create a new database session.", 0.4),
+                 ("\n", "- port – connection port number (defaults to 5432 if not provided)", 0.7),
+                 ("\n", "- connect_timeout – seconds to wait for a connection (defaults to no limit)", 0.6))
+    scored = {c.sentence.text[:12]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+              .score_sentences(question, [hit])}
+    assert "default_missing" in scored["- port – con"]  # another parameter's default
+    assert "default_stated" in scored["- connect_ti"]
+    # nor does a sentence that goes on about another parameter ("This is True by default" of use_cookies)
+    question = "What is the default request timeout of Client?"
+    hit = hit_of(("", "Client(application, use_cookies=True)", 0.5),
+                 ("\n", "The use_cookies parameter says whether cookies are stored.", 0.4),
+                 (" ", "This is True by default, but passing False disables it.", 0.6))
+    scored = {c.sentence.text[:8]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+              .score_sentences(question, [hit])}
+    assert "default_missing" in scored["This is "]
+
+
 def test_the_parameters_a_question_asks_the_default_of_by_name():
     from rag.answer_values import parameters_asked_by_name
 

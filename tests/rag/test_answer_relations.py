@@ -93,6 +93,13 @@ def test_the_asked_defaults_thing_counts_inside_an_identifier():
     assert unstated_relation(question, ["get_data(cache=True) By default this is cached."])
 
 
+def test_naming_the_asked_thing_without_giving_it_a_default_states_no_default():
+    question = "What is the default request timeout of werkzeug.test.Client?"
+    assert unstated_relation(question, ["exception RequestTimeout(description=None, response=None) 408 Request Timeout"])
+    assert not unstated_relation(question, ["- timeout – seconds to wait for a reply (defaults to 30)"])
+    assert not unstated_relation(question, ["Client(app, request_timeout=30)"])
+
+
 def _history_option():
     return hit_of(("", "* `historySize` {number} Maximum number of history lines retained.", 0.62),
                   (" ", "To disable the history set this value to `0`.", 0.40),
