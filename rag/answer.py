@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .answer_phrases import (
     DATE,
     NAME,
+    asks_a_persons_name,
     asks_version,
     command_line,
     expected_kind,
@@ -933,8 +934,10 @@ class ExtractiveAnswerer:
         # The asked relation is not stated: "the maximum X" and no bound of X quoted, "which exception ...?" and no
         # name in sight, "the capital of Russia" in a corpus that never says "capital", a date asked and the best
         # sentence's date belonging to something else (it shares next to none of the question's words).
+        # ("What was the name of the military attache?" and no name in the quote: it does not say who he was.)
         if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]) or \
-                phrase is None and asks_code_name(question) or unheard_attribute(question, absent_terms) or \
+                phrase is None and (asks_code_name(question) or kind == "name" and asks_a_persons_name(question)) or \
+                unheard_attribute(question, absent_terms) or \
                 kind in _VALUE_KINDS and candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap \
                 and not candidates[0].features.get("front_matter"):  # (the date under the title is the document's)
             confidence -= self.config.unstated_relation_penalty

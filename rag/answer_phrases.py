@@ -112,6 +112,11 @@ _NAME_OF_PERSON = re.compile(
     r"mayor|senator|king|queen|emperor|attache|consul|envoy|spokesman|spokeswoman|spokesperson)s?\b", re.I)
 
 
+def asks_a_persons_name(question: str) -> bool:
+    """Whether the question asks for a person's name in so many words ("What is the name of the attache?")."""
+    return _NAME_OF_PERSON.search(question) is not None
+
+
 def without_name_frame(question: str) -> str:
     """The question without the words that only say a person's name is asked ("the full name of")."""
     found = _NAME_OF_PERSON.search(question)

@@ -250,6 +250,19 @@ def test_an_office_asked_for_is_answered_by_the_person_who_holds_it():
     assert find_phrase("name", text, "Whose trip to Japan did the ministers evaluate?") == "Vladimir Putin"
 
 
+def test_asked_a_persons_name_a_quote_that_names_no_one_is_no_answer():
+    from tests.rag.answer_pages import hit_of
+
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.3))
+    leak = hit_of(("", "Kono regretted that a military attache of the Russian Embassy in Japan had acted in an "
+                       "inappropriate manner.", 0.75))
+    assert answerer.answer("What was the name of the Russian military attache?", [leak]).abstained
+    assert not answerer.answer("What did the Russian military attache do?", [leak]).abstained
+    meeting = hit_of(("", _MEETING, 0.75))
+    answer = answerer.answer("What was the name of the Russian foreign minister?", [meeting])
+    assert answer.short_answer == "Igor Sergeyevich Ivanov"
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     ("What is the name of the Russian foreign minister?", "name"),
     ("What was the full name of the military attache?", "name"),
