@@ -17,6 +17,11 @@ _QUOTED_CODE = re.compile(r"`([^`\n]{1,80})`")
 _CODE_NAME = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|[A-Za-z_]\w*(?=\(\))|[a-z][a-z0-9]*(?:_[a-z0-9]+)+|"
                         r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)(?![\w])")
 _NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_OPTION = re.compile(r"--?[A-Za-z0-9][\w-]*")
+# A line of options alone, each with its argument: "--vanilla", "-f file", "--file=file", "-o FILE, --output=FILE".
+_OPTION_LINE = re.compile(r"--?[A-Za-z0-9][\w-]*(?:[= ][^\s,]+)?(?:,\s*--?[A-Za-z0-9][\w-]*(?:[= ][^\s,]+)?)*")
+# The options a question names ("What does --vanilla do?"; not the "-" inside "command-line").
+_ASKED_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 
 
 def _keys(name: str) -> list[str]:
@@ -42,11 +47,15 @@ def defined_names(text: str) -> set[str]:
         if heading is None:
             # A term line has its description right under it; a call in example code has code or a blank line.
             following = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            if not following[:1].isupper() or not (is_signature(stripped) or is_entry(stripped)):
+            option = _OPTION_LINE.fullmatch(stripped) is not None and following[:1] == "("  # "(Windows only) ..."
+            if not (following[:1].isupper() or option) or not (
+                    option or _OPTION_LINE.fullmatch(stripped) or is_signature(stripped) or is_entry(stripped)):
                 continue
         name = term_name(heading or stripped)
         if _NAME.fullmatch(name):
             names.update(_keys(name))
+        elif name.startswith("-"):  # a command-line option's entry ("-o, --output")
+            names.update(o.lower() for o in name.split(", ") if _OPTION.fullmatch(o))
     return names
 
 
@@ -60,4 +69,6 @@ def asked_definitions(question: str) -> list[list[str]]:
     asked as "Context.invoke" is defined under its class as "invoke(...)"."""
     found = [m.group(1) for m in _QUOTED_CODE.finditer(question)] + [m.group() for m in _CODE_NAME.finditer(question)]
     names = dict.fromkeys(n.strip().rstrip("()") for n in found)
-    return [[DEFINES + key for key in _keys(n)] for n in names if _NAME.fullmatch(n)]
+    options = dict.fromkeys(m.group().lower() for m in _ASKED_OPTION.finditer(question))
+    return [[DEFINES + key for key in _keys(n)] for n in names if _NAME.fullmatch(n)] + \
+        [[DEFINES + option] for option in options]

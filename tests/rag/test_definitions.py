@@ -33,6 +33,13 @@ def test_markdown_headings_of_code_define_their_item():
         {"fs.readfile", "readfile"}
 
 
+def test_a_line_of_command_line_options_with_its_description_under_it_defines_them():
+    text = ("--no-Rconsole\n(Windows only) Prevent loading the Rconsole file.\n--vanilla\nCombine --no-save and "
+            "--no-restore.\n-o FILE, --output=FILE\nWrite to FILE.\nRun it with -x\nas shown.")
+    assert defined_names(text) == {"--no-rconsole", "--vanilla", "-o", "--output"}
+    assert defined_names("### `--max-old-space-size=SIZE`\n\nSets the max memory size.") == {"--max-old-space-size"}
+
+
 def test_prose_and_example_calls_define_nothing():
     assert defined_names("Call click.echo(value) to print.\nIt works everywhere.") == set()
     assert defined_names("print(total)\n\nThe total is printed.") == set()
@@ -45,6 +52,7 @@ def test_prose_and_example_calls_define_nothing():
     ("What is an ImmutableMultiDict?", [["=defines:immutablemultidict"]]),
     ("Why is lru_cache faster?", [["=defines:lru_cache"]]),
     ("How do I print a message?", []),  # no code named: nothing to look up
+    ("What does R's --vanilla command-line option do?", [["=defines:--vanilla"]]),  # not the "-" of "command-line"
 ])
 def test_a_question_looks_up_the_code_it_names_whole_name_first(question, lookups):
     assert asked_definitions(question) == lookups
@@ -77,3 +85,17 @@ def test_what_a_named_function_does_is_answered_from_its_entry_however_often_gui
     service.answerer.forget()
     read = service.retriever.search(question, service.settings.rerank_passages)
     assert not any("Group the items by key" in h.passage.text for h in read)
+
+
+def test_asked_what_an_option_does_the_first_line_under_its_term_is_its_summary():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "R accepts the following command-line options.", 0.6),
+                 ("\n", "--vanilla", 0.5),
+                 ("\n", "Combine --no-save, --no-environ and --no-restore.", 0.4),
+                 (" ", "Under Windows, this also includes --no-Rconsole.", 0.4))
+    scored = {c.sentence.text[:9]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+              .score_sentences("What does the --vanilla option do?", [hit])}
+    assert scored["Combine -"].get("summary") == 1.0
+    assert "summary" not in scored["Under Win"]
