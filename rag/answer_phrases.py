@@ -475,6 +475,12 @@ def _title_before(text: str, start: int, names: frozenset[str]) -> str:
     return " ".join(reversed(run))
 
 
+def _tense(verb: str) -> str | None:
+    """The ending that marks a finite verb's tense: "ed" (past), "s" (present, third person); None for others."""
+    word = verb.lower()
+    return "ed" if word.endswith("ed") else "s" if word.endswith("s") and not word.endswith("ss") else None
+
+
 def _doer(text: str, question: str) -> str | None:
     """Asked "Who declined the offer?", the doer of that verb the text names: after "by" in a passive ("declined by
     the Japanese side"), else just before the verb ("Foreign Minister Kono expressed ..." -> "Kono")."""
@@ -495,6 +501,19 @@ def _doer(text: str, question: str) -> str | None:
             words.pop(0)  # "Foreign Minister Kono" -> "Kono"
         if words and content_stems(said) == verb:
             return " ".join(words)
+    # A verb after "and" shares its subject with the verb of the same tense before it: "Ivanov also repeated his
+    # request that Kono pay a visit ... and suggested a summit" (Ivanov suggested it; Kono was asked to pay a visit).
+    for m in _WORD.finditer(text):
+        if content_stems(m.group()) != verb or not re.search(r"\band\s+(?:also\s+)?$", text[: m.start()]):
+            continue
+        tense = _tense(m.group())
+        subjects = [words for words, said in names_then_verbs(text[: m.start()]) if tense and _tense(said) == tense]
+        if subjects:
+            words = list(subjects[-1])
+            while words and words[0].lower() in _TITLES:
+                words.pop(0)
+            if words:
+                return " ".join(words)
     # A doer the text does not name: "... established that a military attache of the Russian Embassy had acted".
     for m in _WORD.finditer(text):
         if content_stems(m.group()) != verb:

@@ -242,6 +242,13 @@ def test_who_holds_a_role_is_read_from_the_titles_in_front_of_each_name(question
     assert find_phrase("name", _MEETING, question) == name
 
 
+def test_a_verb_after_and_shares_the_subject_of_the_verb_of_its_tense_before_it():
+    text = ("Foreign Minister Ivanov also repeated his request that Foreign Minister Kono pay a visit to Russia and "
+            "suggested that a summit could take place in Brunei Darussalam.")
+    assert find_phrase("name", text, "Who suggested a summit in Brunei?") == "Ivanov"
+    assert find_phrase("name", "Kono thanked Putin and declined the offer.", "Who declined the offer?") == "Kono"
+
+
 def test_an_office_asked_for_is_answered_by_the_person_who_holds_it():
     text = "Foreign Minister Kono thanked President Putin for the offer, and Kono said so to Russia."
     assert find_phrase("name", text, "Who is the President of Russia?") == "Putin"
