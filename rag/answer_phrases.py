@@ -541,6 +541,13 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
         said = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, re.I)
         if name and content_stems(m.group(3)) & thing and not said:
             return name
+    # A proper name that ends in the kind: "the Krasnoyarsk Agreement" for "Which agreement ...?"
+    for m in NAME.finditer(text):
+        name = re.sub(r"^(?:The|A|An)\s+", "", m.group())
+        words = name.split()
+        if len(words) > 1 and content_stems(words[-1]) & thing and not content_stems(" ".join(words[:-1])) <= \
+                content_stems(question):
+            return name
     return None
 
 

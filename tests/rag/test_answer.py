@@ -679,6 +679,11 @@ def test_which_kind_of_thing_leads_with_the_name_the_text_gives_one():
     assert named_thing("The Path type returns the filename.", frozenset({"type"}), "Which type gives a filename?") \
         == "Path"
     assert named_thing("The message to print.", frozenset({"messag"}), "Which message is shown?") is None
+    # a proper name that ends in the kind asked for; not one made of the question's own words
+    agreed = "Kono added that the most important issue was how to realize the Krasnoyarsk Agreement."
+    assert named_thing(agreed, frozenset({"agreement"}), "Which agreement did Kono want realized?") == \
+        "Krasnoyarsk Agreement"
+    assert named_thing(agreed, frozenset({"agreement"}), "Which agreement besides Krasnoyarsk was named?") is None
     hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=[ScoredSentence(0, len(text), text, 0.7)])
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [hit])
     assert answer.text.startswith("close — "), answer.text
