@@ -120,6 +120,7 @@ _ENDS_STATEMENT = re.compile(r"""[.!?)"'”]$""")
 _ENDS_CLAUSE = re.compile(r"[.!?:;,]$")
 _CALL_SHAPE = re.compile(r"\w\(.*\)\s*(?:->.*)?$")  # a signature: name(arguments)
 _LOWER_FIRST = re.compile(r"[a-z]")
+_SHORT_CALL = 60  # characters of a signature that may lead an answer as it is written
 # Quotes this few characters apart are next to each other (one space or line break between two sentences).
 _ADJACENT = 2
 
@@ -899,9 +900,11 @@ class ExtractiveAnswerer:
                 phrase = " ".join(quote.text.split())  # the line under the title is the answer itself
             elif entry_way:
                 # The quote's own command first, else the call as the entry's signature writes it.
-                phrase = find_phrase(kind, quote.text, question) or \
-                    (without_tool_namespace(strip_markup(term)) if is_signature(term)
-                     else find_phrase(kind, quote.text, question, term))
+                # (A long signature is no short answer: its name leads, and the quote shows the rest.)
+                call = without_tool_namespace(strip_markup(term)) if is_signature(term) else None
+                short_call = (call if len(call) <= _SHORT_CALL else term_name(term)) if call else None
+                phrase = find_phrase(kind, quote.text, question) or short_call or \
+                    find_phrase(kind, quote.text, question, term)
             elif wants_default and states_default(cand.sentence.text) and quote.text != cand.sentence.text:
                 # The description the quote adds before a default ("To disable it set this value to `0`." +
                 # "**Default:** `30`.") holds values too: the default's own sentence says which one is asked for.

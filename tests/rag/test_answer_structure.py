@@ -104,3 +104,18 @@ def test_the_row_above_heads_a_table_only_when_it_names_columns(above, header):
 
     lines = [_Line(above), _Line("SIGCHLD | Sent to a process when a child process terminates.")]
     assert _table_header(lines, 1, lambda a, b: "\n") == header
+
+
+def test_asked_how_a_long_signature_leads_by_its_name_a_short_one_as_written():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    sig = "click.version_option(version=None, *param_decls, package_name=None, prog_name=None, message=None, **kwargs)"
+    hit = hit_of(("", sig, 0.5), ("\n", "Add a --version option which prints the version number and exits.", 0.3),
+                 ("\n\n", "Parameters:", 0.2), ("\n", "- version (Optional[str]) – The version number to show.", 0.7))
+    assert answerer.answer("How do I add a --version option?", [hit]).short_answer == "click.version_option"
+    hit = hit_of(("", "click.pause(info=None)", 0.5), ("\n", "Pause until a key is pressed.", 0.3),
+                 ("\n\n", "Parameters:", 0.2), ("\n", "- info (Optional[str]) – The message to print first.", 0.7))
+    answer = answerer.answer("How do I wait before continuing, with a message to print?", [hit])
+    assert answer.short_answer == "click.pause(info=None)"
