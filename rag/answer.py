@@ -910,6 +910,8 @@ class ExtractiveAnswerer:
                 # "**Default:** `30`.") holds values too: the default's own sentence says which one is asked for.
                 phrase = find_phrase(kind, cand.sentence.text, question, term) or \
                     find_phrase(kind, quote.text, question, term)
+            elif kind == "how" and term and documented_parameter(cand.sentence.text):
+                continue  # a parameter's name is no way of doing what is asked ("empty_char" for a progress bar)
             else:
                 phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind == "number" else term)
             if phrase:

@@ -119,3 +119,18 @@ def test_asked_how_a_long_signature_leads_by_its_name_a_short_one_as_written():
                  ("\n\n", "Parameters:", 0.2), ("\n", "- info (Optional[str]) – The message to print first.", 0.7))
     answer = answerer.answer("How do I wait before continuing, with a message to print?", [hit])
     assert answer.short_answer == "click.pause(info=None)"
+
+
+def test_asked_how_a_parameters_name_never_leads():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Use it to iterate over something while showing a progress bar.", 0.8),
+                 ("\n\n", "Parameters:", 0.2),
+                 ("\n", "- length (Optional[int]) – the number of items to iterate over.", 0.3),
+                 ("\n", "- empty_char (str) – the character to use to show the non-filled part of the progress bar.",
+                  0.79),
+                 ("\n", "- fill_char (str) – the character to use to show the filled part of the progress bar.", 0.5))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I show a progress bar?", [hit])
+    assert len(answer.citations) == 2  # the parameter's line is quoted, its name does not lead
+    assert answer.short_answer is None, answer.text
