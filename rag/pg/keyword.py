@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import math
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -372,6 +372,18 @@ def defining(conn: psycopg.Connection, lookups: Sequence[Sequence[str]], allowed
 
 
 # -- migration, checking, repairing -------------------------------------------------------------------------------
+def _stored_passages(conn: psycopg.Connection, chunk: int) -> Iterator[list[tuple[int, str, str]]]:
+    """Every stored passage's (id, text, context), in id order, `chunk` rows at a time."""
+    last = -1
+    while True:
+        rows = conn.execute("SELECT id, text, context FROM passages WHERE id > %s ORDER BY id LIMIT %s",
+                            (last, chunk)).fetchall()
+        if not rows:
+            return
+        yield [tuple(r) for r in rows]
+        last = rows[-1][0]
+
+
 def backfill(conn: psycopg.Connection, chunk: int = 2000) -> None:
     """Postings, document frequencies and lengths of the passages already stored (migration 2)."""
     analyzer = Analyzer()
@@ -382,14 +394,8 @@ def backfill(conn: psycopg.Connection, chunk: int = 2000) -> None:
     reference = (sum(lengths) / len(lengths)) or DEFAULT_KEY_LENGTH
     conn.execute("UPDATE rag_meta SET value = %s WHERE key = %s", (str(reference), KEY_LENGTH_META))
     postings = Postings(analyzer, reference)
-    last = -1
-    while True:
-        rows = conn.execute("SELECT id, text, context FROM passages WHERE id > %s ORDER BY id LIMIT %s",
-                            (last, chunk)).fetchall()
-        if not rows:
-            break
+    for rows in _stored_passages(conn, chunk):
         postings.add(conn, rows)
-        last = rows[-1][0]
     conn.execute("UPDATE rag_state SET keyword_length = %s", (postings.length,))
     postings.publish(conn)
 
@@ -401,12 +407,7 @@ def backfill_definitions(conn: psycopg.Connection, chunk: int = 2000) -> None:
     # Run again (the migration's record deleted by hand), it writes them anew rather than twice.
     conn.execute("DELETE FROM keyword_postings WHERE starts_with(term, %s)", (DEFINES,))
     conn.execute("DELETE FROM keyword_terms WHERE starts_with(term, %s)", (DEFINES,))
-    last = -1
-    while True:
-        rows = conn.execute("SELECT id, text, context FROM passages WHERE id > %s ORDER BY id LIMIT %s",
-                            (last, chunk)).fetchall()
-        if not rows:
-            break
+    for rows in _stored_passages(conn, chunk):
         with conn.cursor() as cur, cur.copy(_COPY_POSTINGS) as copy:
             copy.set_types(["int8", "text", "float4", "float4", "float4"])
             for pid, text, context in rows:
@@ -416,7 +417,6 @@ def backfill_definitions(conn: psycopg.Connection, chunk: int = 2000) -> None:
                     for term in terms:
                         postings.df[term] = postings.df.get(term, 0) + 1
                         copy.write_row((pid, term, 1.0, length, key_of(1.0, length, postings.key_length)))
-        last = rows[-1][0]
     postings.publish(conn)
 
 
