@@ -32,7 +32,8 @@ def _keys(name: str) -> list[str]:
 
 def defined_names(text: str) -> set[str]:
     """The names the entries of a passage's text define, with the shorter names they end with: a term line (an
-    API signature or attribute) whose description starts on the next line, or a Markdown heading that is code."""
+    API signature or attribute, a line of command-line options) whose description starts on the next line, or a
+    Markdown heading that is code."""
     from .answer_phrases import term_name  # (imported here: the answer modules use the keyword index's terms)
     from .answer_values import is_entry, is_signature
     from .structure import heading_entry

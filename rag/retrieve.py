@@ -116,7 +116,8 @@ class Retriever:
             # in many examples, which outrank its definition ("What does click.echo do?").
             lookups = asked_definitions(query)
             defined = self._defined(lookups, allowed, [pid for pid, _ in fused]) if lookups else []
-            keep += [(pid, 0.0) for pid in defined if pid not in {k for k, _ in keep}]
+            kept = {pid for pid, _ in keep}
+            keep += [(pid, 0.0) for pid in defined if pid not in kept]
             ids = [pid for pid, _ in keep]
             if self._beside:  # the three reads side by side; sentence vectors ahead of the re-scoring
                 later = [self._beside.submit(self.index.passage_vectors, ids)]
