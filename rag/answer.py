@@ -67,6 +67,7 @@ from .answer_values import (
     parameters_asked_by_name,
     signature_defaults,
     signature_parameters,
+    stated_default,
     states_default,
     states_default_of_previous,
 )
@@ -891,7 +892,9 @@ class ExtractiveAnswerer:
                 if asked_kind and not named else None
             entry_line = within.sentence.text.strip().split("\n", 1)[0] \
                 if within and within.sentence.start < quote.start else None
-            if named:
+            if wants_default and (stated := stated_default(cand.sentence.text)):
+                phrase = stated  # "What is the default maximum size ...?" and "Defaults to 16 KiB.": the value
+            elif named:
                 phrase = named  # "which event ...": "the `'close'` event" names it, whatever entry the quote is in
             elif entry_line and is_asked_thing(entry_line, asked_kind) and \
                     not content_stems(term_name(entry_line)) <= question_terms:

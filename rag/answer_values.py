@@ -66,6 +66,18 @@ def states_default(text: str) -> bool:
 _BARE_DEFAULT = re.compile(r"^[\W_]*(?:the\s+)?(?:default(?:\s+value)?[\W_]*(?::|is\b|was\b)|defaults\s+to\b)", re.I)
 
 
+# The value a sentence gives as a default in so many words: "Defaults to 16 KiB.", "The default is `noopener`.",
+# "**Default:** `30`.", "default value is 2000".
+_DEFAULT_IS = re.compile(r"\bdefault(?:\s+value)?(?:\s+is|s\s+to|\s*:)[*_\s]*[`'\"“]?(?P<value>[^\s`'\"”.,;:()][^`'\"”;:()]{0,38}?)"
+                         r"[`'\"”]?[*_]*\s*(?:[.,;:]\s|\(|[.,;:]?$)", re.I)
+
+
+def stated_default(text: str) -> str | None:
+    """The value the text gives as a default in so many words ("Defaults to 16 KiB." -> "16 KiB"), or None."""
+    found = _DEFAULT_IS.search(text.strip())
+    return found.group("value").strip() if found else None
+
+
 def states_default_of_previous(text: str) -> bool:
     """The sentence gives a default and leaves its subject to the sentence before ("The default is 1000.")."""
     return _BARE_DEFAULT.match(text) is not None

@@ -131,3 +131,25 @@ def test_the_parameters_a_question_asks_the_default_of_by_name():
     assert parameters_asked_by_name("What is the default of the use_debugger argument of run_simple?") == {"use_debugger"}
     assert parameters_asked_by_name("What is the default of cache_timeout?") == {"cache_timeout"}
     assert parameters_asked_by_name("What status code does append_slash_redirect use by default?") == set()
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Specify the maximum size, in bytes, of HTTP headers. Defaults to 16 KiB.", "16 KiB"),
+    ("The default is `noopener`.", "noopener"),
+    ("**Default:** `30`.", "30"),
+    ("The default value is 2000.", "2000"),
+    ("Defaults to the current directory (see below).", "the current directory"),
+    ("By default, localhost is trusted.", None),  # a default in passing: no value given as such
+])
+def test_the_value_a_sentence_gives_as_a_default(text, value):
+    from rag.answer_values import stated_default
+
+    assert stated_default(text) == value
+
+
+def test_asked_a_default_the_value_stated_leads_not_the_options_name():
+    hit = hit_of(("", "--max-http-header-size=size", 0.5),
+                 ("\n", "Specify the maximum size, in bytes, of HTTP headers. Defaults to 16 KiB.", 0.7))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "What is the default maximum size of HTTP headers?", [hit])
+    assert answer.short_answer == "16 KiB", answer.text
