@@ -371,9 +371,18 @@ def is_prose(text: str) -> bool:
         and not _METADATA_LINE.match(stripped)
 
 
+# "What is click.Context?", "What's `lru_cache`?", "What is the ImmutableMultiDict class?": what a code name is.
+_ASKS_WHAT_CODE_IS = re.compile(
+    r"^\W*(?i:what(?:'s|\s+(?:is|are)))\s+(?:(?:the|an?)\s+)?`?(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
+    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)`?"
+    r"(?:\s+(?:class|function|method|object|type|attribute|decorator|module|exception))?\W*$")
+
+
 def asks_what_it_does(question: str) -> bool:
-    """The question asks what a thing does or is for ("What does timeout.unref() do?")."""
-    return _ASKS_WHAT_IT_DOES.match(question.strip()) is not None
+    """The question asks what a thing does or is for ("What does timeout.unref() do?"), or what a code name is
+    ("What is click.Context?")."""
+    stripped = question.strip()
+    return _ASKS_WHAT_IT_DOES.match(stripped) is not None or _ASKS_WHAT_CODE_IS.match(stripped) is not None
 
 
 def entry_name_stems(signature: str) -> frozenset[str]:

@@ -379,6 +379,13 @@ def test_a_code_in_the_question_finds_the_entry_holding_it_and_the_answer_names_
     ("What does --slow-cool mean?", True),
     ("What does kiln.fire return?", False),
     ("What is the default cone?", False),
+    # what a code name is: its entry's summary answers, as for what it does
+    ("What is kiln.Kiln?", True),
+    ("What's `fire_all`?", True),
+    ("What is the KilnError exception?", True),
+    ("what is glaze()", True),
+    ("What is a kiln?", False),  # a plain word: a sentence saying what it is answers
+    ("What is Stoneware?", False),
 ])
 def test_questions_that_ask_what_a_thing_does(question, asks):
     assert asks_what_it_does(question) is asks
