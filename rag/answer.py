@@ -688,9 +688,9 @@ class ExtractiveAnswerer:
                     if wants_summary and named and entries.opens(hit.passage.doc_id, sentence.start) and \
                             not named_parameters(question, named.sentence.text):
                         f["summary"] = 1.0  # (asked what one parameter does, its own line answers)
-                    elif wants_summary and read.described and position > 0 and \
-                            _normalize(hit.sentences[position - 1].text) == _normalize(read.described):
-                        f["summary"] = 1.0  # the first line under a definition term ("--vanilla" + "Combine ...")
+                    elif wants_summary and read.described and read.described.lstrip().startswith("-") and \
+                            position > 0 and _normalize(hit.sentences[position - 1].text) == _normalize(read.described):
+                        f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")
                 elif (wants_summary or wanted_field) and asked_names and named_entry and \
                         _last_name(term_name(named_entry)) not in asked_names:
                     # Asked what fetchone() returns, a line of fetchmany()'s entry tells of another function.

@@ -99,3 +99,9 @@ def test_asked_what_an_option_does_the_first_line_under_its_term_is_its_summary(
               .score_sentences("What does the --vanilla option do?", [hit])}
     assert scored["Combine -"].get("summary") == 1.0
     assert "summary" not in scored["Under Win"]
+    # an example call is no term whose first line below sums it up
+    example = hit_of(("", 'click.echo_via_pager("\\n".join(lines))', 0.6),
+                     ("\n", "If you want to use the pager for a lot of text, use a generator.", 0.6))
+    scored = {c.sentence.text[:9]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+              .score_sentences("What does the text_or_generator parameter of click.echo_via_pager do?", [example])}
+    assert "summary" not in scored["If you wa"]
