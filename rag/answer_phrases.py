@@ -436,6 +436,7 @@ _ARTICLE_PHRASE = re.compile(r"(?:an?|the)\s+[\w'’-]+(?:\s+[\w'’-]+){0,9}", 
 
 
 _TITLE_WORDS = frozenset(["the", "of", "and", "for"])
+_CALL_TERM = re.compile(r"^[\w.@ -]*?\w\(")  # a term that is a signature: "commit()", "jinja-filters.list(value)"
 
 
 def _words_before_titles(text: str, start: int) -> frozenset[str]:
@@ -587,6 +588,12 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         # ("--absolute" for "... as an absolute path") is the answer, unless the question spells it out.
         own = content_stems(name) <= asked if not re.search(r"[-_./()]", name) else \
             normalize_spaces(name) in normalize_spaces(question)
+        if own and kind == "term" and _CALL_TERM.search(term) and not re.search(
+                rf"(?<![\w.]){re.escape(name)}\s*\(|`{re.escape(name)}`" +
+                (rf"|(?<![\w.]){re.escape(name)}(?![\w])" if re.search(r"[_.]", name) else ""), question, re.I):
+            # An entry's name is code: "Which function commits any pending transaction?" is answered by commit(),
+            # a word of the question only as a verb; asked about `commit()` itself, it would be the question's own.
+            own = False
         if name and not own:
             return name
     found = _candidates(kind, text, asked) if kind == "reason" else _text_candidates(kind, text)

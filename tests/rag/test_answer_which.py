@@ -109,3 +109,15 @@ def test_a_sentence_ending_on_this_or_that_leans_on_the_one_before_but_not_one_e
     assert _refers_back("Use --force for that.", previous) == set()
     # (a closing "them" or "it" names what its own sentence named: "packages ... reported against them")
     assert _refers_back("Packages go into testing when no bugs are reported against them.", previous) is None
+
+
+def test_which_function_is_answered_by_the_entry_whose_name_is_the_questions_verb():
+    from rag.answer_phrases import find_phrase
+
+    question = "Which function commits any pending transaction to the database?"
+    text = "commit()\nCommit any pending transaction to the database."
+    assert find_phrase("term", text, question, "commit()") == "commit"
+    # named in the question as code, the entry is the question's own thing, not its answer
+    assert find_phrase("term", text, "Which exception can commit() raise?", "commit()") is None
+    assert find_phrase("term", "max_length (int) – the longest allowed", "Which limit applies past max_length?",
+                       "max_length (int)") != "max_length"  # a parameter's line is no signature
