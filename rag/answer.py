@@ -171,6 +171,9 @@ class _Candidate:
 _QUANTITIES = frozenset(content_stems("value port size priority limit timeout length width height count amount capacity "
                                       "threshold maximum minimum percentage rate depth interval delay"))
 
+# The nouns that name a place: asked "which X", the answer is a place the prose names.
+_PLACES = frozenset(content_stems("country city town capital region province state island venue location place"))
+
 
 @dataclass(frozen=True)
 class _Quote:
@@ -876,7 +879,8 @@ class ExtractiveAnswerer:
         phrase = None
         asked_kind = asked_thing(question) if kind == "term" else frozenset()
         # "Which port ...", "What value should X be set to?": a quantity is asked, so the lead is a number, not a name.
-        lead_kind = "number" if asked_kind & _QUANTITIES else kind
+        # ... and "Which country ...", "In which city ...": a place the prose names ("in Brunei Darussalam").
+        lead_kind = "number" if asked_kind & _QUANTITIES else "place" if asked_kind & _PLACES else kind
         for cand, quote in quotes:
             term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
@@ -916,7 +920,7 @@ class ExtractiveAnswerer:
             elif kind == "how" and term and documented_parameter(cand.sentence.text):
                 continue  # a parameter's name is no way of doing what is asked ("empty_char" for a progress bar)
             else:
-                phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind == "number" else term)
+                phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind in ("number", "place") else term)
             if phrase:
                 break
         if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:

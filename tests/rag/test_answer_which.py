@@ -121,3 +121,14 @@ def test_which_function_is_answered_by_the_entry_whose_name_is_the_questions_ver
     assert find_phrase("term", text, "Which exception can commit() raise?", "commit()") is None
     assert find_phrase("term", "max_length (int) – the longest allowed", "Which limit applies past max_length?",
                        "max_length (int)") != "max_length"  # a parameter's line is no signature
+
+
+def test_which_place_kind_leads_with_the_place_the_prose_names():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "He also proposed convening a subcommittee on border demarcation in Tokyo during mid-October.",
+                  0.7))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "In which city would the border subcommittee meet?", [hit])
+    assert answer.short_answer == "Tokyo", answer.text
