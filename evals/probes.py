@@ -11,6 +11,8 @@ answered:
 - `call`: "What does echo() do?" (the name's last part as a call), the same check.
 - `parameter`: "What does the nl parameter of click.echo do?" for a "- nl (bool) – ..." line under a signature: a
   citation holds that line's description.
+- `returns`: "What type does click.echo return?" for a "Return type" line under a signature ("What does X return?"
+  for a "Returns" line): a citation (or the short answer) holds the line's value.
 - `option`: "What does the --vanilla option do?" for an option line with its description under it.
 - `which-function`: "Which function prints a message ...?", the description's imperative verb put in the third
   person: the short answer names the entry.
@@ -93,6 +95,16 @@ def generate(kind: str, passages: list[str]) -> list[Probe]:
             continue
         if not _DOTTED.fullmatch(name) or below.startswith(("Parameters", "Return")):
             continue
+        if kind == "returns":
+            for j, line in enumerate(rest[1:-1], start=1):
+                label = line.strip().rstrip(":")
+                if label in ("Return type", "Returns") and rest[j + 1].strip():
+                    asked = "What type does {} return?" if label == "Return type" else "What does {} return?"
+                    found.setdefault(name, Probe(asked.format(name), rest[j + 1].strip()))
+                    break
+                if is_signature(line.strip()):
+                    break  # the next entry's
+            continue
         if kind == "parameter":
             for line in rest[1:]:
                 m = _PARAMETER.match(line.strip())
@@ -112,10 +124,11 @@ def answered(kind: str, probe: Probe, answer: Answer) -> bool:
         name = probe.expected.lower()
         return bool(lead) and (lead == name or lead.split(".")[-1] == name.split(".")[-1])
     want = _norm(probe.expected)[:40]
-    return any(want in _norm(c.text) or _norm(c.text)[:40] in want for c in answer.citations)
+    return any(want in _norm(c.text) or _norm(c.text)[:40] in want for c in answer.citations) or \
+        kind == "returns" and want in _norm(answer.short_answer or "")
 
 
-PROBES = ("what-does", "what-is", "call", "parameter", "option", "which-function")
+PROBES = ("what-does", "what-is", "call", "parameter", "returns", "option", "which-function")
 
 
 def run(passages: list[str], ask: Callable[[str], Answer], kinds: tuple[str, ...] = PROBES, limit: int = 40,

@@ -677,6 +677,13 @@ class ExtractiveAnswerer:
                     sentence.text, hit.sentences[position - 1].text if position else None, between, wanted_field)
                 if fills:
                     f["fills_field"] = 1.0
+                    # A type asked for ("bool" under "Return type") is no heading, and matches the question as the
+                    # entry it belongs to does: its own words are too few to resemble anything. (What a call returns,
+                    # asked in words, is better told by prose than by "* Returns: {Function[]}".)
+                    if wanted_field == "rtype":
+                        f.pop("heading", None)
+                        if signature is not None:
+                            f["similarity"] = max(f["similarity"], getattr(signature.sentence, "similarity", 0.0))
                 elif len(stems - terms) < 2 and not (names_one and content_stems(
                         find_phrase(kind, sentence.text, question) or "") - terms):
                     f["echo"] = 1.0  # ... unless its one new word is the name asked for ("SIGCHLD | Sent ...")

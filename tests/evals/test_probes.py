@@ -14,6 +14,9 @@ Parameters:
 - pots (list) – the pots to fire, in loading order.
 - cone (int) – the temperature cone to reach.
 
+Return type
+list
+
 kiln.vent()
 Open the vent of the kiln.
 
@@ -37,6 +40,7 @@ def test_each_probe_asks_one_shape_of_every_entry_found():
     assert generate("call", [PAGE])[1].question == "What does vent() do?"
     assert [p.question for p in generate("parameter", [PAGE])] == [
         "What does the pots parameter of kiln.fire do?", "What does the cone parameter of kiln.fire do?"]
+    assert generate("returns", [PAGE]) == [Probe("What type does kiln.fire return?", "list")]
     assert generate("option", [PAGE]) == [Probe("What does the --slow-cool option do?", "Cool the kiln over a whole day.")]
     assert [p.question for p in generate("which-function", [PAGE])] == [
         "Which function fires the pots at the given cone?", "Which function opens the vent of the kiln?"]

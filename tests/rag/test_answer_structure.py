@@ -134,3 +134,14 @@ def test_asked_how_a_parameters_name_never_leads():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I show a progress bar?", [hit])
     assert len(answer.citations) == 2  # the parameter's line is quoted, its name does not lead
     assert answer.short_answer is None, answer.text
+
+
+def test_asked_what_type_an_entry_returns_the_line_under_return_type_answers():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "kiln.is_hot(kiln_id, threshold)", 0.72),
+                 ("\n", "Check if a kiln is hotter than the threshold given.", 0.62),
+                 ("\n\n", "Return type", 0.3), ("\n", "bool", 0.3))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What type does kiln.is_hot return?", [hit])
+    assert answer.citations[0].text.split() == ["Return", "type", "bool"], answer.text  # the value with its label
