@@ -291,6 +291,10 @@ def without_tool_namespace(code: str) -> str:
     return _TOOL_NAMESPACE.sub(r"\1", code)
 
 
+# An attribute with its type: "human_readable_name: str", "Environment.globals: dict" (not a label: "Class: Foo").
+_ANNOTATED = re.compile(r"(?:[a-z_]\w*|[A-Za-z_]\w*(?:\.\w+)+):\s")
+
+
 def term_name(term: str) -> str:
     """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
     text = _DEF_PREFIX.sub("", strip_markup(term).lstrip("@").strip())
@@ -299,7 +303,8 @@ def term_name(term: str) -> str:
         if options:
             return ", ".join(options)
     head = without_tool_namespace(re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;"))
-    if "(" in text or "=" in text or len(text) > 40:
+    # ("property human_readable_name: str": an attribute's type annotation is no part of its name)
+    if "(" in text or "=" in text or _ANNOTATED.match(text) or len(text) > 40:
         return head or text
     return text
 

@@ -25,8 +25,9 @@ _ASKED_OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
 
 
 def _keys(name: str) -> list[str]:
-    """A dotted name and each shorter name it ends with: "click.echo" -> "click.echo", "echo"."""
-    parts = name.lower().split(".")
+    """A dotted name and each shorter name it ends with: "click.echo" -> "click.echo", "echo". Case is kept, as
+    code keeps it: the class `Request` is not the attribute `request`."""
+    parts = name.split(".")
     return [".".join(parts[i:]) for i in range(len(parts))]
 
 
@@ -56,7 +57,7 @@ def defined_names(text: str) -> set[str]:
         if _NAME.fullmatch(name):
             names.update(_keys(name))
         elif name.startswith("-"):  # a command-line option's entry ("-o, --output")
-            names.update(o.lower() for o in name.split(", ") if _OPTION.fullmatch(o))
+            names.update(o for o in name.split(", ") if _OPTION.fullmatch(o))
     return names
 
 
@@ -70,6 +71,6 @@ def asked_definitions(question: str) -> list[list[str]]:
     asked as "Context.invoke" is defined under its class as "invoke(...)"."""
     found = [m.group(1) for m in _QUOTED_CODE.finditer(question)] + [m.group() for m in _CODE_NAME.finditer(question)]
     names = dict.fromkeys(n.strip().rstrip("()") for n in found)
-    options = dict.fromkeys(m.group().lower() for m in _ASKED_OPTION.finditer(question))
+    options = dict.fromkeys(m.group() for m in _ASKED_OPTION.finditer(question))
     return [[DEFINES + key for key in _keys(n)] for n in names if _NAME.fullmatch(n)] + \
         [[DEFINES + option] for option in options]

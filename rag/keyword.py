@@ -53,7 +53,7 @@ class Analyzer:
     """Text -> index terms: lowercase words, stopwords dropped, Porter stems (as SQLite FTS5's porter tokenizer)."""
 
     # Names what turns words into terms; a saved index made by another analyzer is not reused.
-    name = "porter/stopwords-1+defines-1"
+    name = "porter/stopwords-1+defines-2"
 
     def __init__(self) -> None:
         self._stemmer = _stemmer()

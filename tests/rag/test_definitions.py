@@ -25,18 +25,18 @@ click.echo(value)
 
 
 def test_a_term_line_with_its_description_under_it_defines_its_name_and_the_names_it_ends_with():
-    assert defined_names(SPHINX_PAGE) == {"click.echo", "echo", "click.option", "option"}
+    assert defined_names(SPHINX_PAGE) == {"click.echo", "echo", "click.Option", "Option"}
 
 
 def test_markdown_headings_of_code_define_their_item():
     assert defined_names("### `fs.readFile(path[, options], callback)`\n\nAsynchronously reads a file.") == \
-        {"fs.readfile", "readfile"}
+        {"fs.readFile", "readFile"}
 
 
 def test_a_line_of_command_line_options_with_its_description_under_it_defines_them():
     text = ("--no-Rconsole\n(Windows only) Prevent loading the Rconsole file.\n--vanilla\nCombine --no-save and "
             "--no-restore.\n-o FILE, --output=FILE\nWrite to FILE.\nRun it with -x\nas shown.")
-    assert defined_names(text) == {"--no-rconsole", "--vanilla", "-o", "--output"}
+    assert defined_names(text) == {"--no-Rconsole", "--vanilla", "-o", "--output"}
     assert defined_names("### `--max-old-space-size=SIZE`\n\nSets the max memory size.") == {"--max-old-space-size"}
 
 
@@ -47,9 +47,9 @@ def test_prose_and_example_calls_define_nothing():
 
 @pytest.mark.parametrize(("question", "lookups"), [
     ("What does click.echo do?", [["=defines:click.echo", "=defines:echo"]]),
-    ("What does `Context.invoke` return?", [["=defines:context.invoke", "=defines:invoke"]]),
+    ("What does `Context.invoke` return?", [["=defines:Context.invoke", "=defines:invoke"]]),
     ("When should I call getchar()?", [["=defines:getchar"]]),
-    ("What is an ImmutableMultiDict?", [["=defines:immutablemultidict"]]),
+    ("What is an ImmutableMultiDict?", [["=defines:ImmutableMultiDict"]]),
     ("Why is lru_cache faster?", [["=defines:lru_cache"]]),
     ("How do I print a message?", []),  # no code named: nothing to look up
     ("What does R's --vanilla command-line option do?", [["=defines:--vanilla"]]),  # not the "-" of "command-line"

@@ -180,7 +180,8 @@ def test_the_names_a_passage_defines_are_looked_up_apart_from_its_words():
     index = KeywordIndex().updated(ROWS + API_ROWS, NO_IDS)
     assert index.defining([["=defines:tally.count", "=defines:count"]]) == [20]
     # a method asked with its class is found under its own name when no entry spells the class out
-    assert index.defining([["=defines:stats.counter.most_common", "=defines:counter.most_common"]]) == [22]
+    assert index.defining([["=defines:stats.Counter.most_common", "=defines:Counter.most_common"]]) == [22]
+    assert index.defining([["=defines:counter.most_common"]]) == []  # code keeps its case
     assert index.defining([["=defines:tally.sum", "=defines:sum"]]) == []
     assert index.defining([["=defines:tally.count"]], allowed_ids=np.array([21, 22])) == []
     # they are no words: no query finds them, and the passage's length (its BM25) is its words' alone
