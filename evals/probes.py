@@ -13,6 +13,9 @@ answered:
   citation holds that line's description.
 - `returns`: "What type does click.echo return?" for a "Return type" line under a signature ("What does X return?"
   for a "Returns" line): a citation (or the short answer) holds the line's value.
+- `default`: "What is the default value of the nl parameter of click.echo?" for a parameter the signature gives a
+  default: the short answer is that value.
+- `other-parameter`: the same question of a parameter the entry lacks (another entry's): answered by a refusal.
 - `option`: "What does the --vanilla option do?" for an option line with its description under it.
 - `which-function`: "Which function prints a message ...?", the description's imperative verb put in the third
   person: the short answer names the entry.
@@ -33,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.answer_phrases import term_name
-from rag.answer_values import is_signature
+from rag.answer_values import is_signature, signature_defaults, signature_parameters
 from rag.records import Answer
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -78,6 +81,8 @@ def _entries(passages: list[str]) -> Iterator[tuple[str, str, list[str]]]:
 def generate(kind: str, passages: list[str]) -> list[Probe]:
     """Every probe of `kind` the passages give, one a name (the first entry of a name wins)."""
     found: dict[str, Probe] = {}
+    if kind in ("default", "other-parameter"):
+        return _default_probes(kind, passages)
     if kind == "option":
         for text in passages:
             lines = text.split("\n")
@@ -118,7 +123,41 @@ def generate(kind: str, passages: list[str]) -> list[Probe]:
     return list(found.values())
 
 
+def _signatures(passages: list[str]) -> dict[str, str]:
+    """Each dotted name's first signature line."""
+    found: dict[str, str] = {}
+    for text in passages:
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if stripped and is_signature(stripped) and _DOTTED.fullmatch(name := term_name(stripped)):
+                found.setdefault(name, stripped)
+    return found
+
+
+def _default_probes(kind: str, passages: list[str]) -> list[Probe]:
+    """`default`: a parameter the signature gives a default (expected: that value); `other-parameter`: one the entry
+    lacks, another entry's (expected: a refusal)."""
+    signatures = _signatures(passages)
+    if kind == "default":
+        return [Probe(f"What is the default value of the {p} parameter of {name}?", value)
+                for name, line in signatures.items() for p, value in signature_defaults(line).items() if len(p) > 2]
+    params = {name: set(signature_parameters(line)) for name, line in signatures.items()}
+    pool = sorted({p for ps in params.values() for p in ps if len(p) > 3 and p not in ("self", "args", "kwargs")})
+    rng = random.Random(13)
+    out = []
+    for name in sorted(n for n in params if params[n]):
+        same_name = set().union(*(ps for n, ps in params.items() if n.split(".")[-1] == name.split(".")[-1]))
+        other = [p for p in pool if p not in same_name]
+        if other:
+            out.append(Probe(f"What is the default value of the {rng.choice(other)} parameter of {name}?", ""))
+    return out
+
+
 def answered(kind: str, probe: Probe, answer: Answer) -> bool:
+    if kind == "other-parameter":
+        return answer.abstained
+    if kind == "default":
+        return (answer.short_answer or "").strip("'\"") == probe.expected.strip("'\"")
     if kind == "which-function":
         lead = term_name(answer.short_answer or "").lower()
         name = probe.expected.lower()
@@ -128,7 +167,8 @@ def answered(kind: str, probe: Probe, answer: Answer) -> bool:
         kind == "returns" and want in _norm(answer.short_answer or "")
 
 
-PROBES = ("what-does", "what-is", "call", "parameter", "returns", "option", "which-function")
+PROBES = ("what-does", "what-is", "call", "parameter", "returns", "default", "other-parameter", "option",
+          "which-function")
 
 
 def run(passages: list[str], ask: Callable[[str], Answer], kinds: tuple[str, ...] = PROBES, limit: int = 40,

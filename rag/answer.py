@@ -940,7 +940,9 @@ class ExtractiveAnswerer:
             # signature and the parameter's own line are cited with the quote.
             cand, quote = quotes[0]
             doc = cand.hit.passage.doc_id
-            found = default_value(question, entries, doc, quote.start, quote.text,
+            # (Where the best sentence sits, not where its quote starts: a line quoted with it may be the last of
+            # the entry above, "- atomic (bool) –" before "class click.Path(..., writable=False)".)
+            found = default_value(question, entries, doc, cand.sentence.start, cand.sentence.text,
                                   [(c.hit.passage.doc_id, q.start, q.end) for c, q in quotes], kind == "number")
             if found:
                 phrase = found.phrase

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .answer_values import asked_thing
+from .answer_values import asked_thing, documented_parameter
 from .terms import content_stems
 
 _UPPER = r"max|maximum|maximal|largest|biggest|highest|greatest|upper\s+(?:limit|bound)|at\s+most|ceiling"
@@ -112,7 +112,9 @@ def asked_default_thing(question: str) -> str | None:
     match = _ASKS_DEFAULT_OF.match(question)
     if not match:
         return None
-    for phrase in (match.group("thing"), match.group("owner") or ""):
+    # ("the default value of the encoding parameter of get_text_stream()": the owner's own owner is no thing asked)
+    owner = re.split(r"\s+(?:of|for|in)\s+", match.group("owner") or "", maxsplit=1)[0]
+    for phrase in (match.group("thing"), owner):
         for word in reversed(phrase.split()):
             stems = content_stems(re.sub(r"['’]s$", "", word.strip("`'’")))
             if stems and not stems <= _GENERIC:
@@ -125,6 +127,22 @@ def _stems_of(text: str) -> frozenset[str]:
     return content_stems(re.sub(r"[_.]|(?<=[a-z])(?=[A-Z])", " ", text))
 
 
+# "... parameter of click.get_text_stream": the entry a parameter asked about belongs to.
+_PARAMETER_OWNER = re.compile(r"\s+(?:of|to|for|in)\s+(?:the\s+)?`?([A-Za-z_][\w.]*)")
+_SIGNATURE_NAME = re.compile(r"\s*(?:class\s+|exception\s+|def\s+|@)?([A-Za-z_][\w.]*)\(")
+
+
+def _of_owner(text: str, owner: re.Match[str] | None) -> bool:
+    """Whether a text that gives a parameter its default is the asked entry's: a signature of another entry is not
+    ("click.confirm(text, abort=False)" for the abort parameter of click.unstyle)."""
+    signature = _SIGNATURE_NAME.match(text)
+    if owner is None or signature is None:
+        return True
+    return signature.group(1).split(".")[-1] == owner.group(1).rstrip(".").split(".")[-1]
+
+
+# "the encoding parameter", "the `nl` argument": a parameter asked about by its name.
+_ASKED_PARAMETER = re.compile(r"\bthe\s+`?([A-Za-z_]\w*)`?\s+(?:parameter|argument|keyword argument|kwarg)\b", re.I)
 _KEYWORD_VALUE = re.compile(r"([A-Za-z_][\w.]*)\s*=\s*[^\s=]")
 
 
@@ -144,5 +162,13 @@ def unstated_relation(question: str, quoted: Iterable[str]) -> bool:
     if direction and not any(states_bound(text, direction) for text in texts):
         return True
     thing = asked_default_thing(question)
+    parameter = _ASKED_PARAMETER.search(question)
+    if thing is not None and parameter:
+        # "the default value of the device parameter of dev.set": the default of that parameter, as a signature
+        # gives it ("device=NULL") or its own line says it; a device's "default set of parameters" is not it.
+        name = parameter.group(1)
+        owner = _PARAMETER_OWNER.match(question, parameter.end())
+        return not any(re.search(rf"(?<![\w.]){re.escape(name)}\s*=\s*[^\s=]", text) and _of_owner(text, owner) or
+                       documented_parameter(text) == name and "default" in text.lower() for text in texts)
     # The thing named is not enough: "408 Request Timeout" names a timeout and gives it no default.
     return thing is not None and not any(_gives_default(text, thing) for text in texts)

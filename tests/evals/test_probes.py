@@ -40,6 +40,10 @@ def test_each_probe_asks_one_shape_of_every_entry_found():
     assert generate("call", [PAGE])[1].question == "What does vent() do?"
     assert [p.question for p in generate("parameter", [PAGE])] == [
         "What does the pots parameter of kiln.fire do?", "What does the cone parameter of kiln.fire do?"]
+    assert Probe("What is the default value of the cone parameter of kiln.fire?", "6") in generate("default", [PAGE])
+    others = {p.question.split(" of ")[-1].rstrip("?"): p.question.split(" the ")[2].split()[0]
+              for p in generate("other-parameter", [PAGE + "kiln.glaze(colour, coats=2)\nGlaze it.\n"])}
+    assert others["kiln.fire"] in ("colour", "coats") and others["kiln.glaze"] in ("pots", "cone")
     assert generate("returns", [PAGE]) == [Probe("What type does kiln.fire return?", "list")]
     assert generate("option", [PAGE]) == [Probe("What does the --slow-cool option do?", "Cool the kiln over a whole day.")]
     assert [p.question for p in generate("which-function", [PAGE])] == [
@@ -54,6 +58,8 @@ def test_a_probe_is_answered_by_quoting_the_description_or_leading_with_the_name
     assert answered("which-function", which, _answer("Open the vent of the kiln.", short="vent()"))
     assert not answered("which-function", which, _answer("Open the vent of the kiln.", short="kiln.fire"))
     assert not answered("which-function", which, _answer("Open the vent of the kiln."))
+    assert answered("default", Probe("q", "6"), _answer("kiln.fire(pots, cone=6)", short="6"))
+    assert not answered("other-parameter", Probe("q", ""), _answer("kiln.fire(pots, cone=6)", short="6"))
 
 
 def test_run_counts_each_probe_over_a_seeded_choice_of_its_questions():

@@ -153,3 +153,13 @@ def test_asked_a_default_the_value_stated_leads_not_the_options_name():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "What is the default maximum size of HTTP headers?", [hit])
     assert answer.short_answer == "16 KiB", answer.text
+
+
+def test_the_default_of_a_parameter_is_read_from_the_signature_the_best_sentence_is_in():
+    # the quote of the signature starts on the last line of the entry above it
+    hit = hit_of(("", "Parameters", 0.3), ("\n", "- lazy (Optional[bool]) –", 0.4), ("\n", "- atomic (bool) –", 0.45),
+                 ("\n\n", "class click.Path(exists=False, file_okay=True, dir_okay=True, writable=False)\nThe Path "
+                          "type is similar to the File type.", 0.64))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "What is the default value of the writable parameter of click.Path?", [hit])
+    assert answer.short_answer == "False", answer.text

@@ -194,3 +194,16 @@ def test_a_value_in_a_sentence_about_the_asked_thing_keeps_its_confidence():
     question = "When would the subcommittee convene?"
     assert _confidence(question, AnswerConfig(threshold=-1.0)) == \
         _confidence(question, AnswerConfig(threshold=-1.0, value_of_other_overlap=0.0))
+
+
+def test_the_default_of_a_named_parameter_is_its_entrys_and_no_other_ones():
+    question = "What is the default value of the encoding parameter of click.get_text_stream?"
+    assert asked_default_thing(question) == "encod"  # the parameter, not the owner's "click"
+    assert not unstated_relation(question, ["click.get_text_stream(name, encoding=None, errors='strict')"])
+    question = "What is the default value of the abort parameter of click.unstyle?"
+    assert unstated_relation(question, ["click.confirm(text, default=False, abort=False)"])  # another entry's
+    assert not unstated_relation(question, ["click.unstyle(text, abort=False)"])
+    assert not unstated_relation(question, ["- abort (bool) – abort when declined; defaults to False."])
+    # a device's "default set of parameters" gives no default to a parameter named device
+    assert unstated_relation("What is the default value of the device parameter of dev.set?",
+                             ["Each device has a default set of parameters when initialized."])
