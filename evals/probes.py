@@ -115,7 +115,7 @@ def generate(kind: str, passages: list[str]) -> list[Probe]:
                 m = _PARAMETER.match(line.strip())
                 if m and m.group(1) not in ("self", "args", "kwargs"):
                     found.setdefault(f"{name} {m.group(1)}", Probe(
-                        f"What does the {m.group(1)} parameter of {name} do?", m.group(3)))
+                        f"What does the {m.group(1)} parameter of {name} do?", _first_sentence(m.group(3))))
             continue
         question = {"what-does": f"What does {name} do?", "what-is": f"What is {name}?",
                     "call": f"What does {name.rsplit('.', 1)[-1]}() do?"}[kind]
