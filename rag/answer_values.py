@@ -248,7 +248,7 @@ class Entries:
                     strict = tolerant = d
                     unread = count = 0
                     opened = False
-                elif len(text) < 200 and heading or count > self._REACH:
+                elif len(text) < 200 and heading and not _is_entry_label(text) or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
                 elif unread > self.UNREAD:
                     strict = tolerant = None
@@ -317,6 +317,17 @@ def _gap_text(d: DocSentence, following: DocSentence) -> str | None:
                 a, b = sorted((one.position, position))
                 return hit.between(a, b)
     return None
+
+
+# The labels an entry's own parts go under ("Parameters", "Return type", "Changelog"): a page or section may bear the
+# same name ("Parameters" is a page of Click's guide), but inside an entry they start no new section.
+_ENTRY_LABELS = frozenset(["parameters", "params", "arguments", "args", "keyword arguments", "other parameters",
+                           "returns", "return", "return type", "rtype", "raises", "yields", "changelog", "example",
+                           "examples", "note", "notes", "see also", "warning", "attributes"])
+
+
+def _is_entry_label(text: str) -> bool:
+    return normalize_spaces(text).strip(" :*_#").lower() in _ENTRY_LABELS
 
 
 def opens_entry(d: DocSentence, following: DocSentence | None) -> bool:

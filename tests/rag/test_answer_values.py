@@ -434,3 +434,21 @@ def test_a_heading_with_metadata_below_it_opens_an_entry():
                                              ("deprecated: v4.0.0\nmore", False)])
 def test_field_lines(line, field):
     assert is_field_line(line) is field
+
+
+def test_an_entrys_own_labels_start_no_section_though_a_page_bears_the_name():
+    from rag.answer_values import Entries
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "exception kiln.BadFiring(message, cone=None)", 0.5),
+                 ("\n", "An exception for a firing gone wrong.", 0.5),
+                 ("\n\n", "Changelog", 0.2), ("\n\n", "New in version 2.0.", 0.2),
+                 ("\n\n", "Parameters", 0.2), ("\n", "- cone (Optional[int]) – the cone the firing reached.", 0.6))
+    # a page of the same documentation is titled "Parameters": its heading chain names it
+    from rag.records import Hit, Passage
+
+    other = Hit(Passage("guide", 0, 36, "Parameters are what a command takes.", 0, "Guide > Parameters"), 0.4)
+    entries = Entries([hit, other])
+    line = hit.sentences[5]
+    found = entries.signature_above(hit.passage.doc_id, line.start)
+    assert found is not None and found.sentence.text.startswith("exception kiln.BadFiring")
