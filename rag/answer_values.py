@@ -361,6 +361,9 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 _PROSE = re.compile(r"""^(?:`[^`\n]+`|[\[`*_"'(]*[A-Z])[^\n|]*[.!?][)"'`*_]*$""")
 _METADATA_LINE = re.compile(r"^[\w-]{1,30}:\s")
+# A version note ("New in version 4.0.", "Changed in version 2.1: ...", "Deprecated since version 3.0"): an entry's
+# history, not its prose.
+_VERSION_NOTE = re.compile(r"^(?:New|Changed|Added|Deprecated|Removed)\s+(?:in|since)\s+(?:version\s+)?v?\d", re.I)
 # "What does X do?", "What is X for?", "What does X mean?": the entry's summary answers.
 _ASKS_WHAT_IT_DOES = re.compile(r"^\W*what\s+(?:does|do|is|are)\s+\S.*\b(?:do|for|mean)\W*$", re.I)
 
@@ -379,7 +382,7 @@ def is_prose(text: str) -> bool:
     heading or a "key: value" field line."""
     stripped = " ".join(text.split())
     return bool(_PROSE.match(stripped)) and len(stripped.split()) >= 4 and heading_title(stripped) == stripped \
-        and not _METADATA_LINE.match(stripped)
+        and not _METADATA_LINE.match(stripped) and not _VERSION_NOTE.match(stripped)
 
 
 # "What is click.Context?", "What's `lru_cache`?", "What is the ImmutableMultiDict class?": what a code name is.

@@ -399,6 +399,9 @@ def test_questions_that_ask_what_a_thing_does(question, asks):
     ("v3.0.0 | The `cone` option accepts fractions.", False),
     ("### `kiln.vent()`", False),
     ("Returns: a promise that settles later.", False),
+    ("New in version 4.0.", False),  # an entry's history, not what it does
+    ("Changed in version 2.1: The cone may be a fraction.", False),
+    ("Deprecated since version 3.0: use glaze() instead.", False),
 ])
 def test_prose_sentences(text, prose):
     assert is_prose(text) is prose
