@@ -291,6 +291,13 @@ def _first_line_term(text: str) -> str | None:
         else None
 
 
+def _is_asked_name(name: str, asked: set[str], cased: set[str]) -> bool:
+    """Whether an entry's name is one the question asks about: by its last part, in any case ("proxyfix" typed in a
+    hurry is `ProxyFix`), unless the question typed that name with capitals and the entry writes it otherwise."""
+    last = name.rstrip("()").rsplit(".", 1)[-1]
+    return last.lower() in asked and not any(c.lower() == last.lower() and c != last for c in cased)
+
+
 def _last_name(name: str) -> str:
     """The part of a dotted name that names the thing: `werkzeug.middleware.ProxyFix` -> `proxyfix`."""
     return name.rstrip("()").rsplit(".", 1)[-1].lower()
@@ -531,6 +538,9 @@ class ExtractiveAnswerer:
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
             question, hits)
         asked_codes = set(_CODE_NUMBER.findall(question))
+        # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
+        asked_cased = {n for m in _ASKED_NAME.finditer(question)
+                       if (n := m.group().rstrip("()").rsplit(".", 1)[-1]) != n.lower()}
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
@@ -690,7 +700,8 @@ class ExtractiveAnswerer:
                 # The entry asked about, read with a few characters unread (a parameter list may outrun the passages).
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
                 named_entry = named.sentence.text if named and named.sentence.start != sentence.start else None
-                if asked_names and any(t and _last_name(term_name(t)) in asked_names for t in (term, named_entry)) or \
+                if asked_names and any(t and _is_asked_name(term_name(t), asked_names, asked_cased)
+                                       for t in (term, named_entry)) or \
                         asked_codes and any(t and asked_codes & set(_CODE_NUMBER.findall(t)) for t in (term, entry)):
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").

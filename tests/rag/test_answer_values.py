@@ -455,3 +455,17 @@ def test_an_entrys_own_labels_start_no_section_though_a_page_bears_the_name():
     line = hit.sentences[5]
     found = entries.signature_above(hit.passage.doc_id, line.start)
     assert found is not None and found.sentence.text.startswith("exception kiln.BadFiring")
+
+
+def test_a_name_typed_with_capitals_asks_for_the_entry_written_so():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "kiln.option(*decls)", 0.6), ("\n", "Attaches an option to the firing.", 0.62),
+                 ("\n\n", "class kiln.Option(decls)", 0.5), ("\n", "Options are settings a firing may take.", 0.5))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    scored = {c.sentence.text[:10]: c.features for c in answerer.score_sentences("What does Option() do?", [hit])}
+    assert "asked_entry" not in scored["Attaches a"] and scored["Options ar"].get("asked_entry") == 1.0
+    # typed in lower case, either may be meant
+    scored = {c.sentence.text[:10]: c.features for c in answerer.score_sentences("What does option() do?", [hit])}
+    assert scored["Attaches a"].get("asked_entry") == scored["Options ar"].get("asked_entry") == 1.0
