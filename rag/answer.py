@@ -121,6 +121,7 @@ _ENDS_STATEMENT = re.compile(r"""[.!?)"'”]$""")
 _ENDS_CLAUSE = re.compile(r"[.!?:;,]$")
 _CALL_SHAPE = re.compile(r"\w\(.*\)\s*(?:->.*)?$")  # a signature: name(arguments)
 _LOWER_FIRST = re.compile(r"[a-z]")
+_DOTTED_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")  # "click.echo", "werkzeug.test.Client"
 _SHORT_CALL = 60  # characters of a signature that may lead an answer as it is written
 # Quotes this few characters apart are next to each other (one space or line break between two sentences).
 _ADJACENT = 2
@@ -538,6 +539,7 @@ class ExtractiveAnswerer:
         asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
             question, hits)
         asked_codes = set(_CODE_NUMBER.findall(question))
+        dotted_names = {m.group() for m in _DOTTED_NAME.finditer(question)}
         # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
         asked_cased = {n for m in _ASKED_NAME.finditer(question)
                        if (n := m.group().rstrip("()").rsplit(".", 1)[-1]) != n.lower()}
@@ -709,6 +711,8 @@ class ExtractiveAnswerer:
                     if wants_summary and named and entries.opens(hit.passage.doc_id, sentence.start) and \
                             not named_parameters(question, named.sentence.text):
                         f["summary"] = 1.0  # (asked what one parameter does, its own line answers)
+                        if term_name(named.sentence.text) in dotted_names:
+                            f["names_entry"] = 1.0  # "click.echo" itself, not an "echo" of another module
                     elif wants_summary and read.described and read.described.lstrip().startswith("-") and \
                             position > 0 and _normalize(hit.sentences[position - 1].text) == _normalize(read.described):
                         f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")

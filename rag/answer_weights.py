@@ -65,6 +65,7 @@ FEATURES: tuple[str, ...] = (
     "describes_asked",     # asked what X does or is, the sentence opens with X and says what it does or is
     "holds_asked_code",    # the question gives a number of three or more digits (a status code, an error code, a
                            # port), and the sentence holds it
+    "names_entry",         # asked what an entry does by its full dotted name ("click.echo"), that entry's summary
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -83,6 +84,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "said_before": -0.2,  # as "echo" and more: repeating the last answer answers no follow-up
     "holds_asked_code": 0.2,
     "describes_asked": 0.1,
+    "names_entry": 0.15,
     "explains": 0.15,
 }
 

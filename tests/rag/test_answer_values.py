@@ -469,3 +469,16 @@ def test_a_name_typed_with_capitals_asks_for_the_entry_written_so():
     # typed in lower case, either may be meant
     scored = {c.sentence.text[:10]: c.features for c in answerer.score_sentences("What does option() do?", [hit])}
     assert scored["Attaches a"].get("asked_entry") == scored["Options ar"].get("asked_entry") == 1.0
+
+
+def test_asked_what_an_entry_does_by_its_full_name_its_summary_outranks_a_guides_sentence():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    # the guide's sentence resembles the question more than the entry's terse summary does
+    guide = hit_of(("", "Echoing", 0.5), ("\n\n", "The kiln.echo function does what print does, and more.", 0.78),
+                   (" ", "It works even where the terminal is misconfigured.", 0.5), doc="guide")
+    api = hit_of(("", "kiln.echo(message=None, nl=True)", 0.55),
+                 ("\n", "Print a message and newline to the kiln's log.", 0.40), doc="api")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What does kiln.echo do?", [guide, api])
+    assert answer.citations[0].doc_id == "api", answer.text
