@@ -634,13 +634,19 @@ class ExtractiveAnswerer:
                     # one) answers; any other does not, as a sentence with no number does not answer "how many".
                     # A line about a parameter of an entry whose signature gives it a default is about that default.
                     signature_default = asked_parameter(question, signature_defaults(sentence.text))
+                    # Another entry's signature giving a parameter of that name a default ("err=False" of
+                    # click.prompt, asked about click.secho's err) gives the asked one none.
+                    other_signature = bool(asked_names) and is_signature(sentence.text) and not _is_asked_name(
+                        term_name(sentence.text), asked_names, asked_cased)
+                    if other_signature:
+                        signature_default = None
                     about = defaulted_parameter(sentence.text, entry) if entry else None
                     entry_default = signature_defaults(entry).get(about) if entry and about else None
                     # (Neither stated nor missing: the signature states it, and a sentence saying it in words is
                     # the better quote.)
                     # A default stated of other things ("By default, localhost ... are trusted") is no default of
                     # the parameter the question names ("the default of use_debugger").
-                    of_other = bool(asked_parameters) and not signature_default and not any(
+                    of_other = other_signature or bool(asked_parameters) and not signature_default and not any(
                         p in sentence.text.lower() for p in asked_parameters)
                     # ... nor is one of a parameter the question does not name, that the line documents or the
                     # sentence is about ("port ... (defaults to 5432)" for "the default connection timeout").

@@ -163,3 +163,11 @@ def test_the_default_of_a_parameter_is_read_from_the_signature_the_best_sentence
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "What is the default value of the writable parameter of click.Path?", [hit])
     assert answer.short_answer == "False", answer.text
+
+
+def test_another_entrys_signature_states_no_default_of_the_asked_entrys_parameter():
+    hit = hit_of(("", "kiln.prompt(text, default=None, err=False)", 0.6), ("\n", "Prompt the potter for input.", 0.4),
+                 ("\n\n", "kiln.secho(message=None, err=True)", 0.5), ("\n", "Echo a styled message.", 0.4))
+    scored = {c.sentence.text[:10]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+              .score_sentences("What is the default value of the err parameter of kiln.secho?", [hit])}
+    assert "default_stated" not in scored["kiln.promp"] and scored["kiln.secho"].get("default_stated") == 1.0
