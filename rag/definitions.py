@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 DEFINES = "=defines:"  # a term prefix no word of text can produce (words are \w+)
+# Passages a name is looked up in at most: a short name that hundreds of entries define ("get") names none of them.
+DEFINED_PER_NAME = 100
 
 # The code a question names: `quoted`, a dotted name, a call, a snake_case or CamelCase identifier.
 _QUOTED_CODE = re.compile(r"`([^`\n]{1,80})`")

@@ -30,6 +30,7 @@ from typing import NoReturn
 
 import numpy as np
 
+from .definitions import DEFINED_PER_NAME
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, RagError
 from .index_backend import IndexState
 from .keyword import KeywordIndex
@@ -389,8 +390,9 @@ class Index:
     def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.keywords.search(query, k, allowed)
 
-    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None) -> list[int]:
-        return self.keywords.defining(lookups, allowed)
+    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None,
+                              limit: int = DEFINED_PER_NAME) -> list[int]:
+        return self.keywords.defining(lookups, allowed, limit)
 
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         return self.keywords.absent_terms(terms)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .definitions import DEFINED_PER_NAME
 from .records import Passage, SentenceVectors
 from .store import StoredDocument
 
@@ -59,9 +60,11 @@ class IndexBackend(Protocol):
     def keyword_candidates(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top `k` (passage id, keyword score) for the query's words, best first, among `allowed` ids if given."""
 
-    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None) -> list[int]:
+    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None,
+                              limit: int = DEFINED_PER_NAME) -> list[int]:
         """The passages that define the code names a query gives (rag/definitions.py: per name, the terms to try in
-        order, the first any passage defines wins), among `allowed` ids if given."""
+        order, the first any passage defines wins; at most `limit` a name, the first by id), among `allowed` ids if
+        given."""
 
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         """The words among `terms` that occur in no passage (stopwords are never absent)."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .definitions import definition_terms
+from .definitions import DEFINED_PER_NAME, definition_terms
 from .errors import MissingDependencyError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -231,9 +231,10 @@ class KeywordIndex:
         best = matched[np.lexsort((self.ids[matched], -scores[matched]))][:k]
         return [(int(self.ids[r]), float(scores[r])) for r in best]
 
-    def defining(self, lookups: Sequence[Sequence[str]], allowed_ids: np.ndarray | None = None) -> list[int]:
+    def defining(self, lookups: Sequence[Sequence[str]], allowed_ids: np.ndarray | None = None,
+                 limit: int = DEFINED_PER_NAME) -> list[int]:
         """The passages that define the names looked up (rag/definitions.py): for each name, those of the first of
-        its terms that any passage defines; in id order."""
+        its terms that any passage defines (the first `limit` by id); in id order."""
         found: set[int] = set()
         for terms in lookups:
             for term in terms:
@@ -243,7 +244,7 @@ class KeywordIndex:
                     if allowed_ids is not None:
                         ids = ids[np.isin(ids, allowed_ids)]
                     if len(ids):
-                        found.update(int(i) for i in ids)
+                        found.update(int(i) for i in np.sort(ids)[:limit])
                         break
         return sorted(found)
 

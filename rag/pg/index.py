@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import index as local_index
+from ..definitions import DEFINED_PER_NAME
 from ..errors import IndexMismatchError, RagError
 from ..index import DocumentUpdate
 from ..index_backend import IndexState
@@ -181,11 +182,12 @@ class PgIndex:
             self._key_length = keyword.key_length(conn)
         return self._key_length
 
-    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None) -> list[int]:
+    def definition_candidates(self, lookups: Sequence[Sequence[str]], allowed: np.ndarray | None = None,
+                              limit: int = DEFINED_PER_NAME) -> list[int]:
         if not lookups or (allowed is not None and not len(allowed)):
             return []
         with self._read.connection() as conn:
-            return keyword.defining(conn, lookups, None if allowed is None else list(map(int, allowed)))
+            return keyword.defining(conn, lookups, None if allowed is None else list(map(int, allowed)), limit)
 
     def absent_terms(self, terms: Sequence[str]) -> list[str]:
         if not terms:

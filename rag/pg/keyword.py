@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..definitions import DEFINES, definition_terms
+from ..definitions import DEFINED_PER_NAME, DEFINES, definition_terms
 from ..keyword import K1, Analyzer, B
 
 if TYPE_CHECKING:
@@ -355,19 +355,20 @@ def absent_terms(conn: psycopg.Connection, analyzer: Analyzer, words: Sequence[s
     return [w for w, s in zip(words, stems, strict=True) if s is not None and s not in present]
 
 
-def defining(conn: psycopg.Connection, lookups: Sequence[Sequence[str]], allowed: Sequence[int] | None) -> list[int]:
-    """The passages that define the names looked up: per name, those of the first of its terms any passage holds."""
-    terms = sorted({t for terms in lookups for t in terms})
-    held: dict[str, list[int]] = {}
-    for term, passage_id in conn.execute(
-            "SELECT term, passage_id FROM keyword_postings WHERE term = ANY(%s)"
-            + ("" if allowed is None else " AND passage_id = ANY(%s)"),
-            (terms,) if allowed is None else (terms, list(allowed))):
-        held.setdefault(term, []).append(passage_id)
+def defining(conn: psycopg.Connection, lookups: Sequence[Sequence[str]], allowed: Sequence[int] | None,
+             limit: int = DEFINED_PER_NAME) -> list[int]:
+    """The passages that define the names looked up: per name, those of the first of its terms any passage holds
+    (the first `limit` by id; one index scan a term tried)."""
+    sql = "SELECT passage_id FROM keyword_postings WHERE term = %s" + \
+        ("" if allowed is None else " AND passage_id = ANY(%s)") + " ORDER BY passage_id LIMIT %s"
     found: set[int] = set()
     for terms_of_name in lookups:
-        first = next((held[t] for t in terms_of_name if t in held), [])
-        found.update(first)
+        for term in terms_of_name:
+            params = (term, limit) if allowed is None else (term, list(allowed), limit)
+            rows = [r[0] for r in conn.execute(sql, params)]
+            if rows:
+                found.update(rows)
+                break
     return sorted(found)
 
 

@@ -116,8 +116,13 @@ def test_the_passages_that_define_a_code_name_are_found_by_it(backend: Backend) 
     assert found and {index.passages(found)[i][0].doc_id for i in found} == {api.id}
     assert index.definition_candidates(lookup, index.passage_ids_for_documents([volcano.id])) == []
     assert index.definition_candidates([["=defines:tally.reset"]]) == []
+    # a name defined more often than the limit gives the first definers by id
+    more = [doc(f"api{i}", API.replace("API", f"API {i}")) for i in range(3)]
+    index.apply([update(d) for d in more])
+    every = index.definition_candidates(lookup)
+    assert len(every) == 4 and index.definition_candidates(lookup, limit=2) == every[:2]
     assert index.check() == []
-    index.apply(removals=[api.id])
+    index.apply(removals=[api.id, *(d.id for d in more)])
     assert index.definition_candidates(lookup) == []
     index.close()
 
