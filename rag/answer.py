@@ -536,13 +536,12 @@ class ExtractiveAnswerer:
         described = described_thing(asked_thing_text(question), keywords) if kind is None else None
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
-        asked_names = {_last_name(m.group()) for m in _ASKED_NAME.finditer(question)} | _code_names_typed_lower(
-            question, hits)
+        typed = [m.group().rstrip("()").rsplit(".", 1)[-1] for m in _ASKED_NAME.finditer(question)]  # last parts
+        asked_names = {n.lower() for n in typed} | _code_names_typed_lower(question, hits)
+        # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
+        asked_cased = {n for n in typed if n != n.lower()}
         asked_codes = set(_CODE_NUMBER.findall(question))
         dotted_names = {m.group() for m in _DOTTED_NAME.finditer(question)}
-        # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
-        asked_cased = {n for m in _ASKED_NAME.finditer(question)
-                       if (n := m.group().rstrip("()").rsplit(".", 1)[-1]) != n.lower()}
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()

@@ -481,6 +481,12 @@ def _title_before(text: str, start: int, names: frozenset[str]) -> str:
     return " ".join(reversed(run))
 
 
+def _untitled(words: list[str]) -> str:
+    """A name without the titles in front of it: "Foreign Minister Kono" -> "Kono" ("" when only titles)."""
+    start = next((i for i, w in enumerate(words) if w.lower() not in _TITLES), len(words))
+    return " ".join(words[start:])
+
+
 def _tense(verb: str) -> str | None:
     """The ending that marks a finite verb's tense: "ed" (past), "s" (present, third person); None for others."""
     word = verb.lower()
@@ -503,10 +509,9 @@ def _doer(text: str, question: str) -> str | None:
             # "the Technical Steering Committee" is a name; "the Japanese side" needs its article.
             return name if all(w[:1].isupper() for w in name.split()) else agent
     for words, said in names_then_verbs(text):
-        while words and words[0].lower() in _TITLES:
-            words.pop(0)  # "Foreign Minister Kono" -> "Kono"
-        if words and content_stems(said) == verb:
-            return " ".join(words)
+        name = _untitled(words)
+        if name and content_stems(said) == verb:
+            return name
     # A verb after "and" shares its subject with the verb of the same tense before it: "Ivanov also repeated his
     # request that Kono pay a visit ... and suggested a summit" (Ivanov suggested it; Kono was asked to pay a visit).
     for m in _WORD.finditer(text):
@@ -514,12 +519,8 @@ def _doer(text: str, question: str) -> str | None:
             continue
         tense = _tense(m.group())
         subjects = [words for words, said in names_then_verbs(text[: m.start()]) if tense and _tense(said) == tense]
-        if subjects:
-            words = list(subjects[-1])
-            while words and words[0].lower() in _TITLES:
-                words.pop(0)
-            if words:
-                return " ".join(words)
+        if subjects and (name := _untitled(subjects[-1])):
+            return name
     # A doer the text does not name: "... established that a military attache of the Russian Embassy had acted".
     for m in _WORD.finditer(text):
         if content_stems(m.group()) != verb:
@@ -617,8 +618,10 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         role = asked if _ASKS_ROLE.match(question) else frozenset()
         offices = role & _OFFICE_STEMS  # "Who is the President of Russia?": a president is asked for
         # Each candidate's name words, where it names a person: a title run before a name stops at another's name.
+        # (Only a question that describes the person asked for reads the titles.)
         person_words = {c[0]: frozenset(n.split()) for c in found
-                        if (n := _strip_titles(text[c[0]:c[1]], asked, asked_names)) and _is_person_like(n)}
+                        if (n := _strip_titles(text[c[0]:c[1]], asked, asked_names)) and _is_person_like(n)} \
+            if role else {}
     if not found:
         return None
     wants_path = _WANTS_PATH.search(question) is not None
@@ -658,7 +661,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if first and kind == "name" and not _EMAIL.fullmatch(phrase) and not person:
             continue  # "who" is answered by a person: a body, an event or a time ("Security Council") names none
         title: frozenset[str] = frozenset()
-        if person and not _EMAIL.fullmatch(phrase):
+        if person and role and not _EMAIL.fullmatch(phrase):
             # The person's own titles are the surest words beside a name ("the Minister of Foreign Affairs of the
             # Russian Federation Igor Ivanov" for "Who is the Russian foreign minister?"); an office asked for must
             # be among the words around it ("Foreign Minister Kono" is no president).
