@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .answer_people import AskedName, asked_name, fullest_name, introduction, name_part, without_part_frame
 from .answer_phrases import (
     DATE,
     NAME,
@@ -546,6 +547,9 @@ class ExtractiveAnswerer:
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
         about_document = asks_about_document(question)  # "Which body released this summary?"
+        # "Who is Ivanov?", "What is Kono's first name?": where the documents introduce him by his fullest name.
+        person = asked_name(question)
+        fullest = fullest_name(person.person, (h.passage.text for h in hits)) if person and person.person else None
         top_passage = max((h.score for h in hits), default=0.0) or 1.0
         top_keyword = max((h.keyword_score or 0.0 for h in hits), default=0.0) or 1.0
         weights = self.config.weights
@@ -618,6 +622,8 @@ class ExtractiveAnswerer:
                 if said_by and said_by[position]:
                     # Asked what Ivanov said, Kono's words ("He noted ..." after Kono's) do not answer however alike.
                     f["speaker_asked" if said_by[position] == speaker else "speaker_other"] = 1.0
+                if fullest and fullest in sentence.text:
+                    f["introduces_person"] = 1.0
                 if said and _leads(said, _normalize(sentence.text)):
                     # A follow-up ("What happened to it?") asks for more than the sentence the answer it follows was
                     # built on. (What that answer joined after it, "The offer ... has been declined", may well be
@@ -885,9 +891,14 @@ class ExtractiveAnswerer:
         ("What happened to it?") is answered with `asked_before`, the earlier questions it leans on, and
         `said_before`, the answer it follows."""
         entries = Entries(hits)  # the API entries of the passages read (answer_values), found once
+        asked_as = question
+        # "What is the Russian minister's first name?" is answered as "What is the full name of the Russian minister?",
+        # and the part asked for is cut from the name found.
+        person = asked_name(question)
+        question = without_part_frame(question)
         candidates = self.candidates(question, hits, entries, asked_before, said_before)
         if not candidates:
-            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
+            return Answer(asked_as, NO_ANSWER, abstained=True, citations=[], confidence=0.0)
         scores = {(c.sentence.start, c.sentence.end): c.score for c in candidates}
         wants_default = asks_default(question)
         kind = _question_kind(question, hits)
@@ -950,6 +961,8 @@ class ExtractiveAnswerer:
                 phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind in ("number", "place") else term)
             if phrase:
                 break
+        if person:
+            phrase = _name_asked(person, phrase, [q.text for _, q in quotes], hits)
         if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:
             # The same fact stated again elsewhere: cited too, so the reader finds it wherever they look.
             again = self._restatement(*quotes[0], phrase, question_terms, candidates, scores, kind, wants_default)
@@ -982,11 +995,12 @@ class ExtractiveAnswerer:
         if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]) or \
                 phrase is None and (asks_code_name(question) or kind == "name" and asks_a_persons_name(question)) or \
                 unheard_attribute(question, absent_terms) or \
+                phrase is None and person is not None and person.part != "who" or \
                 kind in _VALUE_KINDS and candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap \
                 and not candidates[0].features.get("front_matter"):  # (the date under the title is the document's)
             confidence -= self.config.unstated_relation_penalty
         if confidence < self.config.threshold:
-            return Answer(question, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
+            return Answer(asked_as, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
         citations: list[Citation] = []
         parts: list[str] = []
         for number, (cand, quote) in enumerate(quotes, start=1):
@@ -998,4 +1012,20 @@ class ExtractiveAnswerer:
         short = " ".join(phrase.split()) if phrase else None  # (a line break inside the phrase is the layout's)
         if short and _normalize(phrase) != _normalize(citations[0].text):
             text = f"{short} — {text}"
-        return Answer(question, text, abstained=False, citations=citations, confidence=confidence, short_answer=short)
+        return Answer(asked_as, text, abstained=False, citations=citations, confidence=confidence, short_answer=short)
+
+
+def _name_asked(person: AskedName, found: str | None, quoted: Sequence[str], hits: Sequence[Hit]) -> str | None:
+    """The answer's lead for a question about a person's name: the fullest name the passages read give the person the
+    question names (or the one the quote found for the person it describes), the part of it asked for, or for "who"
+    the office the quote writes before it; None when the quotes do not give it (Kono's middle name)."""
+    words = person.person or tuple(found.lower().split()) if person.person or found else ()
+    fullest = fullest_name(words, (h.passage.text for h in hits)) if words else None
+    if fullest is None:
+        return found if person.part in ("who", "full") and not person.person else None
+    if not any(fullest in text for text in quoted):
+        return None
+    if person.part == "who":
+        office = next((o for text in quoted if (o := introduction(text, fullest))), None)
+        return office or (fullest if len(fullest.split()) > len(words) else None)
+    return name_part(fullest, person.part)

@@ -66,6 +66,7 @@ FEATURES: tuple[str, ...] = (
     "holds_asked_code",    # the question gives a number of three or more digits (a status code, an error code, a
                            # port), and the sentence holds it
     "names_entry",         # asked what an entry does by its full dotted name ("click.echo"), that entry's summary
+    "introduces_person",   # asked who a named person is or what their name is, it holds their fullest name
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -86,6 +87,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "describes_asked": 0.1,
     "names_entry": 0.15,
     "explains": 0.15,
+    "introduces_person": 0.2,  # as "holds_asked_code": the one sentence that gives what the question names
 }
 
 SCORERS = ("hand", "learned")
