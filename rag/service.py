@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from .answer import AnswerConfig, ExtractiveAnswerer
+from .answer_outline import MAX_OUTLINE_PASSAGES, OutlineQuestion, asked_outline, outline_answer
 from .answer_weights import DEFAULT_WEIGHTS_FILE, weights_for
 from .config import DEFAULT_ABSTAIN_THRESHOLD, Settings
 from .conversation import FollowUp, Message, check_conversation, follow_up, history_for_prompt, retrieval_query
@@ -205,9 +206,21 @@ class RagService:
                            thread: FollowUp | None = None) -> Answer:
         t = time.perf_counter()
         asked, said = (thread.asked, thread.answered) if thread else ("", "")
-        answer = self.answerer.answer(query, hits, self.retriever.absent_terms(query), asked, said)
+        outline = asked_outline(query) if hits else None
+        answer = self._outline_answer(query, outline, hits[0]) if outline else None
+        if answer is None:
+            answer = self.answerer.answer(query, hits, self.retriever.absent_terms(query), asked, said)
         timings["answer"] = (time.perf_counter() - t) * 1000
         return answer
+
+    def _outline_answer(self, query: str, asked: OutlineQuestion, best: Hit) -> Answer | None:
+        """ "What was the second topic?", "How many topics ...?": read from the outline of the best passage's
+        document (all its passages' section paths), when it has one."""
+        ids = self.index.passage_ids_for_documents([best.passage.doc_id])
+        if len(ids) > MAX_OUTLINE_PASSAGES:
+            return None
+        passages = [passage for passage, _, _ in self.index.passages([int(i) for i in ids]).values()]
+        return outline_answer(query, asked, passages, best.source, best.title)
 
     # -- chat -----------------------------------------------------------------------------------
     def retrieve_for_chat(self, messages: Sequence[Message], top_k: int | None = None,
