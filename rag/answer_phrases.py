@@ -49,7 +49,9 @@ FREQUENCY = re.compile(r"\b(?:every|each)\s+(?:(?:\d+(?:[.,]\d+)?|other|few|" + 
 _HOW_OFTEN = re.compile(r"\bhow often\b|\bhow frequently\b", re.I)
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
-NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?" + _NAME_WORD + r")+")
+# (an acronym inside a name is part of it: "Informal APEC Economic Leaders' Meeting")
+NAME = re.compile(_NAME_WORD + r"(?:[ \t]+(?:(?:de|da|van|von|der|bin|al)[ \t]+)?(?:[A-Z][A-Z\d]+[ \t]+)*" + _NAME_WORD
+                  + r")+")
 _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 # (an apostrophe after a letter is a possessive or a contraction, not a quote opening: "Microsoft's")
 _QUOTED = re.compile(r"(?:[\"“”‘`]|(?<![\w’])')([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
@@ -554,7 +556,9 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
         words = name.split()
         if len(words) > 1 and content_stems(words[-1]) & thing and not content_stems(" ".join(words[:-1])) <= \
                 content_stems(question):
-            return name
+            # (its number is part of it: "the 8th Informal APEC Economic Leaders' Meeting")
+            number = re.search(r"\b\d+(?:st|nd|rd|th)[ \t]+$", text[: m.start()])
+            return f"{number.group()}{name}" if number and name == m.group() else name
     return None
 
 

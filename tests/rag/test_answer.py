@@ -684,6 +684,10 @@ def test_which_kind_of_thing_leads_with_the_name_the_text_gives_one():
     assert named_thing(agreed, frozenset({"agreement"}), "Which agreement did Kono want realized?") == \
         "Krasnoyarsk Agreement"
     assert named_thing(agreed, frozenset({"agreement"}), "Which agreement besides Krasnoyarsk was named?") is None
+    # an acronym inside the name and the number before it are part of it
+    summit = "A summit could take place at the 8th Informal APEC Economic Leaders' Meeting in Brunei Darussalam."
+    assert named_thing(summit, frozenset({"meet"}), "Which APEC meeting was mentioned?") == \
+        "8th Informal APEC Economic Leaders' Meeting"
     hit = Hit(Passage("d", 0, len(text), text, 0), 1.0, sentences=[ScoredSentence(0, len(text), text, 0.7)])
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [hit])
     assert answer.text.startswith("close — "), answer.text
