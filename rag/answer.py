@@ -1021,10 +1021,9 @@ def _name_asked(person: AskedName, found: str | None, quoted: Sequence[str], hit
     the office the quote writes before it; None when the quotes do not give it (Kono's middle name)."""
     words = person.person or tuple(found.lower().split()) if person.person or found else ()
     fullest = fullest_name(words, (h.passage.text for h in hits)) if words else None
-    if fullest is None:
-        return found if person.part in ("who", "full") and not person.person else None
-    if not any(fullest in text for text in quoted):
-        return None
+    if fullest is None or not any(fullest in text for text in quoted):
+        # No one of that name in the quotes ("Who is the author of this document?"): what the quote found stands.
+        return found if person.part == "who" or person.part == "full" and not person.person else None
     if person.part == "who":
         office = next((o for text in quoted if (o := introduction(text, fullest))), None)
         return office or (fullest if len(fullest.split()) > len(words) else None)

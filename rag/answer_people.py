@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .answer_phrases import _TITLES, NAME, _is_person_like, _strip_titles
+from .terms import content_stems
 
 # The part of a name asked for, by the words that ask for it.
 _PARTS = {"full": "full", "complete": "full", "first": "first", "given": "first", "christian": "first",
@@ -79,7 +80,9 @@ def _person_words(text: str, typed_lower: bool = False) -> tuple[str, ...]:
     """The words of a name with the titles in front dropped ("Foreign Minister Kono" -> ("kono",)); () for a
     description ("the Russian foreign minister", "his")."""
     text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
-    if not (_NAMED.fullmatch(text) or typed_lower and re.fullmatch(r"[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,3}", text)):
+    # (typed in lower case, a name has no small words: "who is the author of this document" names no one)
+    if not (_NAMED.fullmatch(text) or typed_lower and re.fullmatch(r"[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*){0,3}", text)
+            and all(content_stems(w) for w in text.split())):
         return ()
     words = [w.lower() for w in text.split()]
     while words and words[0] in _TITLES:

@@ -30,6 +30,9 @@ NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|" + _NUMBER_WORD + r
 DATE = re.compile(
     r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
     + _MONTHS + r")\s+\d{4}|\d{4}-\d{2}-\d{2}|(?:1[6-9]|20)\d{2}(?:s)?)\b", re.I)
+# A time told by the part of an event it fell in: "at the beginning of the meeting", "by the end of the day".
+_EVENT_TIME = re.compile(r"\b(?:at|by|towards?|near)\s+the\s+(?:very\s+)?(?:beginning|start|end|close|outset|opening|"
+                         r"conclusion)\s+of\s+(?:the|this|that|each|every)\s+[a-z][\w-]*", re.I)
 # A release, the time of an API's history ("New in version 0.13", "Added in: v10.0.0", "Since 1.2.0").
 VERSION = re.compile(r"\b(?:version|release)\s+v?\d+(?:\.\d+)*\b|(?<![\w.])v\d+(?:\.\d+)+\b|(?<=\b[Ss]ince )\d+\.\d+(?:\.\d+)?\b",
                      re.I)
@@ -331,8 +334,9 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     if kind == "date":  # a date or a time, else a release ("When was X added?" in an API's changelog)
         # A date is trusted more, unless the question's words stand beside a time ("... start in Japan time?" and
         # "23:50 Japan Standard Time").
+        # ... else a time told by an event: "At the beginning of the meeting, Kono expressed his gratitude".
         return [(*m.span(), 0.5) for m in DATE.finditer(text)] + [(*m.span(), 0.0) for m in TIME.finditer(text)] or \
-            [m.span() for m in VERSION.finditer(text)]
+            [m.span() for m in VERSION.finditer(text)] or [m.span() for m in _EVENT_TIME.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
     if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")

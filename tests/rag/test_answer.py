@@ -242,6 +242,15 @@ def test_who_holds_a_role_is_read_from_the_titles_in_front_of_each_name(question
     assert find_phrase("name", _MEETING, question) == name
 
 
+def test_when_is_answered_by_the_part_of_an_event_a_sentence_names_when_it_gives_no_date():
+    text = "(At the beginning of the meeting, Foreign Minister Kono expressed his gratitude for the offer.)"
+    assert find_phrase("date", text, "When did Kono express his gratitude?") == "At the beginning of the meeting"
+    # a date, where there is one, is the answer
+    dated = "At the end of the meeting on 14 September, Kono thanked him."
+    assert find_phrase("date", dated, "When did Kono thank him?") == "14 September"
+    assert find_phrase("date", "Kono thanked him at the meeting.", "When did Kono thank him?") is None
+
+
 def test_a_verb_after_and_shares_the_subject_of_the_verb_of_its_tense_before_it():
     text = ("Foreign Minister Ivanov also repeated his request that Foreign Minister Kono pay a visit to Russia and "
             "suggested that a summit could take place in Brunei Darussalam.")

@@ -121,3 +121,10 @@ def test_a_part_of_a_described_persons_name(seed_service):
         assert answer.short_answer == short, (question, answer.text)
         for c in answer.citations:
             assert seed_service.document(c.doc_id)[1][c.start : c.end] == c.text
+
+
+def test_a_who_question_about_no_ones_name_keeps_the_answer_the_quote_gives(seed_service):
+    # "the author of this document" is no person's name: the line under the title answers, as for "Who wrote it?"
+    assert asked_name("who is the author of this document") is None
+    answer = seed_service.ask("Who is the author of this document?")
+    assert answer.short_answer == "Ministry of Foreign Affairs", answer.text
