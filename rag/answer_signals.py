@@ -21,10 +21,14 @@ _SPEECH = (r"say|said|state|stated|note|noted|ask|asked|propose|proposed|suggest
            r"requested|want|wanted|think|thought|consider|considered|describe|described|declare|declared|regret|"
            r"regretted|add|added|agree|agreed|repeat|repeated|reply|replied|respond|responded|mention|mentioned|"
            r"announce|announced|claim|claimed|argue|argued|promise|promised|hope|hoped|urge|urged|stress|stressed|"
-           r"welcome|welcomed|thank|thanked|nod|nodded|explain|explained")
+           r"welcome|welcomed|thank|thanked|nod|nodded|explain|explained|react|reacted|comment|commented")
 _ASKED_SPEAKER = re.compile(r"\b(?:did|does|do|has|had|will|would)\s+(?:[A-Z][\w'’-]*\s+){0,3}?([A-Z][\w'’-]+)\s+"
                             r"(?:(?:also|then|first|again)\s+)?(?:" + _SPEECH + r")\b")
 _SPEECH_VERBS = frozenset(_SPEECH.split("|"))
+# "Ivanov's response", "Kono's view": a person's words, asked by the name of what they said.
+_SPEAKERS_WORDS = re.compile(r"\b([A-Z][\w-]*[a-z][\w-]*)['’]s\s+(?:(?:first|initial|own|official)\s+)?(?:response|reaction|"
+                             r"reply|answer|view|views|position|stance|opinion|comment|comments|remarks?|statements?|"
+                             r"words|proposal|request|suggestion|assessment|appraisal)\b")
 # A name and the verb right after it ("Foreign Minister Kono expressed ...", "Ivanov also repeated ..."): who does
 # what, as a record of a meeting says it. The name's last word has a lower-case letter (not "UN", "HTTP").
 _NAME_THEN_VERB = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*[a-z][\w'’-]*)\s+"
@@ -109,8 +113,9 @@ def front_matter(sentences: Sequence[_Sentence], gap: Callable[[int, int], str],
 
 
 def asked_speaker(question: str) -> str | None:
-    """The person whose words a question asks for ("What did Ivanov say about ...?" -> "ivanov"), or None."""
-    m = _ASKED_SPEAKER.search(question)
+    """The person whose words a question asks for ("What did Ivanov say about ...?", "What was Ivanov's response
+    to ...?" -> "ivanov"), or None."""
+    m = _ASKED_SPEAKER.search(question) or _SPEAKERS_WORDS.search(question)
     return m.group(1).lower() if m else None
 
 

@@ -100,6 +100,10 @@ def test_the_person_whose_words_a_question_asks_for():
     assert asked_speaker("Which agreement did Kono describe as the top priority?") == "kono"
     assert asked_speaker("What does CliRunner use for input?") is None  # no word of speech
     assert asked_speaker("What did the ministers say?") is None  # nobody named
+    # a reaction, or the words named by what they are
+    assert asked_speaker("How did Ivanov react to the leak?") == "ivanov"
+    assert asked_speaker("What was Ivanov's response to Kono's remarks?") == "ivanov"
+    assert asked_speaker("What was Putin's visit like?") is None  # a visit is no one's words
 
 
 def test_a_sentence_speaker_is_named_before_its_verb_or_carried_over_in_its_paragraph():
