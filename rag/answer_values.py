@@ -572,8 +572,10 @@ def _marked_names(question: str) -> frozenset[str]:
     for k, m in enumerate(tokens):
         name = m.group(2)
         beside = [tokens[n].group(2) for n in (k - 1, k + 1) if 0 <= n < len(tokens)]
+        # ("the --version option" names a command-line option: the word is not a parameter of the code's)
+        option = question[max(m.start() - 1, 0) : m.start()] == "-"
         if (m.group(1) and m.group(3)) or m.group(4) or "_" in name.strip("_") or \
-                any(_PARAMETER_WORD.match(word) for word in beside):
+                not option and any(_PARAMETER_WORD.match(word) for word in beside):
             out.add(name)
     return frozenset(out)
 

@@ -18,6 +18,7 @@ from rag.answer_values import (
     is_entry,
     is_field_line,
     is_prose,
+    named_parameters,
     names_parameter,
     signature_defaults,
     signature_parameters,
@@ -482,3 +483,11 @@ def test_asked_what_an_entry_does_by_its_full_name_its_summary_outranks_a_guides
                  ("\n", "Print a message and newline to the kiln's log.", 0.40), doc="api")
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What does kiln.echo do?", [guide, api])
     assert answer.citations[0].doc_id == "api", answer.text
+
+
+def test_a_parameter_is_named_as_code_or_beside_a_word_like_parameter_but_an_options_name_is_no_parameter():
+    signature = "click.version_option(version=None, *param_decls, package_name=None, message=None)"
+    assert named_parameters("What does the version parameter of version_option do?", signature) == {"version"}
+    assert named_parameters("What is package_name for?", signature) == {"package_name"}
+    # "the --version option" is the command-line option the entry adds, not its version= argument
+    assert named_parameters("How do I add a --version option to my command?", signature) == frozenset()
