@@ -109,6 +109,8 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
 _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s|#\s)", re.M)
+# A line that opens a block of code ("if shout:", "def info(shout):", "for item in items:"): code, not a lead-in.
+_BLOCK_OPENER = re.compile(r"\s*(?:if|elif|else|for|while|def|async\s+def|class|try|except|finally|with)\b[^\n.]*:\s*$")
 # Where a thing is kept: a path or a web address.
 _PLACE = re.compile(r"(?<![\w/])/[\w.+-]+/[\w./+-]*|\bhttps?://\S+")
 # Phrase kinds that a sentence must hold to answer ("how long" needs a duration); a term or reason may be implicit.
@@ -488,7 +490,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
             long=math.log(max(len(text), 1)) / _LOG_200, body=_LIST_MARKER.sub("", text, count=1),
             continues=continues,
             introduces_command=position + 1 < len(sentences) and commands[position + 1] and not commands[position]
-            and not _opens_entry(sentences, position + 1, gap),
+            and not _opens_entry(sentences, position + 1, gap) and not _BLOCK_OPENER.match(text),
             heading=_looks_like_heading(text, headings) or header_row, header_row=header_row,
             code=_CODE.match(text) is not None))
     return _PassageReading(content_stems(hit.passage.context), frozenset(question_lines(sentences, gap)), tuple(out))

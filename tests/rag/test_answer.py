@@ -1047,3 +1047,15 @@ def test_which_file_is_answered_by_a_path_before_a_quoted_line_of_it():
     text = '1. The "/etc/nsswitch.conf" file with stanza like "hosts: files dns" dictates the hostname resolution order.'
     assert find_phrase("term", text, "Which file determines the order in which hostname lookups are tried?") == \
         "/etc/nsswitch.conf"
+
+
+def test_a_line_that_opens_a_block_of_code_is_no_lead_in_to_the_line_below():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "def info(shout):", 0.6), ("\n    ", "rv = sys.platform", 0.4), ("\n    ", "if shout:", 0.6),
+                 ("\n        ", "rv = rv.upper() + '!!!!111'", 0.4),
+                 ("\n\n", "To show the platform, run:", 0.5), ("\n\n", "$ info --shout", 0.4))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    leads = {c.sentence.text for c in answerer.score_sentences("How do I shout the platform?", [hit])
+             if c.features.get("command_lead")}
+    assert leads == {"To show the platform, run:"}
