@@ -11,7 +11,7 @@ import bisect
 import functools
 import re
 
-from .answer_signals import names_then_verbs
+from .answer_signals import is_speech_verb, names_then_verbs, speakers_of
 from .common_words import is_rare_word
 from .structure import strip_markup
 from .terms import content_stems
@@ -517,6 +517,12 @@ def _doer(text: str, question: str) -> str | None:
     for words, said in names_then_verbs(text):
         name = _untitled(words)
         if name and content_stems(said) == verb:
+            return name
+    # Asked who expressed something, whoever says it with another verb: "Who expressed regret ...?" and "Foreign
+    # Minister Kono stated his deep regret".
+    said = content_stems(" ".join(question[asked.end():].split()[:2])) if is_speech_verb(asked.group(1)) else None
+    for words in speakers_of(text, said) if said else ():
+        if name := _untitled(words):
             return name
     # A verb after "and" shares its subject with the verb of the same tense before it: "Ivanov also repeated his
     # request that Kono pay a visit ... and suggested a summit" (Ivanov suggested it; Kono was asked to pay a visit).

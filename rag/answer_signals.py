@@ -122,7 +122,23 @@ def asked_speaker(question: str) -> str | None:
 def names_then_verbs(text: str) -> list[tuple[list[str], str]]:
     """Each name a verb follows in `text`: (the name's words, the verb). A name after a preposition is no subject:
     in "an attache of the Embassy in Japan had acted", Japan did not act."""
-    return [(m.group(1).split(), m.group(2)) for m in _NAME_THEN_VERB.finditer(text)
+    return [(words, verb) for words, verb, _ in _names_then_verbs_at(text)]
+
+
+def is_speech_verb(word: str) -> bool:
+    """A verb of saying ("expressed", "stated", "noted", ...)."""
+    return word.lower() in _SPEECH_VERBS
+
+
+def speakers_of(text: str, said: frozenset[str]) -> list[list[str]]:
+    """The names that say something in `text` whose next few words hold one of the stems `said` ("Foreign
+    Minister Kono stated his deep regret" for {"regret"}): who expressed regret, whatever the verb of speech."""
+    return [words for words, verb, end in _names_then_verbs_at(text)
+            if verb in _SPEECH_VERBS and said & content_stems(" ".join(text[end:].split()[:5]))]
+
+
+def _names_then_verbs_at(text: str) -> list[tuple[list[str], str, int]]:
+    return [(m.group(1).split(), m.group(2), m.end()) for m in _NAME_THEN_VERB.finditer(text)
             if not _AFTER_PREPOSITION.search(text, 0, m.start())]
 
 

@@ -251,6 +251,14 @@ def test_when_is_answered_by_the_part_of_an_event_a_sentence_names_when_it_gives
     assert find_phrase("date", "Kono thanked him at the meeting.", "When did Kono thank him?") is None
 
 
+def test_who_expressed_something_is_whoever_says_it_with_another_verb_of_speech():
+    text = ("1. Statements by Foreign Minister Kono: Foreign Minister Kono stated his deep regret that a military "
+            "attache of the Russian Embassy in Japan had acted in an inappropriate manner.")
+    assert find_phrase("name", text, "Who expressed regret over the military attache's conduct?") == "Kono"
+    # the thing said must follow the speaker's verb: Kono stated regret, not gratitude
+    assert find_phrase("name", text, "Who expressed gratitude for the offer?") is None
+
+
 def test_a_verb_after_and_shares_the_subject_of_the_verb_of_its_tense_before_it():
     text = ("Foreign Minister Ivanov also repeated his request that Foreign Minister Kono pay a visit to Russia and "
             "suggested that a summit could take place in Brunei Darussalam.")
