@@ -998,8 +998,10 @@ class ExtractiveAnswerer:
                 phrase is None and (asks_code_name(question) or kind == "name" and asks_a_persons_name(question)) or \
                 unheard_attribute(question, absent_terms) or \
                 phrase is None and person is not None and person.part != "who" or \
-                kind in _VALUE_KINDS and candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap \
-                and not candidates[0].features.get("front_matter"):  # (the date under the title is the document's)
+                kind in _VALUE_KINDS and not candidates[0].features.get("front_matter") and (  # (the date under the
+                    # title is the document's)
+                    candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap or
+                    _value_of_another_thing(candidates, question_terms)):
             confidence -= self.config.unstated_relation_penalty
         if confidence < self.config.threshold:
             return Answer(asked_as, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
@@ -1015,6 +1017,19 @@ class ExtractiveAnswerer:
         if short and _normalize(phrase) != _normalize(citations[0].text):
             text = f"{short} — {text}"
         return Answer(asked_as, text, abstained=False, citations=citations, confidence=confidence, short_answer=short)
+
+
+def _value_of_another_thing(candidates: Sequence[_Candidate], terms: frozenset[str], read: int = 5) -> bool:
+    """The best sentence holds a value (a date, a number) and none of the question's words of its own, while a sentence
+    read with it that holds no value has most of them: the sentences about the thing asked give no value, and the
+    value given is another thing's ("When did Putin visit Japan?": his visit is praised, undated; "mid-October" is
+    when a subcommittee is to meet)."""
+    if not terms:
+        return False
+    own = len(terms & content_stems(candidates[0].sentence.text)) / len(terms)
+    about = max((len(terms & content_stems(c.sentence.text)) / len(terms) for c in candidates[1:read]
+                 if c.features.get("value_missing")), default=0.0)
+    return about >= 0.6 and own == 0
 
 
 def _name_asked(person: AskedName, found: str | None, quoted: Sequence[str], hits: Sequence[Hit]) -> str | None:

@@ -1067,3 +1067,17 @@ def test_a_line_that_opens_a_block_of_code_is_no_lead_in_to_the_line_below():
     leads = {c.sentence.text for c in answerer.score_sentences("How do I shout the platform?", [hit])
              if c.features.get("command_lead")}
     assert leads == {"To show the platform, run:"}
+
+
+def test_a_value_in_a_sentence_with_none_of_the_questions_words_is_another_things_when_others_hold_them():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Foreign Minister Ivanov noted that the Russian side had been satisfied with President Putin's "
+                      "visit to Japan.", 0.66),
+                 (" ", "He also expressed the desire to convene a subcommittee on border demarcation in Tokyo during "
+                       "mid-October.", 0.55))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.3))
+    # the visit is praised, undated: mid-October is when the subcommittee is to meet
+    assert answerer.answer("When did Putin visit Japan?", [hit]).abstained
+    answer = answerer.answer("When should the border demarcation subcommittee convene?", [hit])
+    assert answer.short_answer == "mid-October", answer.text
