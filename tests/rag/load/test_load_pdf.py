@@ -240,6 +240,19 @@ def test_running_headers_and_footers_with_the_page_number_are_left_out() -> None
         *(f"Body line {w} of the chapter.\nThe {w}th line ends at {n}" for n, w in enumerate(words)), "Index\narrays, 12"]
 
 
+def test_a_running_title_with_the_page_number_on_the_next_line_is_left_out() -> None:
+    # DocBook's print layout: the chapter's title, then the page number on a line of its own, over each page.
+    chapters = ["The Root Filesystem"] * 3 + ["The /usr Hierarchy"] * 2
+    words = ("one", "two", "three", "four", "five")
+    pages = [[title, str(n + 4), f"Body line {w} of the chapter,", f"and the {w}th line."]
+             for n, (title, w) in enumerate(zip(chapters, words, strict=True))]
+    doc = load_bytes(make_pdf(pages), "standard.pdf")
+    assert doc.text.split("\n\n") == [f"Body line {w} of the chapter,\nand the {w}th line." for w in words]
+    # a line that happens to hold a number below the first line is text
+    pages = [["Title of the note", f"{n}", "Items counted above.", "The end."] for n in (3, 9, 1)]
+    assert "9" in load_bytes(make_pdf(pages), "note.pdf").text
+
+
 def test_first_and_last_lines_whose_numbers_do_not_follow_the_pages_stay() -> None:
     pages = [["12 apples were sold.", "Then 3 more."], ["7 pears remain.", "None left after 9"],
              ["40 plums arrived.", "Sold 2"], ["5 figs.", "Eaten 30"]]
