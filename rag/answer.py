@@ -21,6 +21,7 @@ from .answer_phrases import (
     asks_a_persons_name,
     asks_version,
     command_line,
+    event_time,
     expected_kind,
     explains,
     find_phrase,
@@ -673,6 +674,8 @@ class ExtractiveAnswerer:
                         re.fullmatch(r"[-+]?\d[\d_.]*", entry_default) is not None
                     if numeric_default or has_phrase(kind, body, question):
                         f["kind_phrase"] = 1.0
+                    elif kind == "date" and event_time(body):
+                        pass  # "At the beginning of the meeting": a time, though no date; neither held nor missing
                     elif not (kind == "name" and any(content_stems(m.group()) - terms for m in NAME.finditer(body))):
                         # (A body's or an event's name the question does not give is no person, nor no name at all:
                         # "who" may ask for the people or the body that did it.)
@@ -965,6 +968,8 @@ class ExtractiveAnswerer:
                 break
         if person:
             phrase = _name_asked(person, phrase, [q.text for _, q in quotes], hits)
+        if phrase is None and kind == "date" and quotes:
+            phrase = event_time(quotes[0][1].text)  # no date in the quote: the part of an event it fell in
         if phrase and len(quotes) == 1 and self.config.corroborate_margin > 0:
             # The same fact stated again elsewhere: cited too, so the reader finds it wherever they look.
             again = self._restatement(*quotes[0], phrase, question_terms, candidates, scores, kind, wants_default)

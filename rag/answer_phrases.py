@@ -334,9 +334,8 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     if kind == "date":  # a date or a time, else a release ("When was X added?" in an API's changelog)
         # A date is trusted more, unless the question's words stand beside a time ("... start in Japan time?" and
         # "23:50 Japan Standard Time").
-        # ... else a time told by an event: "At the beginning of the meeting, Kono expressed his gratitude".
         return [(*m.span(), 0.5) for m in DATE.finditer(text)] + [(*m.span(), 0.0) for m in TIME.finditer(text)] or \
-            [m.span() for m in VERSION.finditer(text)] or [m.span() for m in _EVENT_TIME.finditer(text)]
+            [m.span() for m in VERSION.finditer(text)]
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
     if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")
@@ -402,6 +401,14 @@ _ASKS_FILE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+)?(?:file|directory|fol
 _WANTS_PATH = re.compile(r"\b(?:file|directory|folder|path|where)\b", re.I)
 _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?\b", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
+
+
+def event_time(text: str) -> str | None:
+    """A time told by the part of an event it fell in ("At the beginning of the meeting, Kono expressed his
+    gratitude"): an answer to "when" where no date is given, weaker than a date (a sentence holding one is not
+    thereby a sentence that answers)."""
+    found = _EVENT_TIME.search(text)
+    return found.group() if found else None
 
 
 def asks_version(question: str) -> bool:
