@@ -149,7 +149,8 @@ class AnswerConfig:
     # Asked for a date, a time, a duration or a number, the best sentence holds one but shares less than this share
     # of the question's words: the value it states is most likely another thing's ("mid-October" of the
     # subcommittee, asked the APEC meeting's date). Counted as an unstated relation. Chosen on the calibrate halves
-    # (0.15-0.2 alike; evals/README.md, "Session 10").
+    # (0.15-0.2 alike; evals/README.md, "Session 10"). 0 turns the check off, with its twin: the value's sentence
+    # has none of the question's words while one read with it, holding no value, has most (_value_of_another_thing).
     value_of_other_overlap: float = 0.2
     # The sentence after the best one joins its quote when it refers back to it and scores within this margin.
     follow_margin: float = 0.08
@@ -1006,7 +1007,7 @@ class ExtractiveAnswerer:
                 kind in _VALUE_KINDS and not candidates[0].features.get("front_matter") and (  # (the date under the
                     # title is the document's)
                     candidates[0].features.get("overlap", 0.0) < self.config.value_of_other_overlap or
-                    _value_of_another_thing(candidates, question_terms)):
+                    self.config.value_of_other_overlap > 0 and _value_of_another_thing(candidates, question_terms)):
             confidence -= self.config.unstated_relation_penalty
         if confidence < self.config.threshold:
             return Answer(asked_as, NO_ANSWER, abstained=True, citations=[], confidence=confidence)
