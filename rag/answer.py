@@ -105,7 +105,10 @@ _VERSIONED_LOWER = re.compile(r"\b([a-z][\w+-]*)[ \t]+v?\d+\b(?![.,]\d)")
 _TIME_IDIOM = re.compile(r"\b(?:(?:not\s+)?for\s+the\s+(?:first|second|third|last|next)\s+time|at\s+the\s+same\s+time|"
                          r"all\s+the\s+time|from\s+time\s+to\s+time|at\s+a\s+time|(?:at\s+)?this\s+time|in\s+time|"
                          r"on\s+time|any\s*more|once\s+again|yet\s+again)\b", re.I)
-_ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example)s?:?")
+_ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger|attention|see also|example|"
+                         # ... and a specification's labels of its parts: "Rationale", "Purpose", "Requirements"
+                         r"rationale|remark|purpose|requirement|motivation|background|discussion|abstract|summary|"
+                         r"overview|description|synopsis|usage)s?:?")
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
@@ -248,7 +251,7 @@ def _looks_like_term(text: str) -> bool:
     if "\n" in stripped or len(stripped) > 160 or " | " in stripped or not stripped or stripped.startswith(("(", "|")):
         return False  # ... and "(default since 2.6.30)" is an aside of the line above, not a term
     if _ADMONITION.fullmatch(stripped):
-        return False  # "Note", "Tip": the label of an admonition box, not a thing defined
+        return False  # "Note", "Tip", "Rationale": the label of an admonition box or a part, not a thing defined
     if _CALL_SHAPE.search(stripped):
         return True
     return not _ENDS_CLAUSE.search(stripped) and len(stripped.split()) <= 6

@@ -556,11 +556,19 @@ def _doer(text: str, question: str) -> str | None:
 _NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\))|[a-z][\w+]*(?:[-_.][\w+]+)+)(?:\(\))?)\s+([a-z]+)\b""")
 
 
+_KIND_NAMED = re.compile(r"""\b(?:a|an|the)\s+(?:[\w-]+\s+)?([a-z]+)\s+(?:named|called)\s+[`'"“‘]?([\w.+/-]*[\w+])""")
+
+
 def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
     """Asked "which event ..." (`thing`: the stems of the asked kind), the name the text gives a thing of that kind:
     "... once the `'close'` event is emitted" -> "close"; not a name the question gives itself."""
     if not thing or asks_version(question):
         return None  # (a release is found as releases are: "version 2.9.2")
+    # "a command named MAKEDEV", "a file called .RData": the name given to a thing of the asked kind
+    for m in _KIND_NAMED.finditer(text):
+        said = re.search(r"(?<!\w)" + re.escape(m.group(2)) + r"(?!\w)", question, re.I)
+        if content_stems(m.group(1)) & thing and not said:
+            return m.group(2)
     for m in _NAME_AND_KIND.finditer(text):
         name = (m.group(1) or m.group(2)).strip("'\"` ")
         # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event)

@@ -709,6 +709,9 @@ def test_which_kind_of_thing_leads_with_the_name_the_text_gives_one():
     assert named_thing(agreed, frozenset({"agreement"}), "Which agreement did Kono want realized?") == \
         "Krasnoyarsk Agreement"
     assert named_thing(agreed, frozenset({"agreement"}), "Which agreement besides Krasnoyarsk was named?") is None
+    # the name a thing of the asked kind is given ("a command named MAKEDEV"), not a later one
+    made = "/dev must contain a command named MAKEDEV, which can create devices. It may also contain a MAKEDEV.local."
+    assert named_thing(made, frozenset({"command"}), "Which command must /dev contain?") == "MAKEDEV"
     # an acronym inside the name and the number before it are part of it
     summit = "A summit could take place at the 8th Informal APEC Economic Leaders' Meeting in Brunei Darussalam."
     assert named_thing(summit, frozenset({"meet"}), "Which APEC meeting was mentioned?") == \
@@ -1089,3 +1092,10 @@ def test_a_value_in_a_sentence_with_none_of_the_questions_words_is_another_thing
     assert answerer.answer("When did Putin visit Japan?", [hit]).abstained
     answer = answerer.answer("When should the border demarcation subcommittee convene?", [hit])
     assert answer.short_answer == "mid-October", answer.text
+
+
+def test_a_specifications_label_is_no_definition_term():
+    from rag.answer import _looks_like_term
+
+    assert not _looks_like_term("Rationale") and not _looks_like_term("Purpose")
+    assert _looks_like_term("ld.so.conf") and _looks_like_term("Shareable files")
