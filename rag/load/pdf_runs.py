@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -101,7 +101,30 @@ def clean_page(runs: list[_Run]) -> tuple[str, list[Line]]:
         parts.append(run.text)
     lines.append(_line(line_start, offset, sizes, bold))
     text = "".join(parts).rstrip()
-    return text, [line for line in lines if line.start < len(text) and line.size]
+    return _rejoin_wrapped_paths(text, [line for line in lines if line.start < len(text) and line.size])
+
+
+# A path the layout wrapped after one of its slashes: "the crond PID file is named /run/" + "crond.pid".
+_WRAPPED_PATH = re.compile(r"\S/\n(?=[\w<.$~{])")
+
+
+def _rejoin_wrapped_paths(text: str, lines: list[Line]) -> tuple[str, list[Line]]:
+    """The text with a line break after a slash that ends a word removed (a path or "and/or" the layout wrapped),
+    and the two lines made one."""
+    cuts = [m.end() - 1 for m in _WRAPPED_PATH.finditer(text)]  # the offsets of the line breaks removed
+    if not cuts:
+        return text, lines
+    for cut in reversed(cuts):
+        text = text[:cut] + text[cut + 1 :]
+    merged: list[Line] = []
+    for line in lines:
+        shift = sum(1 for cut in cuts if cut < line.start)
+        moved = replace(line, start=line.start - shift, end=line.end - shift)
+        if merged and line.start - 1 in cuts:  # the line after a removed break continues the one before it
+            merged[-1] = replace(merged[-1], end=moved.end)
+        else:
+            merged.append(moved)
+    return text, merged
 
 
 def _line(start: int, end: int, sizes: dict[float, int], bold: int) -> Line:

@@ -253,6 +253,12 @@ def test_a_running_title_with_the_page_number_on_the_next_line_is_left_out() -> 
     assert "9" in load_bytes(make_pdf(pages), "note.pdf").text
 
 
+def test_a_path_the_layout_wrapped_after_a_slash_is_one_word_again() -> None:
+    doc = load_bytes(make_pdf([["For example, the crond PID file is named /run/", "crond.pid, and the kernel lives in /",
+                                "or /boot."]]), "fhs.pdf")
+    assert "named /run/crond.pid, and the kernel lives in /\nor /boot." in doc.text  # a slash alone is the root
+
+
 def test_first_and_last_lines_whose_numbers_do_not_follow_the_pages_stay() -> None:
     pages = [["12 apples were sold.", "Then 3 more."], ["7 pears remain.", "None left after 9"],
              ["40 plums arrived.", "Sold 2"], ["5 figs.", "Eaten 30"]]
