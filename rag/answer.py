@@ -553,7 +553,8 @@ class ExtractiveAnswerer:
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
-        about_document = asks_about_document(question)  # "Which body released this summary?"
+        # "Which body released this summary?", "When was FHS 3.0 published?"
+        about_document = asks_about_document(question, {h.title for h in hits})
         # "Who is Ivanov?", "What is Kono's first name?": where the documents introduce him by his fullest name.
         person = asked_name(question)
         fullest = fullest_name(person.person, (h.passage.text for h in hits)) if person and person.person else None
@@ -951,7 +952,8 @@ class ExtractiveAnswerer:
                     not content_stems(term_name(entry_line)) <= question_terms:
                 phrase = term_name(entry_line)
             elif cand.features.get("front_matter") and quote.text == cand.sentence.text:
-                phrase = " ".join(quote.text.split())  # the line under the title is the answer itself
+                # The line under the title is the answer itself, or holds it ("Publication date March 19, 2015").
+                phrase = kind in _VALUE_KINDS and find_phrase(kind, quote.text, question) or " ".join(quote.text.split())
             elif entry_way:
                 # The quote's own command first, else the call as the entry's signature writes it.
                 # (A long signature is no short answer: its name leads, and the quote shows the rest.)

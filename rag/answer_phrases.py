@@ -133,7 +133,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
                             r"\bwhat (?:is the )?duration\b", re.I)),
     ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
-    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b|\b(?:the|its) date (?:of|on|when|that)\b", re.I)),
+    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b|\b(?:the|its) (?:(?:publication|release|issue|"
+                       r"effective|expiry|expiration|due|start|end|closing|opening) )?date (?:of|on|when|that)\b", re.I)),
     # "when" asks for a date as the question's own word ("When was ...", "And since when ...", "... and when will
     # that happen?": a verb follows it), not opening a clause ("Which converter should I use when a variable ...").
     ("date", re.compile(r"^\W*(?:(?:and|but|so|then|ok|okay|since|until|till|from)[\s,]+){0,2}when\b|\bwhen\s+(?:will|would|did|does|do|was|were|is|are|has|have|"

@@ -41,10 +41,12 @@ _PRONOUN_SPEAKER = re.compile(r"^\W*(?:\d+\.\s+)?(?:he|she)\s+(?:(?:also|then|fu
 
 # "Which body released this summary?", "When was the outline published?": the document's own making, which its
 # front matter (the lines under its title: a date, an issuer, an author) states.
-_MADE = re.compile(r"\b(?:publish|releas|issu|prepar|writ|wrote|author|dated|compil|produc)\w*\b|\bdate\b", re.I)
+# ("Which version of the standard is this?": its version line is front matter too)
+_MADE = re.compile(r"\b(?:publish|releas|issu|prepar|writ|wrote|author|dated|compil|produc|maintain)\w*\b|"
+                   r"\b(?:date|version|edition|revision)\b", re.I)
 _THE_DOCUMENT = re.compile(r"\b(?:this|the)\s+(?:[\w-]+\s+){0,2}?(?:document|summary|outline|report|page|notice|"
-                           r"statement|release|text|article|paper|record|minutes|memo|announcement|letter|guide|manual)s?\b",
-                           re.I)
+                           r"statement|release|text|article|paper|record|minutes|memo|announcement|letter|guide|manual|"
+                           r"standard|specification|spec|handbook|book|faq|tutorial|howto)s?\b", re.I)
 
 
 # "What does the next statement do (inside a loop)?", "What is an R list?": the thing asked about.
@@ -92,9 +94,23 @@ def describes(text: str, thing: DescribedThing) -> bool:
     return False
 
 
-def asks_about_document(question: str) -> bool:
-    """The question asks who made the document, or when ("Which government body released this meeting summary?")."""
-    return _MADE.search(question) is not None and _THE_DOCUMENT.search(question) is not None
+def asks_about_document(question: str, titles: Collection[str] = ()) -> bool:
+    """The question asks who made the document, when, or which version it is ("Which government body released this
+    meeting summary?"); the document may be named by its title or the title's initials (`titles`: those of the
+    documents read; "When was FHS 3.0 published?" of the "Filesystem Hierarchy Standard")."""
+    if _MADE.search(question) is None:
+        return False
+    return _THE_DOCUMENT.search(question) is not None or any(_names_title(question, t) for t in titles)
+
+
+def _names_title(question: str, title: str) -> bool:
+    words = re.findall(r"[A-Za-z]\w*", title)
+    if len(words) < 2:
+        return False  # one word ("Options") names a topic as often as the document
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    asked = " ".join(question.lower().split())
+    return " ".join(w.lower() for w in words) in asked or \
+        len(initials) >= 2 and re.search(rf"\b{initials}\b", question) is not None
 
 
 def front_matter(sentences: Sequence[_Sentence], gap: Callable[[int, int], str], first_passage: bool) -> set[int]:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from .answer_signals import asks_about_document
 from .definitions import asked_definitions
 from .embed import Embedder
 from .errors import InvalidInputError
@@ -21,7 +22,7 @@ from .fusion import reciprocal_rank_fusion
 from .index_backend import IndexBackend
 from .keyword import keyword_terms
 from .lru import LruCache
-from .records import Hit, ScoredSentence, SentenceVectors
+from .records import Hit, Passage, ScoredSentence, SentenceVectors
 from .sentence_vectors import embed_passages
 
 
@@ -128,6 +129,16 @@ class Retriever:
             else:
                 rows = self.index.passages(ids)
                 cand_vectors, sentences = self.index.passage_vectors([i for i in ids if i in rows]), []
+            # Asked who made a document, when, or which version it is: its first passage (the title and the lines
+            # under it) is read too, however little its words resemble the question ("When was FHS 3.0 published?"
+            # and "Version 3.0" + "Publication date March 19, 2015").
+            front = self._front_passages(query, keep, rows)
+            unread = [pid for pid in front if pid not in cand_vectors]
+            if unread:
+                cand_vectors.update(self.index.passage_vectors(unread))
+                if sentences:
+                    sentences[0].update(self.index.sentence_vectors(unread))
+                keep += [(pid, 0.0) for pid in unread]
             t5 = time.perf_counter()
         # Side by side, the two overlap: `total` (rag/service.py) is the wall time, not these summed.
         timings["dense_search"] = dense_ms
@@ -150,13 +161,31 @@ class Retriever:
             timings["sentence_rescore"] = (time.perf_counter() - t6) * 1000
         hits.sort(key=lambda h: -h.score)
         chosen = hits[:top_k]
-        missing = [h for h in hits[top_k:] if h.passage.id in defined]
+        forced = set(defined) | set(front)
+        missing = [h for h in hits[top_k:] if h.passage.id in forced]
         if missing:  # in place of the lowest that define nothing asked
-            others = [h for h in chosen if h.passage.id not in defined]
+            others = [h for h in chosen if h.passage.id not in forced]
             dropped = {id(h) for h in others[max(len(others) - len(missing), 0):]}
             chosen = [h for h in chosen if id(h) not in dropped] + missing[: len(dropped)]
             chosen.sort(key=lambda h: -h.score)
         return chosen
+
+    def _front_passages(self, query: str, keep: list[tuple[int, float]],
+                        rows: dict[int, tuple[Passage, str, str]], documents: int = 2) -> list[int]:
+        """The first passages of the best candidates' documents, when the query asks about a document itself (the
+        rows of those not read yet are added to `rows`: a store read only then)."""
+        if not asks_about_document(query, {title for _, _, title in rows.values()}):
+            return []
+        docs: list[str] = []
+        for pid, _ in keep:
+            doc = rows[pid][0].doc_id if pid in rows else None
+            if doc and doc not in docs:
+                docs.append(doc)
+            if len(docs) == documents:
+                break
+        firsts = [int(min(ids)) for doc in docs if len(ids := self.index.passage_ids_for_documents([doc]))]
+        rows.update(self.index.passages([pid for pid in firsts if pid not in rows]))
+        return [pid for pid in firsts if pid in rows and rows[pid][0].ordinal == 0]
 
     def _defined(self, lookups: list[list[str]], allowed: np.ndarray | None, ranked: list[int]) -> list[int]:
         """The passages that define the query's code names, at most `defined_passages`: the best fused first."""

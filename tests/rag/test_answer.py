@@ -1099,3 +1099,8 @@ def test_a_specifications_label_is_no_definition_term():
 
     assert not _looks_like_term("Rationale") and not _looks_like_term("Purpose")
     assert _looks_like_term("ld.so.conf") and _looks_like_term("Shareable files")
+
+
+def test_the_publication_date_of_a_document_asks_for_a_day():
+    assert expected_kind("What is the publication date of this standard?") == "day"
+    assert expected_kind("What is the release date of Debian 12?") == "day"

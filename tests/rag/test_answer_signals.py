@@ -133,6 +133,12 @@ def test_questions_about_the_documents_own_making_and_its_front_matter():
     assert asks_about_document("Which government body released this meeting summary?")
     assert asks_about_document("When was the outline published?")
     assert not asks_about_document("When was the kiln schedule agreed?")  # about what it says, not its making
+    # its version, and the document named by its title or the title's initials
+    assert asks_about_document("Which version of the Filesystem Hierarchy Standard is this?")
+    titles = {"Filesystem Hierarchy Standard"}
+    assert asks_about_document("When was FHS 3.0 published?", titles)
+    assert not asks_about_document("When was FHS 3.0 published?")  # no document read by that name
+    assert not asks_about_document("When was /usr/share published?", titles)
     hit = _minutes()
     assert front_matter(hit.sentences, hit.between, first_passage=True) == {1, 2}
     assert front_matter(hit.sentences, hit.between, first_passage=False) == set()
