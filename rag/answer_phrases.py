@@ -385,7 +385,8 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         first = text[lead:].split("|", 1)[0]
         spans.append((lead, lead + len(first.rstrip()), 0.5))
     spans += [(*m.span(), 0.5) for m in _KEY_CHORD.finditer(text)]
-    spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text) if not _ABBREVIATION.fullmatch(m.group())]
+    spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text) if not _ABBREVIATION.fullmatch(m.group())
+              and not _SLASHED_WORDS.fullmatch(m.group())]
     return spans
 
 
@@ -434,6 +435,10 @@ def has_phrase(kind: str | None, text: str, question: str) -> bool:
 _CROSS_REFERENCE = re.compile(r"\b(?:Section|Table|Figure|Chapter|Appendix|Example)\s+[\dA-Z][\d.]*,?\s*$", re.I)
 # A key combination: "Ctrl-Alt-F3", "Shift+Tab" (its last key alone, "F3", would be a part of it).
 _KEY_CHORD = re.compile(r"\b(?:Ctrl|Control|Alt|Shift|Meta|Super|Cmd|Command|Option|AltGr|Fn)(?:[-+][A-Za-z0-9]+)+\b")
+# Words joined by a slash in prose are no path ("and/or", "his/her").
+_SLASHED_WORDS = re.compile(r"(?i)and/or|either/or|he/she|she/he|s/he|his/her|her/his|him/her|he/she/it")
+# An alternative the text turns down: "use getpwent rather than relying on /etc/passwd".
+_REJECTED = re.compile(r"\b(?:rather\s+than|instead\s+of)\s+(?:[\w-]+\s+){0,3}$", re.I)
 # Latin abbreviations are dotted like code but name nothing ("e.g", "i.e").
 _ABBREVIATION = re.compile(r"(?:e\.g|i\.e|et\.al|viz|cf|vs|etc)\.?", re.I)
 _PLACE_NAME = re.compile(r"\b(?:in|at)\s+((?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:(?:of|de|du|del|and)\s+)?[A-Z][\w'’-]*)*"
@@ -676,6 +681,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
             # (or up to a condition: "... implementation" of "... implementation if necessary by assigning ...")
             clause = re.match(r".{20,}?(?=,\s|\s+(?:and|but|while|whereas|if|unless|when)\s)", phrase, re.S)
             phrase = clause.group() if clause else phrase
+        if kind in ("term", "how") and _REJECTED.search(text, max(start - 60, 0), start):
+            continue  # the alternative the text turns down is no answer
         stems = content_stems(phrase)
         own_words = normalize_spaces(phrase) in question_words if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):

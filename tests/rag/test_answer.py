@@ -1104,3 +1104,12 @@ def test_a_specifications_label_is_no_definition_term():
 def test_the_publication_date_of_a_document_asks_for_a_day():
     assert expected_kind("What is the publication date of this standard?") == "day"
     assert expected_kind("What is the release date of Debian 12?") == "day"
+
+
+def test_an_alternative_the_text_turns_down_and_words_joined_by_a_slash_lead_nothing():
+    text = ("To find a user's home directory, use a library function such as getpwent rather than relying on "
+            "/etc/passwd because user information may be stored remotely.")
+    assert find_phrase("how", text, "How should a program find a user's home directory?") is None
+    assert find_phrase("how", "The file lives in /etc/passwd on most systems.", "How do I find users?") == "/etc/passwd"
+    text = "The contents of the root filesystem must be adequate to boot, recover, and/or repair the system."
+    assert find_phrase("term", text, "What is the root filesystem for?") is None
