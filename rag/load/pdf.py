@@ -16,6 +16,7 @@ from rag.errors import DocumentLoadError, MissingDependencyError
 from rag.load.pdf_furniture import Page, without_furniture
 from rag.load.pdf_headings import PageLine, font_headings, outline_headings
 from rag.load.pdf_runs import body_size, clean_page, page_runs
+from rag.load.pdf_tables import apply_edits, moved, table_edits
 from rag.load.text import MAX_TITLE_CHARS, first_line, sections_between
 from rag.records import Section
 
@@ -60,7 +61,7 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
             parts.append(page.text)
             size += len(page.text)
         metadata_title = _metadata_title(reader)
-        text = "".join(parts)
+        text, lines = _with_tables(("".join(parts)), lines)
         body = body_size(pl.line for pl in lines)
         headings = outline_headings(reader, text, lines, body) or font_headings(text, lines, body)
     except (DocumentLoadError, MissingDependencyError):
@@ -72,6 +73,16 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
     title = metadata_title or (first_line(text, name) if text.strip() else PurePosixPath(name).stem)
     sections = sections_between([(start, t[:MAX_TITLE_CHARS], level) for start, t, level in headings], len(text))
     return text, title[:MAX_TITLE_CHARS], sections
+
+
+def _with_tables(text: str, lines: list[PageLine]) -> tuple[str, list[PageLine]]:
+    """The text with its two-column tables rendered as rows of cells (`pdf_tables`), its lines moved to match."""
+    edits = table_edits(text)
+    if not edits:
+        return text, lines
+    text, shifts = apply_edits(text, edits)
+    return text, [PageLine(replace(pl.line, start=moved(pl.line.start, shifts), end=moved(pl.line.end, shifts)), pl.page)
+                  for pl in lines]
 
 
 def _page_break(before: str, after: str) -> str:

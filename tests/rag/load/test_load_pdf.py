@@ -259,6 +259,28 @@ def test_a_path_the_layout_wrapped_after_a_slash_is_one_word_again() -> None:
     assert "named /run/crond.pid, and the kernel lives in /\nor /boot." in doc.text  # a slash alone is the root
 
 
+def test_a_two_column_table_under_its_header_is_rendered_as_rows_of_cells() -> None:
+    page = ["The following commands are required in /bin:", "Command Description",
+            "cat Utility to concatenate files to standard output and print them on the screen",
+            "kill Utility to send signals to processes", "csh.login Systemwide initialization file for C shell logins",
+            "(optional)", "Each command listed above is specified below.",
+            "Language Territory Character Set Directory", "English United Kingdom ISO 8859-15 /usr/share/man/en_GB"]
+    doc = load_bytes(make_pdf([page]), "standard.pdf")
+    assert doc.text.split("\n") == [
+        "The following commands are required in /bin:", "Command | Description",
+        "cat | Utility to concatenate files to standard output and print them on the screen",
+        "kill | Utility to send signals to processes",
+        "csh.login | Systemwide initialization file for C shell logins (optional)",
+        "Each command listed above is specified below.",
+        # more columns than two cannot be told apart without the page's geometry: left as they are
+        "Language Territory Character Set Directory", "English United Kingdom ISO 8859-15 /usr/share/man/en_GB"]
+
+
+def test_a_header_line_with_one_row_under_it_is_no_table() -> None:
+    page = ["Name Description", "fstab Static information about filesystems", "Then the prose goes on here."]
+    assert load_bytes(make_pdf([page]), "note.pdf").text == "\n".join(page)
+
+
 def test_first_and_last_lines_whose_numbers_do_not_follow_the_pages_stay() -> None:
     pages = [["12 apples were sold.", "Then 3 more."], ["7 pears remain.", "None left after 9"],
              ["40 plums arrived.", "Sold 2"], ["5 figs.", "Eaten 30"]]
