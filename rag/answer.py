@@ -215,7 +215,16 @@ def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[in
     # A header names columns: no figures in it, no cell a sentence (a row of data above, from a table begun in an
     # earlier passage, has them: "SIGPIPE | Sent to a process when it has attempted to write to a disconnected pipe.").
     cells = row_cells(sentences[first].text) if first < i and not re.search(r"\d", sentences[first].text) else None
-    return cells if cells and not any(c.rstrip().endswith(".") or len(c.split()) > 8 for c in cells) else None
+    if not cells or any(c.rstrip().endswith(".") or len(c.split()) > 8 for c in cells):
+        return None
+    # A row whose cells begin or end as the row's own do is a row of the same data ("dd | Utility to convert and copy
+    # a file" over "kill | Utility to send signals to processes"), not the column names.
+    row = row_cells(sentences[i].text) or []
+    for above, below in zip(cells, row, strict=False):
+        a, b = above.lower().split(), below.lower().split()
+        if a and b and (a[0] == b[0] or a[-1] == b[-1]) and len(a) + len(b) > 2:
+            return None
+    return cells
 
 
 def _headings(hit: Hit) -> set[str]:

@@ -1113,3 +1113,14 @@ def test_an_alternative_the_text_turns_down_and_words_joined_by_a_slash_lead_not
     assert find_phrase("how", "The file lives in /etc/passwd on most systems.", "How do I find users?") == "/etc/passwd"
     text = "The contents of the root filesystem must be adequate to boot, recover, and/or repair the system."
     assert find_phrase("term", text, "What is the root filesystem for?") is None
+
+
+def test_a_row_of_the_same_data_above_a_row_is_not_its_tables_header():
+    from rag.answer import _table_header
+    from tests.rag.answer_pages import hit_of
+
+    rows = hit_of(("", "dd | Utility to convert and copy a file", 0.3), ("\n", "kill | Utility to send signals", 0.6))
+    assert _table_header(rows.sentences, 1, rows.between) is None
+    table = hit_of(("", "group | description for accessible files and devices", 0.3),
+                   ("\n", "dialout | full and direct access to serial ports", 0.6))
+    assert _table_header(table.sentences, 1, table.between) == ["group", "description for accessible files and devices"]
