@@ -3,8 +3,8 @@
 A PDF has no table markup: extracted, a table of names and what they are is lines of "cat Utility to concatenate
 files to standard output" under a header line "Command Description". Read as prose, rows longer than a wrapped line
 run on into the next row, and nothing says that "cat" is the thing the row is about. A table is told by its header,
-two capitalised words of which the second names a description column ("Description", "Meaning", ...), and by at
-least two rows under it that each start with one word (the name) followed by a capitalised description; a short line
+two capitalised words of which the second names a description column ("Description", "Meaning", ...), and by the
+rows under it that each start with one word (the name) followed by a capitalised description; a short line
 starting in lower case or with "(" continues the row above it ("(optional)"). Tables of more columns are left as
 they are: without the page's geometry their cells cannot be told apart.
 """
@@ -16,7 +16,7 @@ import re
 _HEADER = re.compile(r"[A-Z][\w-]*( +)(?:Description|Meaning|Purpose|Contents|Explanation|Definition|Notes|Comment)s?")
 _ROW = re.compile(r"[^\s,;:]{1,40}?[^\s,;:.]( +)(?=[A-Z\"'`“‘])")
 _CONTINUATION = re.compile(r"[a-z(][^|]{0,58}")
-_MIN_ROWS = 2
+_MIN_ROWS = 1  # the header is specific enough: a table of one row ("modules Loadable kernel modules") is one
 
 
 def table_edits(text: str) -> list[tuple[int, int, str]]:

@@ -276,8 +276,11 @@ def test_a_two_column_table_under_its_header_is_rendered_as_rows_of_cells() -> N
         "Language Territory Character Set Directory", "English United Kingdom ISO 8859-15 /usr/share/man/en_GB"]
 
 
-def test_a_header_line_with_one_row_under_it_is_no_table() -> None:
-    page = ["Name Description", "fstab Static information about filesystems", "Then the prose goes on here."]
+def test_a_header_line_is_a_table_only_with_a_row_under_it() -> None:
+    page = ["Directory Description", "modules Loadable kernel modules (optional)", "Then the prose goes on here."]
+    assert load_bytes(make_pdf([page]), "one.pdf").text.split("\n")[:2] == [
+        "Directory | Description", "modules | Loadable kernel modules (optional)"]
+    page = ["Product Description", "Then the prose goes on about the product here."]
     assert load_bytes(make_pdf([page]), "note.pdf").text == "\n".join(page)
 
 
