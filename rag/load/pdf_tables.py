@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 _HEADER = re.compile(r"[A-Z][\w-]*( +)(?:Description|Meaning|Purpose|Contents|Explanation|Definition|Notes|Comment)s?")
-_ROW = re.compile(r"[^\s,;:]{1,40}?[^\s,;:.]( +)(?=[A-Z\"'`“‘])")
+# (a first cell of figures alone is a footnote's number: "18 Originally, /sbin binaries were kept in /etc.")
+_ROW = re.compile(r"(?=\S*[^\W\d_<*])[^\s,;:]{1,40}?[^\s,;:.]( +)(?=[A-Z\"'`“‘])")
 _CONTINUATION = re.compile(r"[a-z(][^|]{0,58}")
 _MIN_ROWS = 1  # the header is specific enough: a table of one row ("modules Loadable kernel modules") is one
 

@@ -263,7 +263,7 @@ def test_a_two_column_table_under_its_header_is_rendered_as_rows_of_cells() -> N
     page = ["The following commands are required in /bin:", "Command Description",
             "cat Utility to concatenate files to standard output and print them on the screen",
             "kill Utility to send signals to processes", "csh.login Systemwide initialization file for C shell logins",
-            "(optional)", "Each command listed above is specified below.",
+            "(optional)", "18 Originally, these binaries were kept in /etc.", "Each command listed above is specified below.",
             "Language Territory Character Set Directory", "English United Kingdom ISO 8859-15 /usr/share/man/en_GB"]
     doc = load_bytes(make_pdf([page]), "standard.pdf")
     assert doc.text.split("\n") == [
@@ -271,6 +271,7 @@ def test_a_two_column_table_under_its_header_is_rendered_as_rows_of_cells() -> N
         "cat | Utility to concatenate files to standard output and print them on the screen",
         "kill | Utility to send signals to processes",
         "csh.login | Systemwide initialization file for C shell logins (optional)",
+        "18 Originally, these binaries were kept in /etc.",  # a footnote under the table ends it
         "Each command listed above is specified below.",
         # more columns than two cannot be told apart without the page's geometry: left as they are
         "Language Territory Character Set Directory", "English United Kingdom ISO 8859-15 /usr/share/man/en_GB"]
