@@ -14,7 +14,7 @@ from evals.corpora.check_questions import Corpus, check_item, check_set, load_co
 from evals.formats import EvalItem, read_question_set
 
 ROOT = Path(__file__).resolve().parents[2]
-SETS = ("debian-reference", "werkzeug", "debian-faq", "r-intro", "nodejs", "psycopg2", "click", "jinja")
+SETS = ("debian-reference", "werkzeug", "debian-faq", "r-intro", "nodejs", "psycopg2", "click", "jinja", "fhs")
 
 
 @pytest.mark.parametrize("name", SETS)
