@@ -227,6 +227,23 @@ def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[in
     return cells
 
 
+def _row_name(text: str) -> str | None:
+    """A table row's first cell, lower-cased, when the row has two cells or more: what the row is about."""
+    cells = row_cells(text)
+    return cells[0].lower() if cells and len(cells) > 1 and cells[0] else None
+
+
+def _names_in(question: str) -> frozenset[str]:
+    """The names a question gives, lower-cased, with each part of a path or dotted name ("/etc/mtab": "etc/mtab",
+    "etc", "mtab")."""
+    out: set[str] = set()
+    for token in re.findall(r"[\w.<>*/+-]+", question.lower()):
+        token = token.strip("./-")
+        out.add(token)
+        out.update(p for p in re.split(r"[/.]", token) if p)
+    return frozenset(out)
+
+
 def _headings(hit: Hit) -> set[str]:
     """The passage's document title and heading chain, normalized: lines that name a section, not define a term."""
     return {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
@@ -450,6 +467,7 @@ class _SentenceReading:
     heading: bool  # a heading, a lead-in, a definition term alone, or a table's header row
     header_row: bool
     code: bool  # a line of example code
+    row_name: str | None  # a table row's first cell, lower-cased: the thing the row is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,6 +524,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
             introduces_command=position + 1 < len(sentences) and commands[position + 1] and not commands[position]
             and not _opens_entry(sentences, position + 1, gap) and not _BLOCK_OPENER.match(text),
             heading=_looks_like_heading(text, headings) or header_row, header_row=header_row,
+            row_name=_row_name(text) if not header_row else None,
             code=_CODE.match(text) is not None))
     return _PassageReading(content_stems(hit.passage.context), frozenset(question_lines(sentences, gap)), tuple(out))
 
@@ -564,6 +583,7 @@ class ExtractiveAnswerer:
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
         # "Which body released this summary?", "When was FHS 3.0 published?"
         about_document = asks_about_document(question, {h.title for h in hits})
+        named_in_question = _names_in(question)
         # "Who is Ivanov?", "What is Kono's first name?": where the documents introduce him by his fullest name.
         person = asked_name(question)
         fullest = fullest_name(person.person, (h.passage.text for h in hits)) if person and person.person else None
@@ -762,6 +782,10 @@ class ExtractiveAnswerer:
                     f["signature_for_parameter"] = 1.0  # the entry's summary does not say what the one parameter does
                 if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
+                if kind is None and read.row_name and read.row_name in named_in_question:
+                    # "What does /etc/mtab contain?" and the row "mtab | Dynamic information ...". (Not asked which
+                    # thing or how: "Which moreutils program ...?" names the package row, not the answer.)
+                    f["names_row"] = 1.0
                 if asked_codes and asked_codes & set(_CODE_NUMBER.findall(sentence.text)):
                     f["holds_asked_code"] = 1.0  # "SQLSTATE 23505": the row or line that gives that very code
                 if kind not in ("how", "term") and read.code:

@@ -67,6 +67,7 @@ FEATURES: tuple[str, ...] = (
                            # port), and the sentence holds it
     "names_entry",         # asked what an entry does by its full dotted name ("click.echo"), that entry's summary
     "introduces_person",   # asked who a named person is or what their name is, it holds their fullest name
+    "names_row",           # a table row whose first cell is a name the question gives ("mtab" of "/etc/mtab")
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -88,6 +89,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "names_entry": 0.15,
     "explains": 0.15,
     "introduces_person": 0.2,  # as "holds_asked_code": the one sentence that gives what the question names
+    "names_row": 0.1,
 }
 
 SCORERS = ("hand", "learned")

@@ -1124,3 +1124,18 @@ def test_a_row_of_the_same_data_above_a_row_is_not_its_tables_header():
     table = hit_of(("", "group | description for accessible files and devices", 0.3),
                    ("\n", "dialout | full and direct access to serial ports", 0.6))
     assert _table_header(table.sentences, 1, table.between) == ["group", "description for accessible files and devices"]
+
+
+def test_a_table_row_named_by_the_question_answers_what_it_is():
+    from tests.rag.answer_pages import hit_of
+
+    table = hit_of(("", "File | Description", 0.3), ("\n", "motd | Post-login message of the day file", 0.4),
+                   ("\n", "mtab | Dynamic information about filesystems", 0.55))
+    prose = hit_of(("", "mtab does not fit the static nature of /etc: it is excepted for historical reasons.", 0.61),
+                   doc="prose")
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    answer = answerer.answer("What does /etc/mtab contain?", [prose, table])
+    assert "Dynamic information about filesystems" in answer.citations[0].text, answer.text
+    # asked which thing, a row the question names is its context, not its answer
+    scored = answerer.score_sentences("Which file in /etc replaced mtab?", [table])
+    assert not any(c.features.get("names_row") for c in scored)
