@@ -59,11 +59,20 @@ _GENERIC = frozenset(content_stems("value values setting settings option options
 # Things code defines and names: "Which exception does X raise?" is answered by a name, never by prose alone.
 _CODE_ENTITIES = frozenset(content_stems("function method class exception error decorator filter module attribute "
                                          "property event hook callback"))
+# ... of which these are also things of the world ("Which event in Brunei was mentioned?"): code only where the
+# question speaks of code (a code name, or a word of what code does with them).
+_ALSO_WORLDLY = frozenset(content_stems("event attribute property module filter"))
+_CODE_TOKEN = re.compile(r"[`_()]|\b\w+\.\w+\b|\b[a-z]+[A-Z]\w*")
+_CODE_WORDS = re.compile(r"\b(?:emit|emits|emitted|fire|fires|fired|listener|handler|raise|raises|raised|call|calls|"
+                         r"called|return|returns|returned|pass|passed|template|api|code|library|object|instance|"
+                         r"import)\b", re.I)
 
 
 def asks_code_name(question: str) -> bool:
     """The question asks which function, class, exception ... does something: its answer is a code name."""
-    return bool(asked_thing(question) & _CODE_ENTITIES)
+    asked = asked_thing(question) & _CODE_ENTITIES
+    return bool(asked - _ALSO_WORLDLY) or bool(asked) and (
+        _CODE_TOKEN.search(question) is not None or _CODE_WORDS.search(question) is not None)
 
 
 # "What is the capital of Russia?": the attribute asked of a thing.

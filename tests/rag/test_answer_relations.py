@@ -137,6 +137,11 @@ def test_the_default_of_another_parameter_lowers_confidence_by_the_penalty():
     ("Which decorator marks a filter as context-aware?", True),
     ("Which command shows the installed files?", False),  # a command is often given in prose
     ("Which year was it released?", False),
+    # an event, an attribute or a module is code only where the question speaks of code
+    ("Which event is emitted when the stream closes?", True),
+    ("Which event does `server.close()` wait for?", True),
+    ("Which event in Brunei was mentioned?", False),
+    ("Which attribute of the meeting did the ministers praise?", False),
 ])
 def test_questions_whose_answer_is_a_code_name(question, code):
     assert asks_code_name(question) is code
