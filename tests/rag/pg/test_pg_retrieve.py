@@ -141,3 +141,21 @@ def test_dense_search_sets_hnsw_ef_search_once_per_connection_and_follows_a_chan
     some = index.passage_ids_for_documents([index.documents()[0].id])
     assert index.dense_candidates(query, 3, some)[0].tolist() == some.tolist()[:3]
     index.close()
+
+
+def test_asked_about_a_document_itself_its_first_passage_is_read_from_postgresql(pg_url: str) -> None:
+    index = PgIndex(pg_url, EMBEDDER.name, EMBEDDER.dimension)
+    front = "Field Standard\n\nVersion 3.0\n\nPublication date April 2, 2015"
+    rules = [f"Revision {n} of the FS 3.0 rules was published, and when it was published it was released." for n in range(6)]
+    text = "\n\n".join([front, *rules])
+    doc = load_bytes(f"# Field Standard\n\n{text}".encode(), "field-standard.md")
+    passages, at = [], 0
+    for ordinal, part in enumerate([front, *rules]):
+        at = doc.text.index(part, at)
+        passages.append(Passage(doc.id, at, at + len(part), part, ordinal, doc.title))
+    index.apply([DocumentUpdate(doc, passages, EMBEDDER.encode([p.text for p in passages]), [])])
+    retriever = Retriever(index, EMBEDDER)
+    hits = retriever.search("When was FS 3.0 published?", 2)
+    assert any(h.passage.ordinal == 0 for h in hits), [h.passage.text for h in hits]
+    # a question about the rules, not the document: nothing is added
+    assert all(h.passage.ordinal != 0 for h in retriever.search("Which revision of the rules was released?", 2))
