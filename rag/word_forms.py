@@ -48,6 +48,21 @@ _FORMS: dict[str, tuple[str, ...]] = {
 BASE_FORM: dict[str, str] = {form: base for base, forms in _FORMS.items() for form in forms}
 
 
+# Nouns made of a verb whose stem the Porter stemmer does not share with it: "submission" (submiss) of "submit",
+# "description" (descript) of "describe", "conclusion" (conclus) of "conclude". Only families where every member is
+# the verb's noun ("revision" is no "revide", "precision" no "precide").
+_NOUN_OF_VERB = (("missions", "mit"), ("mission", "mit"), ("scriptions", "scribe"), ("scription", "scribe"),
+                 ("clusions", "clude"), ("clusion", "clude"))
+_NOUNS = {"decision": "decide", "decisions": "decide"}
+
+
 def base_form(word: str) -> str:
-    """The base of an irregular verb form ("met" -> "meet"); any other lowercase word as it is."""
-    return BASE_FORM.get(word, word)
+    """The base of an irregular verb form ("met" -> "meet") or of a verb's noun the stemmer cannot join to it
+    ("submission" -> "submit"); any other lowercase word as it is."""
+    base = BASE_FORM.get(word) or _NOUNS.get(word)
+    if base:
+        return base
+    for ending, verb in _NOUN_OF_VERB:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            return word[: -len(ending)] + verb
+    return word

@@ -20,3 +20,15 @@ def test_forms_that_are_as_often_another_word_stay_as_they_are():
 def test_a_past_tense_shares_its_stem_with_the_question_word():
     assert content_stems("When did the meeting take place?") & content_stems("Kono met with Ivanov; it took an hour")\
         == content_stems("meeting take")
+
+
+def test_a_verbs_noun_the_stemmer_cannot_join_to_it_is_read_as_the_verb():
+    from rag.terms import content_stems
+
+    assert content_stems("submission") == content_stems("submit")
+    assert content_stems("descriptions") == content_stems("describe")
+    assert content_stems("conclusion") == content_stems("conclude")
+    assert content_stems("decision") == content_stems("decide")
+    # a family whose members are not all the verb's nouns is left alone, as is a word that is only the ending
+    assert content_stems("revision") != content_stems("revide")
+    assert content_stems("mission") == frozenset({"mission"})
