@@ -113,6 +113,8 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
 _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s|#\s)", re.M)
+# The number a numbered heading starts with ("3.5.2. ", "2.5.4 ").
+_SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+")
 # A line that opens a block of code ("if shout:", "def info(shout):", "for item in items:"): code, not a lead-in.
 _BLOCK_OPENER = re.compile(r"\s*(?:if|elif|else|for|while|def|async\s+def|class|try|except|finally|with)\b[^\n.]*:\s*$")
 # Where a thing is kept: a path or a web address.
@@ -245,8 +247,11 @@ def _names_in(question: str) -> frozenset[str]:
 
 
 def _headings(hit: Hit) -> set[str]:
-    """The passage's document title and heading chain, normalized: lines that name a section, not define a term."""
-    return {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
+    """The passage's document title and heading chain, normalized: lines that name a section, not define a term.
+    A numbered heading counts without its number too: the sentence splitter cuts "3.5.2." from "3.5.2. Specific
+    Options", and the words left are still the heading, not a term glued to the sentence below."""
+    parts = {_normalize(part) for part in (hit.title, *hit.passage.context.split(" > ")) if part}
+    return parts | {_SECTION_NUMBER.sub("", part) for part in parts if _SECTION_NUMBER.match(part)}
 
 
 def _is_section_heading(text: str, headings: set[str]) -> bool:

@@ -59,12 +59,11 @@ def _is_abbreviation(text: str, seg_start: int, dot: int) -> bool:
         return False
     if word in _ABBREVIATIONS:
         return True
-    # Initials ("J. Smith") and list or section numbers at the start of a segment ("1. Item", "3.5.2. Purpose") are
-    # not sentence ends.
+    # Initials ("J. Smith") and list numbers at the start of a segment ("1. Item") are not sentence ends.
     if len(word) == 1 and word.isalpha() and text[word_start].isupper():
         return True
     before = text[seg_start:word_start]
-    return before.strip() == "" and re.fullmatch(r"\(?\w{1,3}\)?|\d{1,3}(?:\.\d{1,3})+", word) is not None
+    return before.strip() == "" and re.fullmatch(r"\(?\w{1,3}\)?", word) is not None
 
 
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1139,3 +1139,16 @@ def test_a_table_row_named_by_the_question_answers_what_it_is():
     # asked which thing, a row the question names is its context, not its answer
     scored = answerer.score_sentences("Which file in /etc replaced mtab?", [table])
     assert not any(c.features.get("names_row") for c in scored)
+
+
+def test_a_numbered_headings_words_are_the_heading_not_a_term_glued_to_the_sentence_below():
+    from rag.records import Hit, Passage, ScoredSentence
+
+    text = "3.5.2.\nSpecific Options\nThe operating system kernel must be located in either / or /boot."
+    spans = [(0, 6), (7, 23), (24, len(text))]
+    sentences = [ScoredSentence(s, e, text[s:e], sim) for (s, e), sim in zip(spans, (0.1, 0.3, 0.7), strict=True)]
+    hit = Hit(Passage("fhs", 0, len(text), text, 3, "The Root Filesystem > 3.5.2. Specific Options"), 1.0,
+              sentences=sentences)
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("Where must the kernel be located?", [hit])
+    assert answer.citations[0].text.startswith("The operating system kernel"), answer.text
+    assert answer.short_answer != "Specific Options"

@@ -48,11 +48,3 @@ def test_spans_are_ordered_trimmed_and_cover_every_non_space_character(text):
             covered[i] = True
         previous_end = e
     assert all(covered[i] or ch.isspace() for i, ch in enumerate(text))
-
-
-def test_a_section_number_stays_with_its_heading():
-    text = "3.5.2. Specific Options\nThe operating system kernel must be located in either / or /boot.\n\n" \
-           "It was released as version 3.0. See section 1.2. The end."
-    assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "3.5.2. Specific Options", "The operating system kernel must be located in either / or /boot.",
-        "It was released as version 3.0.", "See section 1.2.", "The end."]
