@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .answer_phrases import _TITLES, NAME, _is_person_like, _strip_titles
+from .answer_phrases import _TITLES, NAME, _is_person_like, _strip_titles, title_run
 from .terms import content_stems
 
 # The part of a name asked for, by the words that ask for it.
@@ -28,7 +28,6 @@ _PART_OF = re.compile(_COPULA + r"the\s+(?:" + _PART + r")\s+of\s+(?P<whose>.+?)
 # "Who is Ivanov?", "Who was Foreign Minister Igor Ivanov?": a name, and nothing else, after the copula.
 _WHO_IS = re.compile(r"^\W*who(?:'s|\s+(?:is|was))\s+(?P<whose>[A-Za-z][\w.'’-]*(?:\s+[A-Za-z][\w.'’-]*){0,4})\W*$",
                      re.I)
-_SMALL_WORDS = frozenset(["the", "of", "and", "for"])
 _NAMED = re.compile(r"[A-Z][\w.'’-]*(?:\s+(?:(?:de|da|van|von|der|bin|al)\s+)?[A-Z][\w.'’-]*){0,4}")
 
 
@@ -139,16 +138,7 @@ def introduction(text: str, name: str) -> str | None:
     at = text.find(name)
     if at < 0:
         return None
-    # The words right before the name, back to the first that is neither capitalised nor a title's own small word.
-    tokens = list(re.finditer(r"\S+", text[:at]))
-    run: list[re.Match[str]] = []
-    for token in reversed(tokens):
-        word = token.group()
-        if not re.fullmatch(r"[A-Za-z][\w'’.-]*", word) or not (word[:1].isupper() or word.lower() in _TITLES
-                                                                 or word.lower() in _SMALL_WORDS):
-            break
-        run.append(token)
-    run.reverse()
+    run = title_run(text, at)
     # The run starts at an office or an article ("Appraisal of President" -> "President").
     while run and run[0].group().lower() not in _TITLES and run[0].group().lower() != "the":
         run.pop(0)

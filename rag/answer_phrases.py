@@ -484,20 +484,23 @@ _ASKS_ROLE = re.compile(r"\W*(?:who(?:'s|\s+(?:is|was|are|were))\s|which\s|what\
 _TITLE_RUN_WORD = re.compile(r"[A-Za-z][\w'’.-]*$")
 
 
+def title_run(text: str, start: int, names: frozenset[str] = frozenset()) -> list[re.Match[str]]:
+    """The words of the title run right before `start`, in order: "the Minister of Foreign Affairs of the" before
+    "Russian Federation Igor Ivanov"; it stops at another person's name (`names`: their words), a lower-case word
+    that is no title, or punctuation."""
+    run: list[re.Match[str]] = []
+    for token in reversed(list(re.finditer(r"\S+", text[:start]))):
+        word = token.group()
+        if not _TITLE_RUN_WORD.fullmatch(word) or word in names or not (
+                word[:1].isupper() or word.lower() in _TITLES or word in _TITLE_WORDS):
+            break
+        run.append(token)
+    return run[::-1]
+
+
 def _title_before(text: str, start: int, names: frozenset[str]) -> str:
-    """The title run right before a name: "the Minister of Foreign Affairs of the" before "Russian Federation Igor
-    Ivanov"; it stops at another person's name (`names`: their words), a lower-case word that is no title, or
-    punctuation."""
-    words = text[:start].split(" ")
-    run: list[str] = []
-    for word in reversed(words[:-1] if words and not words[-1] else words):
-        bare = word.strip()
-        if not _TITLE_RUN_WORD.fullmatch(bare) or bare in names:
-            break
-        if not (bare[:1].isupper() or bare.lower() in _TITLES or bare in _TITLE_WORDS):
-            break
-        run.append(bare)
-    return " ".join(reversed(run))
+    """The title run right before a name, as one string (title_run)."""
+    return " ".join(token.group() for token in title_run(text, start, names))
 
 
 def _untitled(words: list[str]) -> str:
