@@ -334,13 +334,19 @@ def _first_line_term(text: str) -> str | None:
 def _is_asked_name(name: str, asked: set[str], cased: set[str]) -> bool:
     """Whether an entry's name is one the question asks about: by its last part, in any case ("proxyfix" typed in a
     hurry is `ProxyFix`), unless the question typed that name with capitals and the entry writes it otherwise."""
-    last = name.rstrip("()").rsplit(".", 1)[-1]
+    last = _last_part(name)
     return last.lower() in asked and not any(c.lower() == last.lower() and c != last for c in cased)
 
 
+def _last_part(name: str) -> str:
+    """The part of a dotted name or call that names the thing, as written: `werkzeug.middleware.ProxyFix()` ->
+    `ProxyFix`."""
+    return name.rstrip("()").rsplit(".", 1)[-1]
+
+
 def _last_name(name: str) -> str:
-    """The part of a dotted name that names the thing: `werkzeug.middleware.ProxyFix` -> `proxyfix`."""
-    return name.rstrip("()").rsplit(".", 1)[-1].lower()
+    """The last part of a dotted name, lower-cased: `werkzeug.middleware.ProxyFix` -> `proxyfix`."""
+    return _last_part(name).lower()
 
 
 def _initials(text: str) -> dict[str, str]:
@@ -577,7 +583,7 @@ class ExtractiveAnswerer:
         described = described_thing(asked_thing_text(question), keywords) if kind is None else None
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
-        typed = [m.group().rstrip("()").rsplit(".", 1)[-1] for m in _ASKED_NAME.finditer(question)]  # last parts
+        typed = [_last_part(m.group()) for m in _ASKED_NAME.finditer(question)]
         asked_names = {n.lower() for n in typed} | _code_names_typed_lower(question, hits)
         # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
         asked_cased = {n for n in typed if n != n.lower()}
@@ -1085,7 +1091,7 @@ def _name_asked(person: AskedName, found: str | None, quoted: Sequence[str], hit
     """The answer's lead for a question about a person's name: the fullest name the passages read give the person the
     question names (or the one the quote found for the person it describes), the part of it asked for, or for "who"
     the office the quote writes before it; None when the quotes do not give it (Kono's middle name)."""
-    words = person.person or tuple(found.lower().split()) if person.person or found else ()
+    words = person.person or (tuple(found.lower().split()) if found else ())
     fullest = fullest_name(words, (h.passage.text for h in hits)) if words else None
     if fullest is None or not any(fullest in text for text in quoted):
         # No one of that name in the quotes ("Who is the author of this document?"): what the quote found stands.
