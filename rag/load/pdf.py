@@ -16,8 +16,9 @@ from rag.errors import DocumentLoadError, MissingDependencyError
 from rag.load.pdf_furniture import Page, without_furniture
 from rag.load.pdf_headings import PageLine, font_headings, outline_headings
 from rag.load.pdf_runs import body_size, clean_page, page_runs
-from rag.load.pdf_tables import apply_edits, moved, table_edits
+from rag.load.pdf_tables import table_edits
 from rag.load.text import MAX_TITLE_CHARS, first_line, sections_between
+from rag.load.text_edits import apply_edits, moved
 from rag.records import Section
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def parse(data: bytes, name: str) -> tuple[str, str, tuple[Section, ...]]:
             parts.append(page.text)
             size += len(page.text)
         metadata_title = _metadata_title(reader)
-        text, lines = _with_tables(("".join(parts)), lines)
+        text, lines = _with_tables("".join(parts), lines)
         body = body_size(pl.line for pl in lines)
         headings = outline_headings(reader, text, lines, body) or font_headings(text, lines, body)
     except (DocumentLoadError, MissingDependencyError):

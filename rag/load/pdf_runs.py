@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from rag.load.text_edits import apply_edits, moved
+
 # A footnote marker is set at most this fraction of the size of the text it follows.
 _MARKER_SIZE_RATIO = 0.85
 # Subscripts sit below the baseline; a marker is not lowered by more than this fraction of the text size.
@@ -114,16 +116,16 @@ def _rejoin_wrapped_paths(text: str, lines: list[Line]) -> tuple[str, list[Line]
     cuts = [m.end() - 1 for m in _WRAPPED_PATH.finditer(text)]  # the offsets of the line breaks removed
     if not cuts:
         return text, lines
-    for cut in reversed(cuts):
-        text = text[:cut] + text[cut + 1 :]
+    text, shifts = apply_edits(text, [(cut, cut + 1, "") for cut in cuts])
+    removed = set(cuts)
     merged: list[Line] = []
     for line in lines:
-        shift = sum(1 for cut in cuts if cut < line.start)
-        moved = replace(line, start=line.start - shift, end=line.end - shift)
-        if merged and line.start - 1 in cuts:  # the line after a removed break continues the one before it
-            merged[-1] = replace(merged[-1], end=moved.end)
+        continues = line.start - 1 in removed  # the line after a removed break continues the one before it
+        line = replace(line, start=moved(line.start, shifts), end=moved(line.end, shifts))
+        if merged and continues:
+            merged[-1] = replace(merged[-1], end=line.end)
         else:
-            merged.append(moved)
+            merged.append(line)
     return text, merged
 
 

@@ -23,8 +23,11 @@ _MIN_ROWS = 1  # the header is specific enough: a table of one row ("modules Loa
 def table_edits(text: str) -> list[tuple[int, int, str]]:
     """The edits that render the text's two-column tables as rows of cells: (start, end, replacement) of the
     spaces between two cells (-> " | ") and of the line break before a row's continuation (-> " "), in order."""
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    lines = [(start, text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]) for start in starts]
+    lines: list[tuple[int, str]] = []
+    start = 0
+    for line in text.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
     edits: list[tuple[int, int, str]] = []
     i = 0
     while i < len(lines):
@@ -50,22 +53,3 @@ def table_edits(text: str) -> list[tuple[int, int, str]]:
             edits.extend(rows)
         i = j
     return edits
-
-
-def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
-    """The edited text, and each edit's (offset, change in length) for moving offsets past it."""
-    parts: list[str] = []
-    shifts: list[tuple[int, int]] = []
-    at = 0
-    for start, end, replacement in edits:
-        parts.append(text[at:start])
-        parts.append(replacement)
-        shifts.append((start, len(replacement) - (end - start)))
-        at = end
-    parts.append(text[at:])
-    return "".join(parts), shifts
-
-
-def moved(offset: int, shifts: list[tuple[int, int]]) -> int:
-    """An offset of the text before the edits, in the edited text."""
-    return offset + sum(change for start, change in shifts if start < offset)
