@@ -588,6 +588,10 @@ class ExtractiveAnswerer:
         # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
         asked_cased = {n for n in typed if n != n.lower()}
         asked_codes = set(_CODE_NUMBER.findall(question))
+        # The words a sentence that covers the question holds. (Asked about a named thing, its name is most of them,
+        # and its parameters' lines and its neighbours hold them as well as its answer does.)
+        covered = frozenset() if asked_names or wants_summary or wanted_field else \
+            terms - thing - {f"`{k}`" for k in keywords}
         dotted_names = {m.group() for m in _DOTTED_NAME.finditer(question)}
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
@@ -801,6 +805,12 @@ class ExtractiveAnswerer:
                     f["holds_asked_code"] = 1.0  # "SQLSTATE 23505": the row or line that gives that very code
                 if kind not in ("how", "term") and read.code:
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
+                if len(covered) >= 3 and covered <= stems and position not in asking and \
+                        (kind not in _STRICT_KINDS or "kind_phrase" in f) and (not wants_place or "place" in f):
+                    # Every word the question asks with is in it, and what it asks for: "Which function sets the
+                    # source of a parameter?" and "Set the source of a parameter.", not "Get the source ...". (All
+                    # the words of "the name of the Russian military attache" and no name: no answer at all.)
+                    f["covers_question"] = 1.0
                 out.append(_Candidate(hit, position, weights.score(f), f, read.header_row))
         out.sort(key=lambda c: -c.score)
         return out

@@ -68,6 +68,7 @@ FEATURES: tuple[str, ...] = (
     "names_entry",         # asked what an entry does by its full dotted name ("click.echo"), that entry's summary
     "introduces_person",   # asked who a named person is or what their name is, it holds their fullest name
     "names_row",           # a table row whose first cell is a name the question gives ("mtab" of "/etc/mtab")
+    "covers_question",     # it (with its term) holds every one of the question's three or more words
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -90,6 +91,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "explains": 0.15,
     "introduces_person": 0.2,  # as "holds_asked_code": the one sentence that gives what the question names
     "names_row": 0.1,
+    "covers_question": 0.05,
 }
 
 SCORERS = ("hand", "learned")

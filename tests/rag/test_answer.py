@@ -1152,3 +1152,25 @@ def test_a_numbered_headings_words_are_the_heading_not_a_term_glued_to_the_sente
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("Where must the kernel be located?", [hit])
     assert answer.citations[0].text.startswith("The operating system kernel"), answer.text
     assert answer.short_answer != "Specific Options"
+
+
+def test_a_sentence_holding_every_word_of_the_question_wins_over_a_closer_vector():
+    from tests.rag.answer_pages import hit_of
+
+    getter = hit_of(("", "get_parameter_source(name)", 0.4), ("\n", "Get the source of a parameter.", 0.6), doc="get")
+    setter = hit_of(("", "set_parameter_source(name, source)", 0.35), ("\n", "Set the source of a parameter.", 0.46),
+                    doc="set")
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    answer = answerer.answer("Which function sets the source of a parameter?", [getter, setter])
+    assert answer.short_answer == "set_parameter_source", answer.text
+    assert "Set the source of a parameter." in answer.citations[0].text
+    scored = {c.sentence.text: c.features for c in answerer.score_sentences(
+        "Which function sets the source of a parameter?", [getter, setter])}
+    assert scored["Set the source of a parameter."].get("covers_question") == 1.0
+    assert "covers_question" not in scored["Get the source of a parameter."]
+    # asked where, a sentence without the place asked for does not cover the question, however many words it holds
+    media = hit_of(("", "Removable media are mounted by the desktop when inserted.", 0.5),
+                   ("\n", "Mount points for removable media are under /media.", 0.45))
+    features = {c.sentence.text: c.features for c in answerer.score_sentences(
+        "Where are removable media mounted?", [media])}
+    assert "covers_question" not in features["Removable media are mounted by the desktop when inserted."]
