@@ -574,8 +574,10 @@ def _marked_names(question: str) -> frozenset[str]:
         beside = [tokens[n].group(2) for n in (k - 1, k + 1) if 0 <= n < len(tokens)]
         # ("the --version option" names a command-line option: the word is not a parameter of the code's)
         option = question[max(m.start() - 1, 0) : m.start()] == "-"
+        # ("a version option" is a kind of option, not the one named version: "the version option" names it)
+        kind_of = k > 0 and tokens[k - 1].group(2).lower() in ("a", "an")
         if (m.group(1) and m.group(3)) or m.group(4) or "_" in name.strip("_") or \
-                not option and any(_PARAMETER_WORD.match(word) for word in beside):
+                not option and not kind_of and any(_PARAMETER_WORD.match(word) for word in beside):
             out.add(name)
     return frozenset(out)
 

@@ -491,3 +491,6 @@ def test_a_parameter_is_named_as_code_or_beside_a_word_like_parameter_but_an_opt
     assert named_parameters("What is package_name for?", signature) == {"package_name"}
     # "the --version option" is the command-line option the entry adds, not its version= argument
     assert named_parameters("How do I add a --version option to my command?", signature) == frozenset()
+    # "a version option" is a kind of option; "the version option" names one
+    assert named_parameters("Which decorator adds a version option to a command?", signature) == frozenset()
+    assert named_parameters("What does the version option of version_option do?", signature) == {"version"}
