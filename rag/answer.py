@@ -205,6 +205,9 @@ class _Quote:
         return f"{' '.join(self.lead.split())} … {text}" if self.lead else text
 
 
+_CALL_CELL = re.compile(r"\w\([^)]*\)")
+
+
 def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[int, int], str]) -> list[str] | None:
     """The column names of the table that row `i` belongs to: a Markdown table's header (above its "|---|" line),
     or the first row of a rendered table (rows one line apart), when it is in the passage."""
@@ -217,7 +220,9 @@ def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[in
     # A header names columns: no figures in it, no cell a sentence (a row of data above, from a table begun in an
     # earlier passage, has them: "SIGPIPE | Sent to a process when it has attempted to write to a disconnected pipe.").
     cells = row_cells(sentences[first].text) if first < i and not re.search(r"\d", sentences[first].text) else None
-    if not cells or any(c.rstrip().endswith(".") or len(c.split()) > 8 for c in cells):
+    # Nor is a cell of code a column's name: "count(seq) | Count the number of items in seq" is the first row of an
+    # API summary table, whose columns have no names.
+    if not cells or any(c.rstrip().endswith(".") or len(c.split()) > 8 or _CALL_CELL.search(c) for c in cells):
         return None
     # A row whose cells begin or end as the row's own do is a row of the same data ("dd | Utility to convert and copy
     # a file" over "kill | Utility to send signals to processes"), not the column names.

@@ -1124,6 +1124,13 @@ def test_a_row_of_the_same_data_above_a_row_is_not_its_tables_header():
     table = hit_of(("", "group | description for accessible files and devices", 0.3),
                    ("\n", "dialout | full and direct access to serial ports", 0.6))
     assert _table_header(table.sentences, 1, table.between) == ["group", "description for accessible files and devices"]
+    # an API summary table has no column names: its first row is a function's
+    summary = hit_of(("", "count(seq) | Count the number of items in seq", 0.3),
+                     ("\n", "drop(n, seq) | The sequence following the first n elements", 0.6))
+    assert _table_header(summary.sentences, 1, summary.between) is None
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "Which function drops the first n elements of a sequence?", [summary])
+    assert "count(seq)" not in answer.text, answer.text
 
 
 def test_a_table_row_named_by_the_question_answers_what_it_is():
