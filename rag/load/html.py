@@ -24,8 +24,10 @@ _DROP_TAGS = frozenset(
     }
 )  # fmt: skip
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo"})
-# Navigation chrome of common documentation generators (DocBook, Sphinx) that carries no semantic tag.
-_DROP_CLASSES = frozenset({"navheader", "navfooter", "navbar", "breadcrumb", "breadcrumbs", "headerlink"})
+# Navigation chrome of common documentation generators (DocBook, Sphinx) that carries no semantic tag. (Sphinx's
+# viewcode links, "[source]" after a signature and "[docs]" in the source pages, would end the signature's line.)
+_DROP_CLASSES = frozenset({"navheader", "navfooter", "navbar", "breadcrumb", "breadcrumbs", "headerlink",
+                           "viewcode-link", "viewcode-back"})
 # A page-level <header>/<footer> is a banner/contentinfo; inside these it belongs to the content.
 _SECTIONING = ("article", "main", "section")
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}

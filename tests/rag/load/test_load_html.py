@@ -174,3 +174,16 @@ def test_debian_reference_chapter_renders_structure() -> None:
     assert "\n- bootup(7) describes the system bootup process" in doc.text
     assert "Prev" not in doc.text.split("\n\n")[0]
     assert "\n\n\n" not in doc.text
+
+
+def test_sphinx_viewcode_links_do_not_end_a_signature() -> None:
+    html = ('<dl class="py function"><dt class="sig sig-object py" id="toolz.itertoolz.last">'
+            '<span class="sig-prename descclassname">toolz.itertoolz.</span><span class="sig-name descname">last</span>'
+            '<span class="sig-paren">(</span><em>seq</em><span class="sig-paren">)</span>'
+            '<a class="reference internal" href="_modules/toolz/itertoolz.html#last">'
+            '<span class="viewcode-link"><span class="pre">[source]</span></span></a>'
+            '<a class="headerlink" href="#toolz.itertoolz.last">¶</a></dt>'
+            '<dd><p>The last element in a sequence</p></dd></dl>')
+    text = render(html)
+    assert "[source]" not in text
+    assert text.splitlines()[0].strip() == "toolz.itertoolz.last(seq)"
