@@ -76,6 +76,7 @@ from .answer_values import (
 from .answer_weights import SentenceWeights, hand_weights
 from .code_keywords import code_keywords, names_keyword
 from .common_words import is_rare_word
+from .keyword import STOPWORDS
 from .lru import LruCache
 from .paraphrases import paraphrase_stems
 from .records import Answer, Citation, Hit, ScoredSentence
@@ -281,6 +282,13 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
 
 
+def _describes_entry(text: str, described: str | None) -> bool:
+    """A line of a few words under an API entry's signature is its description, with or without a full stop
+    ("toolz.itertoolz.last(seq)" + "The last element in a sequence"), not a heading."""
+    return described is not None and len(text.split()) >= 3 and is_signature(described) and \
+        _normalize(described) not in _normalize(text)
+
+
 def _looks_like_term(text: str) -> bool:
     """A definition term: one short line naming a thing (an API signature, an option, a glossary word)."""
     stripped = text.strip()
@@ -376,15 +384,26 @@ def _heads_section(line: str, following: str) -> bool:
     return number is not None and not (next_number and int(next_number.group(1)) == int(number.group(1)) + 1)
 
 
+# "What does valmap do?", "What does the pipe function return?": one plain word is the thing asked about.
+_ASKED_PLAIN_WORD = re.compile(r"\s*what\s+(?:does|do|is)\s+(?:the\s+)?([a-z_][a-z\d_]*)\s+(?:(?:function|method|"
+                               r"filter|decorator|class|test)\s+)?(?:do|return|yield|raise|mean|for)\b", re.I)
+
+
 def _code_names_typed_lower(question: str, hits: Sequence[Hit]) -> set[str]:
     """A question's lower-case words that the passages read write as a code name ("proxyfix" for `ProxyFix`): typed
-    in a hurry, the name asked about still picks its entry."""
+    in a hurry, the name asked about still picks its entry. So does a plain word asked about that the passages
+    call or reach by a dot ("What does valmap do?" and `valmap(func, d)`, "What does pipe do?" and `toolz.pipe`)."""
     words = {w for w in re.findall(r"\b[a-z][a-z\d]{3,}\b", question) if is_rare_word(w)}
-    if not words:
+    plain = _ASKED_PLAIN_WORD.match(question)
+    if not words and not plain:
         return set()
     read = " ".join(h.passage.text for h in hits)
-    return {w for w in words if any(m.group() != m.group().lower() and m.group() != m.group().capitalize()
-                                    for m in re.finditer(rf"\b{w}\b", read, re.I))}
+    found = {w for w in words if any(m.group() != m.group().lower() and m.group() != m.group().capitalize()
+                                     for m in re.finditer(rf"\b{w}\b", read, re.I))}
+    if plain and (word := plain.group(1).lower()) not in STOPWORDS and \
+            re.search(rf"(?<![\w.])[A-Za-z_][\w.]*\.{word}\b|(?<![\w.]){word}\(", read):
+        found.add(word)
+    return found
 
 
 def _question_kind(question: str, hits: Sequence[Hit]) -> str | None:
@@ -539,7 +558,8 @@ def _read_passage(hit: Hit) -> _PassageReading:
             continues=continues,
             introduces_command=position + 1 < len(sentences) and commands[position + 1] and not commands[position]
             and not _opens_entry(sentences, position + 1, gap) and not _BLOCK_OPENER.match(text),
-            heading=_looks_like_heading(text, headings) or header_row, header_row=header_row,
+            heading=_looks_like_heading(text, headings) and not _describes_entry(text, described) or header_row,
+            header_row=header_row,
             row_name=_row_name(text) if not header_row else None,
             code=_CODE.match(text) is not None))
     return _PassageReading(content_stems(hit.passage.context), frozenset(question_lines(sentences, gap)), tuple(out))

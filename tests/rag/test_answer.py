@@ -1181,3 +1181,30 @@ def test_a_sentence_holding_every_word_of_the_question_wins_over_a_closer_vector
     features = {c.sentence.text: c.features for c in answerer.score_sentences(
         "Where are removable media mounted?", [media])}
     assert "covers_question" not in features["Removable media are mounted by the desktop when inserted."]
+
+
+def test_a_description_without_a_full_stop_under_a_signature_is_no_heading():
+    from tests.rag.answer_pages import hit_of
+
+    entry = hit_of(("", "toolz.itertoolz.last(seq)", 0.5), ("\n", "The last element in a sequence", 0.69),
+                   ("\n\n", "toolz.itertoolz.peek(seq)", 0.5),
+                   ("\n", "Returns the first element and an iterable equivalent to the original sequence.", 0.6))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    features = {c.sentence.text: c.features for c in answerer.score_sentences(
+        "Which function returns the last element of a sequence?", [entry])}
+    assert "heading" not in features["The last element in a sequence"]
+    assert features["toolz.itertoolz.last(seq)"].get("heading") == 1.0  # the signature itself stays a term
+    answer = answerer.answer("Which function returns the last element of a sequence?", [entry])
+    assert answer.short_answer == "toolz.itertoolz.last", answer.text
+
+
+def test_a_plain_word_asked_about_is_a_code_name_where_the_passages_call_it():
+    from rag.answer import _code_names_typed_lower
+    from tests.rag.answer_pages import hit_of
+
+    api = hit_of(("", "toolz.dicttoolz.valmap(func, d)", 0.3), ("\n", "Apply function to values of dictionary.", 0.2))
+    assert _code_names_typed_lower("What does valmap do?", [api]) == {"valmap"}
+    assert _code_names_typed_lower("What does the valmap function return?", [api]) == {"valmap"}
+    prose = hit_of(("", "The meeting was held in Tokyo.", 0.5))
+    assert _code_names_typed_lower("What does the meeting do?", [prose]) == set()
+    assert _code_names_typed_lower("What does pipe do?", [prose]) == set()  # never written as code here
