@@ -235,6 +235,7 @@ class Entries:
                 start, text = d.sentence.start, d.sentence.text
                 after = sentences[k + 1] if k + 1 < len(sentences) else None
                 following = after if after is not None and after.hit is d.hit else None
+                under_signature = previous is not None and previous is strict and previous.hit is d.hit
                 if previous is not None:
                     if previous.hit is not d.hit:  # within one passage nothing is unread
                         gap = start - previous.sentence.start - self._seen(doc, previous.sentence.start, start)
@@ -255,7 +256,10 @@ class Entries:
                 elif unread:
                     strict = None
                 self._above[(doc, start)] = (strict, tolerant)
-                if strict is not None and strict is not d and not opened and is_prose(text):
+                # (The line right under the signature is its summary though it ends without a full stop: "Pipe a
+                # value through a sequence of functions".)
+                if strict is not None and strict is not d and not opened and (
+                        is_prose(text) or under_signature and _DESCRIPTION_LINE.match(text) is not None):
                     self._openings.add((doc, start))
                     opened = True
 
@@ -361,6 +365,8 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 _PROSE = re.compile(r"""^(?:`[^`\n]+`|[\[`*_"'(]*[A-Z])[^\n|]*[.!?][)"'`*_]*$""")
 _METADATA_LINE = re.compile(r"^[\w-]{1,30}:\s")
+# A description's first line without a full stop: capitalised words, three or more, no field or table marks.
+_DESCRIPTION_LINE = re.compile(r"[A-Z][a-z]+(?: [^\s|:]+){2,}\s*$")
 # A version note ("New in version 4.0.", "Changed in version 2.1: ...", "Deprecated since version 3.0"): an entry's
 # history, not its prose.
 _VERSION_NOTE = re.compile(r"^(?:New|Changed|Added|Deprecated|Removed)\s+(?:in|since)\s+(?:version\s+)?v?\d", re.I)

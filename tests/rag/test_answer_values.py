@@ -425,6 +425,14 @@ def test_an_entry_opens_with_its_first_prose_sentence_below_history_and_paramete
     assert opening == ["Opens the damper so that fumes escape."]
 
 
+def test_the_line_under_a_signature_opens_its_entry_without_a_full_stop():
+    text = ("toolz.functoolz.pipe(data, *funcs)\nPipe a value through a sequence of functions\n\n"
+            "I.e. pipe(data, f, g, h) is equivalent to h(g(f(data))).\n")
+    entries, sentences = _read_whole(text, "API")
+    opening = [s.text for s in sentences if entries.opens("d", s.start)]
+    assert opening == ["Pipe a value through a sequence of functions"]
+
+
 def test_a_heading_with_metadata_below_it_opens_an_entry():
     text = "# Kiln\n\ndeprecated: v4.0.0\n\nThe kiln module fires clay.\n\n## Cones\n\nCones measure heat.\n"
     entries, sentences = _read_whole(text, "Kiln > Cones")
