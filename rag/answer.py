@@ -401,7 +401,7 @@ def _code_names_typed_lower(question: str, hits: Sequence[Hit]) -> set[str]:
     found = {w for w in words if any(m.group() != m.group().lower() and m.group() != m.group().capitalize()
                                      for m in re.finditer(rf"\b{w}\b", read, re.I))}
     if plain and (word := plain.group(1).lower()) not in STOPWORDS and \
-            re.search(rf"(?<![\w.])[A-Za-z_][\w.]*\.{word}\b|(?<![\w.]){word}\(", read):
+            re.search(rf"(?<![\w.])[A-Za-z_][\w.]*\.{word}\b(?!\.\w)|(?<![\w.]){word}\(", read):
         found.add(word)
     return found
 

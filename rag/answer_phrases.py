@@ -13,7 +13,7 @@ import re
 
 from .answer_signals import is_speech_verb, names_then_verbs, speakers_of
 from .common_words import is_rare_word
-from .structure import strip_markup
+from .structure import ENTRY_KIND_WORDS, strip_markup
 from .terms import content_stems
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -90,9 +90,9 @@ def explains(text: str) -> bool:
 _REASON_BEFORE = re.compile(r",\s+so\s+(?!that\b|as\b|far\b|on\b|much\b|many\b|long\b|to\b)", re.I)
 # The keyword or label before a definition term's name ("class X", and the labels of Markdown entry headings: "###
 # Event: `'close'`", "### Interface: `Foo`", rag.structure.heading_entry).
-_DEF_PREFIX = re.compile(r"^(?:class|def|async def|function|method|attribute|property|exception|data|static|abstract|"
-                         r"event|interface|enum|struct|trait|type|module|namespace|const|constant|macro|field|variant|"
-                         r"signal|hook|callback|variable|global)\s+")
+_DEF_PREFIX = re.compile(r"^(?:(?:class|def|async def|async|function|method|attribute|property|exception|data|static|"
+                         r"abstract|event|interface|enum|struct|trait|type|module|namespace|const|constant|macro|field|"
+                         rf"variant|signal|hook|callback|variable|global|{ENTRY_KIND_WORDS})\s+){{1,2}}")
 
 # The number of a part of a document, not a count: "see Section 7.2", "Table 3", "RFC 2822".
 _REFERENCE = re.compile(r"\b(?:section|chapter|figure|table|appendix|part|step|page|rfc|item|example)\s*$", re.I)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from .answer_values import asked_thing, documented_parameter
+from .structure import ENTRY_KIND_WORDS
 from .terms import content_stems
 
 _UPPER = r"max|maximum|maximal|largest|biggest|highest|greatest|upper\s+(?:limit|bound)|at\s+most|ceiling"
@@ -138,7 +139,7 @@ def _stems_of(text: str) -> frozenset[str]:
 
 # "... parameter of click.get_text_stream": the entry a parameter asked about belongs to.
 _PARAMETER_OWNER = re.compile(r"\s+(?:of|to|for|in)\s+(?:the\s+)?`?([A-Za-z_][\w.]*)")
-_SIGNATURE_NAME = re.compile(r"\s*(?:class\s+|exception\s+|def\s+|@)?([A-Za-z_][\w.]*)\(")
+_SIGNATURE_NAME = re.compile(rf"\s*(?:(?:class|exception|def|async|{ENTRY_KIND_WORDS})\s+){{0,2}}@?([A-Za-z_][\w.]*)\(")
 
 
 def _of_owner(text: str, owner: re.Match[str] | None) -> bool:

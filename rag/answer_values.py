@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .answer_phrases import normalize_spaces, term_name
 from .records import Hit, ScoredSentence
-from .structure import SIGNATURE_TAIL, heading_entry, heading_title, strip_markup
+from .structure import ENTRY_KIND_WORDS, SIGNATURE_TAIL, heading_entry, heading_title, strip_markup
 from .terms import content_stems
 
 # A question that asks for the value a thing has when nobody sets it.
@@ -35,7 +35,8 @@ _STATES_DEFAULT = re.compile(
     r"\bdefault(?:s|ed)?\b|\bper default\b|\bif (?:omitted|not (?:given|set|specified|passed)|none is given)\b|"
     r"\bwhen (?:omitted|not (?:given|set|specified|passed))\b|\bout of the box\b", re.I)
 # A signature: a dotted name (a keyword such as "class", a decorator's "@" before it), its arguments, what it returns.
-_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception|async|fn|pub fn|func)\s+)?"
+_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract|exception|async|fn|pub fn|func|"
+                        rf"{ENTRY_KIND_WORDS})\s+){{0,2}}"
                         r"@?(?:[A-Za-z_$][\w$-]*\.)*[A-Za-z_$][\w.:$]*" + SIGNATURE_TAIL)
 _MAX_SIGNATURE = 500
 # The parameter a line documents: ":param int x:", "@param {number} x", "- x (int) – ...", "x: ...", "`x` - ...",
@@ -350,7 +351,7 @@ def opens_entry(d: DocSentence, following: DocSentence | None) -> bool:
     return gap is None or "\n\n" not in gap and following.sentence.text.lstrip()[:1].isupper()
 
 
-_KEYWORD_ENTRY = re.compile(r"(?:class|def|async def|function|method|exception)\s")
+_KEYWORD_ENTRY = re.compile(rf"(?:class|def|async def|function|method|exception|{ENTRY_KIND_WORDS})\s")
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

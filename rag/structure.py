@@ -35,9 +35,13 @@ _DESCRIPTION_MARK = re.compile(r"^\s{0,3}[:~]\s+\S")
 _MARKED_UP = re.compile(r"^(\*\*|__|\*|_|`)(?=\S)([^*_`\n]{1,120}?)(?<=\S)\1$")
 # What closes a signature after its name: the arguments, then what it returns, if said (Sphinx renders "->" as "→").
 SIGNATURE_TAIL = r"\(.*\)\s*(?:(?:->|→|:)\s*\S.*)?$"
+# The words Sphinx's Python domain writes before a method's or a function's name, one or two of them: "classmethod
+# dict.fromkeys(iterable, value=None, /)", "awaitable asyncio.sleep(delay)", "abstract async method()".
+ENTRY_KIND_WORDS = "classmethod|staticmethod|abstractmethod|coroutine|awaitable|final"
 # A signature: a dotted name (decorator, keyword such as "class" before it) and its arguments.
 # (A namespace before the name may hold hyphens: Sphinx writes a custom domain's entries as "jinja-filters.wordwrap(s)".)
-_SIGNATURE = re.compile(r"^(?:(?:class|def|async def|function|method|static|abstract)\s+)?@?(?:[A-Za-z_][\w-]*\.)*"
+_SIGNATURE = re.compile(rf"^(?:(?:class|def|async def|function|method|static|abstract|async|{ENTRY_KIND_WORDS})\s+){{0,2}}"
+                        r"@?(?:[A-Za-z_][\w-]*\.)*"
                         r"[A-Za-z_][\w.:]*" + SIGNATURE_TAIL)
 # Command-line options as --help and man pages list them: "-v, --verbose", "--output=FILE", "-o FILE".
 _OPTION = r"(?:--[A-Za-z0-9]|-[A-Za-z])[\w-]*(?:[= ](?:[A-Z][A-Z0-9_-]*|<[\w-]+>|\[[^\]\s]+\]))?"

@@ -164,3 +164,39 @@ def test_a_signature_glued_to_a_description_that_opens_with_a_figure_is_its_term
     assert _first_line_term(text) == "exception kiln.NotFired(description=None, response=None)"
     assert find_phrase("term", text, "Which exception means 404 Not Fired?", _first_line_term(text)) == "kiln.NotFired"
     assert _first_line_term("Please write to\n42 Clay Street") is None  # prose wrapped before a figure
+
+
+# Entries that Sphinx's Python domain writes with the kind of callable before the name: "classmethod", "awaitable".
+KILN_ASYNC_PAGE = """<html><head><title>kiln.aio — firing without blocking</title></head><body>
+<h1>kiln.aio — firing without blocking</h1>
+<p>The kiln.aio module drives a kiln from an event loop.</p>
+<dl class="py method"><dt class="sig sig-object py"><em class="property">classmethod </em>kiln.aio.Kiln.from_plan(plan)</dt>
+<dd><p>Build a kiln controller from a saved firing plan.</p>
+<p>The plan is read once; later edits of the file are not seen.</p></dd></dl>
+<dl class="py function"><dt class="sig sig-object py"><em class="property">awaitable </em>kiln.aio.cool_down(minutes)</dt>
+<dd><p>Wait until the kiln has cooled down for the given number of minutes.</p>
+<p>Other tasks run while it waits.</p></dd></dl>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def kiln_async_service(embedder, tmp_path_factory):
+    yield from page_service(embedder, tmp_path_factory, KILN_ASYNC_PAGE, "kiln-aio")
+
+
+def test_a_signature_with_the_kind_of_callable_before_it_is_an_entry():
+    from rag.answer_phrases import term_name
+    from rag.answer_values import is_signature
+
+    for line, name in (("classmethod dict.fromkeys(iterable, value=None, /)", "dict.fromkeys"),
+                       ("awaitable asyncio.sleep(delay, result=None)", "asyncio.sleep"),
+                       ("abstract classmethod Base.build(spec)", "Base.build")):
+        assert is_signature(line) and is_entry(line), line
+        assert term_name(line) == name
+
+
+def test_which_function_names_an_entry_written_with_its_kind(kiln_async_service):
+    answer = answered(kiln_async_service, "Which function waits until the kiln has cooled down?")
+    assert answer.short_answer == "kiln.aio.cool_down", answer.text
+    answer = answered(kiln_async_service, "What does kiln.aio.Kiln.from_plan do?")
+    assert "Build a kiln controller from a saved firing plan." in answer.citations[0].text, answer.text
