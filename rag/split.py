@@ -11,7 +11,7 @@ from itertools import groupby
 from .errors import InvalidInputError
 from .records import Document, Passage, Section
 from .sentences import sentence_spans
-from .structure import introduces, is_list_item
+from .structure import introduces, is_list_item, is_signature_line
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _WORD = re.compile(r"\S+")
@@ -58,14 +58,28 @@ def _section_index(sections: Sequence[Section], starts: list[int], offset: int) 
     return bisect.bisect_right(starts, offset) - 1 if sections else -1
 
 
+# How much of its description a long signature's passage holds past the signature itself.
+_DESCRIPTION_TOKENS = 32
+
+
 def _oversize_pieces(text: str, start: int, end: int, max_tokens: int, count: TokenCounter) -> list[tuple[int, int, int]]:
-    """Cut a sentence longer than the limit at word boundaries; word-piece counts add up across words."""
+    """Cut a sentence longer than the limit at word boundaries; word-piece counts add up across words.
+
+    A long API signature ("subprocess.Popen(args, bufsize=-1, ...)" over the limit) is not cut: its first piece
+    holds it whole and the first words of its description, so that one passage says what the name is (the
+    definitions index and the answerer read an entry as its signature line with its description under it)."""
     words = [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
     word_tokens = count([text[s:e] for s, e in words])
+    limit = max_tokens
+    line_end = text.find("\n", start, end)
+    if line_end > start and is_signature_line(text[start:line_end]):
+        signature_tokens = sum(n for (s, _), n in zip(words, word_tokens, strict=True) if s < line_end)
+        if max_tokens < signature_tokens + _DESCRIPTION_TOKENS <= 2 * max_tokens:
+            limit = signature_tokens + _DESCRIPTION_TOKENS
     pieces: list[tuple[int, int, int]] = []
     piece_start, piece_tokens, last_end = words[0][0], 0, words[0][0]
     for (s, e), n in zip(words, word_tokens, strict=True):
-        if piece_tokens and piece_tokens + n > max_tokens:
+        if piece_tokens and piece_tokens + n > (limit if not pieces else max_tokens):
             pieces.append((piece_start, last_end, piece_tokens))
             piece_start, piece_tokens = s, 0
         piece_tokens += n

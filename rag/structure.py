@@ -77,6 +77,12 @@ def _first_line(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
+def is_signature_line(line: str) -> bool:
+    """The line is an API entry's signature: a name and its arguments (answer_values.is_signature reads more kinds
+    of entries; this one is for the splitter, below the answer modules)."""
+    return _SIGNATURE.match(strip_markup(line.strip())) is not None
+
+
 def heading_entry(text: str) -> str | None:
     """The API item a Markdown heading (or a reStructuredText directive) names, as a definition term writes it: its
     code spans without the quotes, after the label in lower case ("### Class: `EventEmitter`" -> "class

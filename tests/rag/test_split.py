@@ -50,6 +50,18 @@ def test_no_sentence_is_cut_unless_it_alone_exceeds_the_limit(text, max_tokens):
         assert whitespace_token_counter([p.text])[0] <= max_tokens
 
 
+def test_a_signature_longer_than_the_limit_keeps_its_line_and_the_start_of_its_description():
+    arguments = ", ".join(f"arg{i}=None" for i in range(34))  # 34 tokens, the limit 40
+    text = f"kiln.fire({arguments})\nFire every pot of the batch in one load. The rest of it goes on.\n\nNext part."
+    passages = split_document(_doc(text), SplitConfig(40, 0), whitespace_token_counter)
+    assert passages[0].text == f"kiln.fire({arguments})\nFire every pot of the batch in one load."
+    assert whitespace_token_counter([passages[0].text])[0] <= 80  # at most twice the limit
+    # A line of prose as long is cut at the limit, as before.
+    prose = " ".join(f"w{i}" for i in range(34)) + "\nFire every pot of the batch in one load."
+    assert [len(p.text.split()) for p in split_document(_doc(prose), SplitConfig(40, 0), whitespace_token_counter)] \
+        == [40, 3]
+
+
 def test_a_sentence_longer_than_the_limit_is_cut_at_word_boundaries():
     text = " ".join(f"w{i}" for i in range(25)) + "."
     passages = split_document(_doc(text), SplitConfig(10, 0), whitespace_token_counter)
