@@ -259,8 +259,13 @@ class Entries:
                 self._above[(doc, start)] = (strict, tolerant)
                 # (The line right under the signature is its summary though it ends without a full stop: "Pipe a
                 # value through a sequence of functions".)
-                if strict is not None and strict is not d and not opened and (
-                        is_prose(text) or under_signature and _DESCRIPTION_LINE.match(text) is not None):
+                if strict is d and _glued_description(text):
+                    # "attrs.define(maybe_cls=None, ...)\nDefine an attrs class.": a signature too long for its
+                    # line to end a sentence opens its entry and its summary in one.
+                    self._openings.add((doc, start))
+                    opened = True
+                elif strict is not None and strict is not d and not opened and (
+                        is_prose(text) or under_signature and _is_description_line(text)):
                     self._openings.add((doc, start))
                     opened = True
 
@@ -329,6 +334,22 @@ def _gap_text(d: DocSentence, following: DocSentence) -> str | None:
 _ENTRY_LABELS = frozenset(["parameters", "params", "arguments", "args", "keyword arguments", "other parameters",
                            "returns", "return", "return type", "rtype", "raises", "yields", "changelog", "example",
                            "examples", "note", "notes", "see also", "warning", "attributes"])
+
+
+def _glued_description(text: str) -> bool:
+    """The sentence is a signature line with its description's first sentence on the line below it."""
+    lines = text.strip().split("\n", 1)
+    if len(lines) < 2 or not is_signature(lines[0]):
+        return False
+    below = lines[1].strip()
+    return is_prose(below) or _is_description_line(below)
+
+
+def _is_description_line(text: str) -> bool:
+    """A description's first line that ends without a full stop ("Pipe a value through a sequence of functions"),
+    not a version note ("New in version 20.1.0")."""
+    stripped = text.strip()
+    return _DESCRIPTION_LINE.match(stripped) is not None and not _VERSION_NOTE.match(stripped)
 
 
 def _is_entry_label(text: str) -> bool:
@@ -415,8 +436,10 @@ def asked_parameter(question: str, defaults: dict[str, str]) -> str | None:
     """The parameter with a default whose name the question uses ("what status code ..." and `code=308`)."""
     asked = content_stems(question)
     words = set(re.findall(r"\w+", question))
-    named = [p for p in defaults if p in words or content_stems(p.replace("_", " ")) and
-             content_stems(p.replace("_", " ")) <= asked]
+    # A name the question writes as it is comes first: "the alias parameter" names alias=False, not defaults=None,
+    # whose stem "default value" only shares.
+    named = [p for p in defaults if p in words] or [
+        p for p in defaults if content_stems(p.replace("_", " ")) and content_stems(p.replace("_", " ")) <= asked]
     return max(named, key=len) if named else None
 
 
@@ -490,7 +513,10 @@ def default_value(question: str, entries: Entries, doc: str, start: int, text: s
     if parameter is None:
         return None
     value = defaults[parameter]
-    if value == "None" and states_default(text):
+    # (A signature's own line says no default in words, though a parameter of it may be called "defaults".)
+    words = text.strip().split("\n", 1)[1] if is_signature(text) and "\n" in text.strip() else \
+        "" if is_signature(text) else text
+    if value == "None" and states_default(words):
         return None  # "info=None" and "Defaults to "Press any key ..."": None stands for the default the words give
     evidence = []
 

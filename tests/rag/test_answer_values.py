@@ -187,6 +187,24 @@ def test_the_asked_parameter_is_the_one_the_question_names():
     assert asked_parameter("How many minutes do the leaves steep by default?", defaults) == "steep_minutes"
     assert asked_parameter("What colour is the pot?", defaults) is None
     assert asked_parameter("What is the default steep_minutes of brew?", defaults) == "steep_minutes"
+    # a parameter named as the question writes it wins over one whose name only shares the stem of "default"
+    rule = {"defaults": "None", "alias": "False", "host": "None"}
+    assert asked_parameter("What is the default value of the alias parameter of Rule?", rule) == "alias"
+    assert asked_parameter("What is the default value of the defaults parameter of Rule?", rule) == "defaults"
+
+
+def test_a_long_signature_glued_to_its_description_gives_the_default_asked_for():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    signature = ("class kiln.Rule(string, defaults=None, subdomain=None, methods=None, build_only=False, "
+                 "endpoint=None, strict_slashes=None, redirect_to=None, alias=False, host=None, websocket=False)")
+    entry = hit_of(("", signature + "\nA Rule represents one firing schedule.", 0.7))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    assert answerer.answer("What is the default value of the alias parameter of kiln.Rule?", [entry]).short_answer \
+        == "False"
+    assert answerer.answer("What is the default value of the host parameter of kiln.Rule?", [entry]).short_answer \
+        == "None"
 
 
 def test_a_default_in_a_version_note_answers_though_it_never_names_the_function(kettle_service):
@@ -431,6 +449,20 @@ def test_the_line_under_a_signature_opens_its_entry_without_a_full_stop():
     entries, sentences = _read_whole(text, "API")
     opening = [s.text for s in sentences if entries.opens("d", s.start)]
     assert opening == ["Pipe a value through a sequence of functions"]
+
+
+def test_a_signature_glued_to_its_description_opens_its_entry_with_it():
+    arguments = ", ".join(f"arg{i}=None" for i in range(30))
+    text = f"attrs.define({arguments})\nDefine an attrs class.\n\nDifferences to the classic attr.s are few.\n"
+    entries, sentences = _read_whole(text, "API")
+    assert sentences[0].text.startswith("attrs.define(") and sentences[0].text.endswith("Define an attrs class.")
+    assert [s.text[:13] for s in sentences if entries.opens("d", s.start)] == ["attrs.define("]
+    # a version note under a signature is no summary, with or without a full stop
+    from rag.answer_values import _is_description_line
+
+    assert _is_description_line("Pipe a value through a sequence of functions")
+    assert not _is_description_line("New in version 20.1.0")
+    assert not is_prose("New in version 20.1.0.")
 
 
 def test_a_heading_with_metadata_below_it_opens_an_entry():
