@@ -101,6 +101,11 @@ def _is_chrome(tag: Tag) -> bool:
     if role in _DROP_ROLES or str(tag.get("aria-hidden") or "").lower() == "true" or tag.has_attr("hidden"):
         return True
     classes = tag.get("class") or ()
+    if tag.name == "dt" and "label" in classes and tag.parent is not None and \
+            {"footnote", "citation"} & set(tag.parent.get("class") or ()):
+        # A footnote's number (docutils writes it as the term of a <dl class="footnote">) is a link back to where
+        # it is cited; left in, it reads as the term its note defines.
+        return True
     return any(c in _DROP_CLASSES for c in classes)
 
 

@@ -187,3 +187,15 @@ def test_sphinx_viewcode_links_do_not_end_a_signature() -> None:
     text = render(html)
     assert "[source]" not in text
     assert text.splitlines()[0].strip() == "toolz.itertoolz.last(seq)"
+
+
+def test_a_footnotes_number_is_no_term_of_its_note() -> None:
+    html = ('<p>It offers immutability.<a class="footnote-reference brackets" href="#immutable" id="id4">4</a></p>'
+            '<dl class="footnote brackets"><dt class="label" id="immutable"><span class="brackets">'
+            '<a class="fn-backref" href="#id4">4</a></span></dt>'
+            '<dd><p>attrs offers optional immutability through the frozen keyword.</p></dd></dl>'
+            '<dl class="simple"><dt class="label">kind</dt><dd><p>An ordinary term keeps its label.</p></dd></dl>')
+    text = render(html)
+    assert "\n4\n" not in text and not text.endswith("4")
+    assert "attrs offers optional immutability through the frozen keyword." in text
+    assert "kind" in text
