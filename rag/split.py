@@ -175,7 +175,8 @@ def _bare_headings(doc: Document, units: list[_Unit]) -> bool:
 
 
 def split_document(doc: Document, config: SplitConfig, count: TokenCounter) -> list[Passage]:
-    """Greedy packing of whole sentences into passages of at most `max_tokens`.
+    """Greedy packing of whole sentences into passages of at most `max_tokens` (a long API signature's, at most
+    twice that: `_oversize_pieces`).
 
     A passage never crosses a section heading (but a heading with no text of its own opens the passage of the
     section after it, whose context it is part of); consecutive passages in a section share up to
