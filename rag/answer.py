@@ -830,6 +830,8 @@ class ExtractiveAnswerer:
                     f["holds_asked_code"] = 1.0  # "SQLSTATE 23505": the row or line that gives that very code
                 if kind not in ("how", "term") and read.code:
                     f["code_example"] = 1.0  # an example's code shows a thing in use, it does not say what it does
+                if wants_summary and _VERSION_NOTE.match(sentence.text.strip()):
+                    f["version_note"] = 1.0  # "New in version 18.2.0: kw_only" says when, not what it does
                 if len(covered) >= 3 and covered <= stems and position not in asking and \
                         (kind not in _STRICT_KINDS or "kind_phrase" in f) and (not wants_place or "place" in f):
                     # Every word the question asks with is in it, and what it asks for: "Which function sets the

@@ -69,6 +69,7 @@ FEATURES: tuple[str, ...] = (
     "introduces_person",   # asked who a named person is or what their name is, it holds their fullest name
     "names_row",           # a table row whose first cell is a name the question gives ("mtab" of "/etc/mtab")
     "covers_question",     # it (with its term) holds every one of the question's three or more words
+    "version_note",        # asked what X does, the sentence is a version note ("New in version 18.2.0: kw_only")
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -92,6 +93,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "introduces_person": 0.2,  # as "holds_asked_code": the one sentence that gives what the question names
     "names_row": 0.1,
     "covers_question": 0.05,
+    "version_note": -0.1,  # as "heading": it names the thing and says nothing of it
 }
 
 SCORERS = ("hand", "learned")

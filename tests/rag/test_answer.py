@@ -1208,3 +1208,17 @@ def test_a_plain_word_asked_about_is_a_code_name_where_the_passages_call_it():
     prose = hit_of(("", "The meeting was held in Tokyo.", 0.5))
     assert _code_names_typed_lower("What does the meeting do?", [prose]) == set()
     assert _code_names_typed_lower("What does pipe do?", [prose]) == set()  # never written as code here
+
+
+def test_asked_what_a_name_does_a_version_note_naming_it_is_no_answer():
+    from tests.rag.answer_pages import hit_of
+
+    page = hit_of(("", "New in version 18.2.0: kw_only", 0.6),
+                  ("\n\n", "- kw_only – Make this attribute keyword-only in the generated __init__.", 0.57))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    features = {c.sentence.text: c.features for c in answerer.score_sentences("What does kw_only do?", [page])}
+    assert features["New in version 18.2.0: kw_only"].get("version_note") == 1.0
+    answer = answerer.answer("What does kw_only do?", [page])
+    assert "keyword-only" in answer.citations[0].text, answer.text
+    # asked when it came, the note is the answer
+    assert not answerer.score_sentences("When was kw_only added?", [page])[0].features.get("version_note")
