@@ -113,6 +113,9 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
+_PLAIN_RETURN = re.compile(r"\W*what\s+(?:does|do|will)\s+\S+\s+return\W*$", re.I)
+# A summary that says what an entry returns: "Return the ...", "Returns a ...", or the thing itself, "The first ...".
+_TELLS_RETURN = re.compile(r"\s*(?:Returns?|The|An?)\s")
 _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s|#\s)", re.M)
 # The number a numbered heading starts with ("3.5.2. ", "2.5.4 ").
 _SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+")
@@ -608,6 +611,7 @@ class ExtractiveAnswerer:
         described = described_thing(asked_thing_text(question), keywords) if kind is None else None
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
+        plain_return = _PLAIN_RETURN.match(question) is not None  # "What does X return?", no condition added
         typed = [_last_part(m.group()) for m in _ASKED_NAME.finditer(question)]
         asked_names = {n.lower() for n in typed} | _code_names_typed_lower(question, hits)
         # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
@@ -798,7 +802,10 @@ class ExtractiveAnswerer:
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
                     f["asked_entry"] = 1.0
-                    if wants_summary and named and entries.opens(hit.passage.doc_id, sentence.start) and \
+                    # (Asked just what it returns, a summary that tells what it returns answers too: "Return a
+                    # new dict with ...", "The first element in a sequence".)
+                    if (wants_summary or plain_return and _TELLS_RETURN.match(sentence.text)) and \
+                            named and entries.opens(hit.passage.doc_id, sentence.start) and \
                             not named_parameters(question, named.sentence.text):
                         f["summary"] = 1.0  # (asked what one parameter does, its own line answers)
                         if term_name(named.sentence.text) in dotted_names:

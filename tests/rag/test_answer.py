@@ -1222,3 +1222,18 @@ def test_asked_what_a_name_does_a_version_note_naming_it_is_no_answer():
     assert "keyword-only" in answer.citations[0].text, answer.text
     # asked when it came, the note is the answer
     assert not answerer.score_sentences("When was kw_only added?", [page])[0].features.get("version_note")
+
+
+def test_asked_just_what_an_entry_returns_its_summary_that_tells_it_answers():
+    from tests.rag.answer_pages import hit_of
+
+    entry = hit_of(("", "toolz.itertoolz.first(seq)", 0.43), ("\n", "The first element in a sequence", 0.17), doc="api")
+    history = hit_of(("", "A completion of this set of functions was first attempted in the projects itertoolz.", 0.47),
+                     doc="history")
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    answer = answerer.answer("What does toolz.itertoolz.first return?", [history, entry])
+    assert answer.citations[0].doc_id == "api", answer.text
+    # a condition asked is not what the summary tells
+    features = {c.sentence.text: c.features for c in answerer.score_sentences(
+        "If the sequence is empty, what does toolz.itertoolz.first return?", [history, entry])}
+    assert "summary" not in features["The first element in a sequence"]
