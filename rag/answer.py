@@ -212,6 +212,21 @@ class _Quote:
 _CALL_CELL = re.compile(r"\w\([^)]*\)")
 
 
+def _section_name(hit: Hit, asked_kind: frozenset[str], question: str) -> str | None:
+    """The thing of the kind asked that the passage's own section is about, named by its heading: a section of a
+    part whose heading names that kind ("6.8. Copyright" under "6. Fields", asked "which field ..."). A short name,
+    what the heading's number and its gloss after " : " leave, that the question does not give as a name ("Which
+    tool does Meson use?" in the section "Meson": its subject, not its answer)."""
+    parts = [p for p in hit.passage.context.split(" > ") if p]
+    if len(parts) < 3 or not content_stems(" ".join(asked_kind)) <= content_stems(parts[-2]):
+        return None  # (the document's title, then the part of the kind asked, then the section)
+    name = re.split(r"\s+[:—–-]\s+", _SECTION_NUMBER.sub("", parts[-1]).strip(), maxsplit=1)[0].strip()
+    if not name or len(name.split()) > 3 or _ADMONITION.fullmatch(name) or \
+            re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question):
+        return None
+    return name
+
+
 def _table_header(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[int, int], str]) -> list[str] | None:
     """The column names of the table that row `i` belongs to: a Markdown table's header (above its "|---|" line),
     or the first row of a rendered table (rows one line apart), when it is in the passage."""
@@ -1060,6 +1075,10 @@ class ExtractiveAnswerer:
                 phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind in ("number", "place") else term)
             if phrase:
                 break
+        if phrase is None and asked_kind and quotes:
+            # "Which field holds the copyright notices?" and a quote in the section "6.8. Copyright" of the part
+            # "6. Fields": the field the quote defines is named by its section's heading.
+            phrase = _section_name(quotes[0][0].hit, asked_kind, question)
         if person:
             phrase = _name_asked(person, phrase, [q.text for _, q in quotes], hits)
         if phrase is None and kind == "date" and quotes:

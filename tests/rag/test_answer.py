@@ -1237,3 +1237,24 @@ def test_asked_just_what_an_entry_returns_its_summary_that_tells_it_answers():
     features = {c.sentence.text: c.features for c in answerer.score_sentences(
         "If the sequence is empty, what does toolz.itertoolz.first return?", [history, entry])}
     assert "summary" not in features["The first element in a sequence"]
+
+
+def test_which_field_is_named_by_the_heading_of_its_section_in_a_part_of_fields():
+    from rag.records import Hit, Passage, ScoredSentence
+
+    def section(context: str, text: str) -> Hit:
+        passage = Passage("spec", 0, len(text), text, 3, context=context)
+        return Hit(passage, 0.9, title="Spec", sentences=[ScoredSentence(0, len(text), text, 0.7)])
+
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    field = section("Spec > 6. Fields > 6.8. Copyright",
+                    "Formatted text, no synopsis: one or more free-form copyright statements.")
+    answer = answerer.answer("Which field is a formatted text with one or more copyright notices?", [field])
+    assert answer.short_answer == "Copyright", answer.text
+    # a section of a part that is not about the kind asked names nothing
+    syntax = section("Spec > 4. File syntax > 4.4. Formatted text",
+                     "Formatted text fields use the same rules as the long description of a package.")
+    assert answerer.answer("Which field uses the rules of a package's long description?", [syntax]).short_answer is None
+    # nor does a section the question names as its subject
+    tool = section("Guide > 12. Build tools > 12.3. Meson", "Meson is a build system which uses Ninja as its backend.")
+    assert answerer.answer("Which tool does Meson use as its backend?", [tool]).short_answer != "Meson"
