@@ -562,7 +562,7 @@ def _doer(text: str, question: str) -> str | None:
 
 # A name followed by the kind of thing it is: "the `'close'` event", "the Path type".
 # ("the Context.get_source() method", "the getchar() function": a call's parentheses are not part of its name)
-_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\))|[a-z][\w+]*(?:[-_.][\w+]+)+)(?:\(\))?)\s+([a-z]+)\b""")
+_NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.-]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\))|[a-z][\w+]*(?:[-_.][\w+]+)+)(?:\(\))?)\s+([a-z]+)\b""")
 
 
 _KIND_NAMED = re.compile(r"""\b(?:a|an|the)\s+(?:[\w-]+\s+)?([a-z]+)\s+(?:named|called)\s+[`'"“‘]?([\w.+/-]*[\w+])""")

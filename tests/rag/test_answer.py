@@ -704,6 +704,9 @@ def test_which_kind_of_thing_leads_with_the_name_the_text_gives_one():
     assert named_thing("The Path type returns the filename.", frozenset({"type"}), "Which type gives a filename?") \
         == "Path"
     assert named_thing("The message to print.", frozenset({"messag"}), "Which message is shown?") is None
+    # a hyphenated name: "the Upstream-Contact field"
+    assert named_thing("For example, the Upstream-Contact field contains a list of contact addresses.",
+                       frozenset({"field"}), "Which field lists the upstream contact addresses?") == "Upstream-Contact"
     # a proper name that ends in the kind asked for; not one made of the question's own words
     agreed = "Kono added that the most important issue was how to realize the Krasnoyarsk Agreement."
     assert named_thing(agreed, frozenset({"agreement"}), "Which agreement did Kono want realized?") == \
