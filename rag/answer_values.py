@@ -245,7 +245,7 @@ class Entries:
                 previous = d
                 heading = self._is_heading(text)  # (asked of every sentence: looked up once)
                 if opens_entry(d, after) or following is not None and heading and \
-                        is_field_line(following.sentence.text):
+                        is_field_line(following.sentence.text) or strict is not None and _opens_attribute(d, following):
                     # A heading with metadata below it ("# Punycode" + "deprecated: v7.0.0") documents one thing too.
                     strict = tolerant = d
                     unread = count = 0
@@ -334,6 +334,20 @@ def _gap_text(d: DocSentence, following: DocSentence) -> str | None:
 _ENTRY_LABELS = frozenset(["parameters", "params", "arguments", "args", "keyword arguments", "other parameters",
                            "returns", "return", "return type", "rtype", "raises", "yields", "changelog", "example",
                            "examples", "note", "notes", "see also", "warning", "attributes"])
+
+
+# An attribute's entry as Sphinx renders it without a keyword: its bare name on a line ("raw", "status_code").
+_BARE_NAME = re.compile(r"[a-z_][\w.]*")
+
+
+def _opens_attribute(d: DocSentence, following: DocSentence | None) -> bool:
+    """The sentence is an attribute's bare name with its description on the next line ("raw" + "File-like object
+    representation of response."): in a list of entries, an entry of its own, so the lines below it are not the
+    entry's above it."""
+    if following is None or not _BARE_NAME.fullmatch(d.sentence.text.strip()):
+        return False
+    gap = _gap_text(d, following)
+    return gap is not None and gap.count("\n") == 1 and following.sentence.text.lstrip()[:1].isupper()
 
 
 def _glued_description(text: str) -> bool:

@@ -465,6 +465,18 @@ def test_a_signature_glued_to_its_description_opens_its_entry_with_it():
     assert not is_prose("New in version 20.1.0.")
 
 
+def test_an_attributes_bare_name_ends_the_entry_above_it():
+    text = ("raise_for_status()\nRaises HTTPError, if one occurred.\n\n"
+            "raw\nFile-like object representation of response.\n")
+    entries, sentences = _read_whole(text, "API")
+    raw_line = next(s for s in sentences if s.text.startswith("File-like"))
+    above = entries.signature_above("d", raw_line.start)
+    assert above is None or not above.sentence.text.startswith("raise_for_status"), above
+    # outside a list of entries a bare word above a line is no entry
+    entries, sentences = _read_whole("break\nThe break statement ends a loop.\n", "Loops")
+    assert all(entries.signature_above("d", s.start) is None for s in sentences)
+
+
 def test_a_heading_with_metadata_below_it_opens_an_entry():
     text = "# Kiln\n\ndeprecated: v4.0.0\n\nThe kiln module fires clay.\n\n## Cones\n\nCones measure heat.\n"
     entries, sentences = _read_whole(text, "Kiln > Cones")
