@@ -28,7 +28,8 @@ _NUMBER_WORD = r"(?:" + _NUMBER_WORDS + r")\b"
 NUMBER = re.compile(_APPROX + r"(?<![\w.])(?:\d[\d,.]*\d|\d|" + _NUMBER_WORD + r"(?:[\s-]+(?:and\s+)?" + _NUMBER_WORD
                     + r")*)(?:\s+(?:hundred|thousand|million|billion)\b)?(?:\s*%|\s+percent\b)?", re.I)
 DATE = re.compile(
-    r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}\s+(?:" + _MONTHS + r")(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:,?\s+\d{4})?|(?:"
+    r"\b(?:(?:early|mid|late|end of|beginning of)[- ](?:" + _MONTHS + r")|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS +
+    r")(?:,?\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|(?:"
     + _MONTHS + r")\s+\d{4}|\d{4}-\d{2}-\d{2}|(?:1[6-9]|20)\d{2}(?:s)?)\b", re.I)
 # A time told by the part of an event it fell in: "at the beginning of the meeting", "by the end of the day".
 _EVENT_TIME = re.compile(r"\b(?:at|by|towards?|near)\s+the\s+(?:very\s+)?(?:beginning|start|end|close|outset|opening|"

@@ -1261,3 +1261,10 @@ def test_which_field_is_named_by_the_heading_of_its_section_in_a_part_of_fields(
     # nor does a section the question names as its subject
     tool = section("Guide > 12. Build tools > 12.3. Meson", "Meson is a build system which uses Ninja as its backend.")
     assert answerer.answer("Which tool does Meson use as its backend?", [tool]).short_answer != "Meson"
+
+
+def test_a_date_with_an_ordinal_day_is_one_date():
+    assert find_phrase("date", "Ian Murdock passed away on 28th December 2015 at his home.",
+                       "When did Ian Murdock pass away?") == "28th December 2015"
+    assert find_phrase("date", "Debian 1.1 Buzz (June 17th, 1996): the first release with a code name.",
+                       "When was Buzz released?") == "June 17th, 1996"
