@@ -406,6 +406,10 @@ _WANTS_COMMAND = re.compile(r"\b(?:command|tool|program|utility|binary|daemon)s?
 _HAS_WORD = re.compile(r"[^\W\d_]|\d")
 
 
+# A preposition that joins a date to the words before it, in mid-sentence: "wrote it in ", "was founded on ".
+_BOUND_BEFORE = re.compile(r"\w[\w,']*\s+(?:in|on|since|until|by|during|from|to|till)\s+(?:the\s+)?$", re.I)
+
+
 def event_time(text: str) -> str | None:
     """A time told by the part of an event it fell in ("At the beginning of the meeting, Kono expressed his
     gratitude"): an answer to "when" where no date is given, weaker than a date (a sentence holding one is not
@@ -727,6 +731,10 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         before = content_stems(text[max(start - 40, prev_end) : start]) & asked
         before = before | (title & role)
         near, far = (before, after) if kind == "name" else (after, before)
+        if kind == "date" and _BOUND_BEFORE.search(text, 0, start):
+            # "... wrote the Debian manifesto in January 1994": a date a preposition joins to the clause before it
+            # dates that clause ("from 1993 to 1996, wrote ..." dates the leading, not the writing).
+            near, far = before, after
         if kind == "number" and asked and not (near or far):
             continue  # "how many developers": a count of something else ("59100 packages") does not answer
         if first:

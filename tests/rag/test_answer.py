@@ -1268,3 +1268,12 @@ def test_a_date_with_an_ordinal_day_is_one_date():
                        "When did Ian Murdock pass away?") == "28th December 2015"
     assert find_phrase("date", "Debian 1.1 Buzz (June 17th, 1996): the first release with a code name.",
                        "When was Buzz released?") == "June 17th, 1996"
+
+
+def test_a_date_a_preposition_joins_to_the_clause_before_it_dates_that_clause():
+    text = ("He led the Debian Project from its inception in 1993 to 1996, wrote the Debian manifesto in January 1994 "
+            "and nurtured the fledgling project.")
+    assert find_phrase("date", text, "When did Ian Murdock write the Debian manifesto?") == "January 1994"
+    # a date that opens its clause dates what follows it
+    assert find_phrase("date", "On 14 September, Kono met Ivanov. In 2001 the treaty was signed.",
+                       "When did Kono meet Ivanov?") == "14 September"
