@@ -100,8 +100,9 @@ _VERSION_NOTE = re.compile(r"(?:new|changed|added|deprecated|removed)\b[\w ]{0,2
 _DEFINITE = re.compile(r"^\W*(?:the|this|that|these|those|such)\s+(\w+)(?:\s+(\w+))?", re.I)
 # A thing named with its number ("Debian 14", "version 1.0.0"): a question about that one, not any other.
 _VERSIONED = re.compile(r"\b[A-Z][\w+-]*[ \t]+v?\d+\b(?![.,]\d)|\b\d+(?:\.\d+){1,3}\b")
-# A code given as a number of three digits or more: a status code, a port, an error number ("SQLSTATE 23505").
-_CODE_NUMBER = re.compile(r"\b\d{3,}\b")
+# A code given as a number of three digits or more: a status code, a port, an error number ("SQLSTATE 23505"); or a
+# release's number ("Debian 1.1"), whose digits alone ("1") are in every other release's.
+_CODE_NUMBER = re.compile(r"\b\d+(?:\.\d+)+\b|\b\d{3,}\b")
 _VERSIONED_LOWER = re.compile(r"\b([a-z][\w+-]*)[ \t]+v?\d+\b(?![.,]\d)")
 _TIME_IDIOM = re.compile(r"\b(?:(?:not\s+)?for\s+the\s+(?:first|second|third|last|next)\s+time|at\s+the\s+same\s+time|"
                          r"all\s+the\s+time|from\s+time\s+to\s+time|at\s+a\s+time|(?:at\s+)?this\s+time|in\s+time|"

@@ -51,6 +51,8 @@ FREQUENCY = re.compile(r"\b(?:every|each)\s+(?:(?:\d+(?:[.,]\d+)?|other|few|" + 
                        + r")s?\b|\b(?:once|twice|thrice|(?:\d+|" + _NUMBER_WORDS + r")\s+times)\s+(?:a|an|per|each|every)\s+(?:"
                        + _UNITS + r")\b|\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b", re.I)
 _HOW_OFTEN = re.compile(r"\bhow often\b|\bhow frequently\b", re.I)
+_HOW_OLD = re.compile(r"\bhow old\b|\bat what age\b|\bwhat age\b", re.I)
+_YEAR = re.compile(r"(?:1[6-9]|20)\d{2}")
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", re.I)
 _NAME_WORD = r"[A-Z][\w'’-]*[a-z][\w'’-]*"
 # (an acronym inside a name is part of it: "Informal APEC Economic Leaders' Meeting")
@@ -648,6 +650,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
     found = _candidates(kind, text, asked) if kind == "reason" else _text_candidates(kind, text)
     if kind == "number" and _HOW_OFTEN.search(question):
         found = [(*m.span(), 1.0) for m in FREQUENCY.finditer(text)] + list(found)
+    if kind == "number" and _HOW_OLD.search(question):
+        found = [c for c in found if not _YEAR.fullmatch(text[c[0]:c[1]])]  # an age is no year ("died in 2015")
     role = offices = frozenset()
     person_words: dict[int, frozenset[str]] = {}
     if kind == "name":

@@ -64,7 +64,7 @@ FEATURES: tuple[str, ...] = (
     "explains",            # asked why, the sentence's point is the reason ("The purpose of X is ...", "This ensures")
     "describes_asked",     # asked what X does or is, the sentence opens with X and says what it does or is
     "holds_asked_code",    # the question gives a number of three or more digits (a status code, an error code, a
-                           # port), and the sentence holds it
+                           # port) or a dotted one (a release, "1.1"), and the sentence holds it
     "names_entry",         # asked what an entry does by its full dotted name ("click.echo"), that entry's summary
     "introduces_person",   # asked who a named person is or what their name is, it holds their fullest name
     "names_row",           # a table row whose first cell is a name the question gives ("mtab" of "/etc/mtab")

@@ -1277,3 +1277,21 @@ def test_a_date_a_preposition_joins_to_the_clause_before_it_dates_that_clause():
     # a date that opens its clause dates what follows it
     assert find_phrase("date", "On 14 September, Kono met Ivanov. In 2001 the treaty was signed.",
                        "When did Kono meet Ivanov?") == "14 September"
+
+
+def test_asked_how_old_a_year_is_no_age():
+    assert find_phrase("number", "Ian Murdock died in December 2015.", "How old was Ian Murdock when he died?") is None
+    assert find_phrase("number", "He died in 2015. He was 42.", "How old was Ian Murdock when he died?") == "42"
+    assert find_phrase("number", "More than 350 distributions are derived from Debian.",
+                       "How many distributions are derived from Debian?") == "350"
+
+
+def test_a_release_number_the_question_gives_is_held_by_the_sentence_about_that_release():
+    from tests.rag.answer_pages import hit_of
+
+    page = hit_of(("", "Debian 0.93 was followed by a long series of bug fixes in 1995.", 0.6),
+                  ("\n", "- 1.1 Buzz released June 1996 (474 packages, 2.0 kernel)", 0.58))
+    scored = {c.sentence.text[:12]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0)).score_sentences(
+        "When was Debian 1.1 released?", [page])}
+    assert scored["- 1.1 Buzz r"].get("holds_asked_code") == 1.0
+    assert "holds_asked_code" not in scored["Debian 0.93 "]
