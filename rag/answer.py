@@ -211,6 +211,7 @@ class _Quote:
 
 
 _CALL_CELL = re.compile(r"\w\([^)]*\)")
+_CALL_WITH_ARGUMENTS = re.compile(r"[\w.]*\w\([^)]+\)")
 
 
 def _section_name(hit: Hit, asked_kind: frozenset[str], question: str) -> str | None:
@@ -1133,6 +1134,8 @@ class ExtractiveAnswerer:
             parts.append(f"{quote.shown()} [{number}]")
         text = " ".join(parts)
         short = " ".join(phrase.split()) if phrase else None  # (a line break inside the phrase is the layout's)
+        if short and kind == "term" and _CALL_WITH_ARGUMENTS.fullmatch(short) and is_signature(short):
+            short = term_name(short)  # "Which function ...?" is answered by "take", not "take(n, seq)"
         if short and _normalize(phrase) != _normalize(citations[0].text):
             text = f"{short} — {text}"
         return Answer(asked_as, text, abstained=False, citations=citations, confidence=confidence, short_answer=short)

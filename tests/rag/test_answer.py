@@ -1134,6 +1134,7 @@ def test_a_row_of_the_same_data_above_a_row_is_not_its_tables_header():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "Which function drops the first n elements of a sequence?", [summary])
     assert "count(seq)" not in answer.text, answer.text
+    assert answer.short_answer == "drop", answer.text  # the name, not "drop(n, seq)"
 
 
 def test_a_table_row_named_by_the_question_answers_what_it_is():
