@@ -44,7 +44,8 @@ _ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+the\s+)
                            r"(?:version|release)s?\b|\bsince when\b", re.I)
 # A product and its release number ("Starting with Click 3.0"): the release asked for when the question names it.
 _NAMED_RELEASE = re.compile(r"\b([A-Z][\w-]*)\s+v?\d+(?:\.\d+)+\b")
-_THE_RELEASE = re.compile(r"\bthe\s+((?:[A-Z][\w.-]*|\d[\w.]*)(?:\s+\([^()\n]{1,40}\))?)\s+release\b")
+_THE_RELEASE = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w.-]*|\d[\w.]*)(?:\s+(?:[A-Z][\w.-]*|\d[\w.]*)){0,3}"
+                          r"(?:\s+\([^()\n]{1,40}\))?)\s+release\b")
 _CODENAME = re.compile(r"\b(?:with|in|since|from|until)\s+(([A-Z][\w-]*)\s+[A-Z][a-z]+)\b")
 # How often: "every 14 days", "twice a week", "daily"; the number alone ("14") does not say it.
 FREQUENCY = re.compile(r"\b(?:every|each)\s+(?:(?:\d+(?:[.,]\d+)?|other|few|" + _NUMBER_WORDS + r")\s+)?(?:" + _UNITS
@@ -572,6 +573,7 @@ def _doer(text: str, question: str) -> str | None:
 _NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.-]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\))|[a-z][\w+]*(?:[-_.][\w+]+)+)(?:\(\))?)\s+([a-z]+)\b""")
 
 
+_TITLED_AND_KIND = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w.-]*|\d[\w.]*)(?:\s+(?:[A-Z][\w.-]*|\d[\w.]*))+)\s+([a-z]+)\b")
 _KIND_NAMED = re.compile(r"""\b(?:a|an|the)\s+(?:[\w-]+\s+)?([a-z]+)\s+(?:named|called)\s+[`'"“‘]?([\w.+/-]*[\w+])""")
 
 
@@ -590,6 +592,12 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
         # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event)
         said = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, re.I)
         if name and content_stems(m.group(3)) & thing and not said:
+            return name
+    # A name of capitalised words and numbers before the kind: "The Debian 9 Stretch release" for "Which release
+    # ...?" (the words the question gives are the thing's context: "Debian" of "Which Debian release ...?").
+    for m in _TITLED_AND_KIND.finditer(text):
+        name, said = m.group(1), content_stems(question)
+        if content_stems(m.group(2)) & thing and not content_stems(name) <= said:
             return name
     # A proper name that ends in the kind: "the Krasnoyarsk Agreement" for "Which agreement ...?"
     for m in NAME.finditer(text):

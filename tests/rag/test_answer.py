@@ -1296,3 +1296,16 @@ def test_a_release_number_the_question_gives_is_held_by_the_sentence_about_that_
         "When was Debian 1.1 released?", [page])}
     assert scored["- 1.1 Buzz r"].get("holds_asked_code") == 1.0
     assert "holds_asked_code" not in scored["Debian 0.93 "]
+
+
+def test_a_thing_of_the_kind_asked_named_by_several_words_and_numbers():
+    from rag.answer_phrases import named_thing
+
+    question = "Which Debian release is dedicated to Ian Murdock?"
+    assert find_phrase("term", "The Debian 9 Stretch release was dedicated in his memory.", question) == \
+        "Debian 9 Stretch"
+    assert named_thing("They met at the UN General Assembly session in New York.", frozenset({"session"}),
+                       "Which session did the ministers attend?") == "UN General Assembly"
+    # the question's own words are its context, not its answer
+    assert named_thing("The UN General Assembly session was long.", frozenset({"session"}),
+                       "Which UN General Assembly session was long?") is None
