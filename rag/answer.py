@@ -302,6 +302,16 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
 
 
+def _argument_stems(text: str) -> frozenset[str]:
+    """The words of the argument list of a signature glued to its description ("attr.s(these=None, ...,
+    frozen=False, ...)" + "A class decorator that ..."): they name every option the entry has, which says nothing
+    of what the entry is, only of which parameters it takes."""
+    first, _, rest = text.strip().partition("\n")
+    if not rest or not is_signature(first):
+        return frozenset()
+    return content_stems(first) - content_stems(term_name(first)) - content_stems(rest)
+
+
 def _describes_entry(text: str, described: str | None) -> bool:
     """A line of a few words under an API entry's signature is its description, with or without a full stop
     ("toolz.itertoolz.last(seq)" + "The last element in a sequence"), not a heading."""
@@ -523,6 +533,7 @@ class _SentenceReading:
     header_row: bool
     code: bool  # a line of example code
     row_name: str | None  # a table row's first cell, lower-cased: the thing the row is about
+    arguments: frozenset[str]  # a glued signature's argument names (left out of its stems but for a default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,7 +562,8 @@ def _read_passage(hit: Hit) -> _PassageReading:
     for position, sentence in enumerate(sentences):
         text = sentence.text
         described = terms[position]
-        stems = content_stems(text) | (content_stems(described) if described else frozenset())
+        arguments = _argument_stems(text)
+        stems = (content_stems(text) - arguments) | (content_stems(described) if described else frozenset())
         term = described or _first_line_term(text)
         between = gap(position - 1, position) if position > 0 else ""
         leaned_on: frozenset[str] = frozenset()
@@ -580,7 +592,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
             and not _opens_entry(sentences, position + 1, gap) and not _BLOCK_OPENER.match(text),
             heading=_looks_like_heading(text, headings) and not _describes_entry(text, described) or header_row,
             header_row=header_row,
-            row_name=_row_name(text) if not header_row else None,
+            row_name=_row_name(text) if not header_row else None, arguments=arguments,
             code=_CODE.match(text) is not None))
     return _PassageReading(content_stems(hit.passage.context), frozenset(question_lines(sentences, gap)), tuple(out))
 
@@ -667,7 +679,7 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 read = reading.sentences[position]
-                stems = read.stems
+                stems = read.stems | read.arguments if wants_default else read.stems
                 if keywords:
                     stems = stems | {f"`{k}`" for k in keywords if names_keyword(sentence.text, k)}
                 entry = None  # the signature of the API entry this line is deep in, if any

@@ -1309,3 +1309,17 @@ def test_a_thing_of_the_kind_asked_named_by_several_words_and_numbers():
     # the question's own words are its context, not its answer
     assert named_thing("The UN General Assembly session was long.", frozenset({"session"}),
                        "Which UN General Assembly session was long?") is None
+
+
+def test_a_glued_signatures_argument_names_are_no_words_of_what_it_is_but_for_a_default():
+    from tests.rag.answer_pages import hit_of
+
+    signature = ("attr.s(these=None, repr=None, hash=None, init=None, slots=False, frozen=False, weakref_slot=True, "
+                 "str=False, auto_attribs=False, kw_only=False, cache_hash=False, auto_exc=False, eq=None)")
+    entry = hit_of(("", signature + "\nA class decorator that adds dunder methods.", 0.64), doc="api")
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    which = answerer.score_sentences("Which decorator makes frozen slotted instances?", [entry])[0].features
+    assert which["overlap"] < 0.5  # "decorator" only: frozen= and slots= are options it takes, not what it is
+    # asked for the default of one of them, the argument list is what answers
+    answer = answerer.answer("What is the default value of the frozen parameter of attr.s?", [entry])
+    assert answer.short_answer == "False", answer.text
