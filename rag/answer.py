@@ -114,6 +114,7 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
+_ASKING_VERBS = content_stems("returns gives")
 _PLAIN_RETURN = re.compile(r"\W*what\s+(?:does|do|will)\s+\S+\s+return\W*$", re.I)
 # A summary that says what an entry returns: "Return the ...", "Returns a ...", or the thing itself, "The first ...".
 _TELLS_RETURN = re.compile(r"\s*(?:Returns?|The|An?)\s")
@@ -648,8 +649,11 @@ class ExtractiveAnswerer:
         asked_codes = set(_CODE_NUMBER.findall(question))
         # The words a sentence that covers the question holds. (Asked about a named thing, its name is most of them,
         # and its parameters' lines and its neighbours hold them as well as its answer does.)
-        covered = frozenset() if asked_names or wants_summary or wanted_field else \
-            terms - thing - {f"`{k}`" for k in keywords}
+        # ("Which function returns the second element?": an API describes it as "The second element ...", so the
+        # verb that asks is no word it must hold.)
+        # ("Which function returns ...?" asks for no field of a named entry: its "returns" is the asking verb.)
+        covered = frozenset() if asked_names or wants_summary or wanted_field and kind != "term" else \
+            terms - thing - {f"`{k}`" for k in keywords} - (_ASKING_VERBS if kind == "term" else frozenset())
         dotted_names = {m.group() for m in _DOTTED_NAME.finditer(question)}
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").

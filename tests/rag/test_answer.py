@@ -1323,3 +1323,14 @@ def test_a_glued_signatures_argument_names_are_no_words_of_what_it_is_but_for_a_
     # asked for the default of one of them, the argument list is what answers
     answer = answerer.answer("What is the default value of the frozen parameter of attr.s?", [entry])
     assert answer.short_answer == "False", answer.text
+
+
+def test_which_function_returns_x_is_covered_by_a_description_of_x_without_the_verb():
+    from tests.rag.answer_pages import hit_of
+
+    peek = hit_of(("", "toolz.itertoolz.peek(seq)", 0.5),
+                  ("\n", "Returns the first element and an iterable equivalent to the original sequence.", 0.55))
+    second = hit_of(("", "toolz.itertoolz.second(seq)", 0.5), ("\n", "The second element in a sequence", 0.55))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    answer = answerer.answer("Which function returns the second element of a sequence?", [peek, second])
+    assert answer.short_answer == "toolz.itertoolz.second", answer.text
