@@ -13,6 +13,7 @@ import re
 
 from .answer_signals import is_speech_verb, names_then_verbs, speakers_of
 from .common_words import is_rare_word
+from .keyword import STOPWORDS
 from .structure import ENTRY_KIND_WORDS, strip_markup
 from .terms import content_stems
 
@@ -611,6 +612,20 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
     return None
 
 
+_ASKS_CODENAME = re.compile(r"\bcode\s*-?\s*names?\b|\bnicknames?\b", re.I)
+_VERSIONED_NAME = re.compile(r"\b[A-Z][\w-]*\s+v?\d+(?:\.\d+)*\b")
+
+
+def _codename(text: str, question: str) -> str | None:
+    """The name a text gives the versioned thing the question names, right after it: "Debian 1.1 Buzz", "Debian 2.0
+    (Hamm)", "Debian 9 “stretch”" (a capitalised word, or any word in brackets or quotes)."""
+    for asked in _VERSIONED_NAME.finditer(question):
+        after = re.search(re.escape(asked.group()) + r"(?![\d.]\d)\s*([(\"“']?)\s*([A-Za-z][a-z]+)\b", text)
+        if after and (after.group(1) or after.group(2)[0].isupper() and after.group(2).lower() not in STOPWORDS):
+            return after.group(2)
+    return None
+
+
 def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     """The release a version note or a sentence gives ("Changed in version 2.9.2: ...", "Starting with Click 3.0"),
     not one the question itself names ("... introduced in PostgreSQL 14?")."""
@@ -635,6 +650,10 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         agent = _doer(text, question)
         if agent and not content_stems(agent) <= asked:
             return agent
+    if kind == "term" and _ASKS_CODENAME.search(question):
+        codename = _codename(text, question)
+        if codename:
+            return codename  # "What was the code name of Debian 1.1?" and "Debian 1.1 Buzz (June 17th, 1996)"
     if kind == "term" and asks_version(question):
         release = _release(text, question, asked)
         if release or not first:

@@ -1334,3 +1334,12 @@ def test_which_function_returns_x_is_covered_by_a_description_of_x_without_the_v
     answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
     answer = answerer.answer("Which function returns the second element of a sequence?", [peek, second])
     assert answer.short_answer == "toolz.itertoolz.second", answer.text
+
+
+def test_the_code_name_of_a_versioned_thing_is_the_name_right_after_it():
+    question = "What was the code name of Debian 1.1?"
+    assert find_phrase("term", "Debian 1.1 Buzz (June 17th, 1996): the first release with a code name.", question) \
+        == "Buzz"
+    assert find_phrase("term", "Debian 1.1 (Buzz) was released in June 1996.", question) == "Buzz"
+    # another release's name is not this one's
+    assert find_phrase("term", "Debian 1.10 Foo was never released.", question) is None
