@@ -115,6 +115,7 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
 _ASKING_VERBS = content_stems("returns gives")
+_LONG_SIGNATURE = 120  # characters of a signature's line past which its description is quoted without it
 _PLAIN_RETURN = re.compile(r"\W*what\s+(?:does|do|will)\s+\S+\s+return\W*$", re.I)
 # A summary that says what an entry returns: "Return the ...", "Returns a ...", or the thing itself, "The first ...".
 _TELLS_RETURN = re.compile(r"\s*(?:Returns?|The|An?)\s")
@@ -987,6 +988,12 @@ class ExtractiveAnswerer:
                     and not states_default(sentences[last].text):
                 last += 1  # "Control whether ..." + "The default is to restore.": what the option does, then its default
         start, end = sentences[first].start, sentences[last].end
+        signature, _, description = current.strip().partition("\n")
+        if first == i and not wants_default and description.strip() and len(signature) > _LONG_SIGNATURE and \
+                is_signature(signature):
+            # "attrs.define(maybe_cls=None, *, these=None, ... 20 more)" + "Define an attrs class.": asked what it
+            # does or which one, the description answers; the argument list is for who asks about an argument.
+            start = sentences[i].start + current.index(description.strip())
         if term is None and first == i:
             term = _first_line_term(current)
         header = _table_header(sentences, i, gap) if first == last == i and row_cells(current) else None

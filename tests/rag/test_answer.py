@@ -1343,3 +1343,19 @@ def test_the_code_name_of_a_versioned_thing_is_the_name_right_after_it():
     assert find_phrase("term", "Debian 1.1 (Buzz) was released in June 1996.", question) == "Buzz"
     # another release's name is not this one's
     assert find_phrase("term", "Debian 1.10 Foo was never released.", question) is None
+
+
+def test_a_long_signature_is_left_out_of_the_quote_of_its_description():
+    from tests.rag.answer_pages import hit_of
+
+    arguments = ", ".join(f"option_{i}=None" for i in range(12))
+    entry = hit_of(("", f"kiln.fire({arguments})\nFire every pot of the batch in one load.", 0.7))
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    answer = answerer.answer("What does kiln.fire do?", [entry])
+    assert answer.citations[0].text == "Fire every pot of the batch in one load.", answer.text
+    # asked for a default, the signature that gives it is quoted
+    answer = answerer.answer("What is the default value of option_3 in kiln.fire?", [entry])
+    assert answer.citations[0].text.startswith("kiln.fire("), answer.text
+    # a short signature stays with its description
+    short = hit_of(("", "kiln.cool(minutes)\nLet the kiln cool down.", 0.7))
+    assert answerer.answer("What does kiln.cool do?", [short]).citations[0].text.startswith("kiln.cool(minutes)")
