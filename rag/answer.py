@@ -989,8 +989,8 @@ class ExtractiveAnswerer:
                 last += 1  # "Control whether ..." + "The default is to restore.": what the option does, then its default
         start, end = sentences[first].start, sentences[last].end
         signature, _, description = current.strip().partition("\n")
-        if first == i and not wants_default and description.strip() and len(signature) > _LONG_SIGNATURE and \
-                is_signature(signature):
+        if first == i and not wants_default and kind in (None, "term") and description.strip() and \
+                len(signature) > _LONG_SIGNATURE and is_signature(signature):
             # "attrs.define(maybe_cls=None, *, these=None, ... 20 more)" + "Define an attrs class.": asked what it
             # does or which one, the description answers; the argument list is for who asks about an argument.
             start = sentences[i].start + current.index(description.strip())

@@ -1356,6 +1356,9 @@ def test_a_long_signature_is_left_out_of_the_quote_of_its_description():
     # asked for a default, the signature that gives it is quoted
     answer = answerer.answer("What is the default value of option_3 in kiln.fire?", [entry])
     assert answer.citations[0].text.startswith("kiln.fire("), answer.text
+    # asked for a value, the signature that may give it stays in the quote
+    answer = answerer.answer("How many option_3 values does kiln.fire take at most?", [entry])
+    assert answer.citations[0].text.startswith("kiln.fire("), answer.text
     # a short signature stays with its description
     short = hit_of(("", "kiln.cool(minutes)\nLet the kiln cool down.", 0.7))
     assert answerer.answer("What does kiln.cool do?", [short]).citations[0].text.startswith("kiln.cool(minutes)")
