@@ -435,20 +435,17 @@ def _read_whole(text: str, context: str):
     return Entries([Hit(passage=passage, score=1.0, title="Kiln", source="kiln.md", sentences=sentences)]), sentences
 
 
-def test_an_entry_opens_with_its_first_prose_sentence_below_history_and_parameters():
-    text = ("### `kiln.vent()`\n\nadded: v2.4.0\n\n* Returns: {undefined}\n\n"
-            "Opens the damper so that fumes escape. Calling it twice has no effect.\n")
+@pytest.mark.parametrize(("text", "opening"), [
+    # its first prose sentence, below its history and parameters
+    ("### `kiln.vent()`\n\nadded: v2.4.0\n\n* Returns: {undefined}\n\n"
+     "Opens the damper so that fumes escape. Calling it twice has no effect.\n", "Opens the damper so that fumes escape."),
+    # the line right under a signature, without a full stop
+    ("toolz.functoolz.pipe(data, *funcs)\nPipe a value through a sequence of functions\n\n"
+     "I.e. pipe(data, f, g, h) is equivalent to h(g(f(data))).\n", "Pipe a value through a sequence of functions"),
+])
+def test_the_sentence_an_entry_opens_with(text, opening):
     entries, sentences = _read_whole(text, "Kiln")
-    opening = [s.text for s in sentences if entries.opens("d", s.start)]
-    assert opening == ["Opens the damper so that fumes escape."]
-
-
-def test_the_line_under_a_signature_opens_its_entry_without_a_full_stop():
-    text = ("toolz.functoolz.pipe(data, *funcs)\nPipe a value through a sequence of functions\n\n"
-            "I.e. pipe(data, f, g, h) is equivalent to h(g(f(data))).\n")
-    entries, sentences = _read_whole(text, "API")
-    opening = [s.text for s in sentences if entries.opens("d", s.start)]
-    assert opening == ["Pipe a value through a sequence of functions"]
+    assert [s.text for s in sentences if entries.opens("d", s.start)] == [opening]
 
 
 def test_a_signature_glued_to_its_description_opens_its_entry_with_it():
