@@ -114,6 +114,7 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
+# The verbs a "which function ...?" question asks with, which a description need not hold ("returns X": "X").
 _ASKING_VERBS = content_stems("returns gives")
 _LONG_SIGNATURE = 120  # characters of a signature's line past which its description is quoted without it
 _PLAIN_RETURN = re.compile(r"\W*what\s+(?:does|do|will)\s+\S+\s+return\W*$", re.I)
@@ -212,6 +213,7 @@ class _Quote:
         return f"{' '.join(self.lead.split())} … {text}" if self.lead else text
 
 
+# A table cell of code ("count(seq)"), and a lead that is a call with its arguments ("take(n, seq)", not "tapply()").
 _CALL_CELL = re.compile(r"\w\([^)]*\)")
 _CALL_WITH_ARGUMENTS = re.compile(r"[\w.]*\w\([^)]+\)")
 
@@ -648,13 +650,15 @@ class ExtractiveAnswerer:
         # The names typed with capitals: "Option" asks for the class, not for the option() decorator.
         asked_cased = {n for n in typed if n != n.lower()}
         asked_codes = set(_CODE_NUMBER.findall(question))
-        # The words a sentence that covers the question holds. (Asked about a named thing, its name is most of them,
-        # and its parameters' lines and its neighbours hold them as well as its answer does.)
-        # ("Which function returns the second element?": an API describes it as "The second element ...", so the
-        # verb that asks is no word it must hold.)
-        # ("Which function returns ...?" asks for no field of a named entry: its "returns" is the asking verb.)
-        covered = frozenset() if asked_names or wants_summary or wanted_field and kind != "term" else \
-            terms - thing - {f"`{k}`" for k in keywords} - (_ASKING_VERBS if kind == "term" else frozenset())
+        # The words a sentence that covers the question holds. None when a named thing is asked about: its name is
+        # most of the words, and its parameters' lines and neighbours hold them as well as its answer does. "Which
+        # function returns the second element?" names nothing and asks for no field: an API describes the answer as
+        # "The second element ...", so the verb that asks is no word the sentence must hold.
+        covered = frozenset()
+        if not (asked_names or wants_summary or wanted_field and kind != "term"):
+            covered = terms - thing - {f"`{k}`" for k in keywords}
+            if kind == "term":
+                covered = covered - _ASKING_VERBS
         dotted_names = {m.group() for m in _DOTTED_NAME.finditer(question)}
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
@@ -684,7 +688,8 @@ class ExtractiveAnswerer:
                     continue
                 seen.add(key)
                 read = reading.sentences[position]
-                stems = read.stems | read.arguments if wants_default else read.stems
+                # (A glued signature's argument names count only for a default: they say what it takes.)
+                stems = (read.stems | read.arguments) if wants_default else read.stems
                 if keywords:
                     stems = stems | {f"`{k}`" for k in keywords if names_keyword(sentence.text, k)}
                 entry = None  # the signature of the API entry this line is deep in, if any

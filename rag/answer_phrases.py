@@ -621,8 +621,11 @@ def _codename(text: str, question: str) -> str | None:
     (Hamm)", "Debian 9 “stretch”" (a capitalised word, or any word in brackets or quotes)."""
     for asked in _VERSIONED_NAME.finditer(question):
         after = re.search(re.escape(asked.group()) + r"(?![\d.]\d)\s*([(\"“']?)\s*([A-Za-z][a-z]+)\b", text)
-        if after and (after.group(1) or after.group(2)[0].isupper() and after.group(2).lower() not in STOPWORDS):
-            return after.group(2)
+        if not after:
+            continue
+        marked, name = after.group(1), after.group(2)
+        if marked or (name[0].isupper() and name.lower() not in STOPWORDS):
+            return name
     return None
 
 

@@ -528,8 +528,9 @@ def default_value(question: str, entries: Entries, doc: str, start: int, text: s
         return None
     value = defaults[parameter]
     # (A signature's own line says no default in words, though a parameter of it may be called "defaults".)
-    words = text.strip().split("\n", 1)[1] if is_signature(text) and "\n" in text.strip() else \
-        "" if is_signature(text) else text
+    words = text
+    if is_signature(text):
+        words = text.strip().partition("\n")[2]
     if value == "None" and states_default(words):
         return None  # "info=None" and "Defaults to "Press any key ..."": None stands for the default the words give
     evidence = []
