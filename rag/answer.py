@@ -660,6 +660,7 @@ class ExtractiveAnswerer:
             if kind == "term":
                 covered = covered - _ASKING_VERBS
         dotted_names = {m.group() for m in _DOTTED_NAME.finditer(question)}
+        owned_names = {".".join(n.rstrip("()").split(".")[-2:]) for n in dotted_names}  # "Response.close"
         speaker = asked_speaker(question)  # "What did Ivanov say ...": whose words are asked for
         # The parameters a question asks the default of by their code name ("use_debugger", "cache_timeout").
         asked_parameters = parameters_asked_by_name(question) if wants_default else frozenset()
@@ -847,8 +848,11 @@ class ExtractiveAnswerer:
                             named and entries.opens(hit.passage.doc_id, sentence.start) and \
                             not named_parameters(question, named.sentence.text):
                         f["summary"] = 1.0  # (asked what one parameter does, its own line answers)
-                        if term_name(named.sentence.text) in dotted_names:
-                            f["names_entry"] = 1.0  # "click.echo" itself, not an "echo" of another module
+                        if term_name(named.sentence.text) in dotted_names or \
+                                entries.qualified_name(named) in owned_names:
+                            # "click.echo" itself, not an "echo" of another module; "Response.close", not
+                            # Session's close() (the class's line above it)
+                            f["names_entry"] = 1.0
                     elif wants_summary and read.described and read.described.lstrip().startswith("-") and \
                             position > 0 and _normalize(hit.sentences[position - 1].text) == _normalize(read.described):
                         f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")

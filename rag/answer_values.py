@@ -227,8 +227,11 @@ class Entries:
         # most UNREAD characters unread (asked per sentence scored, so found once).
         self._above: dict[tuple[str, int], tuple[DocSentence | None, DocSentence | None]] = {}
         self._openings: set[tuple[str, int]] = set()  # the first prose sentence of each entry, read through
+        # A method's class, where its entry is written without it ("close()" under "class requests.Response").
+        self._owner: dict[tuple[str, int], str] = {}
         for doc, sentences in self._sentences.items():
             strict = tolerant = None
+            owner: str | None = None  # the class whose entries follow, in this section
             unread = count = 0
             opened = False
             previous: DocSentence | None = None
@@ -250,8 +253,14 @@ class Entries:
                     strict = tolerant = d
                     unread = count = 0
                     opened = False
+                    name = term_name(text.strip().split("\n", 1)[0])
+                    if _CLASS_ENTRY.match(text):
+                        owner = name.rsplit(".", 1)[-1]
+                    elif owner and "." not in name:
+                        self._owner[(doc, start)] = f"{owner}.{name}"
                 elif len(text) < 200 and heading and not _is_entry_label(text) or count > self._REACH:
                     strict = tolerant = None  # a new section starts: what is below it is no entry's
+                    owner = None
                 elif unread > self.UNREAD:
                     strict = tolerant = None
                 elif unread:
@@ -295,6 +304,11 @@ class Entries:
         strict, tolerant = self._above.get((doc, start), (None, None))
         return tolerant if unread else strict
 
+    def qualified_name(self, signature: DocSentence) -> str | None:
+        """A method entry's name with its class ("Response.close" for "close()" under "class requests.Response"),
+        where the passages read hold the class's line above it."""
+        return self._owner.get((signature.hit.passage.doc_id, signature.sentence.start))
+
     def entry_sentences(self, signature: DocSentence) -> list[DocSentence]:
         """The sentences of the entry a signature opens, in order, up to the next signature or heading."""
         doc = signature.hit.passage.doc_id
@@ -336,6 +350,8 @@ _ENTRY_LABELS = frozenset(["parameters", "params", "arguments", "args", "keyword
                            "examples", "note", "notes", "see also", "warning", "attributes"])
 
 
+# A class's (or an exception's) entry, whose methods and attributes follow it.
+_CLASS_ENTRY = re.compile(r"\s*(?:(?:final|abstract)\s+)?(?:class|exception)\s")
 # An attribute's entry as Sphinx renders it without a keyword: its bare name on a line ("raw", "status_code").
 _BARE_NAME = re.compile(r"[a-z_][\w.]*")
 

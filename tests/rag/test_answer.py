@@ -1362,3 +1362,17 @@ def test_a_long_signature_is_left_out_of_the_quote_of_its_description():
     # a short signature stays with its description
     short = hit_of(("", "kiln.cool(minutes)\nLet the kiln cool down.", 0.7))
     assert answerer.answer("What does kiln.cool do?", [short]).citations[0].text.startswith("kiln.cool(minutes)")
+
+
+def test_a_method_asked_with_its_class_is_the_one_under_that_class():
+    from tests.rag.answer_pages import hit_of
+
+    response = hit_of(("", "class requests.Response", 0.5), ("\n", "The Response object of a request.", 0.5),
+                      ("\n\n", "close()", 0.5), ("\n", "Releases the connection back to the pool.", 0.55), doc="a")
+    session = hit_of(("", "class requests.Session", 0.5), ("\n", "A Requests session.", 0.5),
+                     ("\n\n", "close()", 0.5), ("\n", "Closes all adapters and as such the session.", 0.6), doc="b")
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.0))
+    answer = answerer.answer("What does Response.close do?", [session, response])
+    assert "Releases the connection" in answer.citations[0].text, answer.text
+    answer = answerer.answer("What does Session.close do?", [session, response])
+    assert "Closes all adapters" in answer.citations[0].text, answer.text
