@@ -60,6 +60,7 @@ from .answer_values import (
     documented_parameter,
     entry_name_stems,
     fills_field,
+    glued_signature,
     is_asked_thing,
     is_field_line,
     is_prose,
@@ -113,13 +114,13 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
                          r"overview|description|synopsis|usage)s?:?")
 # Names of code a question asks about: dotted or snake_case names, calls, CamelCase, options.
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
-# A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
 # The verbs a "which function ...?" question asks with, which a description need not hold ("returns X": "X").
 _ASKING_VERBS = content_stems("returns gives")
 _LONG_SIGNATURE = 120  # characters of a signature's line past which its description is quoted without it
 _PLAIN_RETURN = re.compile(r"\W*what\s+(?:does|do|will)\s+\S+\s+return\W*$", re.I)
 # A summary that says what an entry returns: "Return the ...", "Returns a ...", or the thing itself, "The first ...".
 _TELLS_RETURN = re.compile(r"\s*(?:Returns?|The|An?)\s")
+# A line of code or a shell session: an import, an interpreter or shell prompt, a comment.
 _CODE = re.compile(r"\s*(?:from\s+[\w.]+\s+import\b|import\s+[\w.]+\s*$|>>>|\$\s|#\s)", re.M)
 # The number a numbered heading starts with ("3.5.2. ", "2.5.4 ").
 _SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+")
@@ -310,10 +311,11 @@ def _argument_stems(text: str) -> frozenset[str]:
     """The words of the argument list of a signature glued to its description ("attr.s(these=None, ...,
     frozen=False, ...)" + "A class decorator that ..."): they name every option the entry has, which says nothing
     of what the entry is, only of which parameters it takes."""
-    first, _, rest = text.strip().partition("\n")
-    if not rest or not is_signature(first):
+    glued = glued_signature(text)
+    if glued is None:
         return frozenset()
-    return content_stems(first) - content_stems(term_name(first)) - content_stems(rest)
+    signature, description = glued
+    return content_stems(signature) - content_stems(term_name(signature)) - content_stems(description)
 
 
 def _describes_entry(text: str, described: str | None) -> bool:
@@ -997,12 +999,11 @@ class ExtractiveAnswerer:
                     and not states_default(sentences[last].text):
                 last += 1  # "Control whether ..." + "The default is to restore.": what the option does, then its default
         start, end = sentences[first].start, sentences[last].end
-        signature, _, description = current.strip().partition("\n")
-        if first == i and not wants_default and kind in (None, "term") and description.strip() and \
-                len(signature) > _LONG_SIGNATURE and is_signature(signature):
+        glued = glued_signature(current) if first == i and not wants_default and kind in (None, "term") else None
+        if glued and len(glued[0]) > _LONG_SIGNATURE:
             # "attrs.define(maybe_cls=None, *, these=None, ... 20 more)" + "Define an attrs class.": asked what it
             # does or which one, the description answers; the argument list is for who asks about an argument.
-            start = sentences[i].start + current.index(description.strip())
+            start = sentences[i].start + current.index(glued[1])
         if term is None and first == i:
             term = _first_line_term(current)
         header = _table_header(sentences, i, gap) if first == last == i and row_cells(current) else None

@@ -45,7 +45,9 @@ _ASKS_VERSION = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+the\s+)
                            r"(?:version|release)s?\b|\bsince when\b", re.I)
 # A product and its release number ("Starting with Click 3.0"): the release asked for when the question names it.
 _NAMED_RELEASE = re.compile(r"\b([A-Z][\w-]*)\s+v?\d+(?:\.\d+)+\b")
-_THE_RELEASE = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w.-]*|\d[\w.]*)(?:\s+(?:[A-Z][\w.-]*|\d[\w.]*)){0,3}"
+# A word of a thing's name as the text writes it after "the": capitalised, or a number ("the Debian 9 Stretch ...").
+_TITLED_WORD = r"(?:[A-Z][\w.-]*|\d[\w.]*)"
+_THE_RELEASE = re.compile(rf"\b[Tt]he\s+({_TITLED_WORD}(?:\s+{_TITLED_WORD}){{0,3}}"
                           r"(?:\s+\([^()\n]{1,40}\))?)\s+release\b")
 _CODENAME = re.compile(r"\b(?:with|in|since|from|until)\s+(([A-Z][\w-]*)\s+[A-Z][a-z]+)\b")
 # How often: "every 14 days", "twice a week", "daily"; the number alone ("14") does not say it.
@@ -574,7 +576,7 @@ def _doer(text: str, question: str) -> str | None:
 _NAME_AND_KIND = re.compile(r"""(?:[`'"“‘]+([^`'"”’\n]{1,40}?)[`'"”’]+|\b[Tt]he\s+([A-Z][\w.-]*[A-Za-z0-9_]|[A-Za-z_][\w.]*(?=\(\))|[a-z][\w+]*(?:[-_.][\w+]+)+)(?:\(\))?)\s+([a-z]+)\b""")
 
 
-_TITLED_AND_KIND = re.compile(r"\b[Tt]he\s+((?:[A-Z][\w.-]*|\d[\w.]*)(?:\s+(?:[A-Z][\w.-]*|\d[\w.]*))+)\s+([a-z]+)\b")
+_TITLED_AND_KIND = re.compile(rf"\b[Tt]he\s+({_TITLED_WORD}(?:\s+{_TITLED_WORD})+)\s+([a-z]+)\b")
 _KIND_NAMED = re.compile(r"""\b(?:a|an|the)\s+(?:[\w-]+\s+)?([a-z]+)\s+(?:named|called)\s+[`'"“‘]?([\w.+/-]*[\w+])""")
 
 

@@ -366,13 +366,17 @@ def _opens_attribute(d: DocSentence, following: DocSentence | None) -> bool:
     return gap is not None and gap.count("\n") == 1 and following.sentence.text.lstrip()[:1].isupper()
 
 
+def glued_signature(text: str) -> tuple[str, str] | None:
+    """A sentence that is a signature's line with more below it ("attrs.define(maybe_cls=None, ...)" + "Define an
+    attrs class."): the signature and what follows it; None for any other sentence."""
+    first, _, rest = text.strip().partition("\n")
+    return (first, rest.strip()) if rest.strip() and is_signature(first) else None
+
+
 def _glued_description(text: str) -> bool:
     """The sentence is a signature line with its description's first sentence on the line below it."""
-    lines = text.strip().split("\n", 1)
-    if len(lines) < 2 or not is_signature(lines[0]):
-        return False
-    below = lines[1].strip()
-    return is_prose(below) or _is_description_line(below)
+    glued = glued_signature(text)
+    return glued is not None and (is_prose(glued[1]) or _is_description_line(glued[1]))
 
 
 def _is_description_line(text: str) -> bool:
