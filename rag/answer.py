@@ -26,6 +26,7 @@ from .answer_phrases import (
     explains,
     find_phrase,
     has_phrase,
+    heading_release,
     named_thing,
     term_name,
     who_is_words,
@@ -1114,6 +1115,16 @@ class ExtractiveAnswerer:
             # "Which field holds the copyright notices?" and a quote in the section "6.8. Copyright" of the part
             # "6. Fields": the field the quote defines is named by its section's heading.
             phrase = _section_name(quotes[0][0].hit, asked_kind, question)
+        if phrase is None and kind == "term" and quotes and asks_version(question):
+            # "Since which release ...?" and a quote that gives none: the release its section came with.
+            found = _section_release(quotes[0][0], candidates, entries, question)
+            if found:
+                phrase, note = found
+                if note and not any(c.hit.passage.doc_id == note.hit.passage.doc_id and
+                                    q.start < note.sentence.end and note.sentence.start < q.end for c, q in quotes):
+                    start, end, passage = note.sentence.start, note.sentence.end, note.hit.passage
+                    quotes.append((note, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
+                                                None)))
         if person:
             phrase = _name_asked(person, phrase, [q.text for _, q in quotes], hits)
         if phrase is None and kind == "date" and quotes:
@@ -1172,6 +1183,35 @@ class ExtractiveAnswerer:
         if short and _normalize(phrase) != _normalize(citations[0].text):
             text = f"{short} — {text}"
         return Answer(asked_as, text, abstained=False, citations=citations, confidence=confidence, short_answer=short)
+
+
+# A note that a thing came with a release ("New in version 3.0.", "Added in 2.3"), not that it changed.
+_ADDED_NOTE = re.compile(r"(?:new|added)\s+(?:in|since)\s+(?:version\s+)?v?\d", re.I)
+
+
+def _section_release(best: _Candidate, candidates: Sequence[_Candidate], entries: Entries,
+                     question: str) -> tuple[str, _Candidate | None] | None:
+    """The release the best sentence's section came with: by the section's version note ("New in version 3.0."),
+    when its notes read name one release (inside an API entry, the entry's own notes), else by the nearest heading
+    above that names one ("Upgrading to 7.0"). With the note to cite, where one gives it."""
+    doc, section = best.hit.passage.doc_id, best.hit.passage.context
+
+    def entry_of(start: int) -> int | None:
+        entry = entries.signature_above(doc, start)
+        return entry.sentence.start if entry else None
+
+    entry = entry_of(best.sentence.start)
+    notes = [c for c in candidates if c.hit.passage.doc_id == doc and c.hit.passage.context == section and
+             _ADDED_NOTE.match(c.sentence.text.strip()) and entry_of(c.sentence.start) == entry]
+    releases = {find_phrase("term", c.sentence.text, question) for c in notes}
+    if len(releases) == 1 and None not in releases:
+        return releases.pop(), notes[0]
+    # (The first part of the chain is the document's title: "Click 8.1" there is the release documented.)
+    for heading in reversed(section.split(" > ")[1:]):
+        release = heading_release(heading, question)
+        if release:
+            return release, None
+    return None
 
 
 def _value_of_another_thing(candidates: Sequence[_Candidate], terms: frozenset[str], read: int = 5) -> bool:

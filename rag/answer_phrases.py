@@ -647,6 +647,24 @@ def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     return None
 
 
+# A heading that names a release ("Upgrading to 7.0", "Version 2.3 (2019-05-02)", "Click 3.0"): the number ends it
+# (a section's own number opens it: "6.8. Copyright").
+_HEADING_RELEASE = re.compile(r"(?:^|(\S+)\s+)v?(\d+(?:\.\d+)+)(?:\s*\([^()]*\))?$")
+
+
+def heading_release(heading: str, question: str) -> str | None:
+    """The release a section's heading names ("7.0" of "Upgrading to 7.0"): what its text says came with it. Not
+    another product's ("Python 3.8" asked about Click), nor one the question names itself."""
+    found = _HEADING_RELEASE.search(heading.strip())
+    if not found:
+        return None
+    before, release = found.group(1), found.group(2)
+    if before and before[0].isupper() and before.lower() not in ("version", "release") and \
+            not content_stems(before) & content_stems(question):
+        return None
+    return None if re.search(rf"(?<![\w.]){re.escape(release)}(?![\w.])", question) else release
+
+
 def _find(kind: str | None, text: str, question: str, term: str | None, first: bool) -> str | None:
     if kind is None:
         return None

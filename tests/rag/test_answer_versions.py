@@ -60,3 +60,54 @@ def test_in_which_version_leads_with_the_release_of_the_entrys_change_note(potte
 def test_since_which_release_leads_with_the_products_release_in_prose(pottery_service):
     answer = answered(pottery_service, "Since which Pottery release can a kiln fire two shelves in one program?")
     assert answer.text.startswith("Pottery 3.1 — "), answer.text
+
+
+# A guide whose sections say when a feature came: by a version note under the section's text, or by the heading of
+# an upgrade guide's section. The sentences that describe the feature name no release.
+GLAZING_PAGE = """<html><head><title>Glazing guide</title></head><body>
+<h1>Glazing guide</h1>
+<h2>Layered glazes</h2>
+<p>Sometimes a potter wants two glazes on one pot, one dipped over the other.</p>
+<p>Pass layers=True to the dip command and it keeps the first coat wet while the second goes on.</p>
+<p>New in version 3.0.</p>
+<p>Layering is not possible for raku firings yet.</p>
+<h2>Wax resist</h2>
+<p>Wax keeps the glaze off the foot ring, so the pot does not fuse to the kiln shelf.</p>
+<h1>Upgrading to newer releases</h1>
+<h2>Upgrading to 7.0</h2>
+<p>Glaze recipes named after their file now replace spaces with dashes in their names.</p>
+<h2>Upgrading to 6.2</h2>
+<p>The kiln log moved to the studio folder.</p>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def glazing_service(embedder, tmp_path_factory):
+    yield from page_service(embedder, tmp_path_factory, GLAZING_PAGE, "glazing")
+
+
+def test_a_heading_that_names_a_release_gives_it_unless_another_product_or_a_section_number():
+    from rag.answer_phrases import heading_release
+
+    question = "Since which release do recipe names get dashes?"
+    assert heading_release("Upgrading to 7.0", question) == "7.0"
+    assert heading_release("Version 2.3 (2019-05-02)", question) == "2.3"
+    assert heading_release("Python 3.8", question) is None  # another product's release
+    assert heading_release("Pottery 3.8", "Since which Pottery release do recipe names get dashes?") == "3.8"
+    assert heading_release("6.8. Copyright", question) is None  # a section's number, not a release
+    assert heading_release("Upgrading to 7.0", "Did recipe names change after 7.0?") is None  # the question's own
+
+
+def test_since_which_release_is_the_version_note_of_the_sections_feature(glazing_service):
+    answer = answered(glazing_service, "Since which release can I dip a second glaze over a wet first coat?")
+    assert answer.short_answer == "version 3.0", answer.text
+    assert any(c.text == "New in version 3.0." for c in answer.citations)  # the note that says so is cited
+
+
+def test_since_which_release_is_the_release_an_upgrade_sections_heading_names(glazing_service):
+    answer = answered(glazing_service, "Since which release do glaze recipes get dashes instead of spaces in their "
+                                       "names?")
+    assert answer.short_answer == "7.0", answer.text
+    # Its text gives no release: the one asked about another section's change is not this one.
+    assert answered(glazing_service, "Since which release does the kiln log live in the studio folder?"
+                    ).short_answer == "6.2"
