@@ -93,6 +93,10 @@ _NAME_LIKE = re.compile(r"^(?:.*[A-Z].*|.*\d.*[a-z].*|.*[a-z].*\d.*)$")
 _REFERS_BACK = re.compile(
     r"^\W*(?:it|its|this|that|these|those|they|them|their|he|she|his|her|such|there|then|however|but|thus|"
     r"therefore|instead|otherwise|in (?:response|reply|return|addition)|to this|for this|as a result)\b", re.I)
+# A sentence about the entry it is read in, by its kind: "This option ...", "The function ...".
+_ENTRY_REFERRED = re.compile(r"\W*(?:this|the)\s+(?:option|flag|switch|function|method|class|command|subcommand|"
+                             r"decorator|setting|variable|parameter|argument|attribute|property|field|filter|"
+                             r"module)\b", re.I)
 # A sentence that ends on what the one before said ("The get_source() method can be used to find this out.",
 # "Use --force for that."): it names the way, the sentence before the problem.
 _ENDS_ON_REFERENCE = re.compile(r"\b(?:this|that|these|those)(?:\s+(?:out|up|off|on|down))?\W*$", re.I)
@@ -308,6 +312,12 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
 
 
+def _option_named(term: str, question: str) -> bool:
+    """One of an option term's names ("-a", "--all" of "-a\n--all") is written in the question as it is."""
+    names = {re.split(r"[=\[<\s]", part, maxsplit=1)[0] for part in term.split("\n") if part.strip().startswith("-")}
+    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", question) for n in names if len(n) > 1)
+
+
 def _argument_stems(text: str) -> frozenset[str]:
     """The words of the argument list of a signature glued to its description ("attr.s(these=None, ...,
     frozen=False, ...)" + "A class decorator that ..."): they name every option the entry has, which says nothing
@@ -336,6 +346,25 @@ def _looks_like_term(text: str) -> bool:
     if _CALL_SHAPE.search(stripped):
         return True
     return not _ENDS_CLAUSE.search(stripped) and len(stripped.split()) <= 6
+
+
+_BRACKETED = re.compile(r"\[[^\[\]]*\]|<[^<>]*>")
+_SYNOPSIS_REST = re.compile(r"[a-z][\w.-]*(?:\s+(?:[a-z][\w.-]*|-{1,2}[\w-]+(?:=\S*)?|\||…|\.\.\.))*")
+
+
+def _is_synopsis(text: str) -> bool:
+    """A command's usage line, as a manual's SYNOPSIS gives it: command words, then options in brackets and
+    placeholders ("git stash pop [--index] [-q | --quiet] [<stash>]"), nothing a sentence says."""
+    line = " ".join(text.split())
+    if "[" not in line or len(line) > 400:
+        return False
+    rest = line
+    while True:
+        shorter = _BRACKETED.sub(" ", rest)
+        if shorter == rest:
+            break
+        rest = shorter
+    return "[" not in rest and _SYNOPSIS_REST.fullmatch(" ".join(rest.split())) is not None
 
 
 def _is_command_line(text: str) -> bool:
@@ -539,6 +568,7 @@ class _SentenceReading:
     heading: bool  # a heading, a lead-in, a definition term alone, or a table's header row
     header_row: bool
     code: bool  # a line of example code
+    synopsis: bool  # a command's usage line ("git stash pop [--index] [<stash>]"): how it is called, not what it does
     row_name: str | None  # a table row's first cell, lower-cased: the thing the row is about
     arguments: frozenset[str]  # a glued signature's argument names (left out of its stems but for a default)
 
@@ -600,7 +630,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
             heading=_looks_like_heading(text, headings) and not _describes_entry(text, described) or header_row,
             header_row=header_row,
             row_name=_row_name(text) if not header_row else None, arguments=arguments,
-            code=_CODE.match(text) is not None))
+            code=_CODE.match(text) is not None, synopsis=_is_synopsis(text)))
     return _PassageReading(content_stems(hit.passage.context), frozenset(question_lines(sentences, gap)), tuple(out))
 
 
@@ -818,7 +848,9 @@ class ExtractiveAnswerer:
                 # way a "how do I" question asks for, not a heading.
                 if read.introduces_command and kind == "how":
                     f["command_lead"] = 1.0
-                elif read.heading and "front_matter" not in f:  # (the byline asked for is no mere heading)
+                elif read.heading and "front_matter" not in f or wants_summary and read.synopsis:
+                    # (The byline asked for is no mere heading; a usage line says how a command is called, as a
+                    # signature does, not what it does.)
                     f["heading"] = 1.0
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
@@ -859,6 +891,8 @@ class ExtractiveAnswerer:
                     elif wants_summary and read.described and read.described.lstrip().startswith("-") and \
                             position > 0 and _normalize(hit.sentences[position - 1].text) == _normalize(read.described):
                         f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")
+                        if _option_named(read.described, question):
+                            f["names_entry"] = 1.0  # "--amend" itself, not "--fixup=amend:<commit>"
                 elif (wants_summary or wanted_field) and asked_names and named_entry and \
                         _last_name(term_name(named_entry)) not in asked_names:
                     # Asked what fetchone() returns, a line of fetchmany()'s entry tells of another function.
@@ -993,7 +1027,11 @@ class ExtractiveAnswerer:
             thing = asked_thing(question) if kind == "term" and link is not None else frozenset()
             names_asked = bool(thing) and named_thing(following.text, thing, question) is not None and \
                 named_thing(sentences[last].text, thing, question) is None
-            if reason_follows or names_asked or link is not None and (
+            # An entry's summary goes on about the entry in its paragraph ("... is a mistake." + "This option
+            # bypasses the safety."): what it does may be said only there.
+            entry_goes_on = bool(best.features.get("summary")) and _ENTRY_REFERRED.match(following.text) is not None \
+                and "\n\n" not in gap(last, last + 1)
+            if reason_follows or names_asked or entry_goes_on or link is not None and (
                     link & question_terms or score >= best.score - self.config.follow_margin):
                 last += 1
             elif wants_default and "\n\n" not in gap(last, last + 1) and states_default(following.text) \

@@ -71,6 +71,11 @@ class DescribedThing:
     wanted: frozenset[str]
     keywords: frozenset[str]
     symbols: tuple[str, ...]
+    codes: frozenset[str] = frozenset()  # its words with symbols ("--amend"): words of the sentence, not parts of one
+
+
+# What may stand around a word of code in a sentence: quotes, brackets, a full stop after it.
+_AROUND = "\"'`‘’“”()[],.;:"
 
 
 def described_thing(thing: str, keywords: frozenset[str] = frozenset()) -> DescribedThing | None:
@@ -78,7 +83,10 @@ def described_thing(thing: str, keywords: frozenset[str] = frozenset()) -> Descr
     stopword naming code among `keywords` ("the with statement"), an operator's symbols ("<<-"); None when it has none."""
     wanted = content_stems(thing) | {k for k in keywords if re.search(rf"\b{re.escape(k)}\b", thing, re.I)}
     symbols = tuple(re.findall(r"[^\w\s'\"`‘’“”]{2,}", thing))
-    return DescribedThing(wanted, keywords, symbols) if wanted or symbols else None
+    # ("--fixup=amend:<commit>" holds "--" and "amend" and is another option than "--amend")
+    # (a hyphen inside a word, "built-in", is no code)
+    codes = frozenset(w.strip(_AROUND) for w in thing.split() if re.search(r"[^\w\s'\"`‘’“”-]|^-", w.strip(_AROUND)))
+    return DescribedThing(wanted, keywords, symbols, codes) if wanted or symbols else None
 
 
 def describes(text: str, thing: DescribedThing) -> bool:
@@ -86,10 +94,12 @@ def describes(text: str, thing: DescribedThing) -> bool:
     wanted, keywords, symbols = thing.wanted, thing.keywords, thing.symbols
     words = text.split()
     held: set[str] = set()
+    opened: set[str] = set()
     for n, word in enumerate(words[:8], start=1):
         held |= content_stems(word)  # (word by word: a word's stems are remembered, a new opening's would not be)
         held |= {k for k in keywords if re.search(rf"\b{re.escape(k)}\b", word, re.I)}
-        if wanted <= held and all(sym in " ".join(words[:n]) for sym in symbols):
+        opened.add(word.strip(_AROUND))
+        if wanted <= held and all(sym in " ".join(words[:n]) for sym in symbols) and thing.codes <= opened:
             return _DESCRIBES.match(" ".join(words[n:])) is not None
     return False
 
