@@ -1107,6 +1107,8 @@ class ExtractiveAnswerer:
         # ... and "Which country ...", "In which city ...": a place the prose names ("in Brunei Darussalam").
         lead_kind = "number" if asked_kind & _QUANTITIES else "place" if asked_kind & _PLACES else kind
         for cand, quote in quotes:
+            if asked_kind and _speaks_of_group(cand.sentence.text, asked_kind):
+                continue  # "These functions can be used as the stop argument of retry()": no one of them is named
             term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
                 # "Which exception ...": a line deep in an entry is answered with the entry's name; "how do I ...",
@@ -1250,6 +1252,17 @@ def _section_release(best: _Candidate, candidates: Sequence[_Candidate], entries
         if release:
             return release, None
     return None
+
+
+# A sentence about a group of things: "Those functions can be used as ...", "The following classes ...".
+_GROUP = re.compile(r"\W*(?:those|these|the\s+following|all\s+(?:the\s+|of\s+the\s+)?)\s*([a-z]+s)\b", re.I)
+
+
+def _speaks_of_group(text: str, asked_kind: frozenset[str]) -> bool:
+    """The text opens on a group of the kind of thing asked for ("These functions ..." asked which function): a name
+    in it is what the group is for or of, not one of them."""
+    found = _GROUP.match(text)
+    return found is not None and bool(content_stems(found.group(1)) & asked_kind)
 
 
 def _value_of_another_thing(candidates: Sequence[_Candidate], terms: frozenset[str], read: int = 5) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import AnswerConfig, ExtractiveAnswerer
+from rag.answer import AnswerConfig, ExtractiveAnswerer, _speaks_of_group
 from rag.answer_phrases import named_thing
 from rag.answer_values import asked_thing, is_entry
 from rag.answer_weights import HAND_WEIGHTS, SentenceWeights
@@ -132,3 +132,15 @@ def test_which_place_kind_leads_with_the_place_the_prose_names():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "In which city would the border subcommittee meet?", [hit])
     assert answer.short_answer == "Tokyo", answer.text
+
+
+def test_a_sentence_about_a_group_of_the_asked_kind_names_none_of_them():
+    intro = hit_of(("", "Stop Functions", 0.3),
+                   ("\n", "Those functions can be used as the stop keyword argument of kiln.fire().", 0.72), doc="api")
+    entry = hit_of(("", "class kiln.stop.stop_after_firings(max_firings: int)", 0.4),
+                   ("\n", "Stop when the previous firing count >= max_firings.", 0.9), doc="api2")
+    question = "Which function stops firing after a number of firings?"
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [intro, entry])
+    assert answer.short_answer == "kiln.stop.stop_after_firings", answer.text
+    # Asked another kind of thing, the group's sentence still names what it is for.
+    assert not _speaks_of_group("Those functions can be used as the stop argument.", frozenset({"argument"}))
