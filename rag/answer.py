@@ -854,6 +854,7 @@ class ExtractiveAnswerer:
                     f["heading"] = 1.0
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
+                of_asked_kind = bool(thing) and any(t and is_asked_thing(t, thing) for t in (term, entry))
                 fills = wanted_field is not None and fills_field(
                     sentence.text, hit.sentences[position - 1].text if position else None, between, wanted_field)
                 if fills:
@@ -866,7 +867,10 @@ class ExtractiveAnswerer:
                         if signature is not None:
                             f["similarity"] = max(f["similarity"], getattr(signature.sentence, "similarity", 0.0))
                 elif len(stems - terms) < 2 and not (names_one and content_stems(
-                        find_phrase(kind, sentence.text, question) or "") - terms):
+                        find_phrase(kind, sentence.text, question) or "") - terms) and not of_asked_kind:
+                    # (An entry of the asked kind that says just what the question asks, "text(x, y, labels)" + "Add
+                    # text to a plot at points given by x, y." for "Which function adds text to a plot ...?", is
+                    # answered by its name, however few words its description adds.)
                     f["echo"] = 1.0  # ... unless its one new word is the name asked for ("SIGCHLD | Sent ...")
                 # The entry asked about, read with a few characters unread (a parameter list may outrun the passages).
                 named = entries.signature_above(hit.passage.doc_id, sentence.start, entries.UNREAD)
@@ -907,7 +911,7 @@ class ExtractiveAnswerer:
                     else None
                 if signature_line and named_parameters(question, signature_line) and not wants_default:
                     f["signature_for_parameter"] = 1.0  # the entry's summary does not say what the one parameter does
-                if thing and any(t and is_asked_thing(t, thing) for t in (term, entry)):
+                if of_asked_kind:
                     f["asked_thing"] = 1.0  # "which converter": the entry of a converter (PathConverter)
                 if kind is None and read.row_name and read.row_name in named_in_question:
                     # "What does /etc/mtab contain?" and the row "mtab | Dynamic information ...". (Not asked which

@@ -592,8 +592,10 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
             return m.group(2)
     for m in _NAME_AND_KIND.finditer(text):
         name = (m.group(1) or m.group(2)).strip("'\"` ")
-        # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event)
-        said = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, re.I)
+        # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event.
+        # A capitalised name is the question's word only as written: "The Footnotes extension" answers "Which
+        # extension adds syntax for defining footnotes?")
+        said = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, 0 if name[:1].isupper() else re.I)
         if name and content_stems(m.group(3)) & thing and not said:
             return name
     # A name of capitalised words and numbers before the kind: "The Debian 9 Stretch release" for "Which release

@@ -603,11 +603,26 @@ _KIND_OF_THING = re.compile(
     r"character)s?\b)[a-z]+(?:er|or))s?\b", re.I)
 
 
+# Verbs a "which X ...?" question says what X does with, in the third person: the words of X end before one.
+_THIRD_PERSON_VERBS = frozenset([
+    "adds", "returns", "gives", "takes", "sets", "makes", "creates", "removes", "deletes", "shows", "prints",
+    "converts", "handles", "holds", "lets", "allows", "stops", "starts", "runs", "reads", "writes", "sends", "uses",
+    "provides", "supports", "defines", "raises", "renders", "loads", "parses", "checks", "controls", "generates",
+    "stores", "keeps", "changes", "displays", "lists", "wraps", "retries", "waits", "matches", "accepts",
+    "describes", "produces", "specifies", "enables", "disables", "builds", "outputs", "marks", "tells", "turns",
+    "replaces", "applies", "calls", "contains", "includes", "escapes", "formats", "clears", "resets", "saves",
+    "restores"
+])
+
+
 def asked_thing(question: str) -> frozenset[str]:
     """The stem of the noun that names what a "which X" / "what X" question asks for ("converter", "function")."""
     m = _ASKED_THING.search(question)
     if m:
-        return content_stems(m.group(1).split()[-1])
+        words = m.group(1).split()
+        # "Which extension adds syntax for ...": the kind ends before the verb that says what it does.
+        verb = next((k for k, w in enumerate(words) if k and w.lower() in _THIRD_PERSON_VERBS), None)
+        return content_stems(words[verb - 1] if verb else words[-1])
     kind = _KIND_OF_THING.search(question)
     return content_stems(kind.group(1)) if kind else frozenset()
 

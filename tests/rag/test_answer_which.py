@@ -19,6 +19,7 @@ from tests.rag.answer_pages import hit_of
     ("Which function reads one keypress from the terminal?", "function"),
     ("Which Click parameter type gives the filename?", "type"),
     ("Which class does that?", "class"),
+    ("Which extension adds syntax for defining footnotes?", "extens"),  # the kind ends before its verb
 ])
 def test_the_kind_of_thing_asked_for(question, thing):
     assert asked_thing(question) == frozenset({thing})
@@ -144,3 +145,14 @@ def test_a_sentence_about_a_group_of_the_asked_kind_names_none_of_them():
     assert answer.short_answer == "kiln.stop.stop_after_firings", answer.text
     # Asked another kind of thing, the group's sentence still names what it is for.
     assert not _speaks_of_group("Those functions can be used as the stop argument.", frozenset({"argument"}))
+
+
+def test_an_entry_of_the_asked_kind_saying_just_what_is_asked_is_answered_by_its_name():
+    entry = hit_of(("", "text(x, y, labels, ...)", 0.4),
+                   ("\n", "Add text to a plot at points given by x, y.", 0.73),
+                   ("\n\n", "lines(x, y)", 0.4),
+                   ("\n", "Adds points or connected lines to the current plot.", 0.7), doc="plots")
+    question = "Which function adds text to a plot at points given by x, y?"
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [entry])
+    assert answer.short_answer == "text", answer.text
+    assert "Add text to a plot" in answer.citations[0].text
