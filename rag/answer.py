@@ -312,10 +312,49 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     return len(stripped) < 90 or any(normalized.startswith(h) for h in headings)
 
 
+# A line that is one name of a command-line option, as a manual lists them one per line above their description
+# ("-u", "--include-untracked", "--untracked-files[=<mode>]", "-C <commit>").
+_OPTION_LINE = re.compile(r"\s*--?[\w\[][^\s]*(?:\s+<[^<>\n]+>)?\s*")
+
+
+def _option_block(sentences: Sequence[ScoredSentence], j: int, gap: Callable[[int, int], str]) -> int:
+    """The first of the option lines that end with line j, one name a line ("-u" / "--include-untracked" /
+    "--no-include-untracked"): the names of one option, all above its description."""
+    k = j
+    while k > 0 and gap(k - 1, k).count("\n") == 1 and _OPTION_LINE.fullmatch(sentences[k - 1].text) and \
+            _OPTION_LINE.fullmatch(sentences[k].text):
+        k -= 1
+    return k
+
+
+def _option_term(sentences: Sequence[ScoredSentence], j: int, gap: Callable[[int, int], str]) -> tuple[int, str]:
+    """Where the term whose last line is line j starts, and the term: all the option's names when the line is one
+    name among several, else the line itself."""
+    k = _option_block(sentences, j, gap)
+    return k, "\n".join(s.text.strip() for s in sentences[k : j + 1]) if k < j else sentences[j].text
+
+
+def _option_names(term: str) -> set[str]:
+    """The names an option term gives ("-a", "--all" of "-a\n--all"; "--verify", "--no-verify" of "--[no-]verify")."""
+    names = {re.split(r"[=\[<\s]", part.strip(), maxsplit=1)[0] for part in term.split("\n")
+             if part.strip().startswith("-")}
+    names |= {part.strip().replace("[no-]", "no-").split("=")[0] for part in term.split("\n") if "[no-]" in part}
+    names |= {n.replace("no-", "", 1) for n in names if n.startswith("--no-")}
+    return {n for n in names if len(n) > 1 and n != "--"}
+
+
+def _written(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
 def _option_named(term: str, question: str) -> bool:
-    """One of an option term's names ("-a", "--all" of "-a\n--all") is written in the question as it is."""
-    names = {re.split(r"[=\[<\s]", part, maxsplit=1)[0] for part in term.split("\n") if part.strip().startswith("-")}
-    return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", question) for n in names if len(n) > 1)
+    """One of an option term's names is written in the question as it is."""
+    return any(_written(n, question) for n in _option_names(term))
+
+
+def _asked_option_in(term: str, question: str, text: str) -> bool:
+    """The text names the option the question asks about by one of the names the term gives it."""
+    return any(_written(n, question) and _written(n, text) for n in _option_names(term))
 
 
 def _argument_stems(text: str) -> frozenset[str]:
@@ -412,7 +451,10 @@ def _first_line_term(text: str) -> str | None:
 
 def _is_asked_name(name: str, asked: set[str], cased: set[str]) -> bool:
     """Whether an entry's name is one the question asks about: by its last part, in any case ("proxyfix" typed in a
-    hurry is `ProxyFix`), unless the question typed that name with capitals and the entry writes it otherwise."""
+    hurry is `ProxyFix`), unless the question typed that name with capitals and the entry writes it otherwise. An
+    option's names are each its name ("-u, --include-untracked")."""
+    if name.startswith("-") and ", " in name:
+        return any(_is_asked_name(part, asked, cased) for part in name.split(", "))
     last = _last_part(name)
     return last.lower() in asked and not any(c.lower() == last.lower() and c != last for c in cased)
 
@@ -609,7 +651,7 @@ def _read_passage(hit: Hit) -> _PassageReading:
             previous = sentences[position - 1].text
             if _introduces(previous, between) and _normalize(previous) not in headings:
                 stems = stems | content_stems(previous)  # a description is about its term
-                term = previous
+                _, term = _option_term(sentences, position - 1, gap)  # (every name of an option listed one a line)
                 introduced = True
             elif _leans_back(text):
                 leaned_on = content_stems(previous)  # "It has five arguments": "it" is named before
@@ -877,6 +919,7 @@ class ExtractiveAnswerer:
                 named_entry = named.sentence.text if named and named.sentence.start != sentence.start else None
                 if asked_names and any(t and _is_asked_name(term_name(t), asked_names, asked_cased)
                                        for t in (term, named_entry)) or \
+                        asked_names and term and term.lstrip().startswith("-") and _option_named(term, question) or \
                         asked_codes and any(t and asked_codes & set(_CODE_NUMBER.findall(t)) for t in (term, entry)):
                     # The entry that defines the very name asked about, or holds the code the question gives
                     # ("which exception ... a 403 response?" and "exception Forbidden(...) 403 Forbidden").
@@ -892,10 +935,12 @@ class ExtractiveAnswerer:
                             # "click.echo" itself, not an "echo" of another module; "Response.close", not
                             # Session's close() (the class's line above it)
                             f["names_entry"] = 1.0
-                    elif wants_summary and read.described and read.described.lstrip().startswith("-") and \
-                            position > 0 and _normalize(hit.sentences[position - 1].text) == _normalize(read.described):
+                    elif wants_summary and position > 0 and (
+                            read.described and read.described.lstrip().startswith("-") and
+                            _normalize(hit.sentences[position - 1].text) == _normalize(read.described) or
+                            read.introduced and bool(read.term) and read.term.lstrip().startswith("-")):
                         f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")
-                        if _option_named(read.described, question):
+                        if _option_named(read.term or read.described, question):
                             f["names_entry"] = 1.0  # "--amend" itself, not "--fixup=amend:<commit>"
                 elif (wants_summary or wanted_field) and asked_names and named_entry and \
                         _last_name(term_name(named_entry)) not in asked_names:
@@ -1013,6 +1058,8 @@ class ExtractiveAnswerer:
                 # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
                 if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):
                     first -= 1
+        if first == i - 1 and term is not None and _OPTION_LINE.fullmatch(sentences[first].text):
+            first, term = _option_term(sentences, first, gap)  # "-u" + "--include-untracked" above the description
         if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \
                 and not _is_command_line(sentences[last].text) and not _opens_entry(sentences, last + 1, gap) and (kind in ("how", "term") or current.rstrip().endswith(":")):
             last += 1  # the command a lead-in names ("To display it, run the command" + "systemctl get-default")
@@ -1033,8 +1080,11 @@ class ExtractiveAnswerer:
                 named_thing(sentences[last].text, thing, question) is None
             # An entry's summary goes on about the entry in its paragraph ("... is a mistake." + "This option
             # bypasses the safety."): what it does may be said only there.
-            entry_goes_on = bool(best.features.get("summary")) and _ENTRY_REFERRED.match(following.text) is not None \
-                and "\n\n" not in gap(last, last + 1)
+            # ... or by the option's name the question asks about ("By default, the hooks are run." + "When any of
+            # --no-verify or -n is given, these are bypassed.").
+            entry_goes_on = bool(best.features.get("summary")) and "\n\n" not in gap(last, last + 1) and (
+                _ENTRY_REFERRED.match(following.text) is not None or
+                bool(term) and _asked_option_in(term or "", question, following.text))
             if reason_follows or names_asked or entry_goes_on or link is not None and (
                     link & question_terms or score >= best.score - self.config.follow_margin):
                 last += 1

@@ -312,7 +312,7 @@ def term_name(term: str) -> str:
     """The name a definition term defines: `functools.lru_cache(maxsize=128)` -> `functools.lru_cache`."""
     text = _DEF_PREFIX.sub("", strip_markup(term).lstrip("@").strip())
     if text.startswith("-"):  # command-line options: "-o FILE, --output=FILE" -> "-o, --output"
-        options = re.findall(r"(?<![\w-])--?[A-Za-z0-9][\w-]*", text)
+        options = re.findall(r"(?<![\w-])--?(?:\[no-\])?[A-Za-z0-9][\w-]*", text)
         if options:
             return ", ".join(options)
     head = without_tool_namespace(re.split(r"[(\s=:\[]", text, maxsplit=1)[0].strip(".,;"))

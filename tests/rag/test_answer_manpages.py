@@ -33,6 +33,14 @@ kiln unload [--cool] [&lt;pot&gt;]</pre></div>
 dull.</p></dd>
 <dt class="hdlist1">--reglaze</dt>
 <dd><p>Replace the glaze of a fired pot by firing a new coat over the old one.</p></dd>
+<dt class="hdlist1">-k</dt>
+<dt class="hdlist1">--[no-]cool</dt>
+<dd><p>By default the kiln cools at its own pace after a firing. When --no-cool is given, the kiln is opened at
+once.</p></dd>
+<dt class="hdlist1">-w</dt>
+<dt class="hdlist1">--witness-cones</dt>
+<dt class="hdlist1">--no-witness-cones</dt>
+<dd><p>Place a row of witness cones on the top shelf so the firing can be judged by eye.</p></dd>
 <dt class="hdlist1">--allow-empty</dt>
 <dd><p>Usually a program with no pot on any shelf is a mistake, and the command refuses to start it. This option
 bypasses the safety, and is meant for tests of a new kiln.</p></dd>
@@ -87,3 +95,16 @@ def test_an_options_first_line_names_the_entry_when_the_option_is_asked_as_it_is
     assert features["Replace the glaze of a fired pot by firing a new coat."].get("names_entry") == 1.0
     # "--glaze=matte:<pot>" and such hold the word too; only the option itself names the entry in full
     assert "names_entry" not in answerer.score_sentences("What does --glaze do?", [hit])[0].features
+
+
+def test_an_options_names_one_a_line_are_its_term_quoted_and_led_with(kiln_service):
+    answer = answered(kiln_service, "What does kiln --witness-cones do?")
+    quote = answer.citations[0].text
+    assert quote.startswith("-w\n--witness-cones\n--no-witness-cones") and "witness cones on the top shelf" in quote
+    which = answered(kiln_service, "Which option places witness cones on the top shelf?")
+    assert which.short_answer == "-w, --witness-cones, --no-witness-cones", which.text
+
+
+def test_a_description_goes_on_in_the_sentence_that_names_the_asked_option(kiln_service):
+    answer = answered(kiln_service, "What does kiln --no-cool do?")
+    assert "the kiln is opened at once" in answer.citations[0].text, answer.text
