@@ -948,7 +948,7 @@ class ExtractiveAnswerer:
                     f["other_entry"] = 1.0
                 # "the threaded argument of run_simple": that parameter's line (a parameter list may outrun the
                 # passages read: the parameter's name in the signature ties the two).
-                if named and names_parameter(question, sentence.text, named.sentence.text):
+                if names_parameter(question, sentence.text, named.sentence.text if named else None):
                     f["names_parameter"] = 1.0
                 elif named and wanted_field and documented_parameter(sentence.text) in signature_parameters(named.sentence.text):
                     f["other_field"] = 1.0  # asked what X returns, a line about what it is given does not say

@@ -689,11 +689,14 @@ def named_parameters(question: str, signature: str) -> frozenset[str]:
     return _marked_names(question).intersection(signature_parameters(signature))
 
 
-def names_parameter(question: str, line: str, signature: str) -> bool:
+def names_parameter(question: str, line: str, signature: str | None) -> bool:
     """The line documents a parameter of the entry's signature that the question names ("What does the threaded
-    argument of run_simple do?" and "- threaded (bool) – Handle concurrent requests using threads.")."""
+    argument of run_simple do?" and "- threaded (bool) – Handle concurrent requests using threads."). With no
+    signature in the passages read (a long parameter list), a parameter the question writes as code ("count=True")."""
     name = documented_parameter(line)
-    return name is not None and name in named_parameters(question, signature)
+    if name is None:
+        return False
+    return name in (named_parameters(question, signature) if signature else _marked_names(question))
 
 
 # The field of an API entry a question asks for, by its verb, and the labels docstring styles give that field

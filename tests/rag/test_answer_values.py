@@ -297,6 +297,9 @@ def test_a_question_names_a_parameter_in_code_form_or_with_the_word():
     assert not names_parameter("How much sugar does the office use?", line, signature)
     # Nor is a parameter of another entry.
     assert not names_parameter("What does the sugar argument do?", line, "kettle.descale(kettle, acid='citric')")
+    # With no signature read (its list of parameters ran on past the passages), the one written as code is named.
+    assert names_parameter("What does passing sugar=2 to a brew do?", line, None)
+    assert not names_parameter("How much sugar does the office use?", line, None)
 
 
 def test_a_named_parameter_is_answered_from_its_own_line(kettle_service):
