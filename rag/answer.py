@@ -1163,6 +1163,8 @@ class ExtractiveAnswerer:
         for cand, quote in quotes:
             if asked_kind and _speaks_of_group(cand.sentence.text, asked_kind):
                 continue  # "These functions can be used as the stop argument of retry()": no one of them is named
+            if kind == "term" and _is_synopsis(cand.sentence.text):
+                continue  # a usage line names its command and every option it takes, none as the one asked for
             term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
                 # "Which exception ...": a line deep in an entry is answered with the entry's name; "how do I ...",

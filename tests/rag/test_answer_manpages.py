@@ -108,3 +108,15 @@ def test_an_options_names_one_a_line_are_its_term_quoted_and_led_with(kiln_servi
 def test_a_description_goes_on_in_the_sentence_that_names_the_asked_option(kiln_service):
     answer = answered(kiln_service, "What does kiln --no-cool do?")
     assert "the kiln is opened at once" in answer.citations[0].text, answer.text
+
+
+def test_a_usage_line_gives_no_lead_to_a_which_question():
+    from rag.answer import AnswerConfig, ExtractiveAnswerer
+    from tests.rag.answer_pages import hit_of
+
+    usage = hit_of(("", "kiln load [--shelf] [-q | --quiet] [<pot>]", 0.93), doc="synopsis")
+    entry = hit_of(("", "-w", 0.3), ("\n", "--witness-cones", 0.3),
+                   ("\n", "Place a row of witness cones on the top shelf.", 0.79), doc="options")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("Which option places cones on the shelf?",
+                                                                     [usage, entry])
+    assert answer.short_answer == "-w, --witness-cones", answer.text
