@@ -211,10 +211,24 @@ def is_question_line(sentences: Sequence[_Sentence], i: int, gap: Callable[[int,
     text = sentences[i].text.strip()
     if _ASKS.search(text):
         return True
+    if _sets_up_question(sentences, i, gap):
+        return True
     if not text.endswith("!") or "\n" in text or i + 1 >= len(sentences):
         return False
     on_its_own = i == 0 or "\n\n" in gap(i - 1, i)
     return on_its_own and gap(i, i + 1).count("\n") == 1
+
+
+def _sets_up_question(sentences: Sequence[_Sentence], i: int, gap: Callable[[int, int], str]) -> bool:
+    """Sentence i opens a line whose question follows it on the same line, as an FAQ entry's may ("I've made a
+    mistake in the last commit. How do I change it?"): it is part of what is asked, not an answer."""
+    if i + 1 >= len(sentences) or "\n" in gap(i, i + 1) or "\n" in sentences[i].text.strip():
+        return False
+    if i > 0 and "\n" not in gap(i - 1, i):
+        return False  # inside a paragraph: a statement before a question the text asks itself
+    question = sentences[i + 1].text.strip()
+    line_ends = i + 2 >= len(sentences) or "\n" in gap(i + 1, i + 2)
+    return bool(_ASKS.search(question)) and line_ends and "\n" not in question
 
 
 def question_lines(sentences: Sequence[_Sentence], gap: Callable[[int, int], str]) -> set[int]:
@@ -230,10 +244,14 @@ def answered_match(sentences: Sequence[_Sentence], gap: Callable[[int, int], str
     because it restates it, yet its answer is what follows: the sentences after it, to the end of the first
     paragraph after it or the next question, match as well as it does."""
     out: dict[int, float] = {}
+    asked: dict[int, float] = {}  # how well each question matches, with the sentence before it on its line
     for i in sorted(asking):
+        asked[i] = sentences[i].similarity
+        if i - 1 in asked and "\n" not in gap(i - 1, i):
+            asked[i] = max(asked[i], asked[i - 1])  # "I've made a mistake in the last commit." + "How do I ...?"
         j = i + 1
         while j < len(sentences) and j not in asking:
-            out[j] = max(out.get(j, 0.0), sentences[i].similarity)
+            out[j] = max(out.get(j, 0.0), asked[i])
             if j + 1 < len(sentences) and "\n\n" in gap(j, j + 1):
                 break  # the answer's paragraph ends
             j += 1

@@ -68,3 +68,15 @@ def test_a_question_heading_is_never_the_quote_its_answer_is():
                ("\n\n", 'There are three major distributions: "stable", "testing" and "unstable".', 0.7))
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [hit])
     assert answer.citations[0].text.startswith("There are three")
+
+
+def test_a_sentence_opening_an_faq_line_before_its_question_asks_and_lends_its_match_to_the_answer():
+    faq = hit_of(("", "Common Issues", 0.2),
+                 ("\n", "I've made a mistake in the last commit.", 0.8), (" ", "How do I change it?", 0.5),
+                 ("\n", "Stage the fix and run git commit --amend.", 0.6), (" ", "It works.", 0.3))
+    assert _asks(faq) == {1, 2}
+    assert answered_match(faq.sentences, faq.between, _asks(faq)) == {3: 0.8, 4: 0.8}
+    # A statement inside a paragraph that the text follows with a question of its own does not ask.
+    prose = hit_of(("", "The build runs in a container.", 0.4), (" ", "It fails.", 0.5), (" ", "Why?", 0.4),
+                   ("\n", "The cache is stale.", 0.5))
+    assert _asks(prose) == {2}
