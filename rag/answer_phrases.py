@@ -234,12 +234,18 @@ _WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|mon
                           r"versions|release|releases|of)\b)[\w-]+", re.I)
 
 
+# "What is a bare repository?", "What is a factor in R?": what a thing is, which its definition says; no one phrase
+# of a kind answers it (not "What is a good recipe for ...?", which asks for one).
+_ASKS_DEFINITION = re.compile(r"^\W*what(?:'s|\s+is|\s+are)\s+(?:a|an)\s+(?:[\w.-]+\s+){0,3}[\w.-]+"
+                              r"(?:\s+in\s+[\w.-]+)?\s*\?*\s*$", re.I)
+
+
 def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
     condition = _CONDITION_FIRST.match(question)
     if condition:
         return expected_kind(question[condition.end():])
-    if _WHEN_CONDITION.match(question) or _asks_who_someone_is(question):
+    if _WHEN_CONDITION.match(question) or _asks_who_someone_is(question) or _ASKS_DEFINITION.match(question):
         return None
     if _HOW_DO_I.match(question):  # "How do I find out how many ...": the answer is a way, not a number
         return "how"

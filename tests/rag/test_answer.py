@@ -1376,3 +1376,18 @@ def test_a_method_asked_with_its_class_is_the_one_under_that_class():
     assert "Releases the connection" in answer.citations[0].text, answer.text
     answer = answerer.answer("What does Session.close do?", [session, response])
     assert "Closes all adapters" in answer.citations[0].text, answer.text
+
+
+def test_what_is_a_thing_asks_for_its_definition_not_for_a_phrase_of_a_kind():
+    from rag.answer_phrases import expected_kind
+
+    assert expected_kind("What is a bare repository?") is None
+    assert expected_kind("What is a factor in R?") is None
+    assert expected_kind("What is the default port?") == "term"  # a value of something named
+    assert expected_kind("What is a good recipe for sourdough bread?") == "term"  # one of a kind, for a purpose
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "bare repository", 0.4), ("\n", "A bare repository is normally a directory with a .git suffix "
+                                                       "that has no working tree.", 0.7))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is a bare repository?", [hit])
+    assert answer.short_answer is None, answer.text  # (not ".git": the definition is the answer)
