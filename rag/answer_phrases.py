@@ -179,6 +179,8 @@ def command_line(line: str) -> str | None:
         return None
     lead = _PROMPT_OR_MARKER.match(line)
     body = line[lead.end():].strip()
+    if lead.group().strip()[-1:] == "$" and re.fullmatch(r"[a-z_][\w.+-]*", body):
+        return body  # a program run with no arguments at a shell prompt ("$ gitk")
     if not body or len(body) > 80 or _ENDS_SENTENCE.search(body) or not _COMMAND.fullmatch(body):
         return None
     # Short lines of prose ("of the data") are lower-case words too: a command has an option, a path, a call.

@@ -368,6 +368,10 @@ def is_header_row(sentences: Sequence[_Sentence], i: int, gap: Gap) -> bool:
         is_table_separator(sentences[i + 1].text)
 
 
+# A command line at a shell prompt ("$ gitk", "% make install").
+_PROMPTED = re.compile(r"\s*[$%]\s+\S")
+
+
 def introduces(previous: str, gap: str, following: str) -> bool:
     """`previous` is what `following` needs to be understood (its definition term, its list's lead-in, a term on
     the line above): a passage boundary should not fall between them."""
@@ -375,6 +379,8 @@ def introduces(previous: str, gap: str, following: str) -> bool:
         return False
     if previous.rstrip().endswith(":") or strong_term(previous) or _DESCRIPTION_MARK.match(following):
         return True
+    if _PROMPTED.match(previous) and "\n" not in previous.strip() and re.match(r"\s*[a-z]", following):
+        return True  # "$ gitk" + "will show a nice graphical representation ...": the command is its subject
     one_line = previous.strip()
     # A short term one line above its description (an HTML <dt>, a glossary word, an option with its argument).
     return gap.count("\n") == 1 and "\n" not in one_line and len(one_line.split()) <= 6 and \

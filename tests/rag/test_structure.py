@@ -118,6 +118,19 @@ def test_a_passage_boundary_keeps_a_list_with_its_lead_in():
     assert all(p.text == text[p.start : p.end] for p in passages)
 
 
+def test_a_passage_boundary_keeps_a_command_with_the_words_that_go_on_about_it():
+    text = "First a long paragraph of plain words that fills a passage well enough.\nFinally,\n\n$ gitk\n\n" \
+           "will show a nice graphical representation of the resulting history.\n"
+    doc = Document(id="d", source="d.txt", title="T", text=text, content_hash="h")
+    passages = split_document(doc, SplitConfig(max_tokens=16, overlap_tokens=0), whitespace_token_counter)
+    holding = [p for p in passages if "will show" in p.text]
+    assert holding and all("$ gitk" in p.text for p in holding)
+    from rag.answer_phrases import command_line
+
+    assert command_line("$ gitk") == "gitk"  # a program run bare at a prompt is a command
+    assert command_line("gitk") is None  # ... a bare word without one is not
+
+
 lines = st.sampled_from([
     "A plain sentence of prose.", "Lead-in to a list:", "  * an item", "- `--opt`: does a thing.",
     "**Term**", "`code`", "name(arg, other=1)", ": a Pandoc description.", "| a | b |", "|---|---|",
