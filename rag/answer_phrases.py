@@ -480,6 +480,10 @@ _ARTICLE_PHRASE = re.compile(r"(?:an?|the)\s+[\w'’-]+(?:\s+[\w'’-]+){0,9}", 
 
 _TITLE_WORDS = frozenset(["the", "of", "and", "for"])
 _CALL_TERM = re.compile(r"^[\w.@ -]*?\w\(")  # a term that is a signature: "commit()", "jinja-filters.list(value)"
+# "Which attribute ...", "What field ...": a named value of code or of a format is asked for.
+_ASKS_NAMED_VALUE = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:attribute|property|field|setting|variable|"
+                               r"key)s?\b", re.I)
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _words_before_titles(text: str, start: int) -> frozenset[str]:
@@ -704,6 +708,11 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
                 (rf"|(?<![\w.]){re.escape(name)}(?![\w])" if re.search(r"[_.]", name) else ""), question, re.I):
             # An entry's name is code: "Which function commits any pending transaction?" is answered by commit(),
             # a word of the question only as a verb; asked about `commit()` itself, it would be the question's own.
+            own = False
+        elif own and kind == "term" and _ASKS_NAMED_VALUE.search(question) and _IDENTIFIER.fullmatch(name) and \
+                not re.search(rf"`{re.escape(name)}`", question):
+            # ... and so is an attribute's or a field's: "Which attribute gives the final URL of a response?" is
+            # answered by `url`, the entry whose name is the question's word.
             own = False
         if name and not own:
             return name

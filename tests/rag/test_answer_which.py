@@ -156,3 +156,14 @@ def test_an_entry_of_the_asked_kind_saying_just_what_is_asked_is_answered_by_its
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [entry])
     assert answer.short_answer == "text", answer.text
     assert "Add text to a plot" in answer.citations[0].text
+
+
+def test_which_attribute_is_answered_by_the_entry_named_by_the_questions_own_word():
+    from rag.answer_phrases import find_phrase
+
+    question = "Which attribute gives the final URL of a response?"
+    assert find_phrase("term", "Final URL location of Response.", question, "url") == "url"
+    # A thing of another kind named by the question's word is still the question's own word.
+    assert find_phrase("term", "Final URL location of Response.", "Which library gives the final URL?", "url") is None
+    # ... and so is the name the question itself writes as code.
+    assert find_phrase("term", "Final URL location of Response.", "Which attribute is `url` next to?", "url") is None
