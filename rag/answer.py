@@ -344,6 +344,7 @@ def _option_names(term: str) -> set[str]:
 
 
 def _written(name: str, text: str) -> bool:
+    """The option's name stands in the text as a word of its own ("--all", not part of "--all-match")."""
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
@@ -387,6 +388,7 @@ def _looks_like_term(text: str) -> bool:
     return not _ENDS_CLAUSE.search(stripped) and len(stripped.split()) <= 6
 
 
+# A usage line's optional parts and placeholders ("[-q | --quiet]", "<stash>"), and what is left once they are gone.
 _BRACKETED = re.compile(r"\[[^\[\]]*\]|<[^<>]*>")
 _SYNOPSIS_REST = re.compile(r"[a-z][\w.-]*(?:\s+(?:[a-z][\w.-]*|-{1,2}[\w-]+(?:=\S*)?|\||…|\.\.\.))*")
 
@@ -1084,7 +1086,7 @@ class ExtractiveAnswerer:
             # --no-verify or -n is given, these are bypassed.").
             entry_goes_on = bool(best.features.get("summary")) and "\n\n" not in gap(last, last + 1) and (
                 _ENTRY_REFERRED.match(following.text) is not None or
-                bool(term) and _asked_option_in(term or "", question, following.text))
+                term is not None and _asked_option_in(term, question, following.text))
             if reason_follows or names_asked or entry_goes_on or link is not None and (
                     link & question_terms or score >= best.score - self.config.follow_margin):
                 last += 1
