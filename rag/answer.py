@@ -121,6 +121,7 @@ _ADMONITION = re.compile(r"(?i)(?:note|tip|hint|caution|warning|important|danger
 _ASKED_NAME = re.compile(r"(?<![\w-])--?\w[\w-]*|\b\w+(?:[._]\w+)+\b|\b\w+\(\)|\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")
 # The verbs a "which function ...?" question asks with, which a description need not hold ("returns X": "X").
 _ASKING_VERBS = content_stems("returns gives")
+_COMMAND_REACH = 400  # characters below a "how do I" quote naming no way looked over for a lead-in and its command
 _LONG_SIGNATURE = 120  # characters of a signature's line past which its description is quoted without it
 _PLAIN_RETURN = re.compile(r"\W*what\s+(?:does|do|will)\s+\S+\s+return\W*$", re.I)
 # A summary that says what an entry returns: "Return the ...", "Returns a ...", or the thing itself, "The first ...".
@@ -1106,6 +1107,28 @@ class ExtractiveAnswerer:
             term = asked_cell(header, row_cells(current) or [], question_terms) or term
         return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
 
+    def _command_below(self, best: _Candidate, quote: _Quote, hits: Sequence[Hit]) -> tuple[str, _Candidate, int] | None:
+        """The command a lead-in just below the quote introduces, in the same answer (no question line, no heading
+        between; in whichever passage read holds it): the command, the lead-in's candidate, the command line's
+        position in that passage."""
+        doc = best.hit.passage.doc_id
+        below: dict[int, tuple[Hit, int]] = {}  # sentence start -> the passage and position it is read at
+        for hit in hits:
+            if hit.passage.doc_id == doc:
+                for p, sentence in enumerate(hit.sentences):
+                    if quote.end <= sentence.start < quote.end + _COMMAND_REACH and p + 1 < len(hit.sentences):
+                        below.setdefault(sentence.start, (hit, p))
+        for start in sorted(below):
+            hit, p = below[start]
+            reading = self._reading(hit)
+            read = reading.sentences[p]
+            if p in reading.asking or read.heading and not read.introduces_command:
+                return None
+            if read.introduces_command:
+                command = command_line(hit.sentences[p + 1].text)
+                return (command, _Candidate(hit, p, best.score), p + 1) if command else None
+        return None
+
     def _restatement(self, best: _Candidate, first: _Quote, phrase: str, question_terms: frozenset[str],
                      candidates: Sequence[_Candidate], scores: dict[tuple[int, int], float], kind: str | None,
                      wants_default: bool) -> tuple[_Candidate, _Quote] | None:
@@ -1213,6 +1236,16 @@ class ExtractiveAnswerer:
             # "Which field holds the copyright notices?" and a quote in the section "6.8. Copyright" of the part
             # "6. Fields": the field the quote defines is named by its section's heading.
             phrase = _section_name(quotes[0][0].hit, asked_kind, question)
+        if phrase is None and kind == "how" and quotes:
+            # "How do I ...?" and a quote that names no way: the command the same answer goes on to give ("To erase
+            # credentials, use a syntax like the following:" + "$ echo url=... | git credential reject").
+            found_command = self._command_below(*quotes[0], hits)
+            if found_command:
+                phrase, lead_in, command = found_command
+                hit, passage = lead_in.hit, lead_in.hit.passage
+                start, end = lead_in.sentence.start, hit.sentences[command].end
+                quotes.append((lead_in, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
+                                               None)))
         if phrase is None and kind == "term" and quotes and asks_version(question):
             # "Since which release ...?" and a quote that gives none: the release its section came with.
             found = _section_release(quotes[0][0], candidates, entries, question)

@@ -80,3 +80,30 @@ def test_a_sentence_opening_an_faq_line_before_its_question_asks_and_lends_its_m
     prose = hit_of(("", "The build runs in a container.", 0.4), (" ", "It fails.", 0.5), (" ", "Why?", 0.4),
                    ("\n", "The cache is stale.", 0.5))
     assert _asks(prose) == {2}
+
+
+def test_how_do_i_leads_with_the_command_the_same_answer_goes_on_to_give():
+    faq = hit_of(("", "How do I change the password I saved in my credential manager?", 0.8),
+                 ("\n\n", "Usually, if the password is invalid, Git will erase it and prompt for a new one.", 0.7),
+                 (" ", "However, there are times when this does not happen.", 0.5), doc="faq")
+    # The same answer goes on in the next passage read: a lead-in and its command.
+    tail = "However, there are times when this does not happen. To erase credentials, use the following:\n\n" \
+           "$ echo url=https://author@git.example.org | git credential reject\n"
+    start = len(faq.passage.text) - len("However, there are times when this does not happen.")
+    from rag.records import Hit, Passage, ScoredSentence
+
+    cut = tail.index("To erase")
+    command = tail.index("$ echo")
+    sentences = [ScoredSentence(start, start + cut - 1, tail[: cut - 1], 0.5),
+                 ScoredSentence(start + cut, start + command - 2, tail[cut : command - 2], 0.4),
+                 ScoredSentence(start + command, start + len(tail) - 1, tail[command:-1], 0.3)]
+    following = Hit(Passage("faq", start, start + len(tail), tail, 1), 0.9, sentences=sentences)
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("How do I make Git erase a saved password?",
+                                                                   [faq, following])
+    assert answer.short_answer == "echo url=https://author@git.example.org | git credential reject", answer.text
+    assert any(c.text.endswith("git credential reject") for c in answer.citations)
+    # Another question's answer below is no way of doing this one.
+    other = hit_of(("", "Git will erase an invalid password.", 0.7), ("\n\n", "How do I list remotes?", 0.3),
+                   ("\n", "To list them, run:", 0.2), ("\n\n", "$ git remote -v", 0.2), doc="faq2")
+    assert ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "How do I make Git erase a saved password?", [other]).short_answer is None
