@@ -506,11 +506,15 @@ def _code_names_typed_lower(question: str, hits: Sequence[Hit]) -> set[str]:
     call or reach by a dot ("What does valmap do?" and `valmap(func, d)`, "What does pipe do?" and `toolz.pipe`)."""
     words = {w for w in re.findall(r"\b[a-z][a-z\d]{3,}\b", question) if is_rare_word(w)}
     plain = _ASKED_PLAIN_WORD.match(question)
-    if not words and not plain:
+    # A capitalised word past the first that the passages write as a class's name ("the default salt of Signer" and
+    # "class itsdangerous.signer.Signer(...)").
+    capitalised = set(re.findall(r"(?<=\s)[A-Z][a-z\d]{2,}\b", question))
+    if not words and not plain and not capitalised:
         return set()
     read = " ".join(h.passage.text for h in hits)
     found = {w for w in words if any(m.group() != m.group().lower() and m.group() != m.group().capitalize()
                                      for m in re.finditer(rf"\b{w}\b", read, re.I))}
+    found |= {w.lower() for w in capitalised if re.search(rf"\bclass\s+(?:[\w]+\.)*{w}\b", read)}
     if plain and (word := plain.group(1).lower()) not in STOPWORDS and \
             re.search(rf"(?<![\w.])[A-Za-z_][\w.]*\.{word}\b(?!\.\w)|(?<![\w.]){word}\(", read):
         found.add(word)
@@ -945,7 +949,7 @@ class ExtractiveAnswerer:
                         f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")
                         if _option_named(read.term or read.described, question):
                             f["names_entry"] = 1.0  # "--amend" itself, not "--fixup=amend:<commit>"
-                elif (wants_summary or wanted_field) and asked_names and named_entry and \
+                elif (wants_summary or wanted_field or wants_default) and asked_names and named_entry and \
                         _last_name(term_name(named_entry)) not in asked_names:
                     # Asked what fetchone() returns, a line of fetchmany()'s entry tells of another function.
                     f["other_entry"] = 1.0

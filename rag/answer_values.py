@@ -472,7 +472,10 @@ def asked_parameter(question: str, defaults: dict[str, str]) -> str | None:
     words = set(re.findall(r"\w+", question))
     # A name the question writes as it is comes first: "the alias parameter" names alias=False, not defaults=None,
     # whose stem "default value" only shares.
-    named = [p for p in defaults if p in words] or [
+    # ... and so does one it writes as words ("the default cache timeout" names cache_timeout=43200, not cache=True).
+    spaced = f" {' '.join(re.findall(r'[a-z0-9]+', question.lower()))} "
+    named = [p for p in defaults if p in words or "_" in p.strip("_") and f" {p.strip('_').replace('_', ' ')} " in spaced]
+    named = named or [
         p for p in defaults if content_stems(p.replace("_", " ")) and content_stems(p.replace("_", " ")) <= asked]
     return max(named, key=len) if named else None
 

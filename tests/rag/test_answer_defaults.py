@@ -171,3 +171,14 @@ def test_another_entrys_signature_states_no_default_of_the_asked_entrys_paramete
     scored = {c.sentence.text[:10]: c.features for c in ExtractiveAnswerer(AnswerConfig(threshold=0.0))
               .score_sentences("What is the default value of the err parameter of kiln.secho?", [hit])}
     assert "default_stated" not in scored["kiln.promp"] and scored["kiln.secho"].get("default_stated") == 1.0
+
+
+def test_the_default_of_a_parameter_of_a_class_the_question_names_by_its_capitalised_name():
+    signer = hit_of(("", "class kiln.signer.Signer(secret_key, salt=b'kiln.Signer', sep=b'.')", 0.44),
+                    ("\n", "A signer securely signs bytes, then unsigns them to verify them.", 0.45), doc="signer")
+    other = hit_of(("", "make_signer(salt=None)", 0.4),
+                   ("\n", "Creates a new instance of the signer to be used.", 0.5),
+                   (" ", "The default implementation uses the Signer base class.", 0.45), doc="serializer")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is the default salt of Signer?",
+                                                                   [other, signer])
+    assert answer.short_answer == "b'kiln.Signer'", answer.text

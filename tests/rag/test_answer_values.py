@@ -187,6 +187,10 @@ def test_the_asked_parameter_is_the_one_the_question_names():
     assert asked_parameter("How many minutes do the leaves steep by default?", defaults) == "steep_minutes"
     assert asked_parameter("What colour is the pot?", defaults) is None
     assert asked_parameter("What is the default steep_minutes of brew?", defaults) == "steep_minutes"
+    # The parameter's words as the question writes them name it before one of them alone does.
+    timeouts = {"cache": "True", "cache_timeout": "43200"}
+    assert asked_parameter("What is the middleware's default cache timeout?", timeouts) == "cache_timeout"
+    assert asked_parameter("Is the cache on by default?", timeouts) == "cache"
     # a parameter named as the question writes it wins over one whose name only shares the stem of "default"
     rule = {"defaults": "None", "alias": "False", "host": "None"}
     assert asked_parameter("What is the default value of the alias parameter of Rule?", rule) == "alias"
