@@ -59,9 +59,39 @@ class _Run:
     bold: bool
 
 
+# A space glyph wider than this (thousandths of an em) is no word space: TeX's Cork-encoded fonts put a 500-wide
+# visible-space glyph at code 32 and set word gaps as kerns of about 200.
+_WIDE_SPACE = 400
+
+
+def _forget_wide_spaces(page: Any) -> None:
+    """Zero the width of an implausibly wide space glyph in the page's simple fonts, in memory only.
+
+    pypdf takes a word gap set as a kern ("rather", -207, "than") for a space when it is wider than about half the
+    font's space glyph. With a 500-wide glyph at code 32 the gaps of TeX-made PDFs never are, and their words run
+    together ("ratherthanencryptionpurposes"); with no width pypdf falls back to a typical word space."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NumberObject
+
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font") if resources is not None else None
+    if fonts is None:
+        return
+    for reference in fonts.get_object().values():
+        font = reference.get_object()
+        if not isinstance(font, DictionaryObject) or "/Widths" not in font or "/FirstChar" not in font:
+            continue
+        widths = font["/Widths"].get_object()
+        at = 32 - int(font["/FirstChar"])
+        if isinstance(widths, ArrayObject) and 0 <= at < len(widths):
+            width = widths[at].get_object()
+            if isinstance(width, int | float) and width > _WIDE_SPACE:
+                widths[at] = NumberObject(0)
+
+
 def page_runs(page: Any) -> list[_Run]:
     """The runs pypdf emits for one page, in order, with their effective size, baseline origin and weight."""
     runs: list[_Run] = []
+    _forget_wide_spaces(page)
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
         if not text:

@@ -369,3 +369,35 @@ def test_pdf_passages_carry_their_heading_chain_and_cite_exact_spans(make_servic
     for citation in answer.citations:
         assert text[citation.start : citation.end] == citation.text
     assert any("forty pounds and lasts a year" in c.text for c in answer.citations)
+
+
+def _kerned_words_pdf(space_width: int) -> bytes:
+    """One line set as TeX sets it: words as one TJ array with their gaps as kerns (-207), in a Type1 font whose
+    glyph at code 32 is `space_width` wide (TeX's Cork encoding puts a 500-wide visible space there)."""
+    widths = " ".join([str(space_width)] + ["500"] * 94)
+    stream = b"BT /F1 10 Tf 1 0 0 1 72 700 Tm [(rather) -207 (than) -207 (encr) -20 (yption)] TJ ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        f"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /FirstChar 32 /LastChar 126 /Widths [{widths}] >>"
+        .encode(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+@pytest.mark.parametrize("space_width", [500, 250])
+def test_word_gaps_set_as_kerns_are_spaces_whatever_the_fonts_glyph_at_code_32(space_width: int) -> None:
+    doc = load_bytes(_kerned_words_pdf(space_width), "kerned.pdf")
+    assert doc.text == "rather than encryption"  # (a small kern inside a word is no gap)
