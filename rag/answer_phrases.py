@@ -400,8 +400,11 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         first = text[lead:].split("|", 1)[0]
         spans.append((lead, lead + len(first.rstrip()), 0.5))
     spans += [(*m.span(), 0.5) for m in _KEY_CHORD.finditer(text)]
+    # An address names a mailing list or a mailbox whole ("debian-mentors@lists.debian.org", not its host).
+    addresses = [m.span() for m in _EMAIL.finditer(text)]
+    spans += [(*span, 0.5) for span in addresses]
     spans += [(*m.span(), 0.0) for m in _CODE_LIKE.finditer(text) if not _ABBREVIATION.fullmatch(m.group())
-              and not _SLASHED_WORDS.fullmatch(m.group())]
+              and not _SLASHED_WORDS.fullmatch(m.group()) and not any(a <= m.start() < b for a, b in addresses)]
     return spans
 
 

@@ -167,3 +167,10 @@ def test_which_attribute_is_answered_by_the_entry_named_by_the_questions_own_wor
     assert find_phrase("term", "Final URL location of Response.", "Which library gives the final URL?", "url") is None
     # ... and so is the name the question itself writes as code.
     assert find_phrase("term", "Final URL location of Response.", "Which attribute is `url` next to?", "url") is None
+
+
+def test_which_list_leads_with_the_whole_address_not_its_host():
+    from rag.answer_phrases import find_phrase
+
+    text = "The mailing list debian-mentors@lists.debian.org has been set up for novice maintainers."
+    assert find_phrase("term", text, "Which list is for novice maintainers?") == "debian-mentors@lists.debian.org"
