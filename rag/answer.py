@@ -19,6 +19,7 @@ from .answer_phrases import (
     DATE,
     NAME,
     asks_a_persons_name,
+    asks_definition,
     asks_version,
     command_line,
     event_time,
@@ -724,6 +725,7 @@ class ExtractiveAnswerer:
         wants_summary = asks_what_it_does(question)
         # "What does the next statement do?": what a sentence describing it opens with, found once per question
         described = described_thing(asked_thing_text(question), keywords) if kind is None else None
+        defining = asks_definition(question)
         wanted_field = asked_field(question)
         wants_place = re.match(r"\W*where\b", question, re.I) is not None
         plain_return = _PLAIN_RETURN.match(question) is not None  # "What does X return?", no condition added
@@ -834,6 +836,8 @@ class ExtractiveAnswerer:
                     f["said_before"] = 1.0
                 if described and describes(sentence.text, described):
                     f["describes_asked"] = 1.0  # "The next statement can be used to ..." for "What does next do?"
+                    if defining:
+                        f["defines_asked"] = 1.0  # "Sponsors are people who ..." for "What is a sponsor?"
                 if read.continues:  # the quote will hold both, so how well that one matches counts for it
                     f["continues_match"] = hit.sentences[position - 1].similarity
                 entry_default = None  # the default the entry's signature gives the parameter this line is about

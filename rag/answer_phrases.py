@@ -242,6 +242,11 @@ _ASKS_DEFINITION = re.compile(r"^\W*what(?:'s|\s+is|\s+are)\s+(?:a|an)\s+(?:[\w.
                               r"(?:\s+in\s+[\w.-]+)?\s*\?*\s*$", re.I)
 
 
+def asks_definition(question: str) -> bool:
+    """ "What is a bare repository?": what a thing is, which the sentence that defines it says."""
+    return _ASKS_DEFINITION.match(question) is not None
+
+
 def expected_kind(question: str) -> str | None:
     """The kind of phrase the question asks for (duration, time, date, number, name, reason, term), or None."""
     condition = _CONDITION_FIRST.match(question)

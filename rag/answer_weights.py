@@ -70,6 +70,7 @@ FEATURES: tuple[str, ...] = (
     "names_row",           # a table row whose first cell is a name the question gives ("mtab" of "/etc/mtab")
     "covers_question",     # it (with its term) holds every one of the question's three or more words
     "version_note",        # asked what X does, the sentence is a version note ("New in version 18.2.0: kw_only")
+    "defines_asked",       # asked what a thing is ("What is a sponsor?"), it opens with the thing and says what it is
 )
 
 HAND_WEIGHTS: Mapping[str, float] = {
@@ -94,6 +95,7 @@ HAND_WEIGHTS: Mapping[str, float] = {
     "names_row": 0.1,
     "covers_question": 0.05,
     "version_note": -0.1,  # as "heading": it names the thing and says nothing of it
+    "defines_asked": 0.1,  # on top of "describes_asked": a definition is the whole answer to what a thing is
 }
 
 SCORERS = ("hand", "learned")

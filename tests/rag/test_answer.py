@@ -1391,3 +1391,14 @@ def test_what_is_a_thing_asks_for_its_definition_not_for_a_phrase_of_a_kind():
                                                        "that has no working tree.", 0.7))
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is a bare repository?", [hit])
     assert answer.short_answer is None, answer.text  # (not ".git": the definition is the answer)
+
+
+def test_what_is_a_thing_is_answered_by_the_sentence_that_defines_it():
+    from tests.rag.answer_pages import hit_of
+
+    hit = hit_of(("", "Sometimes several iterations are needed.", 0.5),
+                 (" ", "Thus being a sponsor implies being a mentor.", 0.64),
+                 ("\n\n", "Sponsors are people who are official Debian Developers and who upload packages for you.",
+                  0.5))
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is a sponsor?", [hit])
+    assert answer.citations[0].text.startswith("Sponsors are people"), answer.text
