@@ -236,10 +236,11 @@ _WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|mon
                           r"versions|release|releases|of)\b)[\w-]+", re.I)
 
 
-# "What is a bare repository?", "What is a factor in R?": what a thing is, which its definition says; no one phrase
-# of a kind answers it (not "What is a good recipe for ...?", which asks for one).
-_ASKS_DEFINITION = re.compile(r"^\W*what(?:'s|\s+is|\s+are)\s+(?:a|an)\s+(?:[\w.-]+\s+){0,3}[\w.-]+"
-                              r"(?:\s+in\s+[\w.-]+)?\s*\?*\s*$", re.I)
+# "What is a bare repository?", "What is a factor in R?", "What is the Developers Database?": what a thing is, which
+# its definition says; no one phrase of a kind answers it (not "What is a good recipe for ...?", which asks for one,
+# nor "What is the default port?", which asks for a value).
+_ASKS_DEFINITION = re.compile(r"^\W*(?i:what(?:'s|\s+is|\s+are))\s+(?:(?i:an?)\s+(?:[\w.-]+\s+){0,3}[\w.-]+|"
+                              r"(?i:the)\s+(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)(?:\s+in\s+[\w.-]+)?\s*\?*\s*$")
 
 
 def asks_definition(question: str) -> bool:

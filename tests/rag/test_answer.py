@@ -1383,6 +1383,8 @@ def test_what_is_a_thing_asks_for_its_definition_not_for_a_phrase_of_a_kind():
 
     assert expected_kind("What is a bare repository?") is None
     assert expected_kind("What is a factor in R?") is None
+    assert expected_kind("What is the Developers Database?") is None  # a named thing
+    assert expected_kind("What is the index?") == "term"  # (a word of prose: a value of something, as often)
     assert expected_kind("What is the default port?") == "term"  # a value of something named
     assert expected_kind("What is a good recipe for sourdough bread?") == "term"  # one of a kind, for a purpose
     from tests.rag.answer_pages import hit_of
