@@ -306,8 +306,11 @@ def _looks_like_heading(text: str, headings: set[str]) -> bool:
     # A lead-in ("run:") introduces the answer; a question (an FAQ's heading) asks it: neither answers alone.
     if stripped.endswith((":", "?")):
         return True
-    if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped) or _VERSION_NOTE.match(stripped):
-        return False  # "deprecated: v7.0.0", "- page_size – how many per page": a field states a fact, as a sentence does
+    if is_field_line(stripped) or _PARAMETER_ITEM.match(stripped) or _VERSION_NOTE.match(stripped) or \
+            stated_default(stripped):
+        # "deprecated: v7.0.0", "- page_size – how many per page", "Default: 'session'": a field states a fact, as a
+        # sentence does
+        return False
     if _ENDS_STATEMENT.search(stripped) and not _looks_like_term(stripped):
         return False
     normalized = _normalize(stripped)
@@ -421,6 +424,25 @@ def _opens_entry(sentences: Sequence[ScoredSentence], j: int, gap: Callable[[int
     a call shape that the sentence above does not introduce as a command to run."""
     return j + 1 < len(sentences) and is_signature(sentences[j].text) and gap(j, j + 1).count("\n") == 1 and \
         is_prose(sentences[j + 1].text)
+
+
+# Sentences and paragraph breaks a bare default line ("Default: None") looks up over for the term it belongs to (a
+# config key's description may run to three paragraphs; another key's default line ends the search first).
+_DEFAULT_REACH = 8
+_DEFAULT_PARAGRAPHS = 3
+
+
+def _term_above_default(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[int, int], str]) -> int | None:
+    """The term line a bare default line belongs to: the nearest line above that introduces a description, over at
+    most _DEFAULT_REACH sentences and _DEFAULT_PARAGRAPHS blank lines, none of them another default."""
+    blank_lines = 0
+    for j in range(i - 1, max(i - 1 - _DEFAULT_REACH, -1), -1):
+        blank_lines += "\n\n" in gap(j, j + 1)
+        if blank_lines > _DEFAULT_PARAGRAPHS or states_default_of_previous(sentences[j].text):
+            return None
+        if j + 1 < i and _introduces(sentences[j].text, gap(j, j + 1)):
+            return j  # (the line just above the default is its description, not its term)
+    return None
 
 
 def _gives_default_of_previous(sentences: Sequence[ScoredSentence], i: int, gap: Callable[[int, int], str]) -> bool:
@@ -787,6 +809,7 @@ class ExtractiveAnswerer:
                         stems = stems | entry_name_stems(entry)
                 leaned_on = read.leaned_on
                 default_of = None  # the similarity of the sentence whose default this one gives
+                default_key = None  # the key a bare default line ("Default: None") two lines under it belongs to
                 names_one = False
                 term = read.term
                 between = read.between
@@ -797,6 +820,12 @@ class ExtractiveAnswerer:
                     stems = stems | content_stems(previous.text)
                     default_of = previous.similarity
                     leaned_on = frozenset()
+                elif wants_default and term is None and states_default_of_previous(sentence.text):
+                    # "Default: 'http'" in a paragraph of its own under "PREFERRED_URL_SCHEME": the key's default.
+                    above = _term_above_default(hit.sentences, position, hit.between)
+                    if above is not None:
+                        term = default_key = hit.sentences[above].text.strip()
+                        stems = stems | content_stems(term) | content_stems(re.sub(r"[_.]", " ", term))
                 overlap = 0.0
                 if weighted:
                     # A word of the context, of the sentence leaned on, or one the sentence says in other words
@@ -920,7 +949,9 @@ class ExtractiveAnswerer:
                         if signature is not None:
                             f["similarity"] = max(f["similarity"], getattr(signature.sentence, "similarity", 0.0))
                 elif len(stems - terms) < 2 and not (names_one and content_stems(
-                        find_phrase(kind, sentence.text, question) or "") - terms) and not of_asked_kind:
+                        find_phrase(kind, sentence.text, question) or "") - terms) and not of_asked_kind and \
+                        not (wants_default and stated_default(sentence.text)):
+                    # (... nor is "Default: 'session'" asked the default of SESSION_COOKIE_NAME: its value answers.)
                     # (An entry of the asked kind that says just what the question asks, "text(x, y, labels)" + "Add
                     # text to a plot at points given by x, y." for "Which function adds text to a plot ...?", is
                     # answered by its name, however few words its description adds.)
@@ -953,6 +984,9 @@ class ExtractiveAnswerer:
                         f["summary"] = 1.0  # the first line under an option's term ("--vanilla" + "Combine ...")
                         if _option_named(read.term or read.described, question):
                             f["names_entry"] = 1.0  # "--amend" itself, not "--fixup=amend:<commit>"
+                elif default_key and asked_names and not _is_asked_name(term_name(default_key), asked_names,
+                                                                      asked_cased):
+                    f["other_entry"] = 1.0  # asked the default of PREFERRED_URL_SCHEME, SERVER_NAME's "Default: None"
                 elif (wants_summary or wanted_field or wants_default) and asked_names and named_entry and \
                         _last_name(term_name(named_entry)) not in asked_names:
                     # Asked what fetchone() returns, a line of fetchmany()'s entry tells of another function.
@@ -1069,6 +1103,12 @@ class ExtractiveAnswerer:
                 # "This can be set to a number. This variable can also be off.": both lean on the one naming it.
                 if first > 0 and _REFERS_BACK.match(previous) and "\n" not in gap(first - 1, first):
                     first -= 1
+        if wants_default and first == i and term is None and states_default_of_previous(current):
+            # "Default: 'session'" in a paragraph of its own under its entry ("SESSION_COOKIE_NAME" + "The name of
+            # the session cookie."): quoted from the entry's term, which says what it is the default of.
+            above = _term_above_default(sentences, i, gap)
+            if above is not None:
+                first, term = above, sentences[above].text.strip()
         if first == i - 1 and term is not None and _OPTION_LINE.fullmatch(sentences[first].text):
             first, term = _option_term(sentences, first, gap)  # "-u" + "--include-untracked" above the description
         if last + 1 < len(sentences) and "\n" in gap(last, last + 1) and _is_command_line(sentences[last + 1].text) \

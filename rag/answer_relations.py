@@ -126,7 +126,8 @@ def asked_default_thing(question: str) -> str | None:
     owner = re.split(r"\s+(?:of|for|in)\s+", match.group("owner") or "", maxsplit=1)[0]
     for phrase in (match.group("thing"), owner):
         for word in reversed(phrase.split()):
-            stems = content_stems(re.sub(r"['’]s$", "", word.strip("`'’")))
+            # (an identifier's parts: "SESSION_COOKIE_NAME" is said by "the session cookie's name")
+            stems = _stems_of(re.sub(r"['’]s$", "", word.strip("`'’")))
             if stems and not stems <= _GENERIC:
                 return min(stems)
     return None

@@ -182,3 +182,45 @@ def test_the_default_of_a_parameter_of_a_class_the_question_names_by_its_capital
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer("What is the default salt of Signer?",
                                                                    [other, signer])
     assert answer.short_answer == "b'kiln.Signer'", answer.text
+
+
+# A configuration reference as Flask's: each key a term, its description, and its default in a paragraph of its own.
+KILN_CONFIG_PAGE = """<html><head><title>Kiln configuration</title></head><body>
+<h1>Configuration</h1>
+<h2>Builtin configuration values</h2>
+<dl>
+<dt>KILN_SHELF_COUNT</dt>
+<dd><p>How many shelves the kiln loads at once. Can be raised for a tall kiln.</p><p>Default: <code>3</code></p></dd>
+<dt>KILN_LOG_NAME</dt>
+<dd><p>The name of the firing log. Can be changed in case you already keep a log with the same name.</p>
+<p>Default: <code>'firing'</code></p></dd>
+<dt>PREFERRED_CONE_SCALE</dt>
+<dd><p>Use this scale for printing cone numbers when no scale is given.</p><p>Default: <code>'orton'</code></p></dd>
+<dt>KILN_HOST_NAME</dt>
+<dd><p>Inform the controller what host it is bound to.</p><p>Default: <code>None</code></p></dd>
+</dl>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def config_service(embedder, tmp_path_factory):
+    yield from page_service(embedder, tmp_path_factory, KILN_CONFIG_PAGE, "kilnconfig")
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("What is the default value of KILN_LOG_NAME?", "firing"),
+    ("What is the default value of PREFERRED_CONE_SCALE?", "orton"),
+])
+def test_a_config_keys_default_in_a_paragraph_of_its_own_answers_with_the_key_quoted(config_service, question, value):
+    answer = answered(config_service, question)
+    assert answer.short_answer == value, answer.text
+    key = question.rsplit(" ", 1)[-1].rstrip("?")
+    assert answer.citations[0].text.startswith(key)  # the default quoted with the key it is the default of
+
+
+def test_the_thing_whose_default_is_asked_is_read_in_an_identifiers_parts():
+    from rag.answer_relations import unstated_relation
+
+    quote = "KILN_LOG_NAME\nThe name of the firing log.\n\nDefault: 'firing'"
+    assert not unstated_relation("What is the default value of KILN_LOG_NAME?", [quote])
+    assert unstated_relation("What is the default value of KILN_LOG_NAME?", ["Default: 'firing'"])
