@@ -50,6 +50,11 @@ def make_pdf(pages: list[list[Line]], title: str | None = None) -> bytes:
     if title is not None:
         objects.append(f"<< /Title ({escape(title)}) >>".encode("latin-1"))
         info = f" /Info {len(objects)} 0 R"
+    return _pdf_file(objects, info)
+
+
+def _pdf_file(objects: list[bytes], info: str = "") -> bytes:
+    """The PDF file of numbered objects (the catalog first), with its cross-reference table and trailer."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -385,16 +390,7 @@ def _kerned_words_pdf(space_width: int) -> bytes:
         b"/Contents 5 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return _pdf_file(objects)
 
 
 @pytest.mark.parametrize("space_width", [500, 250])
