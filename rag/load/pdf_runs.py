@@ -140,10 +140,27 @@ def clean_page(runs: list[_Run]) -> tuple[str, list[Line]]:
 _WRAPPED_PATH = re.compile(r"\S/\n(?=[\w<.$~{])")
 
 
+def _lists_under(text: str, cut: int) -> bool:
+    """The line after the break at `cut` starts with the path that ends the line before it, or with its parent: a
+    listing of a directory and what is under it ("dists/stable/main/" + "dists/stable/main/binary-amd64/" +
+    "dists/stable/main/binary-armel/"), not one path wrapped ("/run/" + "crond.pid")."""
+    path = text[:cut].rsplit(None, 1)[-1]
+    inner = path.rstrip("/")
+    parent = inner.rsplit("/", 1)[0] + "/" if "/" in inner else ""
+    if text.startswith(path, cut + 1) or len(parent) > 1 and text.startswith(parent, cut + 1):
+        return True
+    # ... or both lines hold a path alone ("dists/stable/main/binary-i386/" + "pool/"): a wrapped path has the words
+    # of its sentence before it.
+    line = text[text.rfind("\n", 0, cut) + 1 : cut]
+    following = text[cut + 1 :].split("\n", 1)[0]
+    return line == path and bool(following) and " " not in following.strip() and following.rstrip(".").endswith("/")
+
+
 def _rejoin_wrapped_paths(text: str, lines: list[Line]) -> tuple[str, list[Line]]:
     """The text with a line break after a slash that ends a word removed (a path or "and/or" the layout wrapped),
     and the two lines made one."""
-    cuts = [m.end() - 1 for m in _WRAPPED_PATH.finditer(text)]  # the offsets of the line breaks removed
+    cuts = [m.end() - 1 for m in _WRAPPED_PATH.finditer(text)  # the offsets of the line breaks removed
+            if not _lists_under(text, m.end() - 1)]
     if not cuts:
         return text, lines
     text, shifts = apply_edits(text, [(cut, cut + 1, "") for cut in cuts])

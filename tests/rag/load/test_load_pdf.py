@@ -264,6 +264,12 @@ def test_a_path_the_layout_wrapped_after_a_slash_is_one_word_again() -> None:
     assert "named /run/crond.pid, and the kernel lives in /\nor /boot." in doc.text  # a slash alone is the root
 
 
+def test_a_listing_of_a_directory_and_what_is_under_it_keeps_a_path_a_line() -> None:
+    listing = ["dists/stable/main/", "dists/stable/main/binary-amd64/", "dists/stable/main/binary-i386/", "pool/"]
+    doc = load_bytes(make_pdf([["Here is an example directory tree:", *listing]]), "archive.pdf")
+    assert "\n".join(listing) in doc.text
+
+
 def test_a_two_column_table_under_its_header_is_rendered_as_rows_of_cells() -> None:
     page = ["The following commands are required in /bin:", "Command Description",
             "cat Utility to concatenate files to standard output and print them on the screen",
