@@ -83,6 +83,7 @@ def is_signature_line(line: str) -> bool:
     return _SIGNATURE.match(strip_markup(line.strip())) is not None
 
 
+@functools.lru_cache(maxsize=65536)
 def heading_entry(text: str) -> str | None:
     """The API item a Markdown heading (or a reStructuredText directive) names, as a definition term writes it: its
     code spans without the quotes, after the label in lower case ("### Class: `EventEmitter`" -> "class
