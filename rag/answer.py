@@ -339,13 +339,17 @@ def _option_term(sentences: Sequence[ScoredSentence], j: int, gap: Callable[[int
     return k, "\n".join(s.text.strip() for s in sentences[k : j + 1]) if k < j else sentences[j].text
 
 
+_OPTION_NAME = re.compile(r"--?[A-Za-z0-9][\w-]*")
+
+
 def _option_names(term: str) -> set[str]:
-    """The names an option term gives ("-a", "--all" of "-a\n--all"; "--verify", "--no-verify" of "--[no-]verify")."""
-    names = {re.split(r"[=\[<\s]", part.strip(), maxsplit=1)[0] for part in term.split("\n")
-             if part.strip().startswith("-")}
-    names |= {part.strip().replace("[no-]", "no-").split("=")[0] for part in term.split("\n") if "[no-]" in part}
-    names |= {n.replace("no-", "", 1) for n in names if n.startswith("--no-")}
-    return {n for n in names if len(n) > 1 and n != "--"}
+    """The names an option term gives, as term_name reads them ("-a", "--all" of "-a\n--all"), a "--[no-]verify"
+    both ways ("--verify", "--no-verify"); none for a term that is no option."""
+    if not term.lstrip().startswith("-"):
+        return set()
+    names = set(term_name(term).split(", "))
+    names = {n.replace("[no-]", "", 1) for n in names} | {n.replace("[no-]", "no-", 1) for n in names}
+    return {n for n in names if _OPTION_NAME.fullmatch(n)}  # (not a list item's word: "- threaded (bool) – ...")
 
 
 def _written(name: str, text: str) -> bool:
@@ -1236,7 +1240,7 @@ class ExtractiveAnswerer:
         for cand, quote in quotes:
             if asked_kind and _speaks_of_group(cand.sentence.text, asked_kind):
                 continue  # "These functions can be used as the stop argument of retry()": no one of them is named
-            if kind == "term" and _is_synopsis(cand.sentence.text):
+            if kind == "term" and self._reading(cand.hit).sentences[cand.position].synopsis:
                 continue  # a usage line names its command and every option it takes, none as the one asked for
             term, entry_way = quote.term, False
             if term is None and kind in ("term", "how"):
