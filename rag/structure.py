@@ -56,6 +56,9 @@ _HAS_SEPARATOR = re.compile(r":\s|\s[-–—]{1,2}\s|\s\s|\t")  # a cheap test b
 _TERM_TEXT = re.compile(r"^[\w@$][\w\s.+/()\[\]*'=-]{0,60}$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MAX_TERM_CHARS = 160
+# A code name alone on its line before a colon, quoted or not ("force_list:", "‘ip_addr’:"), as docutils' field lists
+# and glossaries render their terms.
+_CODE_NAME_COLON = re.compile(r"^([‘'`\"])?([A-Za-z_][\w.-]*)(?(1)[’'`\"])\s*:$")
 _ENDS_SENTENCE = re.compile(r"""[.!?;)"'”]$""")
 _CELL_BAR = re.compile(r"(?<!\\)\|")  # a cell border, not an escaped "\|"
 # A Markdown heading that names an API item: code spans alone ("## `path.basename(path[, suffix])`", "### `-C
@@ -143,6 +146,9 @@ def strong_term(text: str) -> str | None:
     plain = strip_markup(inner)
     if _SIGNATURE.match(plain) or _OPTIONS.match(plain):
         return plain
+    named = _CODE_NAME_COLON.match(plain)
+    if named and (named.group(1) or re.search(r"\w[_.]\w|[a-z][A-Z]", named.group(2))):
+        return named.group(2)  # a field list's term: "force_list:", "‘ip_addr’:" (not a label: "Returns:")
     return None
 
 

@@ -68,6 +68,18 @@ def test_signatures_headings_code_spans_and_pandoc_terms():
     assert found is not None and found.term == "Symbolic link" and found.first == 0
 
 
+def test_a_field_lists_code_name_before_its_colon_is_a_term_and_a_label_is_not():
+    assert strong_term("coerce_list:") == "coerce_list"
+    assert strong_term("‘ip_addr’:") == "ip_addr"
+    assert strong_term("'tuple':") == "tuple"
+    assert strong_term("Returns:") is None
+    assert strong_term("Example:") is None
+    text = "coerce_list:\nmatches any list. Wraps a single value into a list.\n"
+    sentences, gap = _sentences(text)
+    found = layout(sentences, 2, gap)  # the description's second sentence is the term's too
+    assert found is not None and found.term == "coerce_list" and found.first == 0
+
+
 def test_one_line_definitions_need_markup_an_option_or_a_run_of_them():
     assert inline_term("- `--follow`: resolve symbolic links first.") == "--follow"
     assert inline_term("  -v, --verbose    Print more.") == "-v, --verbose"
