@@ -35,7 +35,7 @@ from .answer_phrases import (
     without_tool_namespace,
 )
 from .answer_phrases import normalize_spaces as _normalize
-from .answer_relations import asks_code_name, unheard_attribute, unstated_relation
+from .answer_relations import asked_bound, asks_code_name, unheard_attribute, unstated_relation
 from .answer_signals import (
     answered_match,
     asked_speaker,
@@ -383,6 +383,13 @@ def _describes_entry(text: str, described: str | None) -> bool:
     ("toolz.itertoolz.last(seq)" + "The last element in a sequence"), not a heading."""
     return described is not None and len(text.split()) >= 3 and is_signature(described) and \
         _normalize(described) not in _normalize(text)
+
+
+def _names_before_colon(text: str) -> bool:
+    """A sentence of prose that ends in a colon before its example ("you can search by CSS class using the keyword
+    argument class_:"): a lead-in, and yet it says what it names."""
+    stripped = text.strip()
+    return stripped.endswith(":") and "\n" not in stripped and len(stripped.split()) >= 6
 
 
 def _looks_like_term(text: str) -> bool:
@@ -934,7 +941,8 @@ class ExtractiveAnswerer:
                 # way a "how do I" question asks for, not a heading.
                 if read.introduces_command and kind == "how":
                     f["command_lead"] = 1.0
-                elif read.heading and "front_matter" not in f or wants_summary and read.synopsis:
+                elif read.heading and "front_matter" not in f and not (names_one and _names_before_colon(sentence.text)) \
+                        or wants_summary and read.synopsis:
                     # (The byline asked for is no mere heading; a usage line says how a command is called, as a
                     # signature does, not what it does.)
                     f["heading"] = 1.0
@@ -1058,7 +1066,9 @@ class ExtractiveAnswerer:
         unpossessed = re.sub(r"['’]s\b", ",", question)  # "Werkzeug's ProxyFix" names two things, not one
         names = [m.group() for m in NAME.finditer(unpossessed[1:])] + [m.group() for m in _VERSIONED.finditer(question)]
         # ... typed in lower case ("debian 14"), when the passages read write the word as a name mid-sentence.
-        names += [m.group() for m in _VERSIONED_LOWER.finditer(question) if _written_as_name(m.group(1), read_text)]
+        # (not a word of grammar: "the 64-table join limit" names no release "the 64")
+        names += [m.group() for m in _VERSIONED_LOWER.finditer(question)
+                  if content_stems(m.group(1)) and _written_as_name(m.group(1), read_text)]
         unread = [name for name in names if _normalize(name) not in read]
         if unread:  # "UN General Assembly" is the "United Nations General Assembly" the passages spell out
             spelled_out = spelled_out or _initials(read_text)
@@ -1236,7 +1246,9 @@ class ExtractiveAnswerer:
         asked_kind = asked_thing(question) if kind == "term" else frozenset()
         # "Which port ...", "What value should X be set to?": a quantity is asked, so the lead is a number, not a name.
         # ... and "Which country ...", "In which city ...": a place the prose names ("in Brunei Darussalam").
-        lead_kind = "number" if asked_kind & _QUANTITIES else "place" if asked_kind & _PLACES else kind
+        # ("What is the default maximum number of columns?": a bound asked for is a quantity, whatever it bounds.)
+        lead_kind = "number" if asked_kind & _QUANTITIES or kind == "term" and asked_bound(question) else \
+            "place" if asked_kind & _PLACES else kind
         for cand, quote in quotes:
             if asked_kind and _speaks_of_group(cand.sentence.text, asked_kind):
                 continue  # "These functions can be used as the stop argument of retry()": no one of them is named
@@ -1276,8 +1288,9 @@ class ExtractiveAnswerer:
             elif wants_default and states_default(cand.sentence.text) and quote.text != cand.sentence.text:
                 # The description the quote adds before a default ("To disable it set this value to `0`." +
                 # "**Default:** `30`.") holds values too: the default's own sentence says which one is asked for.
-                phrase = find_phrase(kind, cand.sentence.text, question, term) or \
-                    find_phrase(kind, quote.text, question, term)
+                by_term = None if lead_kind in ("number", "place") else term
+                phrase = find_phrase(lead_kind, cand.sentence.text, question, by_term) or \
+                    find_phrase(lead_kind, quote.text, question, by_term)
             elif kind == "how" and term and documented_parameter(cand.sentence.text):
                 continue  # a parameter's name is no way of doing what is asked ("empty_char" for a progress bar)
             else:

@@ -66,7 +66,8 @@ _MAN_REF = re.compile(r"(?<![\w/.-])([A-Za-z_][\w.+-]*)\(\d[a-z]*\)")
 # (an apostrophe after a letter is a possessive or a contraction, not a quote opening: "Microsoft's")
 _QUOTED = re.compile(r"(?:[\"“”‘`]|(?<![\w’])')([^\"“”'‘’`\n]{1,80})[\"“”'’`]")
 _CODE_LIKE = re.compile(r"(?<![\w./$~])\.[A-Za-z][\w.+-]*[\w+](?:\(\))?|(?<![\w/$~])(?:~|\$[A-Za-z_]\w*|\$\{\w+\})?(?:/[\w.+-]+)+/?|\b(?=[\w+./-]*[A-Za-z])[\w+-]+(?:[./_][\w+-]+)+\b|\b[A-Za-z]+\d+[A-Za-z\d]*\b|\b\w+\(\)|"
-                        r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b")  # dot files, paths, dotted or snake_case names, calls, CamelCase
+                        r"\b[A-Z][a-z]+(?:[A-Z][a-z\d]*)+\b|\b[A-Za-z]\w*_(?!\w)")  # dot files, paths, dotted or snake_case names,
+# calls, CamelCase, a keyword's name with the underscore that keeps it off Python's own ("class_")
 # A keyword set to a value or a call, written in prose: "invoke_without_command=True", "getchar()".
 _SETTING = re.compile(r"(?<![\w.=/?&-])[A-Za-z_][\w.]*=(?:True|False|None|-?\d[\w.]*|'[^'\s]*'|\"[^\"\s]*\"|[A-Za-z_][\w.]*)(?![\w=])|"
                       r"(?<![\w.])[A-Za-z_][\w.]*\(\)")
@@ -77,7 +78,9 @@ _REASON_CUE = re.compile(r"\b(?:because(?: of)?|since(?!\s+(?:version|release|v?
                          # What a step is for, said of it: "This ensures that the device finishes cleanly".
                          r"(?:this|that|which|it) (?:ensures|guarantees|makes sure|prevents|avoids)(?: that)?|"
                          # What a thing is there for: "It is exported primarily to allow ...".
-                         r"(?:primarily|mainly|mostly|chiefly|largely|solely) (?:in order )?to)\s+",
+                         r"(?:primarily|mainly|mostly|chiefly|largely|solely) (?:in order )?to|"
+                         # Where a limit or a fault comes from: "This limit arises from the fact that ...".
+                         r"(?:arises|arise|arose|stems|stem|results|result) from(?: the fact that)?)\s+",
                          re.I)
 # A sentence whose point is the explanation, not one with a reason in passing ("Due to X, there is no way ..."):
 # "The reason it's not based on argparse is that ...", "The purpose of these codenames is to ...", "This limitation
@@ -136,11 +139,15 @@ def without_name_frame(question: str) -> str:
 
 
 # What a question asks for, in order: the first pattern that matches names the kind of phrase.
+# Words that may follow a question's "what day": a verb or a preposition, where a noun would make "day" a modifier.
+_FUNCTION_WORDS = (r"(?:is|was|were|are|did|does|do|will|would|should|shall|can|could|may|might|must|has|had|have|of|for|in|"
+                   r"on|at|to|and|or|the|a|an|that|this|these|those|when|if|after|before|since|until|will)")
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(r"\bhow (?:long|much time)\b|\bfor how (?:long|many (?:minutes|hours|days|years))\b|"
                             r"\bwhat (?:is the )?duration\b", re.I)),
     ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
-    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b|\b(?:the|its) (?:(?:publication|release|issue|"
+    # ("Which date modifier ...", "What date format ...": a noun after it names the thing asked, a kind of date's)
+    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b(?!\s+(?!" + _FUNCTION_WORDS + r"\b)(?-i:[a-z]+)\b)|\b(?:the|its) (?:(?:publication|release|issue|"
                        r"effective|expiry|expiration|due|start|end|closing|opening) )?date (?:of|on|when|that)\b", re.I)),
     # "when" asks for a date as the question's own word ("When was ...", "And since when ...", "... and when will
     # that happen?": a verb follows it), not opening a clause ("Which converter should I use when a variable ...").
@@ -197,8 +204,10 @@ def normalize_spaces(text: str) -> str:
 
 
 # "When is the 'close' event emitted?": in an API's documentation "when" asks for the condition, not a date.
+# ... or what code does under a condition ("When does add() return False?").
 _WHEN_CONDITION = re.compile(r"^\W*when\s+(?:is|are|does|do|will|would|should)\b[^?]*\b(?:emitted|called|raised|"
-                             r"fired|triggered|invoked|thrown|executed|dispatched|evaluated|used|needed|required)\b", re.I)
+                             r"fired|triggered|invoked|thrown|executed|dispatched|evaluated|used|needed|required|"
+                             r"returns?|raises?|throws?|fails?|blocks?)\b", re.I)
 
 
 # "When a template renders one node, what does render() return?": the clause before the comma is a condition, the
@@ -239,7 +248,8 @@ _WHICH_THING = re.compile(r"^\W*which\s+(?!(?:year|years|day|days|date|dates|mon
 # "What is a bare repository?", "What is a factor in R?", "What is the Developers Database?": what a thing is, which
 # its definition says; no one phrase of a kind answers it (not "What is a good recipe for ...?", which asks for one,
 # nor "What is the default port?", which asks for a value).
-_ASKS_DEFINITION = re.compile(r"^\W*(?i:what(?:'s|\s+is|\s+are))\s+(?:(?i:an?)\s+(?:[\w.-]+\s+){0,3}[\w.-]+|"
+# ("What is a column's type affinity?": a possessive is part of the thing's name)
+_ASKS_DEFINITION = re.compile(r"^\W*(?i:what(?:'s|\s+is|\s+are))\s+(?:(?i:an?)\s+(?:[\w.'’-]+\s+){0,3}[\w.-]+|"
                               r"(?i:the)\s+(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*)(?:\s+in\s+[\w.-]+)?\s*\?*\s*$")
 
 
@@ -444,6 +454,14 @@ def event_time(text: str) -> str | None:
 def asks_version(question: str) -> bool:
     """ "Which version ...?", "In which Click release ...?", "Since when ...?": a release is asked for."""
     return _ASKS_VERSION.search(question) is not None
+
+
+def _window_stems(kind: str, window: str) -> frozenset[str]:
+    """The stems of the words beside a candidate phrase; beside a number, an identifier's parts count as words
+    ("SQLITE_MAX_COLUMN is 2000" counts columns)."""
+    if kind == "number":
+        window = re.sub(r"(?<=\w)_(?=\w)|(?<=[a-z])(?=[A-Z])", " ", window)
+    return content_stems(window)
 
 
 def find_phrase(kind: str | None, text: str, question: str, term: str | None = None) -> str | None:
@@ -809,8 +827,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         next_start = starts[following] if following < len(starts) else len(text)
         preceding = bisect.bisect_right(ends, start)
         prev_end = ends[preceding - 1] if preceding else 0
-        after = content_stems(text[end : min(end + 40, next_start)]) & asked
-        before = content_stems(text[max(start - 40, prev_end) : start]) & asked
+        after = _window_stems(kind, text[end : min(end + 40, next_start)]) & asked
+        before = _window_stems(kind, text[max(start - 40, prev_end) : start]) & asked
         before = before | (title & role)
         near, far = (before, after) if kind == "name" else (after, before)
         if kind == "date" and _BOUND_BEFORE.search(text, 0, start):

@@ -37,13 +37,14 @@ _LEAST_WORDS = frozenset(["oldest", "earliest", "shortest", "narrowest", "slowes
 # least version.
 _STATES_BOTH = r"limit(?:s|ed|ing|ation|ations)?|range|between\s+\S+\s+and|from\s+\S+\s+(?:to|up\s+to)|restrict(?:s|ed)?"
 # ("will not format things wider than 80 characters": a most, said as what never happens)
-_STATES_UPPER = (rf"{_UPPER}|up\s+to|(?:not|never|no)\b[^.;]{{0,40}}?\b\w+er\s+than|no\s+more\s+than|not\s+more\s+than|(?:cannot|can't|must\s+not|may\s+not)\s+exceed|"
+_STATES_UPPER = (rf"{_UPPER}|up\s+to|(?:not|never|no)\b[^.;]{{0,40}}?\b(?:\w+er|more|fewer|less)\s+than|no\s+more\s+than|not\s+more\s+than|(?:cannot|can't|must\s+not|may\s+not)\s+exceed|"
                  r"exceed(?:s|ed|ing)?|capped|caps|bounded|or\s+(?:less|fewer|smaller|lower|below|earlier|older)")
 _STATES_LOWER = (rf"{_LOWER}|no\s+(?:less|fewer)\s+than|or\s+(?:more|greater|larger|higher|above|later|newer)|"
                  r"and\s+(?:above|later|newer|up)|requires?|required")
+# (An identifier's parts count as words: "SQLITE_MAX_COLUMN" and "max_page_count" name a most.)
 _STATES = {
-    "upper": re.compile(rf"(?<![\w-])(?:{_STATES_BOTH}|{_STATES_UPPER})(?![\w-])", re.I),
-    "lower": re.compile(rf"(?<![\w-])(?:{_STATES_BOTH}|{_STATES_LOWER})(?![\w-])|\d\+", re.I),
+    "upper": re.compile(rf"(?<![^\W_]|-)(?:{_STATES_BOTH}|{_STATES_UPPER})(?![^\W_]|-)", re.I),
+    "lower": re.compile(rf"(?<![^\W_]|-)(?:{_STATES_BOTH}|{_STATES_LOWER})(?![^\W_]|-)|\d\+", re.I),
 }
 
 # "What is the default timeout of psycopg2.connect()?", "What is SharedDataMiddleware's default cache timeout?":
@@ -52,9 +53,10 @@ _ASKS_DEFAULT_OF = re.compile(
     r"^\s*(?:what|which)\s+(?:is|was|are|were|'s)\s+(?:the\s+)?(?:[\w.`]+['’]s\s+)?default\s+"
     r"(?P<thing>[\w`'’-]+(?:\s+[\w`'’-]+){0,3}?)"
     r"(?:\s+(?:of|for|in|on|used|that|when|if|after|under|with)\s+(?P<owner>[^?]*))?\s*\?*\s*$", re.I)
-# Words that name no particular thing: "the default value of X" asks for X's default.
+# Words that name no particular thing: "the default value of X" asks for X's default ("the default maximum number of
+# columns", for the columns' bound).
 _GENERIC = frozenset(content_stems("value values setting settings option options parameter parameters argument "
-                                   "arguments choice configuration"))
+                                   "arguments choice configuration number numbers maximum minimum max min"))
 
 
 # Things code defines and names: "Which exception does X raise?" is answered by a name, never by prose alone.

@@ -38,6 +38,7 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
     ("delete", "remove", "erase"),
     ("change", "modify", "alter"),
     ("big", "large"),
+    ("several", "multiple"),
     ("fast", "quick", "rapid"),
 )
 

@@ -141,6 +141,13 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
     ("When is the 'close' event emitted?", None),  # the condition it happens on, not a date
     ("When should flush() be called?", None),
     ("When will the module be removed?", "date"),
+    ("When does put() return False instead of storing the item?", None),  # what code does on a condition
+    ("When does the pool raise an error?", None),
+    # "date" naming a kind of thing ("Which date modifier ..."): the thing is asked, not a date
+    ("Which date modifier reads a number as seconds?", "term"),
+    ("What date format does the log use?", "term"),
+    ("Which day did the talks end?", "day"),
+    ("What day of the week was it?", "day"),
     # a condition first, then the question: the question after the comma says what is asked
     ("When a template renders to one node, what does render() return?", None),
     ("When the pool is full, how long does getconn() wait?", "duration"),
@@ -150,6 +157,16 @@ def test_a_table_cell_answers_with_its_row_and_column_headers(api_service):
 ])
 def test_the_kind_of_phrase_a_question_asks_for(question, kind):
     assert expected_kind(question) == kind
+
+
+def test_where_a_limit_arises_from_is_its_reason():
+    text = "This limit arises from the fact that the planner keeps one bit per table."
+    assert find_phrase("reason", text, "Why can the limit not be raised?") == "the planner keeps one bit per table"
+
+
+def test_an_identifiers_parts_beside_a_number_say_what_it_counts():
+    text = "The setting for POOL_MAX_WORKERS is 16. Startup takes 3 seconds."
+    assert find_phrase("number", text, "How many workers may a pool run at most?") == "16"
 
 
 def test_phrases_are_found_next_to_the_question_words():
@@ -480,6 +497,12 @@ def test_an_abbreviation_inside_a_name_of_several_words_is_spelled_out():
     text = "They met during the United Nations General Assembly in New York."
     assert _penalty("How long did they talk at the UN General Assembly?", text) == 0.0
     assert _penalty("How long did they talk at the UN Security Council?", text) > 0.0
+
+
+def test_a_word_of_grammar_before_a_number_names_no_release():
+    # "The" starts sentences mid-passage; "the 64" is still no release the corpus never names
+    text = "The planner supports joins of at most 64 tables, as told in The Planner Guide."
+    assert _penalty("Why can't the 64-table join limit be raised?", text) == 0.0
 
 
 def test_a_name_without_its_middle_name_is_the_name_the_text_gives():
@@ -1382,6 +1405,7 @@ def test_what_is_a_thing_asks_for_its_definition_not_for_a_phrase_of_a_kind():
     from rag.answer_phrases import expected_kind
 
     assert expected_kind("What is a bare repository?") is None
+    assert expected_kind("What is a column's storage class?") is None  # a possessive is part of the thing's name
     assert expected_kind("What is a factor in R?") is None
     assert expected_kind("What is the Developers Database?") is None  # a named thing
     assert expected_kind("What is the index?") == "term"  # (a word of prose: a value of something, as often)

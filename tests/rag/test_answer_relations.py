@@ -54,6 +54,9 @@ def test_a_question_not_asking_for_a_bound(question):
     ("Works with Python 3.8+.", "lower"),
     ("The value must be between 1 and 1024.", "upper"),
     ("Even on a larger terminal, help will not be formatted wider than 80 characters.", "upper"),
+    ("The pool does not accept more than 16 workers.", "upper"),
+    ("The default setting for POOL_MAX_WORKERS is 16.", "upper"),  # an identifier's part names the most
+    ("Raise max_page_count to grow the file.", "upper"),
 ])
 def test_a_sentence_stating_a_bound(text, direction):
     assert states_bound(text, direction)
@@ -76,6 +79,7 @@ def test_a_sentence_stating_no_bound_of_that_direction(text, direction):
     ("What is SharedDataMiddleware's default cache timeout?", "timeout"),
     ("What is the default value of R's digits option?", "digit"),
     ("What is the default runlevel of a Debian system?", "runlevel"),
+    ("What is the default maximum number of workers in a pool?", "worker"),  # the bound's thing, not "number"
 ])
 def test_the_thing_whose_default_is_asked(question, thing):
     assert asked_default_thing(question) == thing
@@ -212,3 +216,13 @@ def test_the_default_of_a_named_parameter_is_its_entrys_and_no_other_ones():
     # a device's "default set of parameters" gives no default to a parameter named device
     assert unstated_relation("What is the default value of the device parameter of dev.set?",
                              ["Each device has a default set of parameters when initialized."])
+
+
+def test_a_bound_asked_for_leads_with_its_value_and_an_identifier_holding_the_bound_states_it():
+    limits = hit_of(("", "2. Maximum Number Of Workers", 0.5),
+                    ("\n", "The default setting for POOL_MAX_WORKERS is 16.", 0.7),
+                    (" ", "You can raise it when the pool is built.", 0.5), doc="limits")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.3)).answer(
+        "What is the default maximum number of workers in a pool?", [limits])
+    assert not answer.abstained and answer.short_answer == "16"
+

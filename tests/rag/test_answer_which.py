@@ -174,3 +174,23 @@ def test_which_list_leads_with_the_whole_address_not_its_host():
 
     text = "The mailing list debian-mentors@lists.debian.org has been set up for novice maintainers."
     assert find_phrase("term", text, "Which list is for novice maintainers?") == "debian-mentors@lists.debian.org"
+
+
+def test_a_field_lists_term_leads_the_answer_found_deep_in_its_description():
+    checks = hit_of(("", "'tuple':", 0.2), ("\n", "matches any list. This check returns a tuple.", 0.3),
+                    ("\n\n", "coerce_list:", 0.2),
+                    ("\n", "matches any list, but wraps a lone value into a list of one.", 0.4),
+                    (" ", "Handy when a user leaves out the trailing comma of a one-item list.", 0.7), doc="checks")
+    question = "Which check helps when a user leaves out the trailing comma of a one-item list?"
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(question, [checks])
+    assert answer.short_answer == "coerce_list"
+    assert "trailing comma" in answer.citations[0].text
+
+
+def test_a_lead_in_that_names_a_thing_of_the_asked_kind_answers_which():
+    page = hit_of(("", "Using label as a keyword argument is a syntax error, since it is a reserved word.", 0.7),
+                  ("\n\n", "Since version 2.0 you can filter by label using the keyword argument label_:", 0.66),
+                  ("\n", 'db.find("row", label_="urgent")', 0.4), doc="guide")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "Which keyword argument do I use with find() to filter by label?", [page])
+    assert answer.short_answer == "label_"

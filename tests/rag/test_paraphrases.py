@@ -15,6 +15,7 @@ def test_words_of_one_meaning_are_related_both_ways():
     assert _stem("request") in paraphrase_stems(_stem("ask"))
     assert _stem("ask") in paraphrase_stems(_stem("requested"))
     assert _stem("gratitude") in paraphrase_stems(_stem("thank"))
+    assert _stem("multiple") in paraphrase_stems(_stem("several"))
 
 
 def test_words_that_are_technical_terms_in_documentation_are_not_paired():
