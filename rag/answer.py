@@ -29,6 +29,7 @@ from .answer_phrases import (
     has_phrase,
     heading_release,
     named_thing,
+    release_line,
     term_name,
     who_is_words,
     without_name_frame,
@@ -1311,6 +1312,18 @@ class ExtractiveAnswerer:
                 start, end = lead_in.sentence.start, hit.sentences[command].end
                 quotes.append((lead_in, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
                                                None)))
+        if phrase is None and kind in ("term", "date") and quotes and (kind == "date" or asks_version(question)):
+            # "In which version was X added?" and an item of a changelog: the release line above its list answers
+            # ("4.1.0 (2018-05-27)" over "- Added canonical encoding"); asked when, its date. It is cited too.
+            cand = quotes[0][0]
+            above = _release_above(cand.hit, cand.position)
+            if above and (kind == "term" or above[2]):
+                line, release, date = above
+                phrase = release if kind == "term" else date
+                lead_in = _Candidate(cand.hit, line, cand.score)
+                start, end, passage = lead_in.sentence.start, lead_in.sentence.end, cand.hit.passage
+                quotes.append((lead_in, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
+                                               None)))
         if phrase is None and kind == "term" and quotes and asks_version(question):
             # "Since which release ...?" and a quote that gives none: the release its section came with.
             found = _section_release(quotes[0][0], candidates, entries, question)
@@ -1407,6 +1420,20 @@ def _section_release(best: _Candidate, candidates: Sequence[_Candidate], entries
         release = heading_release(heading, question)
         if release:
             return release, None
+    return None
+
+
+def _release_above(hit: Hit, position: int) -> tuple[int, str, str | None] | None:
+    """The changelog release line ("4.1.0 (2018-05-27)") above the list of items sentence `position` is in: the
+    sentence that holds it, the release and its date. None when the sentence is no release's item."""
+    sentences, gap = hit.sentences, hit.between
+    if not _LIST_MARKER.match(sentences[position].text) and (position == 0 or "\n" in gap(position - 1, position)):
+        return None  # not an item, nor a sentence of one
+    for j in range(position - 1, -1, -1):
+        if _LIST_MARKER.match(sentences[j].text) or "\n" not in gap(j, j + 1):
+            continue  # an earlier item of the list, or an item's earlier sentence
+        found = release_line(sentences[j].text)
+        return (j, *found) if found else None
     return None
 
 

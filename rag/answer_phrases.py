@@ -619,6 +619,10 @@ _TITLED_AND_KIND = re.compile(rf"\b[Tt]he\s+({_TITLED_WORD}(?:\s+{_TITLED_WORD})
 _KIND_NAMED = re.compile(r"""\b(?:a|an|the)\s+(?:[\w-]+\s+)?([a-z]+)\s+(?:named|called)\s+[`'"“‘]?([\w.+/-]*[\w+])""")
 
 
+_DECORATED_WITH = re.compile(r"\bdecorated\s+(?:with|by)\s+(?:the\s+)?[`'\"]?@?([A-Za-z_][\w.]*\w)")
+_DECORATOR_STEMS = frozenset(content_stems("decorator"))
+
+
 def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
     """Asked "which event ..." (`thing`: the stems of the asked kind), the name the text gives a thing of that kind:
     "... once the `'close'` event is emitted" -> "close"; not a name the question gives itself."""
@@ -629,6 +633,11 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
         said = re.search(r"(?<!\w)" + re.escape(m.group(2)) + r"(?!\w)", question, re.I)
         if content_stems(m.group(1)) & thing and not said:
             return m.group(2)
+    # "... is decorated with doit.create_after": the decorator, named by what it does to the function
+    if thing & _DECORATOR_STEMS:
+        for m in _DECORATED_WITH.finditer(text):
+            if not re.search(r"(?<!\w)" + re.escape(m.group(1)) + r"(?!\w)", question):
+                return m.group(1)
     for m in _NAME_AND_KIND.finditer(text):
         name = (m.group(1) or m.group(2)).strip("'\"` ")
         # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event.
@@ -691,6 +700,19 @@ def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
 # A heading that names a release ("Upgrading to 7.0", "Version 2.3 (2019-05-02)", "Click 3.0"): the number ends it
 # (a section's own number opens it: "6.8. Copyright").
 _HEADING_RELEASE = re.compile(r"(?:^|(\S+)\s+)v?(\d+(?:\.\d+)+)(?:\s*\([^()]*\))?$")
+
+
+# A changelog's line that opens a release's items: "4.1.0 (2018-05-27)", "Version 2.3 - 2021-02-01", "v1.2". A
+# numbered section heading has words after its number ("3.2 Installing"), a release at most its date.
+_RELEASE_LINE = re.compile(
+    r"\s*(?:version\s+|release\s+|v)?(?P<release>\d+(?:\.\d+)+[a-z]*\d*)(?:\s*(?:\(|[-–—:]\s*)?(?P<date>\d{4}-\d{2}-\d{2}|"
+    r"\d{4}/\d{2}/\d{2}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|unreleased)\)?)?\s*", re.I)
+
+
+def release_line(text: str) -> tuple[str, str | None] | None:
+    """The release and its date (if given) of a changelog's release line ("4.1.0 (2018-05-27)"), else None."""
+    found = _RELEASE_LINE.fullmatch(strip_markup(text.strip()))
+    return (found.group("release"), found.group("date")) if found else None
 
 
 def heading_release(heading: str, question: str) -> str | None:

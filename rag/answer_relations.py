@@ -125,7 +125,9 @@ def asked_default_thing(question: str) -> str | None:
     if not match:
         return None
     # ("the default value of the encoding parameter of get_text_stream()": the owner's own owner is no thing asked)
-    owner = re.split(r"\s+(?:of|for|in)\s+", match.group("owner") or "", maxsplit=1)[0]
+    # (nor is what it is used for or when: "worker processes used for parallel runs" asks about processes)
+    owner = re.split(r"\s+(?:of|for|in|on|used|that|when|if|after|under|with)\s+", match.group("owner") or "",
+                     maxsplit=1)[0]
     for phrase in (match.group("thing"), owner):
         for word in reversed(phrase.split()):
             # (an identifier's parts: "SESSION_COOKIE_NAME" is said by "the session cookie's name")

@@ -80,6 +80,7 @@ def test_a_sentence_stating_no_bound_of_that_direction(text, direction):
     ("What is the default value of R's digits option?", "digit"),
     ("What is the default runlevel of a Debian system?", "runlevel"),
     ("What is the default maximum number of workers in a pool?", "worker"),  # the bound's thing, not "number"
+    ("What is the default number of worker processes used for parallel runs?", "process"),  # not "used"
 ])
 def test_the_thing_whose_default_is_asked(question, thing):
     assert asked_default_thing(question) == thing

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import _looks_like_heading
-from rag.answer_phrases import expected_kind, find_phrase
-from tests.rag.answer_pages import answered, page_service
+from rag.answer import AnswerConfig, ExtractiveAnswerer, _looks_like_heading
+from rag.answer_phrases import expected_kind, find_phrase, release_line
+from tests.rag.answer_pages import answered, hit_of, page_service
 
 POTTERY_PAGE = """<html><head><title>pottery — studio helpers</title></head><body>
 <h1>pottery — studio helpers</h1>
@@ -111,3 +111,36 @@ def test_since_which_release_is_the_release_an_upgrade_sections_heading_names(gl
     # Its text gives no release: the one asked about another section's change is not this one.
     assert answered(glazing_service, "Since which release does the kiln log live in the studio folder?"
                     ).short_answer == "6.2"
+
+
+@pytest.mark.parametrize(("line", "found"), [
+    ("4.1.0 (2018-05-27)", ("4.1.0", "2018-05-27")),
+    ("Version 2.3 - 2021-02-01", ("2.3", "2021-02-01")),
+    ("v1.2", ("1.2", None)),
+    ("3.2 Installing the package", None),  # a numbered section heading, not a release
+    ("- Added canonical encoding", None),
+])
+def test_a_changelogs_release_line(line, found):
+    assert release_line(line) == found
+
+
+def _changelog():
+    return hit_of(("", "5.4.5 (2022-11-29)", 0.3),
+                  ("\n\n", "- Added support for frozen dicts (jdoe)", 0.3),
+                  ("\n", "- Fixed a leak in the decoder. It showed on 32-bit builds.", 0.4),
+                  ("\n\n", "4.1.0 (2018-05-27)", 0.3),
+                  ("\n\n", "- Added canonical encoding (via canonical=True)", 0.8),
+                  ("\n", "- Added support for sets", 0.4), doc="changes")
+
+
+def test_in_which_version_is_answered_by_the_release_line_above_a_changelog_item():
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "In which version was canonical encoding added?", [_changelog()])
+    assert answer.short_answer == "4.1.0"
+    assert [c.text for c in answer.citations] == ["- Added canonical encoding (via canonical=True)", "4.1.0 (2018-05-27)"]
+
+
+def test_when_is_answered_by_the_release_lines_date():
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "When did the library get canonical encoding?", [_changelog()])
+    assert answer.short_answer == "2018-05-27"

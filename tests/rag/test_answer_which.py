@@ -194,3 +194,11 @@ def test_a_lead_in_that_names_a_thing_of_the_asked_kind_answers_which():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "Which keyword argument do I use with find() to filter by label?", [page])
     assert answer.short_answer == "label_"
+
+
+def test_which_decorator_is_answered_by_the_name_a_function_is_decorated_with():
+    page = hit_of(("", "When a task creator is decorated with kiln.run_later, it is evaluated only after the tasks "
+                       "it waits for have run.", 0.7), doc="guide")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "Which decorator delays a task creator until other tasks have run?", [page])
+    assert answer.short_answer == "kiln.run_later"
