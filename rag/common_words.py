@@ -7,9 +7,10 @@ The list of ordinary words is the bundled embedder's WordPiece vocabulary: its ~
 words common enough in its training text to get a token of their own. A word made of one of them and a common affix
 ("improperly", "sender", "unmute") is ordinary too.
 
-Known weakness: the vocabulary lacks some ordinary words ("configure", "delete", "automate", "firewall"); they count
-as rare, which matters only when no passage holds a word of the same stem (on the five labelled sets that never
-happens to an answerable question).
+The vocabulary holds some ordinary words in one form only ("postponed", not "postpones"; "deleted", not "delete"):
+another inflection of the word being in it makes a word of five letters or more ordinary too. Known weakness: a few
+ordinary words are in no form ("firewall"); they count as rare, which matters only when no passage holds a word of
+the same stem.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 
 from .embed import bundled_model_path
 
+_INFLECTIONS = ("ing", "ed", "es", "s", "d")
 _SUFFIXES = ("ments", "ment", "ness", "ings", "ing", "able", "ers", "er", "ly", "ed", "es", "s", "d")
 _PREFIXES = ("under", "over", "non", "dis", "mis", "pre", "un", "re")
 _WORD = re.compile(r"[a-z]+")
@@ -47,4 +49,9 @@ def is_rare_word(word: str) -> bool:
         base = word[: -len(suffix)]
         if word.endswith(suffix) and len(base) >= 3 and (_known(base) or _known(base + "e")):
             return False  # "improperly", "sender", "enabled" ("enabl" + "e")
+    # Another form of the same word is in it: "postpones" and "postpone" by "postponed". (Not of a short word: "vim"
+    # would be a form of "vims".)
+    bases = [word] + [word[: -len(s)] for s in _INFLECTIONS if word.endswith(s)]
+    if len(word) >= 5 and any(len(base) >= 5 and _known(base + s) for base in bases for s in _INFLECTIONS):
+        return False
     return not any(word.startswith(p) and len(word) - len(p) >= 3 and _known(word[len(p):]) for p in _PREFIXES)

@@ -586,6 +586,9 @@ def test_rare_words_are_those_outside_the_embedders_vocabulary_and_its_affixed_f
     # In the vocabulary, or one of its words with a common prefix or suffix: ordinary.
     assert not any(is_rare_word(w) for w in ("registry", "network", "improperly", "sender", "unmute", "enabled", "queries"))
     assert not is_rare_word("ipv6")  # letters with digits are not judged
+    # Another inflection of it is in the vocabulary ("postponed"): ordinary; a short word is not judged so.
+    assert not any(is_rare_word(w) for w in ("postpones", "postpone", "configure", "truncate"))
+    assert all(is_rare_word(w) for w in ("tapply", "grafana", "memcached"))
 
 
 def test_a_thing_named_with_its_number_must_be_in_the_passages():
