@@ -89,6 +89,9 @@ def described_thing(thing: str, keywords: frozenset[str] = frozenset()) -> Descr
     return DescribedThing(wanted, keywords, symbols, codes) if wanted or symbols else None
 
 
+_PREPOSITIONS = frozenset(["to", "of", "for", "from", "by", "with", "on", "at", "into", "about"])
+
+
 def describes(text: str, thing: DescribedThing) -> bool:
     """The sentence opens with the asked thing, every word of it, and then says what it does or is."""
     wanted, keywords, symbols = thing.wanted, thing.keywords, thing.symbols
@@ -96,6 +99,8 @@ def describes(text: str, thing: DescribedThing) -> bool:
     held: set[str] = set()
     opened: set[str] = set()
     for n, word in enumerate(words[:8], start=1):
+        if not held & wanted and word.lower() in _PREPOSITIONS:
+            return False  # "The arguments to FrozenDict are ...": the thing is no subject, the arguments are
         held |= content_stems(word)  # (word by word: a word's stems are remembered, a new opening's would not be)
         held |= {k for k in keywords if re.search(rf"\b{re.escape(k)}\b", word, re.I)}
         opened.add(word.strip(_AROUND))

@@ -451,7 +451,9 @@ def is_prose(text: str) -> bool:
 _ASKS_WHAT_CODE_IS = re.compile(
     r"^\W*(?i:what(?:'s|\s+(?:is|are)))\s+(?:(?:the|an?)\s+)?`?(?:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?:\(\))?|[A-Za-z_]\w*\(\)|"
     r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)`?"
-    r"(?:\s+(?:class|function|method|object|type|attribute|decorator|module|exception))?\W*$")
+    r"(?:\s+(?:class|function|method|object|type|attribute|decorator|module|exception))?"
+    # ... of a library the question names: "What is FrozenDict in cbor2?"
+    r"(?:\s+(?:in|of|from)\s+(?:the\s+)?`?[\w.-]+`?(?:\s+(?:module|package|library))?)?\W*$")
 
 
 def asks_what_it_does(question: str) -> bool:

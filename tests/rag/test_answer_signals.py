@@ -162,6 +162,8 @@ def test_asked_who_made_the_document_or_when_its_line_under_the_title_answers(qu
     # Opening with the thing is not enough: the sentence must go on to say what it does or is.
     ("What does timeout.unref() do?", "Calling timeout.unref() multiple times will have no effect.", False),
     ("Which class parses dates?", "The parser class is used to read dates.", False),  # not a "what does X do"
+    # The thing in a phrase of the subject's is not what the sentence is about.
+    ("What does the next statement do inside an R loop?", "The use of the next statement is to skip a cycle.", False),
 ])
 def test_a_sentence_describes_the_asked_thing_when_it_opens_with_it_and_says_what_it_does(question, sentence, described):
     from rag.code_keywords import code_keywords

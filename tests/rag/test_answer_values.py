@@ -410,6 +410,7 @@ def test_a_code_in_the_question_finds_the_entry_holding_it_and_the_answer_names_
     ("What's `fire_all`?", True),
     ("What is the KilnError exception?", True),
     ("what is glaze()", True),
+    ("What is FrozenKiln in kilnlib?", True),  # of a library the question names
     ("What is a kiln?", False),  # a plain word: a sentence saying what it is answers
     ("What is Stoneware?", False),
 ])
