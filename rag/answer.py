@@ -1367,8 +1367,12 @@ class ExtractiveAnswerer:
         # name in sight, "the capital of Russia" in a corpus that never says "capital", a date asked and the best
         # sentence's date belonging to something else (it shares next to none of the question's words).
         # ("What was the name of the military attache?" and no name in the quote: it does not say who he was.)
+        # ("In which version ...?" and no release found: the quote says what the thing is, never when it came.)
         if unstated_relation(question, [text for _, q in quotes for text in (q.shown(), q.term) if text]) or \
-                phrase is None and (asks_code_name(question) or kind == "name" and asks_a_persons_name(question)) or \
+                phrase is None and (asks_code_name(question) or kind == "name" and asks_a_persons_name(question) or
+                                    # "In which version was X added?" and no release anywhere in the quotes, their
+                                    # sections or a changelog's release line: a release is the only answer there is
+                                    kind == "term" and asks_version(question)) or \
                 unheard_attribute(question, absent_terms) or \
                 phrase is None and person is not None and person.part != "who" or \
                 kind in _VALUE_KINDS and not candidates[0].features.get("front_matter") and (  # (the date under the

@@ -456,6 +456,12 @@ def asks_version(question: str) -> bool:
     return _ASKS_VERSION.search(question) is not None
 
 
+def _called_in(name: str, question: str) -> bool:
+    """A dotted name whose last part the question calls: "Signal.connect" of "... after each call to connect()?" is
+    the question's own."""
+    return "." in name and re.search(rf"(?<![\w.]){re.escape(name.rsplit('.', 1)[-1])}\s*\(", question) is not None
+
+
 def _window_stems(kind: str, window: str) -> frozenset[str]:
     """The stems of the words beside a candidate phrase; beside a number, an identifier's parts count as words
     ("SQLITE_MAX_COLUMN is 2000" counts columns)."""
@@ -681,10 +687,17 @@ def _codename(text: str, question: str) -> str | None:
     return None
 
 
+# A change and the release it came or comes with, the word "version" left out: "removed in 1.6", "added in 2.0".
+_CHANGED_IN = re.compile(r"\b(?:added|removed|introduced|deprecated|changed|dropped)\s+in\s+(v?\d+(?:\.\d+)+)\b", re.I)
+_VERSION_IS = re.compile(r"\b(?:version|release)\s+(?:is|was)\s+(v?\d+(?:\.\d+)+)\b", re.I)
+
+
 def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     """The release a version note or a sentence gives ("Changed in version 2.9.2: ...", "Starting with Click 3.0"),
     not one the question itself names ("... introduced in PostgreSQL 14?")."""
     spans = [(m.start(), m.group()) for m in VERSION.finditer(text)]
+    spans += [(m.start(1), m.group(1)) for m in _VERSION_IS.finditer(text)]  # "The current version is 2.0.0"
+    spans += [(m.start(1), m.group(1)) for m in _CHANGED_IN.finditer(text)]  # "planned to be removed in 1.6"
     spans += [(m.start(), m.group()) for m in _NAMED_RELEASE.finditer(text) if content_stems(m.group(1)) & asked]
     # A release named by its codename or its year: "the Etch (Debian 4.0) release", "the 1991 release of S",
     # "Starting with Debian Jessie" (after the product the question names).
@@ -751,7 +764,7 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         # The question's own words answer nothing, but an option or code name that only shares a stem with them
         # ("--absolute" for "... as an absolute path") is the answer, unless the question spells it out.
         own = content_stems(name) <= asked if not re.search(r"[-_./()]", name) else \
-            normalize_spaces(name) in normalize_spaces(question)
+            normalize_spaces(name) in normalize_spaces(question) or _called_in(name, question)
         if own and kind == "term" and _CALL_TERM.search(term) and not re.search(
                 rf"(?<![\w.]){re.escape(name)}\s*\(|`{re.escape(name)}`" +
                 (rf"|(?<![\w.]){re.escape(name)}(?![\w])" if re.search(r"[_.]", name) else ""), question, re.I):
@@ -814,7 +827,8 @@ def _find(kind: str | None, text: str, question: str, term: str | None, first: b
         if kind in ("term", "how") and _REJECTED.search(text, max(start - 60, 0), start):
             continue  # the alternative the text turns down is no answer
         stems = content_stems(phrase)
-        own_words = normalize_spaces(phrase) in question_words if kind in ("term", "how") else stems <= asked
+        own_words = (normalize_spaces(phrase) in question_words or _called_in(phrase, question)) \
+            if kind in ("term", "how") else stems <= asked
         if not phrase or (stems and own_words) or len(phrase) > 120 or not _HAS_WORD.search(phrase):
             continue  # the question's own words answer nothing
         titled = ""

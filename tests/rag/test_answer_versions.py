@@ -144,3 +144,21 @@ def test_when_is_answered_by_the_release_lines_date():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "When did the library get canonical encoding?", [_changelog()])
     assert answer.short_answer == "2018-05-27"
+
+
+def test_which_version_with_no_release_in_sight_is_refused():
+    answerer = ExtractiveAnswerer(AnswerConfig(threshold=0.35))
+    question = "In which version was the sandboxed environment introduced?"
+    unstated = hit_of(("", "The sandboxed environment renders untrusted templates safely.", 0.8), doc="sandbox")
+    assert answerer.answer(question, [unstated]).abstained
+    stated = hit_of(("", "The sandboxed environment renders untrusted templates safely.", 0.8),
+                    (" ", "It was introduced in version 2.3.", 0.6), doc="sandbox")
+    answer = answerer.answer(question, [stated])
+    assert not answer.abstained and answer.short_answer == "version 2.3"
+
+
+def test_a_release_said_as_what_the_version_is():
+    assert find_phrase("term", "The current version is 2.0.0, dated 8th February 2014.",
+                       "What is the current version of the checker?") == "2.0.0"
+    assert find_phrase("term", "This global signal is planned to be removed in 1.6.",
+                       "In which version will the global signal be removed?") == "1.6"

@@ -202,3 +202,11 @@ def test_which_decorator_is_answered_by_the_name_a_function_is_decorated_with():
     answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
         "Which decorator delays a task creator until other tasks have run?", [page])
     assert answer.short_answer == "kiln.run_later"
+
+
+def test_a_dotted_name_whose_last_part_the_question_calls_is_the_questions_own():
+    page = hit_of(("", "Signal.connect() registers a function to be called each time the signal is sent.", 0.8),
+                  doc="signals")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.0)).answer(
+        "Which signal is sent after each call to connect()?", [page])
+    assert answer.short_answer != "Signal.connect"
