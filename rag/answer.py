@@ -22,6 +22,7 @@ from .answer_phrases import (
     asks_definition,
     asks_version,
     command_line,
+    count_numbers,
     event_time,
     expected_kind,
     explains,
@@ -942,7 +943,7 @@ class ExtractiveAnswerer:
                 # way a "how do I" question asks for, not a heading.
                 if read.introduces_command and kind == "how":
                     f["command_lead"] = 1.0
-                elif read.heading and "front_matter" not in f and not (names_one and _names_before_colon(sentence.text)) \
+                elif read.heading and "front_matter" not in f and not (_names_before_colon(sentence.text) and named_thing(sentence.text, thing, question)) \
                         or wants_summary and read.synopsis:
                     # (The byline asked for is no mere heading; a usage line says how a command is called, as a
                     # signature does, not what it does.)
@@ -1248,8 +1249,8 @@ class ExtractiveAnswerer:
         # "Which port ...", "What value should X be set to?": a quantity is asked, so the lead is a number, not a name.
         # ... and "Which country ...", "In which city ...": a place the prose names ("in Brunei Darussalam").
         # ("What is the default maximum number of columns?": a bound asked for is a quantity, whatever it bounds.)
-        lead_kind = "number" if asked_kind & _QUANTITIES or kind == "term" and asked_bound(question) else \
-            "place" if asked_kind & _PLACES else kind
+        bound_lead = kind == "term" and not asked_kind & _QUANTITIES and asked_bound(question) is not None
+        lead_kind = "number" if asked_kind & _QUANTITIES or bound_lead else "place" if asked_kind & _PLACES else kind
         for cand, quote in quotes:
             if asked_kind and _speaks_of_group(cand.sentence.text, asked_kind):
                 continue  # "These functions can be used as the stop argument of retry()": no one of them is named
@@ -1296,6 +1297,8 @@ class ExtractiveAnswerer:
                 continue  # a parameter's name is no way of doing what is asked ("empty_char" for a progress bar)
             else:
                 phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind in ("number", "place") else term)
+            if phrase and bound_lead and count_numbers(quote.text) > 1:
+                phrase = None  # "(2^32 - 1) bytes = (4GiB - 1 byte)": which of its numbers is the bound, only reading tells
             if phrase:
                 break
         if phrase is None and asked_kind and quotes:

@@ -371,8 +371,10 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
     if kind == "day":  # "On what day ...": a date with its day or year, not "mid-October"
         return [m.span() for m in DATE.finditer(text) if re.search(r"\d", m.group())]
     if kind == "number":  # not a time, nor the number of a list item or a section ("3. Leaks of ...")
+        # (nor a manual page's section, "passwd(1)", nor a part of a power, "2^32")
         return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
-                and not _is_item_number(text, m.start()) and not _REFERENCE.search(text, 0, m.start())]
+                and not _is_item_number(text, m.start()) and not _REFERENCE.search(text, 0, m.start())
+                and not _MAN_SECTION.match(text, max(m.start() - 1, 0)) and not _POWER_PART.search(text[max(m.start() - 1, 0): m.end() + 1])]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         # (a name just after "in", "at", "from" or "to" is a place's: "in Brunei Darussalam")
         # (unless a title says it is a person's: "direct from President Putin")
@@ -460,6 +462,15 @@ def _called_in(name: str, question: str) -> bool:
     """A dotted name whose last part the question calls: "Signal.connect" of "... after each call to connect()?" is
     the question's own."""
     return "." in name and re.search(rf"(?<![\w.]){re.escape(name.rsplit('.', 1)[-1])}\s*\(", question) is not None
+
+
+_MAN_SECTION = re.compile(r"(?<=\w)\(\d\w*\)")  # the "(1)" of "passwd(1)"
+_POWER_PART = re.compile(r"\^|\d\^|\^\d")
+
+
+def count_numbers(text: str) -> int:
+    """How many quantities the text holds (numbers as `find_phrase` finds them)."""
+    return len(_text_candidates("number", text))
 
 
 def _window_stems(kind: str, window: str) -> frozenset[str]:
@@ -625,6 +636,7 @@ _TITLED_AND_KIND = re.compile(rf"\b[Tt]he\s+({_TITLED_WORD}(?:\s+{_TITLED_WORD})
 _KIND_NAMED = re.compile(r"""\b(?:a|an|the)\s+(?:[\w-]+\s+)?([a-z]+)\s+(?:named|called)\s+[`'"“‘]?([\w.+/-]*[\w+])""")
 
 
+_KIND_THEN_CODE = re.compile(r"\b(?:the|a|an)\s+((?:[a-z]+\s+)?[a-z]+)\s+[`'\"“‘]?([A-Za-z_][\w.]*(?:\(\))?)")
 _DECORATED_WITH = re.compile(r"\bdecorated\s+(?:with|by)\s+(?:the\s+)?[`'\"]?@?([A-Za-z_][\w.]*\w)")
 _DECORATOR_STEMS = frozenset(content_stems("decorator"))
 
@@ -639,6 +651,12 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
         said = re.search(r"(?<!\w)" + re.escape(m.group(2)) + r"(?!\w)", question, re.I)
         if content_stems(m.group(1)) & thing and not said:
             return m.group(2)
+    # "... using the keyword argument class_": the kind, then a code name of it
+    for m in _KIND_THEN_CODE.finditer(text):
+        name = m.group(2)
+        if content_stems(m.group(1)) & thing and re.search(r"\w[_.]|_$|\(\)|[a-z][A-Z]", name) and \
+                not re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question):
+            return name
     # "... is decorated with doit.create_after": the decorator, named by what it does to the function
     if thing & _DECORATOR_STEMS:
         for m in _DECORATED_WITH.finditer(text):

@@ -164,6 +164,12 @@ def test_where_a_limit_arises_from_is_its_reason():
     assert find_phrase("reason", text, "Why can the limit not be raised?") == "the planner keeps one bit per table"
 
 
+def test_a_manual_pages_section_and_a_powers_parts_are_no_quantities():
+    text = "Choose a password of at least 6 characters, as told in passwd(1)."
+    assert find_phrase("number", text, "How long should a password for passwd be?") == "at least 6"
+    assert find_phrase("number", "The size is at most 2^32 bytes.", "How many bytes at most?") is None
+
+
 def test_an_identifiers_parts_beside_a_number_say_what_it_counts():
     text = "The setting for POOL_MAX_WORKERS is 16. Startup takes 3 seconds."
     assert find_phrase("number", text, "How many workers may a pool run at most?") == "16"

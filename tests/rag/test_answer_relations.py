@@ -227,3 +227,10 @@ def test_a_bound_asked_for_leads_with_its_value_and_an_identifier_holding_the_bo
         "What is the default maximum number of workers in a pool?", [limits])
     assert not answer.abstained and answer.short_answer == "16"
 
+
+
+def test_a_bound_among_several_numbers_gives_no_number_lead():
+    fat = hit_of(("", "For FAT filesystems the maximum file size is (2^32 - 1) bytes = (4GiB - 1 byte).", 0.8),
+                 doc="fs")
+    answer = ExtractiveAnswerer(AnswerConfig(threshold=0.3)).answer("What is the largest file size FAT can store?", [fat])
+    assert not answer.abstained and answer.short_answer is None

@@ -29,11 +29,17 @@ def test_the_kind_of_thing_asked_for(question, thing):
     ("The Context.get_parameter_source() method can be used to find this out.", "Context.get_parameter_source"),
     ("Click provides the getchar() function which reads a single character.", "getchar"),
     ("Use the `'close'` event for that.", "close"),
+    ("You can filter by label using the keyword argument label_ instead.", "label_"),  # the kind, then a code name
+    ("Call the method fetch_all() to read every row.", "fetch_all()"),
 ])
 def test_a_name_given_a_thing_of_the_asked_kind(text, name):
     kind = frozenset({"method"}) if "method" in text else frozenset({"function"}) if "function" in text \
-        else frozenset({"event"})
+        else frozenset({"argument"}) if "argument" in text else frozenset({"event"})
     assert named_thing(text, kind, "Which one is it?") == name
+
+
+def test_a_plain_word_after_the_kind_is_no_name_of_it():
+    assert named_thing("Pass the argument value to it.", frozenset({"argument"}), "Which one is it?") is None
 
 
 def _setup_then_way():
