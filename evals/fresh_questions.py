@@ -7,7 +7,7 @@ strings separated by " | " (any one counts), or empty for a question the documen
 as right when an expected string is in the answer's short answer or its first 300 characters (case, curly quotes
 and runs of white space aside), or, with none expected, when the answer abstains. The labelled sets (`rag eval`)
 grade evidence and citations; this grades only whether the reader is told the answer, and is quick to write for a
-new document (evals/fresh/: six documents from Debian's archive and their questions, evals/README.md "Session 17").
+new document (evals/fresh/: eight documents from Debian's archive and their questions, evals/README.md "Session 17").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 # Fetch one of the documents of the fresh questions (evals/README.md, "Session 17") from Debian's package archive
 # and copy its pages into DEST (default corpora/fresh/NAME).
 #
-# Usage: bash evals/fresh/get.sh NAME [DEST]     NAME: bs4 cache conf sqlite doit cbor
+# Usage: bash evals/fresh/get.sh NAME [DEST]     NAME: bs4 cache conf sqlite doit cbor bidict blinker
 # The questions were written against these package versions: the pages are checked against their sums.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../corpora/deb.sh"
@@ -57,7 +57,20 @@ a16d37bbba7cf8c96ee5b10dcb294fa5df9310425b61beb7391e4aacbfa93587  modules/decode
 5f7e5a236b2640e57f6e047bf3cfff618519e2d3dcb98a0320711dbc5be0a358  modules/types.html
 e59cbd607a43375d3989d79ba05c9a3e6d9ca584e91f673575ac4c9f17a61036  usage.html
 74463d4f50c54409659048d0c7f374fa36beb3430a2f56c664a2fa0375183592  versionhistory.html" ;;
-*) echo "error: unknown NAME $NAME (bs4 cache conf sqlite doit cbor)" >&2; exit 2 ;;
+bidict)  # bidict's guide and API reference
+    PKG=python-bidict-doc LABEL="python-bidict-doc 0.22.1-1" DOC=usr/share/doc/python-bidict-doc/html
+    SUMS="80130b4bcd06be36dd9fc92c2385bb70e4f5a408ec5b1728e1a2a8f0d1779297  addendum.html
+cf17b5c4ac535e49e24d3c8d9150d1bd71f2ba27b1bc6a3c10dea84b945f34b2  api.html
+73273e5983ce690c110db91c8b4822bc84108e364b8486ba0db30d2b74c80aa6  basic-usage.html
+e498c3ebd5dd95ecec409388852cc594ef4122c68ca16f196949ab6e83983f61  extending.html
+7d0d78431db0ce37fb46fe8fb074b5dc02ce6fc62daa2189daec13fa9cf1ec36  intro.html
+33745b822a563e3a72bd8c4f32743164c3b4870af491ccaf310f0f44e6b60078  learning-from-bidict.html
+83a23941ca81b8fe9352242b77af07d7734119ac3947915ccdef2b1dfee227f1  other-bidict-types.html
+a67c3083a3f5cc075d7c5a5dd86b9303f559f58157230b061cee78f3d3baf7d7  other-functionality.html" ;;
+blinker)  # blinker's one page: guide, API reference and changelog
+    PKG=python-blinker-doc LABEL="python-blinker-doc 1.5-1" DOC=usr/share/doc/python-blinker-doc/html
+    SUMS="8c643867f18b9ba172ff7a9f15ff0cfafcbad300801db7f7e17e21f1fcbb2b62  index.html" ;;
+*) echo "error: unknown NAME $NAME (bs4 cache conf sqlite doit cbor bidict blinker)" >&2; exit 2 ;;
 esac
 unpack_deb "$PKG"
 copy_checked "$UNPACKED/$DOC" "$DEST" "$SUMS" "$LABEL"
