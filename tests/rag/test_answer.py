@@ -159,20 +159,20 @@ def test_the_kind_of_phrase_a_question_asks_for(question, kind):
     assert expected_kind(question) == kind
 
 
-def test_where_a_limit_arises_from_is_its_reason():
-    text = "This limit arises from the fact that the planner keeps one bit per table."
-    assert find_phrase("reason", text, "Why can the limit not be raised?") == "the planner keeps one bit per table"
-
-
-def test_a_manual_pages_section_and_a_powers_parts_are_no_quantities():
-    text = "Choose a password of at least 6 characters, as told in passwd(1)."
-    assert find_phrase("number", text, "How long should a password for passwd be?") == "at least 6"
-    assert find_phrase("number", "The size is at most 2^32 bytes.", "How many bytes at most?") is None
-
-
-def test_an_identifiers_parts_beside_a_number_say_what_it_counts():
-    text = "The setting for POOL_MAX_WORKERS is 16. Startup takes 3 seconds."
-    assert find_phrase("number", text, "How many workers may a pool run at most?") == "16"
+@pytest.mark.parametrize(("kind", "text", "question", "phrase"), [
+    # where a limit arises from is its reason
+    ("reason", "This limit arises from the fact that the planner keeps one bit per table.",
+     "Why can the limit not be raised?", "the planner keeps one bit per table"),
+    # a manual page's section and a power's parts are no quantities
+    ("number", "Choose a password of at least 6 characters, as told in passwd(1).",
+     "How long should a password for passwd be?", "at least 6"),
+    ("number", "The size is at most 2^32 bytes.", "How many bytes at most?", None),
+    # an identifier's parts beside a number say what it counts
+    ("number", "The setting for POOL_MAX_WORKERS is 16. Startup takes 3 seconds.",
+     "How many workers may a pool run at most?", "16"),
+])
+def test_phrases_of_limits_and_their_reasons(kind, text, question, phrase):
+    assert find_phrase(kind, text, question) == phrase
 
 
 def test_phrases_are_found_next_to_the_question_words():
