@@ -387,11 +387,12 @@ def _describes_entry(text: str, described: str | None) -> bool:
         _normalize(described) not in _normalize(text)
 
 
-def _names_before_colon(text: str) -> bool:
-    """A sentence of prose that ends in a colon before its example ("you can search by CSS class using the keyword
-    argument class_:"): a lead-in, and yet it says what it names."""
+def _lead_in_naming(text: str, thing: frozenset[str], question: str) -> bool:
+    """A sentence of prose that ends in a colon before its example and names a thing of the asked kind ("you can
+    search by CSS class using the keyword argument class_:"): a lead-in, and yet it says what is asked."""
     stripped = text.strip()
-    return stripped.endswith(":") and "\n" not in stripped and len(stripped.split()) >= 6
+    return stripped.endswith(":") and "\n" not in stripped and len(stripped.split()) >= 6 and \
+        named_thing(stripped, thing, question) is not None
 
 
 def _looks_like_term(text: str) -> bool:
@@ -943,10 +944,10 @@ class ExtractiveAnswerer:
                 # way a "how do I" question asks for, not a heading.
                 if read.introduces_command and kind == "how":
                     f["command_lead"] = 1.0
-                elif read.heading and "front_matter" not in f and not (_names_before_colon(sentence.text) and named_thing(sentence.text, thing, question)) \
+                elif read.heading and "front_matter" not in f and not _lead_in_naming(sentence.text, thing, question) \
                         or wants_summary and read.synopsis:
-                    # (The byline asked for is no mere heading; a usage line says how a command is called, as a
-                    # signature does, not what it does.)
+                    # (The byline asked for is no mere heading, nor a lead-in that names a thing of the asked kind;
+                    # a usage line says how a command is called, as a signature does, not what it does.)
                     f["heading"] = 1.0
                 # "What does X return?": the line under "Returns:" (or after ":returns:") answers, however short
                 # ("str" under "Return type:" echoes nothing and still answers).
@@ -1298,7 +1299,7 @@ class ExtractiveAnswerer:
             else:
                 phrase = find_phrase(lead_kind, quote.text, question, None if lead_kind in ("number", "place") else term)
             if phrase and bound_lead and count_numbers(quote.text) > 1:
-                phrase = None  # "(2^32 - 1) bytes = (4GiB - 1 byte)": which of its numbers is the bound, only reading tells
+                phrase = None  # "(2^32 - 1) bytes = (4GiB - 1 byte)": which number is the bound, only reading tells
             if phrase:
                 break
         if phrase is None and asked_kind and quotes:

@@ -147,7 +147,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bwhat (?:is the )?duration\b", re.I)),
     ("time", re.compile(r"\b(?:what|which) (?:clock )?time\b|\bat what time\b", re.I)),
     # ("Which date modifier ...", "What date format ...": a noun after it names the thing asked, a kind of date's)
-    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b(?!\s+(?!" + _FUNCTION_WORDS + r"\b)(?-i:[a-z]+)\b)|\b(?:the|its) (?:(?:publication|release|issue|"
+    ("day", re.compile(r"\b(?:what|which|on what) (?:date|day)s?\b(?!\s+(?!" + _FUNCTION_WORDS + r"\b)(?-i:[a-z]+)\b)|"
+                       r"\b(?:the|its) (?:(?:publication|release|issue|"
                        r"effective|expiry|expiration|due|start|end|closing|opening) )?date (?:of|on|when|that)\b", re.I)),
     # "when" asks for a date as the question's own word ("When was ...", "And since when ...", "... and when will
     # that happen?": a verb follows it), not opening a clause ("Which converter should I use when a variable ...").
@@ -374,7 +375,7 @@ def _candidates(kind: str, text: str, asked: frozenset[str]) -> list[tuple[int, 
         # (nor a manual page's section, "passwd(1)", nor a part of a power, "2^32")
         return [m.span() for m in NUMBER.finditer(text) if not TIME.match(text, m.start())
                 and not _is_item_number(text, m.start()) and not _REFERENCE.search(text, 0, m.start())
-                and not _MAN_SECTION.match(text, max(m.start() - 1, 0)) and not _POWER_PART.search(text[max(m.start() - 1, 0): m.end() + 1])]
+                and not _section_or_power(text, m.start(), m.end())]
     if kind == "name":  # a person's name, or the address to write to ("Who should I e-mail?")
         # (a name just after "in", "at", "from" or "to" is a place's: "in Brunei Darussalam")
         # (unless a title says it is a person's: "direct from President Putin")
@@ -465,7 +466,12 @@ def _called_in(name: str, question: str) -> bool:
 
 
 _MAN_SECTION = re.compile(r"(?<=\w)\(\d\w*\)")  # the "(1)" of "passwd(1)"
-_POWER_PART = re.compile(r"\^|\d\^|\^\d")
+
+
+def _section_or_power(text: str, start: int, end: int) -> bool:
+    """The number at text[start:end] is a manual page's section ("passwd(1)") or a part of a power ("2^32")."""
+    before = max(start - 1, 0)
+    return _MAN_SECTION.match(text, before) is not None or "^" in text[before : end + 1]
 
 
 def count_numbers(text: str) -> int:
