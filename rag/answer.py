@@ -84,7 +84,7 @@ from .common_words import is_rare_word
 from .keyword import STOPWORDS
 from .lru import LruCache
 from .paraphrases import paraphrase_stems
-from .records import Answer, Citation, Hit, ScoredSentence
+from .records import Answer, Citation, Hit, Passage, ScoredSentence
 from .structure import asked_cell, described_terms, is_header_row, layout, markdown_header, row_cells, strip_markup
 from .terms import content_stems
 
@@ -226,6 +226,12 @@ class _Quote:
 # A table cell of code ("count(seq)"), and a lead that is a call with its arguments ("take(n, seq)", not "tapply()").
 _CALL_CELL = re.compile(r"\w\([^)]*\)")
 _CALL_WITH_ARGUMENTS = re.compile(r"[\w.]*\w\([^)]+\)")
+
+
+def _quote_between(passage: Passage, start: int, end: int, term: str | None = None, header: list[str] | None = None,
+                   lead: str | None = None) -> _Quote:
+    """The quote of the passage's text from `start` to `end` (offsets in its document)."""
+    return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
 
 
 def _section_name(hit: Hit, asked_kind: frozenset[str], question: str) -> str | None:
@@ -1170,7 +1176,7 @@ class ExtractiveAnswerer:
         header = _table_header(sentences, i, gap) if first == last == i and row_cells(current) else None
         if header:
             term = asked_cell(header, row_cells(current) or [], question_terms) or term
-        return _Quote(start, end, passage.text[start - passage.start : end - passage.start], term, header, lead)
+        return _quote_between(passage, start, end, term, header, lead)
 
     def _command_below(self, best: _Candidate, quote: _Quote, hits: Sequence[Hit]) -> tuple[str, _Candidate, int] | None:
         """The command a lead-in just below the quote introduces, in the same answer (no question line, no heading
@@ -1312,10 +1318,8 @@ class ExtractiveAnswerer:
             found_command = self._command_below(*quotes[0], hits)
             if found_command:
                 phrase, lead_in, command = found_command
-                hit, passage = lead_in.hit, lead_in.hit.passage
-                start, end = lead_in.sentence.start, hit.sentences[command].end
-                quotes.append((lead_in, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
-                                               None)))
+                quotes.append((lead_in, _quote_between(lead_in.hit.passage, lead_in.sentence.start,
+                                                       lead_in.hit.sentences[command].end)))
         if phrase is None and kind in ("term", "date") and quotes and (kind == "date" or asks_version(question)):
             # "In which version was X added?" and an item of a changelog: the release line above its list answers
             # ("4.1.0 (2018-05-27)" over "- Added canonical encoding"); asked when, its date. It is cited too.
@@ -1325,9 +1329,7 @@ class ExtractiveAnswerer:
                 line, release, date = above
                 phrase = release if kind == "term" else date
                 lead_in = _Candidate(cand.hit, line, cand.score)
-                start, end, passage = lead_in.sentence.start, lead_in.sentence.end, cand.hit.passage
-                quotes.append((lead_in, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
-                                               None)))
+                quotes.append((lead_in, _quote_between(cand.hit.passage, lead_in.sentence.start, lead_in.sentence.end)))
         if phrase is None and kind == "term" and quotes and asks_version(question):
             # "Since which release ...?" and a quote that gives none: the release its section came with.
             found = _section_release(quotes[0][0], candidates, entries, question)
@@ -1335,9 +1337,7 @@ class ExtractiveAnswerer:
                 phrase, note = found
                 if note and not any(c.hit.passage.doc_id == note.hit.passage.doc_id and
                                     q.start < note.sentence.end and note.sentence.start < q.end for c, q in quotes):
-                    start, end, passage = note.sentence.start, note.sentence.end, note.hit.passage
-                    quotes.append((note, _Quote(start, end, passage.text[start - passage.start : end - passage.start],
-                                                None)))
+                    quotes.append((note, _quote_between(note.hit.passage, note.sentence.start, note.sentence.end)))
         if person:
             phrase = _name_asked(person, phrase, [q.text for _, q in quotes], hits)
         if phrase is None and kind == "date" and quotes:
@@ -1359,10 +1359,9 @@ class ExtractiveAnswerer:
             if found:
                 phrase = found.phrase
                 for first, last in found.evidence:
-                    hit, start, end = first.hit, first.sentence.start, last.sentence.end
-                    text = hit.passage.text[start - hit.passage.start : end - hit.passage.start]
+                    hit, start = first.hit, first.sentence.start
                     quotes.append((_Candidate(hit, first.position, scores.get((start, first.sentence.end), cand.score)),
-                                   _Quote(start, end, text, None)))
+                                   _quote_between(hit.passage, start, last.sentence.end)))
         confidence = candidates[0].score - self.question_penalty(question, absent_terms, hits)
         if (kind in _STRICT_KINDS or kind == "term" and asks_version(question)) and phrase is None:
             # "how many" with no number in sight, "since which version" with no release: no answer

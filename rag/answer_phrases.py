@@ -647,6 +647,11 @@ _DECORATED_WITH = re.compile(r"\bdecorated\s+(?:with|by)\s+(?:the\s+)?[`'\"]?@?(
 _DECORATOR_STEMS = frozenset(content_stems("decorator"))
 
 
+def _written_in(name: str, question: str, flags: int = 0) -> bool:
+    """The question writes the name itself, as a word of its own (a name it gives is no answer to it)."""
+    return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, flags) is not None
+
+
 def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
     """Asked "which event ..." (`thing`: the stems of the asked kind), the name the text gives a thing of that kind:
     "... once the `'close'` event is emitted" -> "close"; not a name the question gives itself."""
@@ -654,27 +659,26 @@ def named_thing(text: str, thing: frozenset[str], question: str) -> str | None:
         return None  # (a release is found as releases are: "version 2.9.2")
     # "a command named MAKEDEV", "a file called .RData": the name given to a thing of the asked kind
     for m in _KIND_NAMED.finditer(text):
-        said = re.search(r"(?<!\w)" + re.escape(m.group(2)) + r"(?!\w)", question, re.I)
-        if content_stems(m.group(1)) & thing and not said:
+        if content_stems(m.group(1)) & thing and not _written_in(m.group(2), question, re.I):
             return m.group(2)
     # "... using the keyword argument class_": the kind, then a code name of it
     for m in _KIND_THEN_CODE.finditer(text):
         name = m.group(2)
         if content_stems(m.group(1)) & thing and re.search(r"\w[_.]|_$|\(\)|[a-z][A-Z]", name) and \
-                not re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question):
+                not _written_in(name, question):
             return name
     # "... is decorated with doit.create_after": the decorator, named by what it does to the function
     if thing & _DECORATOR_STEMS:
         for m in _DECORATED_WITH.finditer(text):
-            if not re.search(r"(?<!\w)" + re.escape(m.group(1)) + r"(?!\w)", question):
+            if not _written_in(m.group(1), question):
                 return m.group(1)
     for m in _NAME_AND_KIND.finditer(text):
         name = (m.group(1) or m.group(2)).strip("'\"` ")
         # (the question's own word for it is no answer; "closed" in the question does not give the `'close'` event.
         # A capitalised name is the question's word only as written: "The Footnotes extension" answers "Which
         # extension adds syntax for defining footnotes?")
-        said = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", question, 0 if name[:1].isupper() else re.I)
-        if name and content_stems(m.group(3)) & thing and not said:
+        if name and content_stems(m.group(3)) & thing and \
+                not _written_in(name, question, 0 if name[:1].isupper() else re.I):
             return name
     # A name of capitalised words and numbers before the kind: "The Debian 9 Stretch release" for "Which release
     # ...?" (the words the question gives are the thing's context: "Debian" of "Which Debian release ...?").
@@ -711,17 +715,17 @@ def _codename(text: str, question: str) -> str | None:
     return None
 
 
-# A change and the release it came or comes with, the word "version" left out: "removed in 1.6", "added in 2.0".
-_CHANGED_IN = re.compile(r"\b(?:added|removed|introduced|deprecated|changed|dropped)\s+in\s+(v?\d+(?:\.\d+)+)\b", re.I)
-_VERSION_IS = re.compile(r"\b(?:version|release)\s+(?:is|was)\s+(v?\d+(?:\.\d+)+)\b", re.I)
+# A release said in a sentence, not after "version": "The current version is 2.0.0", and a change with the release it
+# came or comes with, "removed in 1.6", "added in 2.0".
+_RELEASE_SAID = re.compile(r"\b(?:(?:version|release)\s+(?:is|was)|(?:added|removed|introduced|deprecated|changed|dropped)"
+                           r"\s+in)\s+(v?\d+(?:\.\d+)+)\b", re.I)
 
 
 def _release(text: str, question: str, asked: frozenset[str]) -> str | None:
     """The release a version note or a sentence gives ("Changed in version 2.9.2: ...", "Starting with Click 3.0"),
     not one the question itself names ("... introduced in PostgreSQL 14?")."""
     spans = [(m.start(), m.group()) for m in VERSION.finditer(text)]
-    spans += [(m.start(1), m.group(1)) for m in _VERSION_IS.finditer(text)]  # "The current version is 2.0.0"
-    spans += [(m.start(1), m.group(1)) for m in _CHANGED_IN.finditer(text)]  # "planned to be removed in 1.6"
+    spans += [(m.start(1), m.group(1)) for m in _RELEASE_SAID.finditer(text)]  # "planned to be removed in 1.6"
     spans += [(m.start(), m.group()) for m in _NAMED_RELEASE.finditer(text) if content_stems(m.group(1)) & asked]
     # A release named by its codename or its year: "the Etch (Debian 4.0) release", "the 1991 release of S",
     # "Starting with Debian Jessie" (after the product the question names).
